@@ -1,0 +1,187 @@
+# nstools - Linux namespace inspection and debugging toolkit.
+#
+#   make                 build everything into build/
+#   make check           unit + integration tests, then the same suite under ASan/UBSan
+#   make bench           benchmarks (not part of check)
+#   make install DESTDIR= PREFIX=
+#
+# Sources are discovered: libnsinfo/*.c is the library, every tools/<name>/
+# directory (but tools/common) is a tool linked as build/<name>, tests/unit/*.c
+# and tests/helpers/*.c are test programs, tests/integration/*.sh test scripts.
+# A tool that needs more libraries says so in tools/<name>/tool.mk
+# (PKGS_<name> := pkg-config names).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+MANDIR  ?= $(PREFIX)/share/man
+PCDIR   ?= $(LIBDIR)/pkgconfig
+
+BUILD   ?= build
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+SANITIZE ?=
+
+VERSION := $(shell sed -n 's/^\#define NSINFO_VERSION "\(.*\)"/\1/p' libnsinfo/include/nsinfo.h)
+SOVERSION := 0
+
+# Every Debian package the build, the tests and the benchmarks use.
+# pkg-config name : Debian package
+DEP_PKGS := libproc2:libproc2-dev smartcols:libsmartcols-dev json-c:libjson-c-dev \
+	    ncursesw:libncurses-dev libbpf:libbpf-dev libelf:libelf-dev zlib:zlib1g-dev
+# command : Debian package
+DEP_CMDS := pkg-config:pkg-config clang:clang bpftool:bpftool llvm-strip:llvm \
+	    ip:iproute2 lsns:util-linux nsenter:util-linux unshare:util-linux \
+	    tmux:tmux ps:procps top:procps python3:python3
+BENCH_CMDS := bpftrace:bpftrace htop:htop
+
+WARN    := -Wall -Wextra -Werror
+PKG_CFLAGS = $(shell pkg-config --cflags smartcols json-c 2>/dev/null)
+BASE_CFLAGS := -std=gnu11 $(WARN) -fPIC -fvisibility=hidden -Ilibnsinfo/include -Ilibnsinfo \
+	       -I$(BUILD) -DNSTOOLS_VERSION='"$(VERSION)"'
+ifneq ($(SANITIZE),)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+
+LIB_PKGS := json-c
+LIB_SRCS := $(sort $(wildcard libnsinfo/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB_LIBS = $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null)
+
+COMMON_SRCS := $(sort $(wildcard tools/common/*.c))
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
+TOOL_PKGS := smartcols json-c
+
+TOOLS := $(sort $(filter-out common,$(notdir $(patsubst %/,%,$(dir $(wildcard tools/*/*.c))))))
+-include $(wildcard tools/*/tool.mk)
+# tools installed to sbin (section 8 man page)
+SBIN_TOOLS ?=
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
+
+-include bpf/bpf.mk
+
+.PHONY: all deps check check-deps tests bench install uninstall clean
+all: deps $(BUILD)/libnsinfo.a $(BUILD)/libnsinfo.so $(BUILD)/libnsinfo.pc \
+	$(TOOLS:%=$(BUILD)/%)
+
+# ------------------------------------------------------------ dependencies
+# Installs what is missing when run as root on Debian (apt-get update once,
+# then apt-get install -y); otherwise names the exact command and stops.
+define install_missing
+	@missing=""; \
+	for d in $(1); do n=$${d%%:*}; p=$${d#*:}; \
+	  case "$(2)" in pkg) pkg-config --exists $$n 2>/dev/null || missing="$$missing $$p";; \
+	                 cmd) command -v $$n >/dev/null 2>&1 || missing="$$missing $$p";; esac; \
+	done; \
+	missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
+	if [ -n "$${missing% }" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "nstools: installing missing Debian packages:$$missing"; \
+	    if [ ! -e $(BUILD)/.apt-updated ]; then \
+	      DEBIAN_FRONTEND=noninteractive apt-get update -qq || exit 1; \
+	      mkdir -p $(BUILD) && touch $(BUILD)/.apt-updated; fi; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "nstools: missing build dependencies; install them with:" >&2; \
+	    echo "  apt-get install -y$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+endef
+
+deps: $(BUILD)/.deps-ok
+$(BUILD)/.deps-ok: Makefile
+	$(call install_missing,$(filter-out tmux:% ip:% lsns:% nsenter:% unshare:% top:% ps:% python3:%,$(DEP_CMDS)),cmd)
+	$(call install_missing,$(DEP_PKGS),pkg)
+	@mkdir -p $(BUILD) && touch $@
+
+check-deps: deps
+	$(call install_missing,$(DEP_CMDS),cmd)
+
+# ----------------------------------------------------------------- library
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libnsinfo.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libnsinfo.so: $(LIB_OBJS) libnsinfo/libnsinfo.sym
+	$(CC) -shared -fvisibility=hidden -Wl,-soname,libnsinfo.so.$(SOVERSION) \
+	  -Wl,--version-script=libnsinfo/libnsinfo.sym -Wl,--no-undefined \
+	  -o $@.$(VERSION) $(LIB_OBJS) $(ALL_LDFLAGS) $(LIB_LIBS) $(BPF_LIBS)
+	ln -sf libnsinfo.so.$(VERSION) $(BUILD)/libnsinfo.so.$(SOVERSION)
+	ln -sf libnsinfo.so.$(VERSION) $@
+
+$(BUILD)/libnsinfo.pc: libnsinfo/libnsinfo.pc.in Makefile | deps
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|; s|@REQUIRES@|$(LIB_PKGS) $(BPF_PKGS)|' $< > $@
+
+# ------------------------------------------------------------------- tools
+define tool_rule
+$(1)_OBJS := $$(patsubst %.c,$$(BUILD)/%.o,$$(sort $$(wildcard tools/$(1)/*.c)))
+$$($(1)_OBJS): ALL_CFLAGS += $$(if $$(PKGS_$(1)),$$(shell pkg-config --cflags $$(PKGS_$(1)) | sed 's/-D_XOPEN_SOURCE=[0-9]*//'))
+$$(BUILD)/$(1): $$($(1)_OBJS) $$(COMMON_OBJS) $$(BUILD)/libnsinfo.a
+	$$(CC) -o $$@ $$($(1)_OBJS) $$(COMMON_OBJS) $$(BUILD)/libnsinfo.a $$(ALL_LDFLAGS) \
+	  $$(shell pkg-config --libs $$(TOOL_PKGS) $$(PKGS_$(1)) $$(LIB_PKGS)) $$(BPF_LIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+
+# ------------------------------------------------------------------- tests
+TEST_LIBS = $(shell pkg-config --libs $(TOOL_PKGS) $(LIB_PKGS)) $(BPF_LIBS) -lpthread
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/lib/tap.h $(BUILD)/libnsinfo.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(BUILD)/libnsinfo.a $(ALL_LDFLAGS) $(TEST_LIBS)
+
+$(BUILD)/tests/helpers/%: tests/helpers/%.c $(BUILD)/libnsinfo.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(BUILD)/libnsinfo.a $(ALL_LDFLAGS) $(TEST_LIBS)
+
+tests: all $(UNIT_BINS) $(HELPER_BINS)
+
+# The suite runs twice: the normal build, then everything rebuilt with
+# AddressSanitizer/UBSan into build/asan. One summary line closes the run.
+check: check-deps
+	$(MAKE) --no-print-directory tests
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 tests
+	tests/run.sh $(BUILD) $(BUILD)/asan
+
+bench: check-deps
+	$(call install_missing,$(BENCH_CMDS),cmd)
+	$(MAKE) --no-print-directory tests
+	tests/bench/run.sh $(BUILD)
+
+# ----------------------------------------------------------------- install
+MAN_PAGES := $(wildcard man/*.[0-9])
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
+	  $(DESTDIR)$(INCDIR) $(DESTDIR)$(PCDIR)
+	for t in $(filter-out $(SBIN_TOOLS),$(TOOLS)); do install -m 755 $(BUILD)/$$t $(DESTDIR)$(BINDIR)/; done
+	for t in $(SBIN_TOOLS); do install -m 755 $(BUILD)/$$t $(DESTDIR)$(SBINDIR)/; done
+	install -m 644 $(BUILD)/libnsinfo.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(BUILD)/libnsinfo.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libnsinfo.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libnsinfo.so.$(SOVERSION)
+	ln -sf libnsinfo.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libnsinfo.so
+	install -m 644 libnsinfo/include/nsinfo.h $(DESTDIR)$(INCDIR)/
+	install -m 644 $(BUILD)/libnsinfo.pc $(DESTDIR)$(PCDIR)/
+	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
+	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(SBINDIR)/$$t; done
+	rm -f $(DESTDIR)$(LIBDIR)/libnsinfo.* $(DESTDIR)$(INCDIR)/nsinfo.h $(DESTDIR)$(PCDIR)/libnsinfo.pc
+	for m in $(MAN_PAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

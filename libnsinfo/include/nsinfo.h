@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * nsinfo.h - the public API of libnsinfo, the nstools core.
+ *
+ * A snapshot is built once from /proc (or a fixture tree shaped like it) and
+ * is then plain, read-only data: processes, namespaces, the edges between
+ * namespaces (parent, owner) and the coverage of the scan.
+ *
+ * Conventions: functions returning int give 0 (or a count) on success and
+ * -errno on failure; functions returning pointers give NULL and set errno.
+ * Out-parameters are written only on success. The library never prints and
+ * never exits. Handles are reference counted; unref(NULL) is a no-op.
+ */
+#ifndef NSINFO_H
+#define NSINFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NSINFO_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ types */
+
+/* Namespace types, in the order of /proc/PID/ns listings (alphabetical). */
+enum nsinfo_type {
+	NSINFO_CGROUP = 0,
+	NSINFO_IPC,
+	NSINFO_MNT,
+	NSINFO_NET,
+	NSINFO_PID,
+	NSINFO_TIME,
+	NSINFO_USER,
+	NSINFO_UTS,
+	NSINFO_NTYPES
+};
+
+/* "cgroup", "ipc", ... ; NULL for an invalid type. */
+const char *nsinfo_type_name(int type);
+/* Accepts the names above (case-insensitive) and "mount"/"network" as lsns
+ * does; -EINVAL for anything else. */
+int nsinfo_type_from_name(const char *name);
+/* CLONE_NEW* flag of a type, 0 for an invalid type. */
+unsigned long nsinfo_type_clone_flag(int type);
+/* Type of a single CLONE_NEW* flag, -EINVAL otherwise. */
+int nsinfo_type_from_clone_flag(unsigned long flag);
+/* Whether the running kernel has this namespace type (probed once by
+ * looking at /proc/self/ns). */
+int nsinfo_type_supported(int type);
+
+/* -------------------------------------------------------------- snapshot */
+
+struct nsinfo_snapshot;
+
+/* What pins a namespace (see nsinfo_ns.holders). */
+enum nsinfo_holder_kind {
+	NSINFO_HOLD_PROC = 0,     /* a process has it as its own namespace    */
+	NSINFO_HOLD_THREAD,       /* a thread differing from its leader        */
+	NSINFO_HOLD_CHILDREN,     /* pid_for_children / time_for_children      */
+	NSINFO_HOLD_FD,           /* an open nsfs file descriptor (pid:fd)     */
+	NSINFO_HOLD_MOUNT,        /* a bind mount (mntns:path)                 */
+	NSINFO_HOLD_CHILD_NS,     /* a child pid/user namespace keeps it alive */
+	NSINFO_HOLD_OWNED_NS,     /* a namespace it owns keeps it alive        */
+};
+
+struct nsinfo_holder {
+	int kind;                 /* enum nsinfo_holder_kind */
+	pid_t pid;                /* PROC/THREAD/CHILDREN/FD */
+	int fd;                   /* FD */
+	uint64_t mntns;           /* MOUNT: inode of the mount namespace */
+	const char *path;         /* MOUNT: mount point in that namespace */
+	int32_t ns;               /* CHILD_NS/OWNED_NS: namespace index */
+};
+
+/* Namespace flags */
+#define NSINFO_NS_ANCESTOR   (1u << 0) /* reached only through nsfs ioctls */
+#define NSINFO_NS_NOPROCS    (1u << 1) /* no process has it as its own ns  */
+#define NSINFO_NS_DETACHED   (1u << 2) /* the kernel could not be asked (fixture, vanished) */
+
+struct nsinfo_ns {
+	int type;                 /* enum nsinfo_type */
+	uint64_t ino;             /* inode number in nsfs */
+	uint64_t dev;             /* nsfs device, 0 if unknown */
+	uint64_t nsid;            /* 64-bit id (NS_GET_ID), 0 if the kernel has none */
+	int32_t parent;           /* pid/user: index of the parent namespace, -1 */
+	int32_t owner;            /* index of the owning user namespace, -1 */
+	int64_t owner_uid;        /* user namespaces: NS_GET_OWNER_UID, -1 unknown */
+	int level;                /* pid/user: depth below the top one seen, -1 unknown */
+	uint32_t flags;           /* NSINFO_NS_* */
+	uint32_t nprocs;          /* processes (not threads) in it */
+	const uint32_t *procs;    /* their indices in the process table, by pid */
+	uint32_t nchildren;       /* pid/user: child namespaces of the same type */
+	const uint32_t *children;
+	uint32_t nowned;          /* user: namespaces of any type it owns */
+	const uint32_t *owned;
+	uint32_t nholders;        /* what else pins it (threads, fds, mounts, ...) */
+	const struct nsinfo_holder *holders;
+	int32_t container;        /* index in the container table, -1 */
+	const char *hostname;     /* uts namespaces, where known; else NULL */
+};
+
+/* Process flags */
+#define NSINFO_PROC_THREAD   (1u << 0) /* a non-leader task (tid != tgid) */
+#define NSINFO_PROC_ZOMBIE   (1u << 1)
+#define NSINFO_PROC_DENIED   (1u << 2) /* ns links refused (EACCES/EPERM) */
+#define NSINFO_PROC_KTHREAD  (1u << 3)
+#define NSINFO_PROC_PARTIAL  (1u << 4) /* vanished while being read */
+
+struct nsinfo_proc {
+	pid_t pid;                /* tid for threads, as seen in the scanned /proc */
+	pid_t tgid;
+	pid_t ppid;
+	uid_t uid;                /* effective uid */
+	uint32_t flags;           /* NSINFO_PROC_* */
+	char comm[16];
+	char state;               /* R S D Z T ... */
+	int nspid_len;            /* NSpid: outermost (this /proc's) first */
+	const pid_t *nspid;
+	int32_t ns[NSINFO_NTYPES];/* namespace indices, -1 unknown */
+	int32_t pid_for_children; /* index, -1 if same as ns[PID] or unknown */
+	int32_t time_for_children;
+	int32_t container;        /* index in the container table, -1 */
+};
+
+struct nsinfo_container {
+	const char *runtime;      /* "docker", "containerd", "cri-o", "podman", "nspawn", "lxc", ... */
+	const char *id;           /* full id or machine name */
+	const char *name;         /* human name where known, else NULL */
+	const char *pod;          /* Kubernetes pod UID, else NULL */
+};
+
+struct nsinfo_coverage {
+	uint32_t scanned;         /* /proc/PID entries looked at */
+	uint32_t vanished;        /* exited while being read */
+	uint32_t denied;          /* namespaces unreadable (EACCES/EPERM) */
+	uint32_t zombies;         /* no ns links */
+	uint32_t tasks_scanned;   /* threads looked at (multi-threaded processes) */
+};
+
+/* Scan flags */
+#define NSINFO_SCAN_NO_THREADS (1u << 0) /* skip /proc/PID/task */
+#define NSINFO_SCAN_NO_IOCTL   (1u << 1) /* no nsfs ioctls: no ids, parents, owners */
+#define NSINFO_SCAN_FDS        (1u << 2) /* nsfs fds as holders */
+#define NSINFO_SCAN_MOUNTS     (1u << 3) /* nsfs bind mounts as holders, every mntns */
+#define NSINFO_SCAN_CONTAINERS (1u << 4) /* container of each process from cgroup */
+#define NSINFO_SCAN_HOSTNAMES  (1u << 5) /* hostname of each uts namespace */
+
+struct nsinfo_scan_opts {
+	size_t size;              /* sizeof(struct nsinfo_scan_opts) */
+	const char *proc_root;    /* NULL = "/proc" */
+	unsigned flags;           /* NSINFO_SCAN_* */
+};
+
+/* Build a snapshot. opts may be NULL (defaults). Returns 0 or -errno (e.g.
+ * the proc root cannot be opened). Partial views are not errors: see
+ * nsinfo_snapshot_coverage(). */
+int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
+			struct nsinfo_snapshot **out);
+struct nsinfo_snapshot *nsinfo_snapshot_ref(struct nsinfo_snapshot *s);
+void nsinfo_snapshot_unref(struct nsinfo_snapshot *s);
+
+/* Processes (leaders and differing threads), sorted by pid. */
+const struct nsinfo_proc *nsinfo_snapshot_procs(const struct nsinfo_snapshot *s,
+						size_t *n);
+/* Namespaces in discovery order. */
+const struct nsinfo_ns *nsinfo_snapshot_namespaces(const struct nsinfo_snapshot *s,
+						   size_t *n);
+const struct nsinfo_container *nsinfo_snapshot_containers(const struct nsinfo_snapshot *s,
+							  size_t *n);
+void nsinfo_snapshot_coverage(const struct nsinfo_snapshot *s,
+			      struct nsinfo_coverage *out);
+const char *nsinfo_snapshot_proc_root(const struct nsinfo_snapshot *s);
+
+/* Index of the process (leader or recorded thread) with that pid, -ENOENT. */
+int nsinfo_snapshot_find_proc(const struct nsinfo_snapshot *s, pid_t pid);
+/* Index of a namespace by inode or by 64-bit id; type -1 matches any type.
+ * -ENOENT if absent. */
+int nsinfo_snapshot_find_ns(const struct nsinfo_snapshot *s, int type, uint64_t ino);
+int nsinfo_snapshot_find_nsid(const struct nsinfo_snapshot *s, int type, uint64_t nsid);
+/* Index of the namespace of the calling process for that type, -ENOENT. */
+int nsinfo_snapshot_self_ns(const struct nsinfo_snapshot *s, int type);
+/* The process of a namespace with the lowest pid, NULL if it has none. */
+const struct nsinfo_proc *nsinfo_ns_lowest_proc(const struct nsinfo_snapshot *s,
+						const struct nsinfo_ns *ns);
+
+/* Read /proc/PID/cmdline on demand, NULs turned to spaces; 0 or -errno. */
+int nsinfo_proc_cmdline(const struct nsinfo_snapshot *s, pid_t pid,
+			char *buf, size_t len);
+/* User name for a uid (cached per snapshot; the numeric form if unknown). */
+const char *nsinfo_snapshot_username(struct nsinfo_snapshot *s, uid_t uid);
+
+/* ------------------------------------------------------- namespace refs */
+
+/*
+ * The namespace reference grammar shared by every tool:
+ *   4026531836        an inode number (needs a snapshot to find a holder)
+ *   id:NSID           a 64-bit namespace id (needs a snapshot)
+ *   pid:N             the namespace of process N, as seen by the caller
+ *   /path             a namespace file: /proc/N/ns/net, a bind mount, ...
+ *   NAME              a container id prefix or name (needs a snapshot)
+ */
+struct nsinfo_nsref {
+	int fd;                   /* O_RDONLY nsfs fd, owned by the caller */
+	int type;                 /* enum nsinfo_type */
+	uint64_t ino;
+	uint64_t nsid;            /* 0 if unknown */
+	pid_t pid;                /* a process in it when known (pid:N), else 0 */
+};
+
+/* Resolve ref. type is the wanted enum nsinfo_type or -1 for any. Errors:
+ * -EINVAL malformed, -ENOENT no such namespace/process, -EMEDIUMTYPE a
+ * namespace of another type, -EACCES/-EPERM refused, -ENOTTY not a namespace
+ * file. snap may be NULL when the ref is pid:N or a path. */
+int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *ref, int type,
+		       struct nsinfo_nsref *out);
+
+/* Parse a decimal pid (1..INT_MAX, nothing else on the line); -EINVAL. */
+int nsinfo_parse_pid(const char *s, pid_t *out);
+
+/* ---------------------------------------------------------------- nsfs */
+
+/* Inode and nsfs type of an open namespace fd; -errno. */
+int nsinfo_fd_identify(int fd, int *type, uint64_t *ino);
+/* 64-bit namespace id of an fd (NS_GET_ID, with NS_GET_MNTNS_ID for mount
+ * namespaces on older kernels); -ENOTTY/-EINVAL where the kernel has none. */
+int nsinfo_fd_nsid(int fd, uint64_t *nsid);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* NSINFO_H */

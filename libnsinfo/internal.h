@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef NSINFO_INTERNAL_H
+#define NSINFO_INTERNAL_H
+
+#include "nsinfo.h"
+#include "compat.h"
+
+#define NSINFO_EXPORT __attribute__((visibility("default")))
+
+struct uid_name {
+	uid_t uid;
+	char name[33];
+};
+
+struct nsinfo_snapshot {
+	int refcnt;
+	char *proc_root;
+	unsigned flags;
+
+	struct nsinfo_proc *procs;
+	size_t nprocs, procs_cap;
+
+	struct nsinfo_ns *ns;
+	size_t nns, ns_cap;
+
+	/* inode -> namespace index + 1; open addressing, power-of-two size */
+	uint64_t *hkeys;
+	uint32_t *hvals;
+	size_t hcap;
+
+	pid_t *pids;              /* NSpid chains of every process */
+	size_t npids, pids_cap;
+	uint32_t *idx;            /* procs/children/owned lists */
+	struct nsinfo_holder *holders;
+	size_t nholders, holders_cap;
+	int32_t *holder_owner;    /* namespace of each holder until finalize */
+	size_t holder_owner_cap;
+
+	struct nsinfo_container *containers;
+	size_t ncontainers, containers_cap;
+	char **strings;           /* owned strings (paths, hostnames, container ids) */
+	size_t nstrings, strings_cap;
+
+	struct uid_name *users;
+	size_t nusers, users_cap;
+
+	uint64_t nsfs_dev;
+	uint64_t self_ns_ino[NSINFO_NTYPES];
+	int32_t self_ns[NSINFO_NTYPES];
+	struct nsinfo_coverage cov;
+};
+
+/* Deepest pid namespace nesting is 32 levels; NSpid lists one more at most */
+#define NSINFO__MAX_LEVELS 40
+
+struct nsinfo__status {
+	char comm[16];
+	char state;
+	pid_t pid, tgid, ppid;
+	uid_t uid;
+	int threads;
+	int nspid_len;
+	pid_t nspid[NSINFO__MAX_LEVELS];
+};
+
+/* Parse a /proc/PID/status text; 0 or -EINVAL if it is not one. */
+int nsinfo__parse_status(const char *buf, struct nsinfo__status *st);
+/* Walk proc_root into the snapshot; 0 or -errno if proc_root is unusable. */
+int nsinfo__scan_proc(struct nsinfo_snapshot *s);
+
+/* names of the ns/ entries, indexed by enum nsinfo_type */
+extern const char *const nsinfo__ns_file[NSINFO_NTYPES];
+
+int nsinfo__grow(void **ptr, size_t *cap, size_t need, size_t elem);
+const char *nsinfo__strdup(struct nsinfo_snapshot *s, const char *str);
+int nsinfo__ns_lookup(const struct nsinfo_snapshot *s, uint64_t ino);
+int nsinfo__ns_insert(struct nsinfo_snapshot *s, int type, uint64_t ino, int *isnew);
+int nsinfo__add_holder(struct nsinfo_snapshot *s, int32_t ns, const struct nsinfo_holder *h);
+/* Ask the kernel about a namespace open on fd: id, owner, parent. */
+void nsinfo__probe_ns(struct nsinfo_snapshot *s, int idx, int fd, int depth);
+/* Parse "net:[4026531840]"; 0 or -EINVAL. */
+int nsinfo__parse_ns_link(const char *link, uint64_t *ino);
+
+#endif

@@ -1,0 +1,499 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The /proc walk. Cost per process is what the floor benchmark does too:
+ * one getdents64 share, openat of the pid dir (O_PATH), one read of status,
+ * openat of ns/ and one readlinkat per link. Namespace fds are opened once
+ * per distinct namespace, never per process.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+#define DENTS_BUF (64 * 1024)
+#define STATUS_BUF 8192
+
+/* Extra ns/ links beyond the eight types */
+enum { LINK_PID_CHILDREN = NSINFO_NTYPES, LINK_TIME_CHILDREN, NLINKS };
+static const char *const extra_links[] = { "pid_for_children", "time_for_children" };
+
+int nsinfo__parse_ns_link(const char *link, uint64_t *ino)
+{
+	const char *b = strchr(link, '[');
+	char *end;
+	unsigned long long v;
+
+	if (!b || !b[1])
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(b + 1, &end, 10);
+	if (errno || end == b + 1 || *end != ']' || end[1])
+		return -EINVAL;
+	*ino = v;
+	return 0;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static long parse_long(const char *p, const char **end)
+{
+	long v = 0;
+	bool neg = false;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (*p++ - '0');
+	if (end)
+		*end = p;
+	return neg ? -v : v;
+}
+
+/* Parse /proc/PID/status contents; fields not found stay as they are. */
+int nsinfo__parse_status(const char *buf, struct nsinfo__status *st)
+{
+	const char *p = buf;
+	int seen = 0;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		const char *v;
+
+		switch (*p) {
+		case 'N':
+			if (!strncmp(p, "Name:", 5)) {
+				size_t n = 0;
+
+				v = p + 5;
+				while (*v == '\t' || *v == ' ')
+					v++;
+				while (v[n] && v[n] != '\n' && n < sizeof(st->comm) - 1)
+					n++;
+				memcpy(st->comm, v, n);
+				st->comm[n] = 0;
+				seen |= 1;
+			} else if (!strncmp(p, "NSpid:", 6)) {
+				v = p + 6;
+				st->nspid_len = 0;
+				while (st->nspid_len < NSINFO__MAX_LEVELS) {
+					const char *e;
+					long x;
+
+					while (*v == '\t' || *v == ' ')
+						v++;
+					if (*v < '0' || *v > '9')
+						break;
+					x = parse_long(v, &e);
+					st->nspid[st->nspid_len++] = (pid_t)x;
+					v = e;
+				}
+				seen |= 2;
+			}
+			break;
+		case 'S':
+			if (!strncmp(p, "State:", 6)) {
+				v = p + 6;
+				while (*v == '\t' || *v == ' ')
+					v++;
+				st->state = *v ? *v : '?';
+			}
+			break;
+		case 'T':
+			if (!strncmp(p, "Tgid:", 5))
+				st->tgid = (pid_t)parse_long(p + 5, NULL);
+			else if (!strncmp(p, "Threads:", 8))
+				st->threads = (int)parse_long(p + 8, NULL);
+			break;
+		case 'P':
+			if (!strncmp(p, "PPid:", 5))
+				st->ppid = (pid_t)parse_long(p + 5, NULL);
+			else if (!strncmp(p, "Pid:", 4))
+				st->pid = (pid_t)parse_long(p + 4, NULL);
+			break;
+		case 'U':
+			if (!strncmp(p, "Uid:", 4)) {
+				const char *e;
+
+				parse_long(p + 4, &e);            /* real */
+				st->uid = (uid_t)parse_long(e, NULL); /* effective */
+				seen |= 4;
+			}
+			break;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	/* A status without Name: is not a status file */
+	return (seen & 1) ? 0 : -EINVAL;
+}
+
+/* Read a whole small file relative to dirfd into buf (NUL-terminated). */
+static ssize_t read_at(int dirfd, const char *name, char *buf, size_t len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	size_t off = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (off < len - 1) {
+		ssize_t r = read(fd, buf + off, len - 1 - off);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			close(fd);
+			return r;
+		}
+		if (r == 0)
+			break;
+		off += (size_t)r;
+	}
+	buf[off] = 0;
+	close(fd);
+	return (ssize_t)off;
+}
+
+static int add_proc(struct nsinfo_snapshot *s, const struct nsinfo__status *st,
+		    pid_t pid, uint32_t flags)
+{
+	struct nsinfo_proc *p;
+
+	if (nsinfo__grow((void **)&s->procs, &s->procs_cap, s->nprocs + 1, sizeof(*s->procs)) ||
+	    nsinfo__grow((void **)&s->pids, &s->pids_cap, s->npids + (size_t)st->nspid_len + 1,
+			 sizeof(*s->pids)))
+		return -ENOMEM;
+	p = &s->procs[s->nprocs];
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	p->tgid = st->tgid ? st->tgid : pid;
+	p->ppid = st->ppid;
+	p->uid = st->uid;
+	p->flags = flags;
+	p->state = st->state;
+	memcpy(p->comm, st->comm, sizeof(p->comm));
+	p->nspid_len = st->nspid_len;
+	/* offset now, pointer once the pool has stopped moving */
+	p->nspid = (const pid_t *)(uintptr_t)s->npids;
+	memcpy(s->pids + s->npids, st->nspid, sizeof(pid_t) * (size_t)st->nspid_len);
+	s->npids += (size_t)st->nspid_len;
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		p->ns[t] = -1;
+	p->pid_for_children = -1;
+	p->time_for_children = -1;
+	p->container = -1;
+	return (int)s->nprocs++;
+}
+
+/*
+ * Read the ns links of one task through its ns/ dir fd. inos[] receives
+ * inode numbers (0 = unknown). Namespaces new to the snapshot are opened and
+ * probed right away, while the task is known to be alive.
+ * Returns the number of links read, or -errno of the first refusal.
+ */
+static int read_links(struct nsinfo_snapshot *s, int nsdir, uint64_t inos[NLINKS],
+		      int idx[NLINKS])
+{
+	char buf[64];
+	int nread = 0, err = 0;
+
+	for (int l = 0; l < NLINKS; l++) {
+		const char *name = l < NSINFO_NTYPES ? nsinfo__ns_file[l]
+						     : extra_links[l - NSINFO_NTYPES];
+		int type = l < NSINFO_NTYPES ? l
+			 : (l == LINK_PID_CHILDREN ? NSINFO_PID : NSINFO_TIME);
+		ssize_t n = readlinkat(nsdir, name, buf, sizeof(buf) - 1);
+		int isnew;
+
+		inos[l] = 0;
+		idx[l] = -1;
+		if (n < 0) {
+			/* ENOENT: type absent in this kernel, or the task is going */
+			if ((errno == EACCES || errno == EPERM) && !err)
+				err = -errno;
+			continue;
+		}
+		buf[n] = 0;
+		if (nsinfo__parse_ns_link(buf, &inos[l]))
+			continue;
+		nread++;
+		/* pid_for_children equal to its own ns is the common case */
+		if (l >= NSINFO_NTYPES && inos[l] == inos[type])
+			continue;
+		idx[l] = nsinfo__ns_insert(s, type, inos[l], &isnew);
+		if (idx[l] < 0)
+			return -ENOMEM;
+		if (!isnew) {
+			continue;
+		}
+		if (s->flags & NSINFO_SCAN_NO_IOCTL) {
+			s->ns[idx[l]].flags |= NSINFO_NS_DETACHED;
+			continue;
+		}
+		int fd = openat(nsdir, name, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0) {
+			s->ns[idx[l]].flags |= NSINFO_NS_DETACHED;
+			continue;
+		}
+		if (!s->nsfs_dev) {
+			struct stat sb;
+
+			if (fstat(fd, &sb) == 0)
+				s->nsfs_dev = sb.st_dev;
+		}
+		nsinfo__probe_ns(s, idx[l], fd, 0);
+		close(fd);
+	}
+	if (nread == 0 && err)
+		return err;
+	return nread;
+}
+
+static void apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NLINKS],
+			const uint64_t inos[NLINKS])
+{
+	struct nsinfo_proc *p = &s->procs[pi];
+
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		if (idx[t] >= 0) {
+			p->ns[t] = idx[t];
+			s->ns[idx[t]].flags &= ~NSINFO_NS_ANCESTOR;
+		}
+	if (idx[LINK_PID_CHILDREN] >= 0 && inos[LINK_PID_CHILDREN] != inos[NSINFO_PID])
+		p->pid_for_children = idx[LINK_PID_CHILDREN];
+	if (idx[LINK_TIME_CHILDREN] >= 0 && inos[LINK_TIME_CHILDREN] != inos[NSINFO_TIME])
+		p->time_for_children = idx[LINK_TIME_CHILDREN];
+}
+
+/* Threads whose namespaces differ from their leader's get their own row. */
+static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
+			 const uint64_t leader[NLINKS])
+{
+	char *dents = malloc(DENTS_BUF);
+	int taskfd;
+
+	if (!dents)
+		return;
+	taskfd = openat(pidfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (taskfd < 0) {
+		free(dents);
+		return;
+	}
+	for (;;) {
+		long n = syscall(SYS_getdents64, taskfd, dents, DENTS_BUF);
+
+		if (n <= 0)
+			break;
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+			char path[64];
+			uint64_t inos[NLINKS];
+			int idx[NLINKS], nsdir, differs = 0;
+			long tid;
+
+			off += d->d_reclen;
+			if (!all_digits(d->d_name))
+				continue;
+			tid = strtol(d->d_name, NULL, 10);
+			if (tid == pid)
+				continue;
+			s->cov.tasks_scanned++;
+			snprintf(path, sizeof(path), "%s/ns", d->d_name);
+			nsdir = openat(taskfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (nsdir < 0)
+				continue;
+			if (read_links(s, nsdir, inos, idx) > 0) {
+				for (int l = 0; l < NSINFO_NTYPES; l++)
+					if (inos[l] && inos[l] != leader[l])
+						differs = 1;
+			}
+			close(nsdir);
+			if (!differs)
+				continue;
+
+			char buf[STATUS_BUF];
+			struct nsinfo__status st = { .tgid = pid };
+
+			snprintf(path, sizeof(path), "%s/status", d->d_name);
+			if (read_at(taskfd, path, buf, sizeof(buf)) < 0 ||
+			    nsinfo__parse_status(buf, &st) < 0)
+				continue;
+			int ti = add_proc(s, &st, (pid_t)tid, NSINFO_PROC_THREAD);
+
+			if (ti >= 0)
+				apply_links(s, ti, idx, inos);
+		}
+	}
+	close(taskfd);
+	free(dents);
+}
+
+static void scan_one(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid)
+{
+	char buf[STATUS_BUF];
+	struct nsinfo__status st = { 0 };
+	uint64_t inos[NLINKS];
+	int idx[NLINKS];
+	int pidfd, nsdir, pi, r;
+
+	s->cov.scanned++;
+	pidfd = openat(procfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pidfd < 0) {
+		if (errno == EACCES || errno == EPERM)
+			s->cov.denied++;
+		else
+			s->cov.vanished++;
+		return;
+	}
+	r = (int)read_at(pidfd, "status", buf, sizeof(buf));
+	if (r < 0 || nsinfo__parse_status(buf, &st) < 0) {
+		if (r == -EACCES || r == -EPERM)
+			s->cov.denied++;
+		else
+			s->cov.vanished++;
+		close(pidfd);
+		return;
+	}
+	if (st.nspid_len == 0) {
+		/* kernels without NSpid: the pid itself is the only level we know */
+		st.nspid[0] = pid;
+		st.nspid_len = 1;
+	}
+
+	uint32_t flags = 0;
+
+	if (st.state == 'Z' || st.state == 'X') {
+		flags |= NSINFO_PROC_ZOMBIE;
+		s->cov.zombies++;
+	}
+	if (pid == 2 || st.ppid == 2)
+		flags |= NSINFO_PROC_KTHREAD;
+	pi = add_proc(s, &st, pid, flags);
+	if (pi < 0) {
+		close(pidfd);
+		return;
+	}
+	if (flags & NSINFO_PROC_ZOMBIE) {
+		close(pidfd);
+		return;
+	}
+
+	nsdir = openat(pidfd, "ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	r = nsdir < 0 ? -errno : read_links(s, nsdir, inos, idx);
+	if (nsdir >= 0)
+		close(nsdir);
+	if (r <= 0) {
+		if (r == -EACCES || r == -EPERM) {
+			s->procs[pi].flags |= NSINFO_PROC_DENIED;
+			s->cov.denied++;
+		} else {
+			/* exited (or became a zombie) between status and ns/ */
+			s->procs[pi].flags |= NSINFO_PROC_PARTIAL;
+			s->cov.vanished++;
+		}
+		close(pidfd);
+		return;
+	}
+	apply_links(s, pi, idx, inos);
+
+	if (st.threads > 1 && !(s->flags & NSINFO_SCAN_NO_THREADS))
+		scan_threads(s, pidfd, pid, inos);
+	close(pidfd);
+}
+
+int nsinfo__scan_proc(struct nsinfo_snapshot *s)
+{
+	char *dents;
+	int procfd;
+
+	procfd = open(s->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return -errno;
+	dents = malloc(DENTS_BUF);
+	if (!dents) {
+		close(procfd);
+		return -ENOMEM;
+	}
+
+	/* the caller's own namespaces, for "differs from mine" questions */
+	{
+		char path[64];
+		int selfns = openat(procfd, "self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		for (int t = 0; t < NSINFO_NTYPES; t++) {
+			uint64_t ino;
+			ssize_t n;
+
+			s->self_ns[t] = -1;
+			if (selfns < 0)
+				continue;
+			n = readlinkat(selfns, nsinfo__ns_file[t], path, sizeof(path) - 1);
+			if (n < 0)
+				continue;
+			path[n] = 0;
+			if (nsinfo__parse_ns_link(path, &ino) == 0)
+				s->self_ns_ino[t] = ino;
+		}
+		if (selfns >= 0)
+			close(selfns);
+	}
+
+	for (;;) {
+		long n = syscall(SYS_getdents64, procfd, dents, DENTS_BUF);
+
+		if (n < 0) {
+			int e = -errno;
+
+			free(dents);
+			close(procfd);
+			return e;
+		}
+		if (n == 0)
+			break;
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+			long pid;
+
+			off += d->d_reclen;
+			if (d->d_name[0] < '1' || d->d_name[0] > '9' || !all_digits(d->d_name))
+				continue;
+			pid = strtol(d->d_name, NULL, 10);
+			if (pid <= 0 || pid > INT_MAX)
+				continue;
+			scan_one(s, procfd, d->d_name, (pid_t)pid);
+		}
+	}
+	free(dents);
+	close(procfd);
+	return 0;
+}

@@ -1,0 +1,70 @@
+# Shell test library: TAP output, assertions, and cleanup of everything a
+# test creates (processes, namespaces, bind mounts). Source it first.
+# Environment: BUILD (build dir, absolute), set by tests/run.sh.
+set -u
+: "${BUILD:?BUILD must be set (tests/run.sh sets it)}"
+SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HELPERS=$BUILD/tests/helpers
+T_COUNT=0
+T_FAILED=0
+T_CLEANUP=()
+T_TMP=$(mktemp -d /tmp/nstools-test.XXXXXX)
+
+ok() { # ok COND-STATUS NAME: pass if status 0
+	local st=$1; shift
+	T_COUNT=$((T_COUNT + 1))
+	if [ "$st" -eq 0 ]; then echo "ok $T_COUNT - $*"
+	else echo "not ok $T_COUNT - $*"; T_FAILED=$((T_FAILED + 1)); fi
+	return "$st"
+}
+pass() { ok 0 "$@"; }
+fail() { ok 1 "$@" || true; }
+is() { # is GOT EXPECTED NAME
+	local got=$1 exp=$2; shift 2
+	if [ "$got" = "$exp" ]; then ok 0 "$@"
+	else ok 1 "$@" || true; printf '#   got:      %s\n#   expected: %s\n' "$got" "$exp"; return 1; fi
+}
+like() { # like GOT REGEX NAME
+	local got=$1 re=$2; shift 2
+	if printf '%s' "$got" | grep -Eq -- "$re"; then ok 0 "$@"
+	else ok 1 "$@" || true; printf '#   got: %s\n#   does not match: %s\n' "$got" "$re" | head -20; return 1; fi
+}
+unlike() {
+	local got=$1 re=$2; shift 2
+	if ! printf '%s' "$got" | grep -Eq -- "$re"; then ok 0 "$@"
+	else ok 1 "$@" || true; printf '#   got: %s\n#   matches: %s\n' "$got" "$re" | head -20; return 1; fi
+}
+skip() { T_COUNT=$((T_COUNT + 1)); echo "ok $T_COUNT # SKIP $*"; }
+diag() { printf '# %s\n' "$*"; }
+
+# Run cleanup commands in reverse order at exit, whatever happens.
+on_exit() { T_CLEANUP+=("$*"); }
+t_cleanup() {
+	local i
+	for ((i=${#T_CLEANUP[@]}-1; i>=0; i--)); do eval "${T_CLEANUP[$i]}" >/dev/null 2>&1 || true; done
+	rm -rf "$T_TMP"
+}
+done_testing() {
+	echo "1..$T_COUNT"
+	[ "$T_FAILED" -eq 0 ]
+}
+trap t_cleanup EXIT
+
+# Start a command in the background, killed (with its process group) at exit.
+# Prints its pid. Usage: pid=$(bg_start cmd args...)
+bg_start() {
+	setsid "$@" </dev/null >/dev/null 2>&1 &
+	local p=$!
+	on_exit "kill -KILL -- -$p 2>/dev/null; kill -KILL $p 2>/dev/null"
+	echo "$p"
+}
+
+# Wait until a file exists (a helper says it is ready): wait_for FILE [SECONDS]
+wait_for() {
+	local f=$1 n=$(( ${2:-10} * 20 ))
+	while [ ! -e "$f" ] && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
+	[ -e "$f" ]
+}
+
+# Namespace inode of a process: ns_ino PID TYPE
+ns_ino() { stat -L -c %i "/proc/$1/ns/$2" 2>/dev/null; }
