@@ -40,7 +40,7 @@ BENCH_CMDS := bpftrace:bpftrace htop:htop
 
 WARN    := -Wall -Wextra -Werror
 PKG_CFLAGS = $(shell pkg-config --cflags smartcols json-c 2>/dev/null)
-BASE_CFLAGS := -std=gnu11 $(WARN) -fPIC -fvisibility=hidden -Ilibnsinfo/include -Ilibnsinfo \
+BASE_CFLAGS := -std=gnu11 $(WARN) -fPIC -fvisibility=hidden -Ilibnsinfo/include -Ilibnsinfo -Itools/common \
 	       -I$(BUILD) -DNSTOOLS_VERSION='"$(VERSION)"'
 ifneq ($(SANITIZE),)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

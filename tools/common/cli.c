@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#ifndef NSTOOLS_VERSION
+#define NSTOOLS_VERSION "unknown"
+#endif
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void nst_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void nst_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+void nst_usage_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vmsg(fmt, ap);
+		va_end(ap);
+	}
+	fprintf(stderr, "Try '%s --help' for more information.\n", program_invocation_short_name);
+	exit(code);
+}
+
+void nst_print_version(void)
+{
+	printf("%s from nstools %s\n", program_invocation_short_name, NSTOOLS_VERSION);
+	exit(EXIT_SUCCESS);
+}
+
+/* The tool's code for a failed stdout; set once before main's work. */
+static int close_stdout_code = EXIT_FAILURE;
+
+static void close_stdout(void)
+{
+	int err = 0;
+
+	if (fflush(stdout) != 0 || ferror(stdout))
+		err = errno ? errno : EIO;
+	if (fclose(stdout) != 0 && !err)
+		err = errno;
+	/* A reader that went away (| head) is not our failure. */
+	if (err && err != EPIPE) {
+		fprintf(stderr, "%s: write error: %s\n", program_invocation_short_name,
+			strerror(err));
+		_exit(close_stdout_code);
+	}
+	if (fclose(stderr) != 0 && errno != EBADF)
+		_exit(close_stdout_code);
+}
+
+void nst_close_stdout_at_exit(int code)
+{
+	close_stdout_code = code;
+	atexit(close_stdout);
+}
+
+bool nst_colors_wanted(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && !(nc && *nc);
+}
+
+/* ------------------------------------------------------------------ columns */
+
+int nst_col_by_name(const struct nst_col *cols, size_t ncols, const char *name, size_t len)
+{
+	for (size_t i = 0; i < ncols; i++)
+		if (strlen(cols[i].name) == len && !strncasecmp(cols[i].name, name, len))
+			return (int)i;
+	return -1;
+}
+
+static void reindex(struct nst_out *o)
+{
+	for (size_t i = 0; i < NST_MAX_COLS; i++)
+		o->pos[i] = -1;
+	for (size_t i = 0; i < o->nsel; i++)
+		o->pos[o->sel[i]] = (int)i;
+}
+
+void nst_out_init(struct nst_out *o, const struct nst_col *cols, size_t ncols,
+		  const char *defaults)
+{
+	const char *bad;
+	size_t badlen;
+
+	memset(o, 0, sizeof(*o));
+	o->cols = cols;
+	o->ncols = ncols < NST_MAX_COLS ? ncols : NST_MAX_COLS;
+	o->tree_col = -1;
+	o->colors = nst_colors_wanted();
+	if (nst_out_select(o, defaults, &bad, &badlen))
+		abort(); /* a tool's own default list is wrong: a build-time bug */
+}
+
+int nst_out_select(struct nst_out *o, const char *list, const char **bad, size_t *badlen)
+{
+	int sel[NST_MAX_COLS];
+	size_t nsel = 0;
+	const char *p = list;
+
+	if (*p == '+') {
+		memcpy(sel, o->sel, o->nsel * sizeof(*sel));
+		nsel = o->nsel;
+		p++;
+	}
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int id = nst_col_by_name(o->cols, o->ncols, p, len);
+
+		if (id < 0 || nsel >= NST_MAX_COLS) {
+			*bad = p;
+			*badlen = len;
+			return -EINVAL;
+		}
+		sel[nsel++] = id;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (!nsel) {
+		*bad = list;
+		*badlen = strlen(list);
+		return -EINVAL;
+	}
+	memcpy(o->sel, sel, nsel * sizeof(*sel));
+	o->nsel = nsel;
+	reindex(o);
+	return 0;
+}
+
+void nst_out_select_all(struct nst_out *o)
+{
+	for (size_t i = 0; i < o->ncols; i++)
+		o->sel[i] = (int)i;
+	o->nsel = o->ncols;
+	reindex(o);
+}
+
+void nst_help_columns(FILE *f, const struct nst_col *cols, size_t ncols)
+{
+	fprintf(f, "\nAvailable output columns:\n");
+	for (size_t i = 0; i < ncols; i++)
+		fprintf(f, " %10s  %s\n", cols[i].name, cols[i].help);
+}
+
+static const char *json_type_name(int t)
+{
+	switch (t) {
+	case SCOLS_JSON_NUMBER: return "<integer>";
+	case SCOLS_JSON_BOOLEAN: return "<boolean>";
+	case SCOLS_JSON_ARRAY_STRING: return "<string>[]";
+	default: return "<string>";
+	}
+}
+
+int nst_list_columns(const struct nst_col *cols, size_t ncols, bool json, bool raw,
+		     bool noheadings)
+{
+	static const struct nst_col meta[] = {
+		{ "NAME", 0, 0, SCOLS_JSON_STRING, "" },
+		{ "TYPE", 0, 0, SCOLS_JSON_STRING, "" },
+		{ "DESCRIPTION", 0, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "" },
+	};
+	struct nst_out o;
+
+	nst_out_init(&o, meta, 3, "NAME,TYPE,DESCRIPTION");
+	o.json = json;
+	o.raw = raw;
+	o.noheadings = noheadings;
+	if (!nst_out_table(&o, "columns"))
+		return -ENOMEM;
+	for (size_t i = 0; i < ncols; i++) {
+		struct libscols_line *ln = nst_out_line(&o, NULL);
+
+		nst_out_set(&o, ln, 0, cols[i].name);
+		nst_out_set(&o, ln, 1, json_type_name(cols[i].json));
+		nst_out_set(&o, ln, 2, cols[i].help);
+	}
+	return nst_out_print(&o);
+}
+
+struct libscols_table *nst_out_table(struct nst_out *o, const char *name)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (!tb)
+		return NULL;
+	scols_table_set_name(tb, name);
+	scols_table_enable_json(tb, o->json);
+	scols_table_enable_raw(tb, o->raw);
+	scols_table_enable_noheadings(tb, o->noheadings);
+	scols_table_enable_colors(tb, o->colors && !o->json && !o->raw);
+	for (size_t i = 0; i < o->nsel; i++) {
+		const struct nst_col *c = &o->cols[o->sel[i]];
+		int flags = c->flags;
+		struct libscols_column *cl;
+
+		if (o->sel[i] == o->tree_col)
+			flags |= SCOLS_FL_TREE;
+		cl = scols_table_new_column(tb, c->name, c->whint, flags);
+		if (!cl) {
+			scols_unref_table(tb);
+			return NULL;
+		}
+		scols_column_set_json_type(cl, c->json);
+	}
+	o->tb = tb;
+	return tb;
+}
+
+struct libscols_line *nst_out_line(struct nst_out *o, struct libscols_line *parent)
+{
+	struct libscols_line *ln = scols_table_new_line(o->tb, parent);
+
+	if (!ln)
+		nst_die(EXIT_FAILURE, "out of memory");
+	return ln;
+}
+
+void nst_out_set(struct nst_out *o, struct libscols_line *ln, int id, const char *val)
+{
+	if (!nst_out_has(o, id) || !val)
+		return;
+	if (scols_line_set_data(ln, (size_t)o->pos[id], val))
+		nst_die(EXIT_FAILURE, "out of memory");
+}
+
+void nst_out_setf(struct nst_out *o, struct libscols_line *ln, int id, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	if (!nst_out_has(o, id))
+		return;
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		nst_die(EXIT_FAILURE, "out of memory");
+	/* the table takes ownership of s */
+	if (scols_line_refer_data(ln, (size_t)o->pos[id], s))
+		nst_die(EXIT_FAILURE, "out of memory");
+}
+
+int nst_out_print(struct nst_out *o)
+{
+	int r = scols_print_table(o->tb);
+
+	scols_unref_table(o->tb);
+	o->tb = NULL;
+	return r;
+}
+
+bool nst_out_option(struct nst_out *o, int opt, const char *arg, int usage_code)
+{
+	const char *bad;
+	size_t badlen;
+
+	switch (opt) {
+	case 'o':
+		if (nst_out_select(o, arg, &bad, &badlen))
+			nst_usage_error(usage_code, "unknown column: %.*s", (int)badlen, bad);
+		return true;
+	case NST_OPT_OUTPUT_ALL:
+		nst_out_select_all(o);
+		return true;
+	case 'n':
+		o->noheadings = true;
+		return true;
+	case 'r':
+		o->raw = true;
+		return true;
+	case 'J':
+		o->json = true;
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared plumbing of the nstools command-line tools: messages, exit paths,
+ * version, stdout error detection, and column tables rendered through
+ * libsmartcols (tables, trees, raw and JSON output, as lsns does).
+ *
+ * Each tool declares one table of columns (struct nst_col); --help,
+ * -H/--list-columns, -o/--output and the JSON types all come from it.
+ */
+#ifndef NSTOOLS_CLI_H
+#define NSTOOLS_CLI_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <libsmartcols.h>
+
+#define NST_MAX_COLS 64
+
+/* ---------------------------------------------------------------- messages */
+
+/* "tool: message" on stderr. */
+void nst_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "tool: message" on stderr, then exit(code). */
+void nst_die(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+/* "tool: message" + "Try 'tool --help' for more information.", exit(code). */
+void nst_usage_error(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+/* "tool from nstools X.Y.Z" on stdout, exit 0. */
+void nst_print_version(void) __attribute__((noreturn));
+/*
+ * Flush and close stdout at exit; on a write error (full disk, closed pipe
+ * other than EPIPE) say "write error" and exit with code. Call once, early.
+ */
+void nst_close_stdout_at_exit(int code);
+/* Whether to colour stdout: a terminal and NO_COLOR unset. */
+bool nst_colors_wanted(void);
+
+/* ------------------------------------------------------------------ columns */
+
+struct nst_col {
+	const char *name;         /* "NS", "TYPE", ... as in -o */
+	double whint;             /* libsmartcols width hint */
+	int flags;                /* SCOLS_FL_* */
+	int json;                 /* SCOLS_JSON_* */
+	const char *help;         /* one line for --help and -H */
+};
+
+struct nst_out {
+	const struct nst_col *cols;
+	size_t ncols;
+	int sel[NST_MAX_COLS];    /* selected column ids, in output order */
+	size_t nsel;
+	int pos[NST_MAX_COLS];    /* column id -> position in sel, -1 */
+	bool json, raw, noheadings, colors;
+	int tree_col;             /* column id drawn as the tree, -1 for none */
+	struct libscols_table *tb;
+};
+
+/* Initialise with the tool's table and a default column list ("A,B,C"). */
+void nst_out_init(struct nst_out *o, const struct nst_col *cols, size_t ncols,
+		  const char *defaults);
+/*
+ * Apply an -o list: "A,B" replaces the selection, "+A,B" appends to it
+ * (util-linux semantics). Returns 0, or -EINVAL with *bad set to the first
+ * unknown name (points into list; length in *badlen).
+ */
+int nst_out_select(struct nst_out *o, const char *list, const char **bad, size_t *badlen);
+/* Select every column (--output-all). */
+void nst_out_select_all(struct nst_out *o);
+/* Column id of a name (case-insensitive), -1. */
+int nst_col_by_name(const struct nst_col *cols, size_t ncols, const char *name, size_t len);
+/* Whether a column id is in the selection. */
+static inline bool nst_out_has(const struct nst_out *o, int id)
+{
+	return id >= 0 && id < (int)o->ncols && o->pos[id] >= 0;
+}
+
+/* "Available output columns:" block for --help. */
+void nst_help_columns(FILE *f, const struct nst_col *cols, size_t ncols);
+/* -H/--list-columns: a NAME/TYPE/DESCRIPTION table (or JSON with json). */
+int nst_list_columns(const struct nst_col *cols, size_t ncols, bool json, bool raw,
+		     bool noheadings);
+
+/* Create the table: name is the JSON array name ("namespaces"). NULL on ENOMEM. */
+struct libscols_table *nst_out_table(struct nst_out *o, const char *name);
+/* A new line (child of parent for trees, or NULL). Dies on ENOMEM. */
+struct libscols_line *nst_out_line(struct nst_out *o, struct libscols_line *parent);
+/* Set the cell of column id on a line if the column is selected. */
+void nst_out_set(struct nst_out *o, struct libscols_line *ln, int id, const char *val);
+void nst_out_setf(struct nst_out *o, struct libscols_line *ln, int id, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Print and free the table; 0 or -errno. */
+int nst_out_print(struct nst_out *o);
+
+/* Option parsing helpers shared by the tools ---------------------------- */
+
+/*
+ * Handle the common output options; returns true if opt was one of them.
+ * -o LIST, --output-all, -n, -r, -J; -H is left to the tool (it exits).
+ */
+bool nst_out_option(struct nst_out *o, int opt, const char *arg, int usage_code);
+/* getopt_long values for long-only common options */
+enum { NST_OPT_OUTPUT_ALL = 0x1000, NST_OPT_FIRST_TOOL = 0x1100 };
+
+#endif
