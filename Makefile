@@ -36,7 +36,7 @@ DEP_PKGS := libproc2:libproc2-dev smartcols:libsmartcols-dev json-c:libjson-c-de
 DEP_CMDS := pkg-config:pkg-config clang:clang bpftool:bpftool llvm-strip:llvm \
 	    ip:iproute2 lsns:util-linux nsenter:util-linux unshare:util-linux \
 	    tmux:tmux ps:procps top:procps python3:python3
-BENCH_CMDS := bpftrace:bpftrace htop:htop
+BENCH_CMDS := bpftrace:bpftrace htop:htop /usr/bin/time:time hyperfine:hyperfine
 
 WARN    := -Wall -Wextra -Werror
 PKG_CFLAGS = $(shell pkg-config --cflags smartcols json-c 2>/dev/null)
