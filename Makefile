@@ -82,17 +82,17 @@ define install_missing
 	  case "$(2)" in pkg) pkg-config --exists $$n 2>/dev/null || missing="$$missing $$p";; \
 	                 cmd) command -v $$n >/dev/null 2>&1 || missing="$$missing $$p";; esac; \
 	done; \
-	missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
-	if [ -n "$${missing% }" ]; then \
+	missing=$$(echo $$missing | tr ' ' '\n' | sort -u | xargs); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "nstools: installing missing Debian packages:$$missing"; \
+	    echo "nstools: installing missing Debian packages: $$missing"; \
 	    if [ ! -e $(BUILD)/.apt-updated ]; then \
 	      DEBIAN_FRONTEND=noninteractive apt-get update -qq || exit 1; \
 	      mkdir -p $(BUILD) && touch $(BUILD)/.apt-updated; fi; \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
 	  else \
 	    echo "nstools: missing build dependencies; install them with:" >&2; \
-	    echo "  apt-get install -y$$missing" >&2; exit 1; \
+	    echo "  apt-get install -y $$missing" >&2; exit 1; \
 	  fi; \
 	fi
 endef
