@@ -246,7 +246,12 @@ static __always_inline void read_setns_target(struct nsevent *e, struct task_str
 		e->target_ino = t.ino;
 		e->target_nsid = t.id;
 	} else if (magic == PIDFS_MAGIC) {
-		struct pid *pid = BPF_CORE_READ(f, private_data);
+		/* the struct pid hangs off the pidfs inode (6.14+) or, before,
+		 * off the file */
+		struct pid *pid = BPF_CORE_READ(inode, i_private);
+
+		if (!pid)
+			pid = BPF_CORE_READ(f, private_data);
 
 		e->target_kind = NSEVENT_TGT_PIDFD;
 		e->target_pid = BPF_CORE_READ(pid, numbers[0].nr);
