@@ -72,10 +72,10 @@ struct {
 	__type(value, __u64);
 } lost SEC(".maps");
 
-/* operations between entry and exit, by thread id; LRU so that threads
- * killed inside the syscall do not pin entries */
+/* operations between entry and exit, by thread id (sys_exit always runs,
+ * even for a task killed inside the syscall, so entries do not leak) */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
 	__type(key, __u32);
 	__type(value, struct nsevent);
@@ -102,7 +102,21 @@ struct proc_ns_operations___old {
 	int type;
 };
 
+/*
+ * Tasks come from bpf_get_current_task_btf() and tp_btf arguments: typed
+ * pointers the verifier lets us dereference directly (fault-safe loads),
+ * far cheaper than one bpf_probe_read_kernel() per field. Variable array
+ * indexes still go through bpf_core_read().
+ */
 static __always_inline void read_ns(struct nsevent_ns *out, struct ns_common *ns)
+{
+	out->ino = ns->inum;
+	if (bpf_core_field_exists(ns->ns_id))
+		out->id = ns->ns_id;
+}
+
+/* the same for a pointer that came out of bpf_core_read(): untyped */
+static __always_inline void read_ns_untyped(struct nsevent_ns *out, struct ns_common *ns)
 {
 	out->ino = BPF_CORE_READ(ns, inum);
 	if (bpf_core_field_exists(ns->ns_id))
@@ -117,57 +131,53 @@ static __always_inline __u32 ns_type_flag(struct ns_common *ns)
 	return BPF_CORE_READ(ops, type);
 }
 
-static __always_inline struct pid_namespace *active_pid_ns(struct task_struct *t)
+static __always_inline struct upid task_upid(struct task_struct *t, unsigned int level)
 {
-	struct pid *pid = BPF_CORE_READ(t, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid *pid = t->thread_pid;
 	struct upid up = {};
 
 	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 63]);
-	return up.ns;
+	return up;
+}
+
+static __always_inline struct pid_namespace *active_pid_ns(struct task_struct *t)
+{
+	return task_upid(t, t->thread_pid->level).ns;
 }
 
 static __always_inline void read_task_ns(struct nsevent_ns *out, struct task_struct *t)
 {
-	struct nsproxy *nsp = BPF_CORE_READ(t, nsproxy);
+	struct nsproxy *nsp = t->nsproxy;
 
 	if (!nsp)
 		return;
-	read_ns(&out[NSEVENT_SLOT_CGROUP], &BPF_CORE_READ(nsp, cgroup_ns)->ns);
-	read_ns(&out[NSEVENT_SLOT_IPC], &BPF_CORE_READ(nsp, ipc_ns)->ns);
-	read_ns(&out[NSEVENT_SLOT_MNT], &BPF_CORE_READ(nsp, mnt_ns)->ns);
-	read_ns(&out[NSEVENT_SLOT_NET], &BPF_CORE_READ(nsp, net_ns)->ns);
-	read_ns(&out[NSEVENT_SLOT_PID], &active_pid_ns(t)->ns);
-	read_ns(&out[NSEVENT_SLOT_TIME], &BPF_CORE_READ(nsp, time_ns)->ns);
-	read_ns(&out[NSEVENT_SLOT_USER], &BPF_CORE_READ(t, real_cred, user_ns)->ns);
-	read_ns(&out[NSEVENT_SLOT_UTS], &BPF_CORE_READ(nsp, uts_ns)->ns);
-	read_ns(&out[NSEVENT_SLOT_PID_CHILDREN], &BPF_CORE_READ(nsp, pid_ns_for_children)->ns);
-	read_ns(&out[NSEVENT_SLOT_TIME_CHILDREN], &BPF_CORE_READ(nsp, time_ns_for_children)->ns);
+	read_ns(&out[NSEVENT_SLOT_CGROUP], &nsp->cgroup_ns->ns);
+	read_ns(&out[NSEVENT_SLOT_IPC], &nsp->ipc_ns->ns);
+	read_ns(&out[NSEVENT_SLOT_MNT], &nsp->mnt_ns->ns);
+	read_ns(&out[NSEVENT_SLOT_NET], &nsp->net_ns->ns);
+	read_ns_untyped(&out[NSEVENT_SLOT_PID], &active_pid_ns(t)->ns);
+	read_ns(&out[NSEVENT_SLOT_TIME], &nsp->time_ns->ns);
+	read_ns(&out[NSEVENT_SLOT_USER], &t->real_cred->user_ns->ns);
+	read_ns(&out[NSEVENT_SLOT_UTS], &nsp->uts_ns->ns);
+	read_ns(&out[NSEVENT_SLOT_PID_CHILDREN], &nsp->pid_ns_for_children->ns);
+	read_ns(&out[NSEVENT_SLOT_TIME_CHILDREN], &nsp->time_ns_for_children->ns);
 }
 
 static __always_inline void read_nspid(struct nsevent *e, struct task_struct *t)
 {
-	struct pid *pid = BPF_CORE_READ(t, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-	struct upid up;
+	unsigned int level = t->thread_pid->level;
 
 	for (unsigned int i = 0; i < NSEVENT_MAX_LEVELS; i++) {
 		if (i > level)
 			break;
-		bpf_core_read(&up, sizeof(up), &pid->numbers[i]);
-		e->nspid[i] = up.nr;
+		e->nspid[i] = task_upid(t, i).nr;
 		e->nspid_len = i + 1;
 	}
 }
 
 static __always_inline __u32 task_vpid(struct task_struct *t)
 {
-	struct pid *pid = BPF_CORE_READ(t, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-	struct upid up = {};
-
-	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 63]);
-	return up.nr;
+	return task_upid(t, t->thread_pid->level).nr;
 }
 
 static __always_inline bool tgid_traced(__u32 tgid)
@@ -193,7 +203,7 @@ static __always_inline struct nsevent *new_record(struct task_struct *task, __u3
 	e->ts_ns = bpf_ktime_get_ns();
 	e->pid = (__u32)id;
 	e->tgid = id >> 32;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->ppid = task->real_parent->tgid;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
@@ -240,7 +250,7 @@ static __always_inline void read_setns_target(struct nsevent *e, struct task_str
 		struct ns_common *ns = BPF_CORE_READ(inode, i_private);
 		struct nsevent_ns t = {};
 
-		read_ns(&t, ns);
+		read_ns_untyped(&t, ns);
 		e->target_kind = NSEVENT_TGT_NSFD;
 		e->target_type = ns_type_flag(ns);
 		e->target_ino = t.ino;
@@ -260,7 +270,7 @@ static __always_inline void read_setns_target(struct nsevent *e, struct task_str
 
 static __always_inline int on_enter(__u32 kind, __u64 arg0, __u64 arg1)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
 	__u64 flags = arg0;
@@ -308,7 +318,7 @@ static __always_inline int on_exit(long ret)
 		e->ret = ret;
 		e->latency_ns = bpf_ktime_get_ns() - e->ts_ns;
 		if (e->kind == NSEVENT_UNSHARE || e->kind == NSEVENT_SETNS)
-			read_task_ns(e->after, (void *)bpf_get_current_task());
+			read_task_ns(e->after, bpf_get_current_task_btf());
 		emit(e);
 	}
 	bpf_map_delete_elem(&pending, &tid);
@@ -360,10 +370,10 @@ int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 }
 
 /* ------------------------------------------------------- task creation */
-SEC("raw_tp/task_newtask")
+SEC("tp_btf/task_newtask")
 int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id, tgid = id >> 32;
 	struct nsevent *e;
@@ -373,7 +383,7 @@ int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
 	if (!tgid_traced(tgid))
 		return 0;
 	if (filter_tree) {
-		__u32 ctgid = BPF_CORE_READ(child, tgid);
+		__u32 ctgid = child->tgid;
 		__u8 one = 1;
 
 		bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY);
@@ -381,7 +391,7 @@ int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
 	e = bpf_map_lookup_elem(&pending, &tid);
 	if (e && (e->kind == NSEVENT_CLONE || e->kind == NSEVENT_CLONE3)) {
 		read_task_ns(e->after, child);
-		e->child_pid = BPF_CORE_READ(child, pid);
+		e->child_pid = child->pid;
 		e->child_vpid = task_vpid(child);
 		return 0;
 	}
@@ -392,7 +402,7 @@ int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
 	__u64 moved = 0;
 	if (active_pid_ns(child) != active_pid_ns(task))
 		moved |= CLONE_NEWPID;
-	if (BPF_CORE_READ(child, nsproxy, time_ns) != BPF_CORE_READ(task, nsproxy, time_ns))
+	if (child->nsproxy->time_ns != task->nsproxy->time_ns)
 		moved |= CLONE_NEWTIME;
 	if (!moved || failed_only || !wanted_types(moved))
 		return 0;
@@ -401,19 +411,19 @@ int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
 		return 0;
 	read_task_ns(e->after, child);
 	e->flags = clone_flags;
-	e->child_pid = BPF_CORE_READ(child, pid);
+	e->child_pid = child->pid;
 	e->child_vpid = task_vpid(child);
 	e->ret = e->child_pid;
 	emit(e);
 	return 0;
 }
 
-SEC("raw_tp/sched_process_exit")
+SEC("tp_btf/sched_process_exit")
 int BPF_PROG(proc_exit, struct task_struct *task)
 {
-	__u32 tgid = BPF_CORE_READ(task, tgid);
+	__u32 tgid = task->tgid;
 
-	if (filter_tree && BPF_CORE_READ(task, pid) == tgid)
+	if (filter_tree && task->pid == tgid)
 		bpf_map_delete_elem(&traced, &tgid);
 	return 0;
 }

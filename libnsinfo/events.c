@@ -292,18 +292,18 @@ struct log_target {
 };
 static _Thread_local const struct log_target *log_target;
 
+/* one callback per line: libbpf hands over whole verifier logs at once */
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	char line[512];
-	size_t n;
+	char *text = NULL, *line, *save = NULL;
 
 	if (!log_target || !log_target->fn || level == LIBBPF_DEBUG)
 		return 0;
-	vsnprintf(line, sizeof(line), fmt, ap);
-	n = strlen(line);
-	while (n && line[n - 1] == '\n')
-		line[--n] = '\0';
-	log_target->fn(line, log_target->userdata);
+	if (vasprintf(&text, fmt, ap) < 0)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		log_target->fn(line, log_target->userdata);
+	free(text);
 	return 0;
 }
 
