@@ -12,6 +12,7 @@
 #include <libsmartcols.h>
 #include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@ struct opts {
 	struct nsinfo_events_opts ev;
 	bool json, summary, verbose;
 	double duration;          /* seconds, 0 = none */
+	const char *output;       /* -o FILE */
 	char **command;
 };
 
@@ -45,13 +47,25 @@ struct count {
 	uint64_t n;
 };
 
+/*
+ * Bursts (a runtime starting hundreds of containers) arrive faster than
+ * lines can be formatted, JSON above all. Events are copied out of the ring
+ * buffer into this queue at once and rendered in slices between polls, so
+ * the kernel's buffer drains at copy speed, not at printf speed.
+ */
+#define QUEUE_MAX (1u << 16)
+#define RENDER_SLICE 256
+
 struct state {
 	const struct opts *o;
 	bool color;
 	uint64_t events;
 	struct count *counts;
 	size_t ncounts, counts_cap;
-	int out_err;              /* errno of a stdout write failure */
+	struct nsinfo_event *q;   /* ring of queued events */
+	size_t qhead, qlen, qcap;
+	FILE *out;                /* stdout or --output */
+	int out_err;              /* errno of a write failure */
 };
 
 /* ----------------------------------------------------------- helpers */
@@ -130,7 +144,7 @@ static unsigned request_types(const struct nsinfo_event *e)
 #define C_RED  "\033[31m"
 #define C_OFF  "\033[0m"
 
-static void print_time(uint64_t ns)
+static void print_time(const struct state *st, uint64_t ns)
 {
 	time_t sec = (time_t)(ns / 1000000000ULL);
 	struct tm tm;
@@ -138,7 +152,7 @@ static void print_time(uint64_t ns)
 
 	localtime_r(&sec, &tm);
 	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
-	printf("%s.%06llu", buf, (unsigned long long)(ns % 1000000000ULL / 1000));
+	fprintf(st->out, "%s.%06llu", buf, (unsigned long long)(ns % 1000000000ULL / 1000));
 }
 
 static void print_call(const struct state *st, const struct nsinfo_event *e)
@@ -146,59 +160,59 @@ static void print_call(const struct state *st, const struct nsinfo_event *e)
 	char fl[128];
 
 	flag_names(fl, sizeof(fl), request_types(e));
-	printf(" %s%s%s(", st->color ? C_BOLD : "", nsinfo_event_kind_name(e->kind),
+	fprintf(st->out, " %s%s%s(", st->color ? C_BOLD : "", nsinfo_event_kind_name(e->kind),
 	       st->color ? C_OFF : "");
 	switch (e->kind) {
 	case NSINFO_EV_SETNS:
 		if (e->target == NSINFO_EV_TARGET_NSFD)
-			printf("%d<%s:[%llu]>, ", e->target_fd, nsinfo_type_name(e->target_type) ?: "?",
+			fprintf(st->out, "%d<%s:[%llu]>, ", e->target_fd, nsinfo_type_name(e->target_type) ?: "?",
 			       (unsigned long long)e->target_ns.ino);
 		else if (e->target == NSINFO_EV_TARGET_PIDFD)
-			printf("%d<pidfd:%d>, ", e->target_fd, (int)e->target_pid);
+			fprintf(st->out, "%d<pidfd:%d>, ", e->target_fd, (int)e->target_pid);
 		else
-			printf("%d, ", e->target_fd);
-		printf("%s)", fl);
+			fprintf(st->out, "%d, ", e->target_fd);
+		fprintf(st->out, "%s)", fl);
 		break;
 	case NSINFO_EV_FORK:
-		printf(")");
+		fprintf(st->out, ")");
 		break;
 	default:
-		printf("%s)", fl);
+		fprintf(st->out, "%s)", fl);
 	}
 }
 
 static void print_result(const struct state *st, const struct nsinfo_event *e)
 {
 	if (e->error)
-		printf(" = -1 %s%s (%s)%s", st->color ? C_RED : "", errno_name(e->error),
+		fprintf(st->out, " = -1 %s%s (%s)%s", st->color ? C_RED : "", errno_name(e->error),
 		       strerror(e->error), st->color ? C_OFF : "");
 	else
-		printf(" = %lld", (long long)e->ret);
+		fprintf(st->out, " = %lld", (long long)e->ret);
 	if (e->kind != NSINFO_EV_FORK)
-		printf(" <%.6f>", e->latency_ns / 1e9);
+		fprintf(st->out, " <%.6f>", e->latency_ns / 1e9);
 }
 
 static void print_human(struct state *st, const struct nsinfo_event *e)
 {
-	print_time(e->time_ns);
-	printf(" %s[%d]", e->comm, (int)e->tgid);
+	print_time(st, e->time_ns);
+	fprintf(st->out, " %s[%d]", e->comm, (int)e->tgid);
 	if (e->pid != e->tgid)
-		printf("/%d", (int)e->pid);
+		fprintf(st->out, "/%d", (int)e->pid);
 	print_call(st, e);
 	print_result(st, e);
-	printf(" ppid=%d uid=%u", (int)e->ppid, (unsigned)e->uid);
+	fprintf(st->out, " ppid=%d uid=%u", (int)e->ppid, (unsigned)e->uid);
 	if (e->nspid_len > 1) {
-		printf(" nspid=");
+		fprintf(st->out, " nspid=");
 		for (int i = 0; i < e->nspid_len; i++)
-			printf("%s%d", i ? "/" : "", (int)e->nspid[i]);
+			fprintf(st->out, "%s%d", i ? "/" : "", (int)e->nspid[i]);
 	}
 	if (e->child_pid)
-		printf(" child=%d/%d", (int)e->child_pid, (int)e->child_vpid);
+		fprintf(st->out, " child=%d/%d", (int)e->child_pid, (int)e->child_vpid);
 	for (int s = 0; s < NSINFO_EV_NSLOTS; s++)
 		if (ns_changed(e, s))
-			printf(" %s:%llu->%llu", slot_name(s), (unsigned long long)e->before[s].ino,
+			fprintf(st->out, " %s:%llu->%llu", slot_name(s), (unsigned long long)e->before[s].ino,
 			       (unsigned long long)e->after[s].ino);
-	putchar('\n');
+	fputc('\n', st->out);
 }
 
 /* -------------------------------------------------------- JSON output */
@@ -291,9 +305,10 @@ static json_object *jevent(const struct nsinfo_event *e)
 	return o;
 }
 
-static void print_json(json_object *o)
+static void print_json(const struct state *st, json_object *o)
 {
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), st->out);
+	fputc('\n', st->out);
 	json_object_put(o);
 }
 
@@ -371,43 +386,84 @@ static void print_summary(struct state *st, uint64_t lost)
 		scols_line_set_data(ln, 2, c->error ? errno_name(c->error) : "ok");
 		scols_line_set_data(ln, 3, num);
 	}
+	scols_table_set_stream(tb, st->out);
 	scols_print_table(tb);
 	scols_unref_table(tb);
 	if (!st->o->json)
-		printf("%llu events, %llu lost\n", (unsigned long long)st->events,
+		fprintf(st->out, "%llu events, %llu lost\n", (unsigned long long)st->events,
 		       (unsigned long long)lost);
 }
 
 /* ------------------------------------------------------------ the loop */
+
+static void render(struct state *st, const struct nsinfo_event *e)
+{
+	if (st->o->json)
+		print_json(st, jevent(e));
+	else
+		print_human(st, e);
+}
+
+/* Grow the queue ring (doubling, unwrapped into the new block); false at
+ * QUEUE_MAX or without memory. */
+static bool queue_grow(struct state *st)
+{
+	size_t cap = st->qcap ? st->qcap * 2 : 1024;
+	struct nsinfo_event *n;
+
+	if (cap > QUEUE_MAX || !(n = malloc(cap * sizeof(*n))))
+		return false;
+	for (size_t i = 0; i < st->qlen; i++)
+		n[i] = st->q[(st->qhead + i) % st->qcap];
+	free(st->q);
+	st->q = n;
+	st->qhead = 0;
+	st->qcap = cap;
+	return true;
+}
+
+static void render_queued(struct state *st, size_t max)
+{
+	while (st->qlen && max--) {
+		render(st, &st->q[st->qhead]);
+		st->qhead = (st->qhead + 1) % st->qcap;
+		st->qlen--;
+	}
+}
 
 static int on_event(const struct nsinfo_event *e, void *userdata)
 {
 	struct state *st = userdata;
 
 	st->events++;
-	if (st->o->summary)
+	if (st->o->summary) {
 		count_event(st, e);
-	else if (st->o->json)
-		print_json(jevent(e));
-	else
-		print_human(st, e);
+	} else if (st->qlen < st->qcap || queue_grow(st)) {
+		st->q[(st->qhead + st->qlen) % st->qcap] = *e;
+		st->qlen++;
+	} else {
+		/* queue full: keep order, render everything now */
+		render_queued(st, SIZE_MAX);
+		render(st, e);
+	}
 	return 0;
 }
 
 static void flush_out(struct state *st)
 {
-	if (fflush(stdout) != 0 || ferror(stdout))
+	if (fflush(st->out) != 0 || ferror(st->out))
 		st->out_err = errno ? errno : EIO;
 }
 
-static int consume(struct state *st, struct nsinfo_events *ev)
+/* Drain the ring buffer, then render one slice (all of it when final). */
+static void consume(struct state *st, struct nsinfo_events *ev, bool final)
 {
 	int n = nsinfo_events_consume(ev);
 
 	if (n < 0)
 		die("reading events: %s", strerror(-n));
+	render_queued(st, final ? SIZE_MAX : RENDER_SLICE);
 	flush_out(st);
-	return n;
 }
 
 static void log_libbpf(const char *line, void *userdata)
@@ -460,7 +516,8 @@ static int trace_loop(struct state *st, struct nsinfo_events *ev, int sigfd, pid
 	watch(epfd, timer);
 	while (!st->out_err) {
 		struct epoll_event e[4];
-		int n = epoll_wait(epfd, e, 4, -1);
+		/* with lines still queued, only peek at the fds */
+		int n = epoll_wait(epfd, e, 4, st->qlen ? 0 : -1);
 
 		if (n < 0 && errno != EINTR)
 			die("epoll: %s", strerror(errno));
@@ -476,14 +533,15 @@ static int trace_loop(struct state *st, struct nsinfo_events *ev, int sigfd, pid
 		}
 		/* after the command ended (or tracing stopped), one last drain:
 		 * its records were committed at syscall exit, before it died */
-		consume(st, ev);
-		if (command_done(child, &status))
+		if (command_done(child, &status)) {
+			consume(st, ev, true);
 			break;
-		if (!tracing && child <= 0)
-			break;
+		}
+		consume(st, ev, false);
 		if (!tracing) {
+			consume(st, ev, true);
 			/* duration over or interrupted: stop tracing, let the command finish */
-			while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+			while (child > 0 && waitpid(child, &status, 0) < 0 && errno == EINTR)
 				;
 			break;
 		}
@@ -543,7 +601,7 @@ static void report_lost(struct state *st, struct nsinfo_events *ev)
 	if (st->o->summary)
 		print_summary(st, lost);
 	else if (st->o->json)
-		printf("{\"v\":%d,\"kind\":\"end\",\"events\":%llu,\"lost\":%llu}\n",
+		fprintf(st->out, "{\"v\":%d,\"kind\":\"end\",\"events\":%llu,\"lost\":%llu}\n",
 		       JSON_SCHEMA_VERSION, (unsigned long long)st->events,
 		       (unsigned long long)lost);
 	if (lost)
@@ -571,6 +629,7 @@ static void __attribute__((noreturn)) usage(void)
 	       " -c, --summary            counts per kind, type and result at exit\n"
 	       " -d, --duration SECONDS   stop tracing after this long\n"
 	       " -J, --json               one JSON object per line (schema v%d)\n"
+	       " -o, --output FILE        write the trace to FILE, not stdout\n"
 	       " -b, --buffer-size MIB    ring buffer: 1, 2 (default) or 4 MiB\n"
 	       "     --raw-syscalls       hook raw sys_enter/sys_exit, not syscall tracepoints\n"
 	       " -v, --verbose            show how the probe attaches and libbpf messages\n"
@@ -626,6 +685,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "summary", no_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "buffer-size", required_argument, NULL, 'b' },
 		{ "raw-syscalls", no_argument, NULL, OPT_RAW },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -635,7 +695,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+p:t:cd:Jb:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:t:cd:Jo:b:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (nsinfo_parse_pid(optarg, &o->ev.pid) < 0)
@@ -646,6 +706,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'c': o->summary = true; break;
 		case 'd': o->duration = parse_seconds(optarg); break;
 		case 'J': o->json = true; break;
+		case 'o': o->output = optarg; break;
 		case 'b': o->ev.ringbuf_bytes = parse_buffer(optarg); break;
 		case OPT_RAW: o->ev.flags |= NSINFO_EVENTS_RAW_SYSCALLS; break;
 		case 'v': o->verbose = true; break;
@@ -711,7 +772,11 @@ int main(int argc, char **argv)
 	int sigfd, go = -1, status, rc;
 
 	parse_args(argc, argv, &o);
-	st.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !o.json;
+	/* a separate stream, so that COMMAND keeps the real stdout */
+	st.out = o.output ? fopen(o.output, "we") : stdout;
+	if (!st.out)
+		die("cannot open %s: %s", o.output, strerror(errno));
+	st.color = isatty(fileno(st.out)) && !getenv("NO_COLOR") && !o.json;
 	sigfd = block_signals();
 	if (o.command) {
 		child = spawn_stopped(o.command, &go);
@@ -724,8 +789,9 @@ int main(int argc, char **argv)
 	report_lost(&st, ev);
 	nsinfo_events_unref(ev);
 	free(st.counts);
+	free(st.q);
 	flush_out(&st);
-	if (st.out_err || fclose(stdout) != 0) {
+	if (st.out_err || fclose(st.out) != 0) {
 		fprintf(stderr, PROG ": write error: %s\n", strerror(st.out_err ? st.out_err : errno));
 		return EXIT_TRACE_FAILED;
 	}
