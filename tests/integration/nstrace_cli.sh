@@ -95,6 +95,18 @@ like "$out" 'unshare +uts +ok +2' "summary counts per kind/type/result"
 like "$out" 'unshare +ipc +ok +1' "summary: second type"
 like "$out" '^3 events, 0 lost$' "summary includes the lost count"
 
+res=$("$NSTRACE" -c -J -- sh -c 'unshare -u true; unshare -u -n true' 2>/dev/null | python3 -c '
+import json, sys
+o = json.loads(sys.stdin.read())
+c = {(r["kind"], r["type"], r["errno"]): r["count"] for r in o["counts"]}
+print(o["v"], o["kind"], c[("unshare", "uts", None)], c[("unshare", "net", None)], o["events"], o["lost"])')
+is "$res" "1 summary 2 1 2 0" "-c -J: one JSON line with counts, events and lost"
+
+# --- -o: the trace in a file, the command keeps stdout
+out=$("$NSTRACE" -o "$T_TMP/trace" -- sh -c 'echo from-command; unshare -u true' 2>/dev/null)
+is "$out" "from-command" "-o: stdout is the command's alone"
+like "$(cat "$T_TMP/trace")" '^[0-9:.]+ unshare\[[0-9]+\] unshare\(NEWUTS\) = 0 ' "-o: the trace is in the file"
+
 # --- the tree filter: another process's operations are not ours
 cp "$(command -v unshare)" "$T_TMP/uns$$"
 bg=$(bg_start sh -c "while :; do '$T_TMP/uns$$' -u true; sleep 0.05; done")

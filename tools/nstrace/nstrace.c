@@ -360,20 +360,46 @@ static int cmp_count(const void *a, const void *b)
 	return x->error - y->error;
 }
 
+/* -c -J: one line, {"v":1,"kind":"summary","counts":[...],"events":N,"lost":M} */
+static void print_summary_json(struct state *st, uint64_t lost)
+{
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	json_object_object_add(o, "v", json_object_new_int(JSON_SCHEMA_VERSION));
+	json_object_object_add(o, "kind", json_object_new_string("summary"));
+	for (size_t i = 0; i < st->ncounts; i++) {
+		const struct count *c = &st->counts[i];
+		json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "kind", json_object_new_string(nsinfo_event_kind_name(c->kind)));
+		json_object_object_add(r, "type", c->type < NSINFO_NTYPES ?
+				       json_object_new_string(nsinfo_type_name(c->type)) : NULL);
+		json_object_object_add(r, "errno", c->error ? json_object_new_string(errno_name(c->error)) : NULL);
+		json_object_object_add(r, "count", json_object_new_uint64(c->n));
+		json_object_array_add(a, r);
+	}
+	json_object_object_add(o, "counts", a);
+	json_object_object_add(o, "events", json_object_new_uint64(st->events));
+	json_object_object_add(o, "lost", json_object_new_uint64(lost));
+	print_json(st, o);
+}
+
 static void print_summary(struct state *st, uint64_t lost)
 {
-	struct libscols_table *tb = scols_new_table();
+	struct libscols_table *tb;
 	char num[32];
 
+	qsort(st->counts, st->ncounts, sizeof(*st->counts), cmp_count);
+	if (st->o->json)
+		return print_summary_json(st, lost);
+	tb = scols_new_table();
 	if (!tb)
 		die("cannot print the summary: %s", strerror(ENOMEM));
-	scols_table_enable_json(tb, st->o->json);
 	scols_table_set_name(tb, "summary");
 	scols_table_new_column(tb, "KIND", 0, 0);
 	scols_table_new_column(tb, "TYPE", 0, 0);
 	scols_table_new_column(tb, "RESULT", 0, 0);
 	scols_table_new_column(tb, "COUNT", 0, SCOLS_FL_RIGHT);
-	qsort(st->counts, st->ncounts, sizeof(*st->counts), cmp_count);
 	for (size_t i = 0; i < st->ncounts; i++) {
 		const struct count *c = &st->counts[i];
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
@@ -389,8 +415,7 @@ static void print_summary(struct state *st, uint64_t lost)
 	scols_table_set_stream(tb, st->out);
 	scols_print_table(tb);
 	scols_unref_table(tb);
-	if (!st->o->json)
-		fprintf(st->out, "%llu events, %llu lost\n", (unsigned long long)st->events,
+	fprintf(st->out, "%llu events, %llu lost\n", (unsigned long long)st->events,
 		       (unsigned long long)lost);
 }
 
