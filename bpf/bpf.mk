@@ -8,23 +8,40 @@
 
 BPF_CLANG ?= clang
 BPFTOOL   ?= bpftool
-BPF_STRIP ?= $(firstword $(shell command -v llvm-strip llvm-strip-14 2>/dev/null))
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
-
-# The shared record header is plain C, included by both sides
-BASE_CFLAGS += -Ibpf
-
-BPF_MISSING := $(strip \
-	$(if $(shell command -v $(BPF_CLANG) 2>/dev/null),,clang) \
-	$(if $(shell command -v $(BPFTOOL) 2>/dev/null),,bpftool) \
-	$(if $(shell pkg-config --exists libbpf 2>/dev/null && echo y),,libbpf) \
-	$(if $(wildcard $(VMLINUX_BTF)),,$(VMLINUX_BTF)))
 
 # included before the top Makefile names its first target
 .DEFAULT_GOAL := all
 
-ifeq ($(BPF_MISSING),)
+# The shared record header is plain C, included by both sides
+BASE_CFLAGS += -Ibpf
+
+# Root installs the BPF toolchain with the other dependencies; anyone else
+# builds without it rather than stopping.
+ifneq ($(shell id -u),0)
+DEP_CMDS := $(filter-out clang:% bpftool:% llvm-strip:%,$(DEP_CMDS))
+endif
+
+# What is missing is decided after `deps` ran (it may install clang and
+# bpftool): the answer is a generated makefile, and make restarts once it
+# exists.
+BPF_CONFIG := $(BUILD)/bpf-config.mk
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+-include $(BPF_CONFIG)
+endif
+$(BPF_CONFIG): bpf/bpf.mk | deps
+	@mkdir -p $(dir $@)
+	@m=""; \
+	command -v $(BPF_CLANG) >/dev/null 2>&1 || m="$$m $(BPF_CLANG)"; \
+	command -v $(BPFTOOL) >/dev/null 2>&1 || m="$$m $(BPFTOOL)"; \
+	pkg-config --exists libbpf 2>/dev/null || m="$$m libbpf"; \
+	[ -r $(VMLINUX_BTF) ] || m="$$m $(VMLINUX_BTF)"; \
+	s=$$(command -v llvm-strip llvm-strip-14 2>/dev/null | head -1); \
+	{ echo "BPF_MISSING :=$$m"; echo "BPF_STRIP := $$s"; } > $@
+
+ifneq ($(wildcard $(BPF_CONFIG)),)
+ifeq ($(strip $(BPF_MISSING)),)
 BPF_PKGS := libbpf
 BPF_LIBS = $(shell pkg-config --libs libbpf)
 BASE_CFLAGS += -DHAVE_BPF
@@ -44,5 +61,6 @@ $(BUILD)/nsevent_bpf.skel.h: $(BUILD)/bpf/nsevent.bpf.o
 
 $(BUILD)/libnsinfo/events.o: $(BUILD)/nsevent_bpf.skel.h
 else
-$(info nstools: building without the BPF event source (missing: $(BPF_MISSING)); nstrace will report it)
+$(info nstools: building without the BPF event source (missing:$(BPF_MISSING)); nstrace will report it)
+endif
 endif

@@ -166,57 +166,13 @@ static int say(char *why, size_t len, int err, const char *fmt, ...)
 	return err;
 }
 
-#ifndef CAP_PERFMON
-#define CAP_PERFMON 38
-#endif
-#ifndef CAP_BPF
-#define CAP_BPF 39
-#endif
-
-static bool has_cap(const struct __user_cap_data_struct *d, int cap)
-{
-	return d[cap / 32].effective & (1u << (cap % 32));
-}
-
-/* Lockdown in confidentiality mode refuses BPF reads of kernel memory */
-static bool locked_down(void)
-{
-	char buf[128] = "";
-	int fd = open("/sys/kernel/security/lockdown", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 && strstr(buf, "[confidentiality]");
-}
+#ifndef HAVE_BPF
 
 NSINFO_EXPORT int nsinfo_events_supported(char *why, size_t len)
 {
-#ifndef HAVE_BPF
 	return say(why, len, -ENOTSUP, "nstools was built without BPF support "
 		   "(clang, bpftool, libbpf or kernel BTF missing at build time)");
-#else
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct caps[2] = { { 0 } };
-
-	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
-		return say(why, len, -ENOENT, "the kernel has no BTF "
-			   "(/sys/kernel/btf/vmlinux; CONFIG_DEBUG_INFO_BTF)");
-	if (syscall(SYS_capget, &hdr, caps) < 0)
-		return say(why, len, -errno, "cannot read capabilities: %s", strerror(errno));
-	if (!has_cap(caps, CAP_SYS_ADMIN) &&
-	    !(has_cap(caps, CAP_BPF) && has_cap(caps, CAP_PERFMON)))
-		return say(why, len, -EPERM, "loading the BPF probe needs root "
-			   "(CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)");
-	if (locked_down())
-		return say(why, len, -EPERM, "kernel lockdown (confidentiality) forbids BPF tracing");
-	return 0;
-#endif
 }
-
-#ifndef HAVE_BPF
 
 NSINFO_EXPORT int nsinfo_events_new(const struct nsinfo_events_opts *opts,
 				    struct nsinfo_events **out)
@@ -254,6 +210,52 @@ NSINFO_EXPORT const char *nsinfo_events_attach_mode(const struct nsinfo_events *
 }
 
 #else /* HAVE_BPF */
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static bool has_cap(const struct __user_cap_data_struct *d, int cap)
+{
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+/* Lockdown in confidentiality mode refuses BPF reads of kernel memory */
+static bool locked_down(void)
+{
+	char buf[128] = "";
+	int fd = open("/sys/kernel/security/lockdown", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && strstr(buf, "[confidentiality]");
+}
+
+NSINFO_EXPORT int nsinfo_events_supported(char *why, size_t len)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct caps[2] = { { 0 } };
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
+		return say(why, len, -ENOENT, "the kernel has no BTF "
+			   "(/sys/kernel/btf/vmlinux; CONFIG_DEBUG_INFO_BTF)");
+	if (syscall(SYS_capget, &hdr, caps) < 0)
+		return say(why, len, -errno, "cannot read capabilities: %s", strerror(errno));
+	if (!has_cap(caps, CAP_SYS_ADMIN) &&
+	    !(has_cap(caps, CAP_BPF) && has_cap(caps, CAP_PERFMON)))
+		return say(why, len, -EPERM, "loading the BPF probe needs root "
+			   "(CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)");
+	if (locked_down())
+		return say(why, len, -EPERM, "kernel lockdown (confidentiality) forbids BPF tracing");
+	return 0;
+}
+
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
