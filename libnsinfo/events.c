@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -608,6 +609,9 @@ static int check_opts(const struct nsinfo_events_opts *o)
 		return -EINVAL;
 	if (o->pid < 0 || o->types >= (1u << NSINFO_NTYPES))
 		return -EINVAL;
+	/* tracing the tree of a process that is gone would silently show nothing */
+	if (o->pid > 0 && kill(o->pid, 0) < 0 && errno == ESRCH)
+		return -ESRCH;
 	return 0;
 }
 
@@ -666,8 +670,10 @@ NSINFO_EXPORT int nsinfo_events_new(const struct nsinfo_events_opts *opts,
 	libbpf_print_fn_t old;
 	int err;
 
-	if (!opts || !out || (err = check_opts(opts)) < 0)
+	if (!opts || !out)
 		return -EINVAL;
+	if ((err = check_opts(opts)) < 0)
+		return err;
 	ev = calloc(1, sizeof(*ev));
 	if (!ev)
 		return -ENOMEM;

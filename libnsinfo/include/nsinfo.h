@@ -328,8 +328,9 @@ const char *nsinfo_event_kind_name(int kind);
 /* 0 if the probe can be loaded here, else -errno and a one-line reason in
  * why (built without BPF, no kernel BTF, not privileged). */
 int nsinfo_events_supported(char *why, size_t len);
-/* Load and attach the probe. -errno on failure (see nsinfo_events_supported
- * for the reason; opts->log receives libbpf's own messages). */
+/* Load and attach the probe. -errno on failure: -EINVAL bad options, -ESRCH
+ * no process opts->pid, else see nsinfo_events_supported for the reason;
+ * opts->log receives libbpf's own messages. */
 int nsinfo_events_new(const struct nsinfo_events_opts *opts, struct nsinfo_events **out);
 struct nsinfo_events *nsinfo_events_ref(struct nsinfo_events *ev);
 void nsinfo_events_unref(struct nsinfo_events *ev);

@@ -116,6 +116,9 @@ like "$out" 'unshare\[' "-- COMMAND: the command is"
 out=$("$NSTRACE" -p "$bg" -d 0.6 2>/dev/null)
 like "$out" "uns$$\[[0-9]+\] unshare\(NEWUTS\) = 0 .*ppid=$bg " "-p PID: its descendants are traced"
 unlike "$out" '^[^ ]+ unshare\[' "-p PID: nothing else"
+sh -c 'exit 0' & gone=$!; wait $gone
+err=$("$NSTRACE" -p "$gone" -d 0.1 2>&1); rc=$?
+is "$rc:$err" "1:nstrace: process $gone: No such process" "-p of a process that is gone: one line, exit 1"
 out=$("$NSTRACE" -d 0.6 2>/dev/null); is "$?" 0 "host-wide with --duration exits 0"
 like "$out" "uns$$\[" "host-wide: sees the unrelated process"
 

@@ -778,6 +778,8 @@ static struct nsinfo_events *start(struct opts *o, struct state *st)
 	o->ev.userdata = st;
 	o->ev.log = o->verbose ? log_libbpf : NULL;
 	err = nsinfo_events_new(&o->ev, &ev);
+	if (err == -ESRCH)
+		die("process %d: %s", (int)o->ev.pid, strerror(ESRCH));
 	if (err < 0)
 		die("cannot load the BPF probe: %s%s", strerror(-err),
 		    o->verbose ? "" : " (-v shows libbpf's messages)");
