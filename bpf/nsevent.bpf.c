@@ -72,12 +72,13 @@ struct {
 	__type(value, __u64);
 } lost SEC(".maps");
 
-/* operations between entry and exit, by thread id (sys_exit always runs,
- * even for a task killed inside the syscall, so entries do not leak) */
+/* the operation a thread is inside (kind 0: none), built in place between
+ * entry and exit; task-local storage is freed with the task and costs no
+ * hashing on this path */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct nsevent);
 } pending SEC(".maps");
 
@@ -89,7 +90,7 @@ struct {
 	__type(value, __u8);
 } traced SEC(".maps");
 
-/* records are too big for the BPF stack */
+/* fork records are built here: too big for the BPF stack */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -190,14 +191,10 @@ static __always_inline bool wanted_types(__u64 flags)
 	return !type_flags || (flags & type_flags);
 }
 
-static __always_inline struct nsevent *new_record(struct task_struct *task, __u32 kind)
+static __always_inline void fill_record(struct nsevent *e, struct task_struct *task, __u32 kind)
 {
-	__u32 zero = 0;
-	struct nsevent *e = bpf_map_lookup_elem(&scratch, &zero);
 	__u64 id = bpf_get_current_pid_tgid();
 
-	if (!e)
-		return NULL;
 	__builtin_memset(e, 0, sizeof(*e));
 	e->kind = kind;
 	e->ts_ns = bpf_ktime_get_ns();
@@ -209,7 +206,6 @@ static __always_inline struct nsevent *new_record(struct task_struct *task, __u3
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	read_nspid(e, task);
 	read_task_ns(e->before, task);
-	return e;
 }
 
 static __always_inline void emit(struct nsevent *e)
@@ -272,7 +268,6 @@ static __always_inline int on_enter(__u32 kind, __u64 arg0, __u64 arg1)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
 	__u64 flags = arg0;
 	struct nsevent *e;
 
@@ -287,13 +282,13 @@ static __always_inline int on_enter(__u32 kind, __u64 arg0, __u64 arg1)
 		flags = arg1;
 	else if (!((kind == NSEVENT_CLONE ? flags & ~CSIGNAL : flags) & NS_FLAGS))
 		return 0;
-	e = new_record(task, kind);
+	e = bpf_task_storage_get(&pending, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!e)
 		return 0;
+	fill_record(e, task, kind);
 	e->flags = flags;
 	if (kind == NSEVENT_SETNS)
 		read_setns_target(e, task, (int)arg0);
-	bpf_map_update_elem(&pending, &tid, e, BPF_ANY);
 	return 0;
 }
 
@@ -309,19 +304,19 @@ static __always_inline __u64 touched(const struct nsevent *e)
 
 static __always_inline int on_exit(long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct nsevent *e = bpf_map_lookup_elem(&pending, &tid);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct nsevent *e = bpf_task_storage_get(&pending, task, NULL, 0);
 
-	if (!e)
+	if (!e || !e->kind)
 		return 0;
 	if ((!failed_only || ret < 0) && wanted_types(touched(e))) {
 		e->ret = ret;
 		e->latency_ns = bpf_ktime_get_ns() - e->ts_ns;
 		if (e->kind == NSEVENT_UNSHARE || e->kind == NSEVENT_SETNS)
-			read_task_ns(e->after, bpf_get_current_task_btf());
+			read_task_ns(e->after, task);
 		emit(e);
 	}
-	bpf_map_delete_elem(&pending, &tid);
+	e->kind = 0;
 	return 0;
 }
 
@@ -374,8 +369,7 @@ SEC("tp_btf/task_newtask")
 int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id, tgid = id >> 32;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32, zero = 0;
 	struct nsevent *e;
 
 	if (clone_flags & CLONE_THREAD)
@@ -388,7 +382,7 @@ int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
 
 		bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY);
 	}
-	e = bpf_map_lookup_elem(&pending, &tid);
+	e = bpf_task_storage_get(&pending, task, NULL, 0);
 	if (e && (e->kind == NSEVENT_CLONE || e->kind == NSEVENT_CLONE3)) {
 		read_task_ns(e->after, child);
 		e->child_pid = child->pid;
@@ -406,9 +400,10 @@ int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
 		moved |= CLONE_NEWTIME;
 	if (!moved || failed_only || !wanted_types(moved))
 		return 0;
-	e = new_record(task, NSEVENT_FORK);
+	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!e)
 		return 0;
+	fill_record(e, task, NSEVENT_FORK);
 	read_task_ns(e->after, child);
 	e->flags = clone_flags;
 	e->child_pid = child->pid;
