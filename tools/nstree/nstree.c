@@ -60,7 +60,7 @@ struct ctl {
 	unsigned types;           /* bit per enum nsinfo_type; 0 = all */
 	pid_t task;               /* -p, 0 = none */
 	int32_t *tparent;         /* tree parent of each namespace, -1 */
-	uint32_t *kids, *kid_start; /* tree children, grouped per namespace */
+	uint32_t *kids, *kid_start; /* display children, grouped per namespace */
 	bool *shown;
 };
 
@@ -131,39 +131,70 @@ static int cmp_ino(const void *a, const void *b, void *arg)
 	return x->type - y->type;
 }
 
-/* Children of every node in one array: kids[kid_start[i] .. kid_start[i+1]),
- * roots last (slot nns). */
-static void build_tree(struct ctl *c)
+/*
+ * Where a shown namespace hangs: its nearest shown ancestor in the tree; if
+ * filters hid the whole chain, its nearest shown owner (so "nstree USERNS"
+ * keeps a pid namespace it owns under it); else it is a root.
+ */
+static int32_t display_parent(const struct ctl *c, uint32_t i)
+{
+	int32_t q = c->tparent[i];
+	int guard = 0;
+
+	while (q >= 0 && !c->shown[q] && guard++ < 256)
+		q = c->tparent[q];
+	if (q >= 0 && c->shown[q])
+		return q;
+	for (q = c->ns[i].owner, guard = 0; q >= 0 && !c->shown[q] && guard++ < 256;)
+		q = c->tparent[q];
+	return q >= 0 && c->shown[q] ? q : -1;
+}
+
+/* The shown namespaces grouped by display parent: the children of i are
+ * kids[kid_start[i] .. kid_start[i+1]), the roots are in slot nns. */
+static void build_display(struct ctl *c)
 {
 	size_t n = c->nns;
+	int32_t *dp = malloc((n + 1) * sizeof(*dp));
+	uint32_t *fill = calloc(n + 1, sizeof(*fill));
 
-	c->tparent = calloc(n + 1, sizeof(*c->tparent));
 	c->kid_start = calloc(n + 2, sizeof(*c->kid_start));
 	c->kids = calloc(n + 1, sizeof(*c->kids));
-	if (!c->tparent || !c->kid_start || !c->kids)
+	if (!dp || !fill || !c->kid_start || !c->kids)
 		nst_die(EXIT_FAILURE, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		int32_t p = tree_parent(&c->ns[i]);
-
-		c->tparent[i] = p >= 0 && (size_t)p < n ? p : -1;
-		c->kid_start[(c->tparent[i] < 0 ? n : (size_t)c->tparent[i]) + 1]++;
+		if (!c->shown[i])
+			continue;
+		dp[i] = display_parent(c, (uint32_t)i);
+		c->kid_start[(dp[i] < 0 ? n : (size_t)dp[i]) + 1]++;
 	}
 	for (size_t i = 0; i <= n; i++)
 		c->kid_start[i + 1] += c->kid_start[i];
-
-	uint32_t *fill = calloc(n + 1, sizeof(*fill));
-
-	if (!fill)
-		nst_die(EXIT_FAILURE, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		size_t slot = c->tparent[i] < 0 ? n : (size_t)c->tparent[i];
+		size_t slot;
 
+		if (!c->shown[i])
+			continue;
+		slot = dp[i] < 0 ? n : (size_t)dp[i];
 		c->kids[c->kid_start[slot] + fill[slot]++] = (uint32_t)i;
 	}
-	free(fill);
 	for (size_t i = 0; i <= n; i++)
 		qsort_r(c->kids + c->kid_start[i], c->kid_start[i + 1] - c->kid_start[i],
 			sizeof(*c->kids), cmp_ns, (void *)c->ns);
+	free(fill);
+	free(dp);
+}
+
+static void build_tree(struct ctl *c)
+{
+	c->tparent = malloc((c->nns + 1) * sizeof(*c->tparent));
+	if (!c->tparent)
+		nst_die(EXIT_FAILURE, "out of memory");
+	for (size_t i = 0; i < c->nns; i++) {
+		int32_t p = tree_parent(&c->ns[i]);
+
+		c->tparent[i] = p >= 0 && (size_t)p < c->nns ? p : -1;
+	}
 }
 
 /* ------------------------------------------------------------ the filters */
@@ -176,14 +207,19 @@ static bool in_task(const struct nsinfo_proc *p, int32_t i)
 	return p->pid_for_children == i || p->time_for_children == i;
 }
 
-/* Mark a subtree (the namespace given as argument and what it contains). */
+/* Mark a namespace given as argument and what it owns or contains (child
+ * pid/user namespaces), transitively. */
 static void mark_subtree(struct ctl *c, bool *sub, uint32_t i, int depth)
 {
-	sub[i] = true;
-	if (depth > 256)
+	const struct nsinfo_ns *n = &c->ns[i];
+
+	if (sub[i] || depth > 256)
 		return;
-	for (uint32_t k = c->kid_start[i]; k < c->kid_start[i + 1]; k++)
-		mark_subtree(c, sub, c->kids[k], depth + 1);
+	sub[i] = true;
+	for (uint32_t k = 0; k < n->nchildren; k++)
+		mark_subtree(c, sub, n->children[k], depth + 1);
+	for (uint32_t k = 0; k < n->nowned; k++)
+		mark_subtree(c, sub, n->owned[k], depth + 1);
 }
 
 /* Index of the namespace an argument names: a namespace file, id:NSID, or a
@@ -332,7 +368,7 @@ static struct libscols_line *add_ns_line(struct ctl *c, struct libscols_line *pa
 
 static void emit_tree(struct ctl *c, uint32_t i, struct libscols_line *parent, int depth)
 {
-	struct libscols_line *ln = c->shown[i] ? add_ns_line(c, parent, (int32_t)i) : parent;
+	struct libscols_line *ln = add_ns_line(c, parent, (int32_t)i);
 
 	if (depth > 256)
 		return;
@@ -475,6 +511,8 @@ int main(int argc, char **argv)
 	c.ns = nsinfo_snapshot_namespaces(c.snap, &c.nns);
 	build_tree(&c);
 	compute_shown(&c, argv + first, argc - first);
+	if (!c.list)
+		build_display(&c);
 	render(&c);
 	warn_coverage(&c);
 
