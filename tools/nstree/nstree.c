@@ -500,6 +500,8 @@ int main(int argc, char **argv)
 	struct nsinfo_scan_opts opts = { .size = sizeof(opts) };
 	int first, r;
 
+	/* getopt's own messages name argv[0]: "nstree:", not the full path */
+	argv[0] = program_invocation_short_name;
 	nst_close_stdout_at_exit(EXIT_FAILURE);
 	nst_out_init(&c.out, columns, NCOLS, LIST_DEFAULT);
 	first = parse_args(&c, argc, argv, &opts.proc_root);
