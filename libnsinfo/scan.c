@@ -189,6 +189,11 @@ static ssize_t read_at(int dirfd, const char *name, char *buf, size_t len)
 		if (r == 0)
 			break;
 		off += (size_t)r;
+		/* proc's seq files hand over everything that fits in one read:
+		 * a short read is the end, and skipping the read that would
+		 * return 0 saves a syscall per process */
+		if ((size_t)r < len - 1 - (off - (size_t)r))
+			break;
 	}
 	buf[off] = 0;
 	close(fd);

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# nstree against lsns, ps and the syscall floor on a large population:
+# NPROCS processes (default 10000) in NSETS container-like namespace sets
+# (default 200; every 4th with pid namespaces nested 2 deeper, every 5th
+# with a user namespace). The four commands run interleaved, RUNS rounds
+# (default 7), so load from elsewhere on the machine hits them alike.
+# Targets: nstree >= 10x faster than lsns, <= 1.2x the floor, peak RSS
+# under 2 KiB per process.
+source "$(dirname "$0")/lib.sh"
+NPROCS=${NPROCS:-10000}
+NSETS=${NSETS:-200}
+RUNS=${RUNS:-7}
+
+pop_start "$NPROCS" "$NSETS" || exit 1
+total=$(ls -d /proc/[0-9]* | wc -l)
+echo "population: $NPROCS processes in $NSETS namespace sets; $total processes on the host"
+
+names=(nstree lsns ps floor)
+cmds=(
+	"$BUILD/nstree --list -J"
+	"lsns -J"
+	"ps -e -o pid,pidns,netns,mntns,utsns,ipcns,userns,cgroupns"
+	"$BUILD/tests/helpers/floor"
+)
+for c in "${cmds[@]}"; do $c >/dev/null 2>&1; done # warm the dentry caches
+
+for ((r = 0; r < RUNS; r++)); do
+	for i in "${!cmds[@]}"; do
+		t0=$(date +%s%N); ${cmds[$i]} >/dev/null 2>&1; t1=$(date +%s%N)
+		echo "${names[$i]} $(( (t1 - t0) / 1000 ))"
+	done
+done >"$BENCH_TMP/times"
+
+med() { awk -v n="$1" '$1 == n {print $2}' "$BENCH_TMP/times" | sort -n |
+	awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m/1000}'; }
+declare -A ms
+printf '%-8s %10s\n' command "median ms"
+for n in "${names[@]}"; do
+	ms[$n]=$(med "$n")
+	printf '%-8s %10s\n' "$n" "${ms[$n]}"
+done
+
+rss=$(max_rss_kb "$BUILD/nstree" --list -J)
+pop_stop
+idle=$(max_rss_kb "$BUILD/nstree" --list -J)
+per=$(awk -v r="$rss" -v n="$total" 'BEGIN { printf "%.2f", r * 1024 / n / 1024 }')
+per_inc=$(awk -v r="$rss" -v i="$idle" -v n="$NPROCS" 'BEGIN { printf "%.2f", (r - i) * 1024 / n / 1024 }')
+
+lsns_x=$(ratio "${ms[lsns]}" "${ms[nstree]}")
+ps_x=$(ratio "${ms[ps]}" "${ms[nstree]}")
+floor_x=$(ratio "${ms[nstree]}" "${ms[floor]}")
+echo "lsns / nstree   = ${lsns_x}x   (target >= 10)"
+echo "ps / nstree     = ${ps_x}x"
+echo "nstree / floor  = ${floor_x}x   (target <= 1.2)"
+echo "nstree peak RSS = ${rss} KiB with the population, ${idle} KiB without:"
+echo "                  ${per} KiB per process overall, ${per_inc} KiB per added process (target < 2)"
+
+miss=0
+awk -v x="$lsns_x" 'BEGIN { exit !(x >= 10) }' || { echo "TARGET MISSED: lsns ratio"; miss=1; }
+awk -v x="$floor_x" 'BEGIN { exit !(x <= 1.2) }' || { echo "TARGET MISSED: floor ratio"; miss=1; }
+awk -v x="$per" 'BEGIN { exit !(x < 2) }' || { echo "TARGET MISSED: memory"; miss=1; }
+exit $miss
