@@ -12,7 +12,7 @@ NSETS=${NSETS:-200}
 RUNS=${RUNS:-7}
 
 pop_start "$NPROCS" "$NSETS" || exit 1
-total=$(ls -d /proc/[0-9]* | wc -l)
+total=$(ls /proc | grep -c '^[0-9]')
 echo "population: $NPROCS processes in $NSETS namespace sets; $total processes on the host"
 
 names=(nstree lsns ps floor)

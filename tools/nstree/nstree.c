@@ -489,6 +489,9 @@ static int parse_args(struct ctl *c, int argc, char **argv, const char **proc_ro
 	}
 	if (all)
 		nst_out_select_all(&c->out);
+	/* holder lines say what they are in FLAGS */
+	if (c->processes && !all && !outlist)
+		nst_out_option(&c->out, 'o', "+FLAGS", EXIT_FAILURE);
 	if (outlist)
 		nst_out_option(&c->out, 'o', outlist, EXIT_FAILURE);
 	return optind;
