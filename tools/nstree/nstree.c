@@ -244,9 +244,15 @@ static int32_t resolve_arg(struct ctl *c, const char *arg)
 	}
 	if (r == -EINVAL)
 		nst_usage_error(EXIT_FAILURE, "%s: not a namespace (inode, id:NSID or path)", arg);
+	if (r == -ENOTTY)
+		nst_die(EXIT_FAILURE, "%s: not a namespace file", arg);
+	if (r == 0 && idx < 0)
+		nst_die(EXIT_FAILURE, "%s: no process is in this namespace", arg);
+	/* a missing file is the file's problem, a missing number the snapshot's */
 	if (idx < 0)
 		nst_die(EXIT_FAILURE, "%s: %s", arg,
-			r < 0 && r != -ENOENT ? strerror(-r) : "no such namespace");
+			r < 0 && (r != -ENOENT || strchr(arg, '/')) ? strerror(-r)
+								 : "no such namespace");
 	return idx;
 }
 
