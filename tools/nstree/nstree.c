@@ -47,8 +47,12 @@ static const struct nst_col columns[NCOLS] = {
 	[COL_FLAGS]   = { "FLAGS", 8, 0, SCOLS_JSON_STRING, "ancestor (no process in it), detached (kernel not asked)" },
 };
 
-#define LIST_DEFAULT "NS,TYPE,NPROCS,PID,USER,COMMAND"
-#define TREE_DEFAULT "NS,TYPE,NPROCS,PID,UID,COMMAND"
+/* Default columns by [list][processes]; holder lines (-P) say what they are
+ * in FLAGS, kept before COMMAND, the one long column */
+static const char *const default_cols[2][2] = {
+	{ "NS,TYPE,NPROCS,PID,UID,COMMAND", "NS,TYPE,NPROCS,PID,UID,FLAGS,COMMAND" },
+	{ "NS,TYPE,NPROCS,PID,USER,COMMAND", "NS,TYPE,NPROCS,PID,USER,FLAGS,COMMAND" },
+};
 
 /* Filters come from the command line; a namespace is shown if it passes all. */
 struct ctl {
@@ -488,16 +492,13 @@ static int parse_args(struct ctl *c, int argc, char **argv, const char **proc_ro
 	{
 		struct nst_out o = c->out;
 
-		nst_out_init(&c->out, columns, NCOLS, c->list ? LIST_DEFAULT : TREE_DEFAULT);
+		nst_out_init(&c->out, columns, NCOLS, default_cols[c->list][c->processes]);
 		c->out.json = o.json;
 		c->out.raw = o.raw;
 		c->out.noheadings = o.noheadings;
 	}
 	if (all)
 		nst_out_select_all(&c->out);
-	/* holder lines say what they are in FLAGS */
-	if (c->processes && !all && !outlist)
-		nst_out_option(&c->out, 'o', "+FLAGS", EXIT_FAILURE);
 	if (outlist)
 		nst_out_option(&c->out, 'o', outlist, EXIT_FAILURE);
 	return optind;
@@ -512,7 +513,7 @@ int main(int argc, char **argv)
 	/* getopt's own messages name argv[0]: "nstree:", not the full path */
 	argv[0] = program_invocation_short_name;
 	nst_close_stdout_at_exit(EXIT_FAILURE);
-	nst_out_init(&c.out, columns, NCOLS, LIST_DEFAULT);
+	nst_out_init(&c.out, columns, NCOLS, default_cols[1][0]);
 	first = parse_args(&c, argc, argv, &opts.proc_root);
 
 	r = nsinfo_snapshot_new(&opts, &c.snap);
