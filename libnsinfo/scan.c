@@ -327,17 +327,18 @@ static void add_task_holder(struct nsinfo_snapshot *s, int ns, int kind, pid_t p
 	(void)nsinfo__add_holder(s, ns, &h);
 }
 
-static void apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NLINKS])
+/* leader: index of the thread group leader's row for a thread, -1 for a
+ * leader; a thread holds only the namespaces where it differs from it. */
+static void apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NLINKS], int leader)
 {
 	struct nsinfo_proc *p = &s->procs[pi];
-	bool thread = p->flags & NSINFO_PROC_THREAD;
 
 	for (int l = 0; l < NLINKS; l++)
 		if (idx[l] >= 0)
 			s->ns[idx[l]].flags &= ~NSINFO_NS_ANCESTOR;
 	for (int t = 0; t < NSINFO_NTYPES; t++) {
 		p->ns[t] = idx[t];
-		if (thread && idx[t] >= 0)
+		if (leader >= 0 && idx[t] >= 0 && idx[t] != s->procs[leader].ns[t])
 			add_task_holder(s, idx[t], NSINFO_HOLD_THREAD, p->pid);
 	}
 	/* read_links leaves these at -1 when they equal the task's own */
@@ -350,7 +351,7 @@ static void apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NLINKS]
 }
 
 /* Threads whose namespaces differ from their leader's get their own row. */
-static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
+static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid, int leader_pi,
 			 const uint64_t leader[NLINKS])
 {
 	char *dents = malloc(DENTS_BUF);
@@ -405,7 +406,7 @@ static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
 			int ti = add_proc(s, &st, (pid_t)tid, NSINFO_PROC_THREAD);
 
 			if (ti >= 0)
-				apply_links(s, ti, idx);
+				apply_links(s, ti, idx, leader_pi);
 		}
 	}
 	close(taskfd);
@@ -478,10 +479,10 @@ static void scan_one(struct nsinfo_snapshot *s, int procfd, const char *name, pi
 		close(pidfd);
 		return;
 	}
-	apply_links(s, pi, idx);
+	apply_links(s, pi, idx, -1);
 
 	if (st.threads > 1 && !(s->flags & NSINFO_SCAN_NO_THREADS))
-		scan_threads(s, pidfd, pid, inos);
+		scan_threads(s, pidfd, pid, pi, inos);
 	close(pidfd);
 }
 

@@ -288,6 +288,7 @@ static void test_namespaces(struct nsinfo_snapshot *s)
 	is(tuts->nprocs, 0, "a thread is not a process member");
 	ok(tuts->nholders == 1 && tuts->holders[0].kind == NSINFO_HOLD_THREAD &&
 	   tuts->holders[0].pid == 108, "thread 108 holds its uts");
+	is(net->nholders, 0, "a thread holds only the namespaces where it differs");
 
 	is(nsinfo_snapshot_find_ns(s, -1, OTHER_NET), (int)(onet - ns), "find by inode, any type");
 	is(nsinfo_snapshot_find_ns(s, NSINFO_PID, OTHER_NET), -ENOENT, "find by inode, wrong type");
