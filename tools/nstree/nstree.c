@@ -49,6 +49,9 @@ static const struct nst_col columns[NCOLS] = {
 
 /* Default columns by [list][processes]; holder lines (-P) say what they are
  * in FLAGS, kept before COMMAND, the one long column */
+/* --list -J: lsns's keys first, so that scripts written for lsns -J keep
+ * working, then what lsns does not have */
+#define JSON_LIST_DEFAULT "NS,TYPE,NPROCS,PID,USER,COMMAND,PNS,ONS,NSID,UID,LEVEL"
 static const char *const default_cols[2][2] = {
 	{ "NS,TYPE,NPROCS,PID,UID,COMMAND", "NS,TYPE,NPROCS,PID,UID,FLAGS,COMMAND" },
 	{ "NS,TYPE,NPROCS,PID,USER,COMMAND", "NS,TYPE,NPROCS,PID,USER,FLAGS,COMMAND" },
@@ -492,7 +495,9 @@ static int parse_args(struct ctl *c, int argc, char **argv, const char **proc_ro
 	{
 		struct nst_out o = c->out;
 
-		nst_out_init(&c->out, columns, NCOLS, default_cols[c->list][c->processes]);
+		nst_out_init(&c->out, columns, NCOLS,
+			     c->list && o.json && !c->processes ? JSON_LIST_DEFAULT
+								: default_cols[c->list][c->processes]);
 		c->out.json = o.json;
 		c->out.raw = o.raw;
 		c->out.noheadings = o.noheadings;
