@@ -229,6 +229,16 @@ int nsinfo_fd_identify(int fd, int *type, uint64_t *ino);
  * namespaces on older kernels); -ENOTTY/-EINVAL where the kernel has none. */
 int nsinfo_fd_nsid(int fd, uint64_t *nsid);
 
+/* ------------------------------------------- holders and containers */
+
+/* "proc", "thread", "children", "fd", "mount", "child-ns", "owned-ns";
+ * NULL for an unknown kind. */
+const char *nsinfo_holder_kind_name(int kind);
+/* Index of the container whose name equals name, or whose id equals it or
+ * starts with it (the docker habit of short ids). -ENOENT none, -ENOTUNIQ a
+ * prefix shared by several containers, -EINVAL bad arguments. */
+int nsinfo_snapshot_find_container(const struct nsinfo_snapshot *s, const char *name);
+
 #ifdef __cplusplus
 }
 #endif
