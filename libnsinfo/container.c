@@ -24,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "holders.h"
 
 enum id_kind { ID_HEX, ID_NAME, ID_MACHINE };
@@ -413,6 +415,108 @@ static int from_environ(struct nsinfo_snapshot *s, int procfd)
 	return 0;
 }
 
+/* ------------------------------------------------------------- names */
+
+/*
+ * Container names live with the runtimes, not in the kernel: docker keeps
+ * one config.v2.json per container ("Name": "/web"), podman (and CRI-O's
+ * storage) one list of {"id", "names": [...]} for persistent containers and
+ * one for --rm ones. Runtimes whose names need an API call (Kubernetes) stay
+ * unnamed; nspawn and lxc ids are their names.
+ */
+#define DOCKER_CONFIG "/var/lib/docker/containers/%s/config.v2.json"
+static const char *const podman_lists[] = {
+	"/var/lib/containers/storage/overlay-containers/containers.json",
+	"/var/lib/containers/storage/overlay-containers/volatile-containers.json",
+};
+
+static json_object *json_load(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	json_object *j;
+
+	if (fd < 0)
+		return NULL;
+	j = json_object_from_fd(fd);
+	close(fd);
+	return j;
+}
+
+static const char *json_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v) : NULL;
+}
+
+static int set_name(struct nsinfo_snapshot *s, struct nsinfo_container *c, const char *name)
+{
+	if (!name || !*name)
+		return 0;
+	c->name = nsinfo__strdup(s, name);
+	return c->name ? 0 : -ENOMEM;
+}
+
+static int docker_name(struct nsinfo_snapshot *s, struct nsinfo_container *c)
+{
+	char path[sizeof(DOCKER_CONFIG) + 256];
+	json_object *j;
+	const char *name;
+	int r;
+
+	snprintf(path, sizeof(path), DOCKER_CONFIG, c->id);
+	j = json_load(path);
+	if (!j)
+		return 0;
+	name = json_str(j, "Name");
+	r = set_name(s, c, name && *name == '/' ? name + 1 : name);
+	json_object_put(j);
+	return r;
+}
+
+static int podman_names(struct nsinfo_snapshot *s, const char *list)
+{
+	json_object *j = json_load(list);
+	int r = 0;
+
+	if (!j)
+		return 0;
+	for (size_t i = 0; json_object_is_type(j, json_type_array) &&
+			   i < json_object_array_length(j) && !r; i++) {
+		json_object *e = json_object_array_get_idx(j, i), *names;
+		const char *id = json_str(e, "id");
+
+		if (!id || !json_object_object_get_ex(e, "names", &names) ||
+		    !json_object_is_type(names, json_type_array) ||
+		    !json_object_array_length(names))
+			continue;
+		for (size_t k = 0; k < s->ncontainers && !r; k++)
+			if (!s->containers[k].name && !strcmp(s->containers[k].id, id))
+				r = set_name(s, &s->containers[k],
+					     json_object_get_string(json_object_array_get_idx(names, 0)));
+	}
+	json_object_put(j);
+	return r;
+}
+
+static int container_names(struct nsinfo_snapshot *s)
+{
+	int podman = 0, r = 0;
+
+	for (size_t i = 0; i < s->ncontainers && !r; i++) {
+		struct nsinfo_container *c = &s->containers[i];
+
+		if (!strcmp(c->runtime, "docker"))
+			r = docker_name(s, c);
+		/* cri-o shares podman's storage and its list */
+		podman |= !strcmp(c->runtime, "podman") || !strcmp(c->runtime, "cri-o");
+	}
+	for (size_t i = 0; podman && !r && i < sizeof(podman_lists) / sizeof(podman_lists[0]); i++)
+		r = podman_names(s, podman_lists[i]);
+	return r;
+}
+
 /* A namespace's container: the one every member whose cgroup was read is
  * in. One member outside it (a debugging shell entered with nsenter, a
  * host-network container in the host's netns) makes it nobody's. */
@@ -454,6 +558,8 @@ int nsinfo__containers_scan(struct nsinfo_snapshot *s)
 	r = known ? from_cgroups(s, procfd, known) : -ENOMEM;
 	if (!r)
 		r = from_environ(s, procfd);
+	if (!r)
+		r = container_names(s);
 	if (!r)
 		ns_containers(s, known);
 	free(known);

@@ -287,11 +287,77 @@ static void wait_running(pid_t pid)
 	}
 }
 
+/*
+ * Runtime state files as dockerd and podman write them (neither is
+ * installed here). Every directory and file made is recorded and removed at
+ * the end, deepest first; directories that existed are left alone.
+ */
+static char made[16][256];
+static int nmade;
+
+static int state_file(const char *path, const char *text)
+{
+	char dir[256];
+	int fd;
+	ssize_t n;
+
+	for (char *p = strchr(strcpy(dir, path) + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = 0;
+		if (access(dir, F_OK) == 0) {
+			*p = '/';
+			continue;
+		}
+		if (mkdir(dir, 0700) || nmade == 15)
+			return -1;
+		strcpy(made[nmade++], dir);
+		*p = '/';
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	strcpy(made[nmade++], path);
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static void state_remove(void)
+{
+	while (nmade > 0)
+		remove(made[--nmade]);
+}
+
+static int docker_config(const char *id, const char *name)
+{
+	char path[256], json[512];
+
+	snprintf(path, sizeof(path), "/var/lib/docker/containers/%s/config.v2.json", id);
+	snprintf(json, sizeof(json), "{\"ID\":\"%s\",\"Name\":\"/%s\",\"Driver\":\"overlay2\"}",
+		 id, name);
+	return state_file(path, json);
+}
+
+#define PODMAN_LIST "/var/lib/containers/storage/overlay-containers/containers.json"
+
+static int podman_list(const char *id, const char *name)
+{
+	char json[512];
+
+	if (access(PODMAN_LIST, F_OK) == 0)
+		return 1; /* a real podman's, or a concurrent run's: not ours to touch */
+	snprintf(json, sizeof(json), "[{\"id\":\"%s\",\"names\":[\"%s\"],\"image\":\"%.64s\","
+		 "\"layer\":\"%.64s\",\"metadata\":\"\",\"created\":\"2026-11-23T10:00:00Z\"}]",
+		 id, name, H3, H4);
+	return state_file(PODMAN_LIST, json);
+}
+
 static void test_live(void)
 {
 	char top[128], dock[256], dock2[256], slice[160], mach[256], mname[64], host[64];
-	char envhost[64];
-	struct kid kd = { 0 }, kd2 = { 0 }, km = { 0 }, ke = { 0 };
+	char envhost[64], id1[65], id2[65], prefix8[9], prefix12[13], dname[64];
+	char id3[65], pod[256], pname[64];
+	int podman_ok = 1;
+	struct kid kd = { 0 }, kd2 = { 0 }, km = { 0 }, ke = { 0 }, kp = { 0 };
 	struct nsinfo_scan_opts o = { .size = sizeof(o),
 				      .flags = NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES };
 	struct nsinfo_snapshot *s = NULL;
@@ -304,9 +370,23 @@ static void test_live(void)
 		return;
 	}
 	snprintf(top, sizeof(top), CG2 "/nst-test-%d", (int)getpid());
-	snprintf(dock, sizeof(dock), "%s/docker-" H1 ".scope", top);
-	/* shares its first 8 characters with H1: "3f4b9c0d" is ambiguous */
-	snprintf(dock2, sizeof(dock2), "%s/docker-3f4b9c0d%.56s.scope", top, H2);
+	/* ids unique to this run (concurrent runs must not share containers),
+	 * starting with a digit, sharing their first 8 characters */
+	snprintf(id1, sizeof(id1), "3%07x%.56s", (unsigned)getpid() & 0xfffffff, H1 + 8);
+	snprintf(id2, sizeof(id2), "3%07x%.56s", (unsigned)getpid() & 0xfffffff, H2 + 8);
+	snprintf(prefix8, sizeof(prefix8), "%.8s", id1);
+	snprintf(prefix12, sizeof(prefix12), "%.12s", id1);
+	snprintf(dock, sizeof(dock), "%s/docker-%s.scope", top, id1);
+	snprintf(dock2, sizeof(dock2), "%s/docker-%s.scope", top, id2);
+	snprintf(dname, sizeof(dname), "nst-web-%d", (int)getpid());
+	snprintf(id3, sizeof(id3), "%08x%.56s", (unsigned)getpid(), H4 + 8);
+	snprintf(pod, sizeof(pod), "%s/libpod-%s.scope", top, id3);
+	snprintf(pname, sizeof(pname), "nst-pod-%d", (int)getpid());
+	podman_ok = podman_list(id3, pname);
+	if (docker_config(id1, dname) || podman_ok < 0) {
+		ok(0, "runtime state files (%s)", strerror(errno));
+		goto out;
+	}
 	snprintf(slice, sizeof(slice), "%s/machine.slice", top);
 	snprintf(mach, sizeof(mach), "%s/machine-web\\x2d%d.scope", slice, (int)getpid());
 	snprintf(mname, sizeof(mname), "web-%d", (int)getpid());
@@ -314,12 +394,12 @@ static void test_live(void)
 	snprintf(envhost, sizeof(envhost), "envbox-%d", (int)getpid());
 
 	if (mkdir(top, 0755) || mkdir(dock, 0755) || mkdir(dock2, 0755) || mkdir(slice, 0755) ||
-	    mkdir(mach, 0755)) {
+	    mkdir(mach, 0755) || mkdir(pod, 0755)) {
 		ok(0, "cgroup directories under %s (%s)", top, strerror(errno));
 		goto out;
 	}
 	if (spawn_in_cgroup(dock, host, &kd) || spawn_in_cgroup(dock2, "dock2", &kd2) ||
-	    spawn_in_cgroup(mach, mname, &km) ||
+	    spawn_in_cgroup(mach, mname, &km) || spawn_in_cgroup(pod, "pod", &kp) ||
 	    spawn_env_init("systemd-nspawn", envhost, &ke)) {
 		ok(0, "live fixtures set up (%s)", strerror(errno));
 		goto out;
@@ -334,7 +414,8 @@ static void test_live(void)
 	ok(c != NULL, "docker-style process has a container");
 	if (c) {
 		is_str(c->runtime, "docker", "its runtime");
-		is_str(c->id, H1, "its id is the one in the cgroup path we made");
+		is_str(c->id, id1, "its id is the one in the cgroup path we made");
+		is_str(c->name, dname, "its name from docker's config.v2.json");
 	}
 	is(ns_container(s, NSINFO_NET, kd.net) >= 0, 1, "its own net namespace has that container");
 	is(ns_container(s, NSINFO_NET, kd.net), nsinfo_snapshot_procs(s, NULL)
@@ -350,6 +431,13 @@ static void test_live(void)
 	c = container_of_pid(s, km.pid);
 	ok(c && !strcmp(c->runtime, "nspawn") && !strcmp(c->id, mname),
 	   "nspawn machine named from the unescaped scope: %s", c ? c->id : "(none)");
+
+	c = container_of_pid(s, kp.pid);
+	ok(c && !strcmp(c->runtime, "podman") && !strcmp(c->id, id3), "podman container from its scope");
+	if (podman_ok == 1)
+		skip(PODMAN_LIST " exists already: podman names not checked");
+	else
+		is_str(c ? c->name : NULL, pname, "podman container named from containers.json");
 
 	c = container_of_pid(s, ke.init);
 	ok(c != NULL, "init with container= in its environment gives a container");
@@ -367,15 +455,21 @@ static void test_live(void)
 	}
 
 	/* REFs */
-	r = nsinfo_ref_resolve(s, "3f4b9c0d2e1a", NSINFO_NET, &ref);
+	r = nsinfo_ref_resolve(s, prefix12, NSINFO_NET, &ref);
 	is(r, 0, "REF: a docker id prefix starting with a digit");
 	if (r == 0) {
 		is(ref.ino, kd.net, "REF: the container's net namespace");
 		is(ref.pid, kd.pid, "REF: through the container's process");
 		close(ref.fd);
 	}
-	is(nsinfo_ref_resolve(s, "3f4b9c0d", NSINFO_NET, &ref), -ENOTUNIQ,
+	is(nsinfo_ref_resolve(s, prefix8, NSINFO_NET, &ref), -ENOTUNIQ,
 	   "REF: a prefix shared by two containers is ambiguous");
+	r = nsinfo_ref_resolve(s, dname, NSINFO_NET, &ref);
+	is(r, 0, "REF: a docker container name");
+	if (r == 0) {
+		is(ref.ino, kd.net, "REF: by name, the same net namespace");
+		close(ref.fd);
+	}
 	r = nsinfo_ref_resolve(s, mname, NSINFO_UTS, &ref);
 	is(r, 0, "REF: a machine name");
 	if (r == 0) {
@@ -400,11 +494,14 @@ out:
 	release(&kd2);
 	release(&km);
 	release(&ke);
+	release(&kp);
+	rmdir(pod);
 	rmdir(mach);
 	rmdir(slice);
 	rmdir(dock);
 	rmdir(dock2);
 	rmdir(top);
+	state_remove();
 }
 
 int main(void)
