@@ -215,8 +215,9 @@ NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *r
 			if (idx >= 0 && type >= 0)
 				return -EMEDIUMTYPE;
 		}
+		/* no such inode: an all-digit container id prefix ("301472...") */
 		if (idx < 0)
-			return -ENOENT;
+			return from_container(snap, ref, type, out) == 0 ? 0 : -ENOENT;
 		ret = from_snapshot(snap, idx, &r);
 		if (ret == 0)
 			*out = r;

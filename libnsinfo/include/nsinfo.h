@@ -251,6 +251,10 @@ int nsinfo_fd_nsid(int fd, uint64_t *nsid);
  *    init of a pid namespace (runtime as given, id "pidns-<NSID>", name the
  *    hostname when NSINFO_SCAN_HOSTNAMES is on); nsinfo_ns.container when
  *    every member process whose cgroup was readable is in the same one.
+ *    Names: docker's config.v2.json, podman's (and CRI-O's) containers.json.
+ * REF NAME (nsinfo_ref_resolve) is a container name, id or unique id prefix;
+ * an all-digit REF is an inode first, a container id prefix if no namespace
+ * has that inode.
  */
 
 /* "proc", "thread", "children", "fd", "mount", "child-ns", "owned-ns";

@@ -355,9 +355,9 @@ static void test_live(void)
 {
 	char top[128], dock[256], dock2[256], slice[160], mach[256], mname[64], host[64];
 	char envhost[64], id1[65], id2[65], prefix8[9], prefix12[13], dname[64];
-	char id3[65], pod[256], pname[64];
+	char id3[65], pod[256], pname[64], id4[65], digits12[13], dock4[256];
 	int podman_ok = 1;
-	struct kid kd = { 0 }, kd2 = { 0 }, km = { 0 }, ke = { 0 }, kp = { 0 };
+	struct kid kd = { 0 }, kd2 = { 0 }, km = { 0 }, ke = { 0 }, kp = { 0 }, k4 = { 0 };
 	struct nsinfo_scan_opts o = { .size = sizeof(o),
 				      .flags = NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES };
 	struct nsinfo_snapshot *s = NULL;
@@ -372,8 +372,12 @@ static void test_live(void)
 	snprintf(top, sizeof(top), CG2 "/nst-test-%d", (int)getpid());
 	/* ids unique to this run (concurrent runs must not share containers),
 	 * starting with a digit, sharing their first 8 characters */
-	snprintf(id1, sizeof(id1), "3%07x%.56s", (unsigned)getpid() & 0xfffffff, H1 + 8);
-	snprintf(id2, sizeof(id2), "3%07x%.56s", (unsigned)getpid() & 0xfffffff, H2 + 8);
+	snprintf(id1, sizeof(id1), "3f%06x%.56s", (unsigned)getpid() & 0xffffff, H1 + 8);
+	snprintf(id2, sizeof(id2), "3f%06x%.56s", (unsigned)getpid() & 0xffffff, H2 + 8);
+	/* and one whose short id is all digits, like an inode number */
+	snprintf(id4, sizeof(id4), "9%011d%.52s", (int)getpid(), "7182818284590452353602874713526624977572470936999595");
+	snprintf(digits12, sizeof(digits12), "%.12s", id4);
+	snprintf(dock4, sizeof(dock4), "%s/docker-%s.scope", top, id4);
 	snprintf(prefix8, sizeof(prefix8), "%.8s", id1);
 	snprintf(prefix12, sizeof(prefix12), "%.12s", id1);
 	snprintf(dock, sizeof(dock), "%s/docker-%s.scope", top, id1);
@@ -394,12 +398,13 @@ static void test_live(void)
 	snprintf(envhost, sizeof(envhost), "envbox-%d", (int)getpid());
 
 	if (mkdir(top, 0755) || mkdir(dock, 0755) || mkdir(dock2, 0755) || mkdir(slice, 0755) ||
-	    mkdir(mach, 0755) || mkdir(pod, 0755)) {
+	    mkdir(mach, 0755) || mkdir(pod, 0755) || mkdir(dock4, 0755)) {
 		ok(0, "cgroup directories under %s (%s)", top, strerror(errno));
 		goto out;
 	}
 	if (spawn_in_cgroup(dock, host, &kd) || spawn_in_cgroup(dock2, "dock2", &kd2) ||
 	    spawn_in_cgroup(mach, mname, &km) || spawn_in_cgroup(pod, "pod", &kp) ||
+	    spawn_in_cgroup(dock4, "digits", &k4) ||
 	    spawn_env_init("systemd-nspawn", envhost, &ke)) {
 		ok(0, "live fixtures set up (%s)", strerror(errno));
 		goto out;
@@ -485,6 +490,12 @@ static void test_live(void)
 		is(ref.ino, ino_of(p), "REF: its pid namespace");
 		close(ref.fd);
 	}
+	r = nsinfo_ref_resolve(s, digits12, NSINFO_NET, &ref);
+	is(r, 0, "REF: an all-digit id prefix that is no inode: %s", digits12);
+	if (r == 0) {
+		is(ref.ino, k4.net, "REF: that container's net namespace");
+		close(ref.fd);
+	}
 	is(nsinfo_ref_resolve(s, "no-such-container-x", NSINFO_NET, &ref), -ENOENT,
 	   "REF: unknown name");
 	is(nsinfo_ref_resolve(s, mname, -1, &ref), -EINVAL, "REF: a container needs a type");
@@ -495,6 +506,8 @@ out:
 	release(&km);
 	release(&ke);
 	release(&kp);
+	release(&k4);
+	rmdir(dock4);
 	rmdir(pod);
 	rmdir(mach);
 	rmdir(slice);
