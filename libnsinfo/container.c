@@ -576,12 +576,18 @@ NSINFO_EXPORT int nsinfo_snapshot_find_container(const struct nsinfo_snapshot *s
 	if (!s || !name || !*name)
 		return -EINVAL;
 	len = strlen(name);
+	/* exact names (not unique across runtimes, nor for hostnames), ids */
 	for (size_t i = 0; i < s->ncontainers; i++) {
 		const struct nsinfo_container *c = &s->containers[i];
 
-		if ((c->name && !strcmp(c->name, name)) || !strcmp(c->id, name))
-			return (int)i;
+		if (!(c->name && !strcmp(c->name, name)) && strcmp(c->id, name))
+			continue;
+		if (found >= 0)
+			return -ENOTUNIQ;
+		found = (int)i;
 	}
+	if (found >= 0)
+		return found;
 	for (size_t i = 0; i < s->ncontainers; i++) {
 		if (strncmp(s->containers[i].id, name, len))
 			continue;
