@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "holders.h"
 
 NSINFO_EXPORT int nsinfo_parse_pid(const char *s, pid_t *out)
 {
@@ -216,8 +215,10 @@ NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *r
 				return -EMEDIUMTYPE;
 		}
 		/* no such inode: an all-digit container id prefix ("301472...") */
-		if (idx < 0)
-			return from_container(snap, ref, type, out) == 0 ? 0 : -ENOENT;
+		if (idx < 0) {
+			ret = from_container(snap, ref, type, out);
+			return ret == -EINVAL ? -ENOENT : ret;
+		}
 		ret = from_snapshot(snap, idx, &r);
 		if (ret == 0)
 			*out = r;
