@@ -125,8 +125,19 @@ int nsinfo__hostnames_scan(struct nsinfo_snapshot *s)
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < s->nns; i++) {
-		if (s->ns[i].type != NSINFO_UTS ||
-		    nsinfo__ns_path(s, (int)i, v[n].rel, sizeof(v[n].rel)))
+		struct utsname u;
+
+		if (s->ns[i].type != NSINFO_UTS)
+			continue;
+		/* our own needs no child */
+		if ((int)i == s->self_ns[NSINFO_UTS] && uname(&u) == 0) {
+			if (!(s->ns[i].hostname = nsinfo__strdup(s, u.nodename))) {
+				free(v);
+				return -ENOMEM;
+			}
+			continue;
+		}
+		if (nsinfo__ns_path(s, (int)i, v[n].rel, sizeof(v[n].rel)))
 			continue;
 		v[n].idx = (int32_t)i;
 		v[n].ino = s->ns[i].ino;
