@@ -319,39 +319,24 @@ static int read_links(struct nsinfo_snapshot *s, int nsdir, uint64_t inos[NLINKS
 	return nread;
 }
 
-/* Record a holder that is not a process's own namespace (thread, *_for_children). */
-static void add_task_holder(struct nsinfo_snapshot *s, int ns, int kind, pid_t pid)
-{
-	struct nsinfo_holder h = { .kind = kind, .pid = pid, .fd = -1, .ns = -1 };
-
-	(void)nsinfo__add_holder(s, ns, &h);
-}
-
-/* leader: index of the thread group leader's row for a thread, -1 for a
- * leader; a thread holds only the namespaces where it differs from it. */
-static void apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NLINKS], int leader)
+/* Thread and *_for_children holders are derived from these rows after the
+ * scan (holders.c), whatever source filled them. */
+static void apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NLINKS])
 {
 	struct nsinfo_proc *p = &s->procs[pi];
 
 	for (int l = 0; l < NLINKS; l++)
 		if (idx[l] >= 0)
 			s->ns[idx[l]].flags &= ~NSINFO_NS_ANCESTOR;
-	for (int t = 0; t < NSINFO_NTYPES; t++) {
+	for (int t = 0; t < NSINFO_NTYPES; t++)
 		p->ns[t] = idx[t];
-		if (leader >= 0 && idx[t] >= 0 && idx[t] != s->procs[leader].ns[t])
-			add_task_holder(s, idx[t], NSINFO_HOLD_THREAD, p->pid);
-	}
 	/* read_links leaves these at -1 when they equal the task's own */
 	p->pid_for_children = idx[LINK_PID_CHILDREN];
 	p->time_for_children = idx[LINK_TIME_CHILDREN];
-	if (p->pid_for_children >= 0)
-		add_task_holder(s, p->pid_for_children, NSINFO_HOLD_CHILDREN, p->pid);
-	if (p->time_for_children >= 0)
-		add_task_holder(s, p->time_for_children, NSINFO_HOLD_CHILDREN, p->pid);
 }
 
 /* Threads whose namespaces differ from their leader's get their own row. */
-static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid, int leader_pi,
+static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
 			 const uint64_t leader[NLINKS])
 {
 	char *dents = malloc(DENTS_BUF);
@@ -406,7 +391,7 @@ static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid, int le
 			int ti = add_proc(s, &st, (pid_t)tid, NSINFO_PROC_THREAD);
 
 			if (ti >= 0)
-				apply_links(s, ti, idx, leader_pi);
+				apply_links(s, ti, idx);
 		}
 	}
 	close(taskfd);
@@ -479,10 +464,10 @@ static void scan_one(struct nsinfo_snapshot *s, int procfd, const char *name, pi
 		close(pidfd);
 		return;
 	}
-	apply_links(s, pi, idx, -1);
+	apply_links(s, pi, idx);
 
 	if (st.threads > 1 && !(s->flags & NSINFO_SCAN_NO_THREADS))
-		scan_threads(s, pidfd, pid, pi, inos);
+		scan_threads(s, pidfd, pid, inos);
 	close(pidfd);
 }
 

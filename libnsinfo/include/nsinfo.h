@@ -349,6 +349,42 @@ int nsinfo_events_add_pid(struct nsinfo_events *ev, pid_t pid);
 /* "tracepoint" or "raw_tracepoint": how the syscalls are hooked. */
 const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev);
 
+/* ------------------------------------------- holders and containers */
+
+/*
+ * What the scan flags add to a snapshot:
+ *  - always: THREAD, CHILDREN, CHILD_NS and OWNED_NS holders (from the
+ *    process scan and the nsfs ioctls). Processes are not listed as holders:
+ *    nsinfo_ns.procs is that list.
+ *  - NSINFO_SCAN_FDS: FD holders, from /proc/PID/fd of every process.
+ *  - NSINFO_SCAN_MOUNTS: MOUNT holders, from the mountinfo of one process per
+ *    mount namespace (mntns is that namespace's inode, path the mount point
+ *    as it sees it).
+ *    Namespaces found only this way are probed through the fd or the mount
+ *    (id, owner, ancestors) and carry NSINFO_NS_NOPROCS.
+ *  - NSINFO_SCAN_HOSTNAMES: nsinfo_ns.hostname of UTS namespaces, read by one
+ *    short-lived child process that setns()es into each in turn (needs
+ *    CAP_SYS_ADMIN over the namespace's owner; unknown where refused).
+ *  - NSINFO_SCAN_CONTAINERS: the container table, nsinfo_proc.container from
+ *    /proc/PID/cgroup (docker, containerd incl. Kubernetes pod, cri-o,
+ *    podman, nspawn, lxc/lxd) or from container= in the environment of the
+ *    init of a pid namespace (runtime as given, id "pidns-<NSID>", name the
+ *    hostname when NSINFO_SCAN_HOSTNAMES is on); nsinfo_ns.container when
+ *    every member process whose cgroup was readable is in the same one.
+ *    Names: docker's config.v2.json, podman's (and CRI-O's) containers.json.
+ * REF NAME (nsinfo_ref_resolve) is a container name, id or unique id prefix;
+ * an all-digit REF is an inode first, a container id prefix if no namespace
+ * has that inode.
+ */
+
+/* "proc", "thread", "children", "fd", "mount", "child-ns", "owned-ns";
+ * NULL for an unknown kind. */
+const char *nsinfo_holder_kind_name(int kind);
+/* Index of the container whose name equals name, or whose id equals it or
+ * starts with it (the docker habit of short ids). -ENOENT none, -ENOTUNIQ a
+ * prefix shared by several containers, -EINVAL bad arguments. */
+int nsinfo_snapshot_find_container(const struct nsinfo_snapshot *s, const char *name);
+
 #ifdef __cplusplus
 }
 #endif
