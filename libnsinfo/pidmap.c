@@ -487,37 +487,33 @@ static int match_tid(struct nsinfo_pidmap *m, const char *dir, pid_t tid, void *
 
 /* Kernels without the translation ioctls: one scan of /proc, then the
  * members of the namespace (the processes whose chain passes through it at
- * its depth) compared at that depth. */
+ * its depth) compared at that depth; their threads only if no process has
+ * that number, as the ioctls do. */
 static int scan_translate(struct nsinfo_pidmap *m, int nsfd, uint64_t ino, uint64_t nsid,
 			  pid_t pid)
 {
 	struct nsinfo_scan_opts o = { .size = sizeof(o), .proc_root = m->proc_root,
 				      .flags = NSINFO_SCAN_NO_THREADS };
+	struct tid_search ts = { .want = pid, .found = -ESRCH };
 	struct nsinfo_snapshot *s;
 	int d = ns_depth(m, nsfd), r;
-	pid_t found = -ESRCH;
 
 	if (d < 0)
 		return d;
 	r = nsinfo_snapshot_new(&o, &s);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < s->nprocs && found < 0; i++) {
-		const struct nsinfo_proc *p = &s->procs[i];
-
-		if (!proc_in(s, p, d, ino, nsid))
-			continue;
-		if (p->nspid[d] == pid) {
-			found = p->pid;
-		} else if (m->flags & NSINFO_PIDMAP_THREADS) {
-			struct tid_search ts = { .depth = d, .want = pid };
-
-			if (for_each_task(m, p->pid, match_tid, &ts) > 0)
-				found = ts.found;
-		}
-	}
+	ts.depth = d;
+	for (size_t i = 0; i < s->nprocs && ts.found == -ESRCH; i++)
+		if (proc_in(s, &s->procs[i], d, ino, nsid) && s->procs[i].nspid[d] == pid)
+			ts.found = s->procs[i].pid;
+	for (size_t i = 0; i < s->nprocs && ts.found == -ESRCH; i++)
+		if (proc_in(s, &s->procs[i], d, ino, nsid) &&
+		    for_each_task(m, s->procs[i].pid, match_tid, &ts) > 0 &&
+		    !(m->flags & NSINFO_PIDMAP_THREADS))
+			ts.found = -ECHILD;
 	nsinfo_snapshot_unref(s);
-	return found;
+	return ts.found;
 }
 
 /* The caller's pid for pid in the namespace on nsfd, or -errno. */
