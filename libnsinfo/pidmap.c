@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -700,5 +703,56 @@ NSINFO_EXPORT int nsinfo_pidmap_members(struct nsinfo_pidmap *m, int nsfd,
 	}
 	*out = ml.v;
 	*n = ml.n;
+	return 0;
+}
+
+/* ------------------------------------------------------------- hostname */
+
+struct uts_query {
+	int fd;
+	int err;
+	char name[sizeof(((struct utsname *)0)->nodename)];
+};
+
+/* setns() moves only the calling thread: a throw-away one keeps the
+ * caller's own threads where they are. */
+static void *uts_thread(void *arg)
+{
+	struct uts_query *q = arg;
+	struct utsname u;
+
+	if (setns(q->fd, CLONE_NEWUTS) < 0 || uname(&u) < 0)
+		q->err = -errno;
+	else
+		memcpy(q->name, u.nodename, sizeof(q->name));
+	return NULL;
+}
+
+NSINFO_EXPORT int nsinfo_pidmap_hostname(struct nsinfo_pidmap *m, const struct nsinfo_pidchain *c,
+					 char *buf, size_t len)
+{
+	struct uts_query q = { .fd = -1 };
+	char path[32];
+	pthread_t t;
+	int r;
+
+	if (!m || !c || !buf || !len || c->nlevels < 1)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "%d/ns/uts", (int)c->levels[0].pid);
+	q.fd = openat(m->procfd, path, O_RDONLY | O_CLOEXEC);
+	if (q.fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	/* the fd is of the looked-up task only if that task is still there */
+	r = nsinfo_pidchain_check(c);
+	if (r == 0)
+		r = -pthread_create(&t, NULL, uts_thread, &q);
+	if (r == 0) {
+		pthread_join(t, NULL);
+		r = q.err;
+	}
+	close(q.fd);
+	if (r < 0)
+		return r;
+	snprintf(buf, len, "%s", q.name);
 	return 0;
 }

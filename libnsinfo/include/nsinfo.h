@@ -309,6 +309,12 @@ int nsinfo_pidchain_check(const struct nsinfo_pidchain *c);
 /* Drop the pin; the chain's data stays readable. NULL is a no-op. */
 void nsinfo_pidchain_release(struct nsinfo_pidchain *c);
 
+/* Hostname of the task's uts namespace into buf (entered from a short-lived
+ * thread: needs CAP_SYS_ADMIN over it). 0 or -errno; -ESTALE if the task
+ * exited meanwhile. */
+int nsinfo_pidmap_hostname(struct nsinfo_pidmap *m, const struct nsinfo_pidchain *c,
+			   char *buf, size_t len);
+
 /* Why a pid translation failed, for an error code above. */
 const char *nsinfo_pid_strerror(int err);
 

@@ -20,6 +20,7 @@
  * the two top inits it must equal clone3's return value. Thread ids at the
  * innermost level come from the threads (gettid). Namespace inodes and ids
  * come from PIDFD_GET_PID_NAMESPACE on pidfds. Nothing is read from /proc.
+ * Each init also has a uts namespace, its hostname set to its name.
  *
  * OUTFILE (written once everything is up, by rename):
  *   ns NAME INITPID INODE NSID
@@ -130,6 +131,8 @@ static void child_main(struct node *n)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, n->name);
+	if (n->newns && sethostname(n->name, strlen(n->name)) < 0)
+		die("sethostname");
 	for (size_t i = 0; n->newns && i < NNODES; i++)
 		if (nodes[i].parent && !strcmp(nodes[i].parent, n->name))
 			spawn(&nodes[i]);
@@ -148,7 +151,7 @@ static void child_main(struct node *n)
 static pid_t spawn(struct node *n)
 {
 	struct clone_args args = {
-		.flags = n->newns ? CLONE_NEWPID : 0,
+		.flags = n->newns ? CLONE_NEWPID | CLONE_NEWUTS : 0,
 		.exit_signal = SIGCHLD,
 		.set_tid = (uintptr_t)n->tids,
 		.set_tid_size = (uint64_t)n->ntids,

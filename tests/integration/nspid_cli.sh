@@ -28,6 +28,10 @@ is "$got" "${want%$'\n'}" "app: pid namespace inode and id of levels 1-3"
 got=$("$NSPID" -r -n -o NSPID,COMMAND "$APP")
 is "$got" "7 app" "no level column: one row; NSPID is the innermost pid"
 
+got=$("$NSPID" -r -n -o LEVEL,HOSTNAME "$APP" "$SIB" | awk '{ print $1 "=" $2 }' | tr '\n' ' ')
+is "$got" "0= 1= 2= 3=a3 0= 1=b1 " "HOSTNAME: set by the helper in each namespace, on the innermost row"
+is "$("$NSPID" -r -n -o PID,HOSTNAME "$APP")" "$APP a3" "HOSTNAME on a task's only row"
+
 # ----------------------------------------------------- inner -> caller's
 is "$("$NSPID" -N "pid:$A3" -r -n -o PID 7)" "$APP" "-N pid:A3 -o PID 7: exactly the host pid"
 is "$("$NSPID" -N "/proc/$A2/ns/pid" -r -n -o PID 40)" "$APP" "-N by path, middle level"

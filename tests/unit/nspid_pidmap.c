@@ -171,6 +171,13 @@ static void check_chains(struct nsinfo_pidmap *m)
 		ok(good, "%s: pid, namespace inode and id at every level", t->name);
 		is_str(c.comm, t->name, "%s: command", t->name);
 		is(nsinfo_pidchain_check(&c), 0, "%s: still the same process", t->name);
+		if (t->nlevels > 1) {
+			char host[65] = "";
+
+			is(nsinfo_pidmap_hostname(m, &c, host, sizeof(host)), 0, "%s: hostname", t->name);
+			is_str(host, ns_of_level(t->name, t->nlevels - 1),
+			       "%s: hostname is its innermost init's", t->name);
+		}
 		nsinfo_pidchain_release(&c);
 		is(c.pidfd, -1, "release drops the pin");
 	}

@@ -24,7 +24,7 @@
 enum { EXIT_OK = 0, EXIT_UNTRANSLATED = 1, EXIT_USAGE = 2 };
 
 enum { COL_LEVEL, COL_PIDNS, COL_NSID, COL_PID, COL_TGID, COL_NSPID, COL_REFPID,
-       COL_COMMAND, COL_STATE, NCOLS };
+       COL_COMMAND, COL_STATE, COL_HOSTNAME, NCOLS };
 
 static const struct nst_col columns[NCOLS] = {
 	[COL_LEVEL]   = { "LEVEL",   0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
@@ -45,6 +45,8 @@ static const struct nst_col columns[NCOLS] = {
 			  "command name" },
 	[COL_STATE]   = { "STATE",   1, 0, SCOLS_JSON_STRING,
 			  "process state (R, S, D, Z, ...)" },
+	[COL_HOSTNAME] = { "HOSTNAME", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+			  "hostname of the task's uts namespace (innermost row)" },
 };
 
 #define DEFAULT_COLS     "LEVEL,PIDNS,NSID,PID,COMMAND"
@@ -238,7 +240,19 @@ static bool level_rows(const struct ctl *ctl)
 				nst_out_has(o, COL_NSID));
 }
 
-static void add_row(struct ctl *ctl, const struct nsinfo_pidchain *c, int l, int reflevel)
+/* The hostname goes on the innermost row, or on the task's only row. */
+static void set_hostname(struct ctl *ctl, struct libscols_line *ln,
+			 const struct nsinfo_pidchain *c)
+{
+	char name[65];
+
+	if (nst_out_has(&ctl->out, COL_HOSTNAME) &&
+	    nsinfo_pidmap_hostname(ctl->map, c, name, sizeof(name)) == 0)
+		nst_out_set(&ctl->out, ln, COL_HOSTNAME, name);
+}
+
+static void add_row(struct ctl *ctl, const struct nsinfo_pidchain *c, int l, int reflevel,
+		    bool innermost)
 {
 	struct nst_out *o = &ctl->out;
 	const struct nsinfo_pidlevel *lv = &c->levels[l];
@@ -256,6 +270,8 @@ static void add_row(struct ctl *ctl, const struct nsinfo_pidchain *c, int l, int
 		nst_out_setf(o, ln, COL_REFPID, "%d", (int)c->levels[reflevel].pid);
 	nst_out_set(o, ln, COL_COMMAND, c->comm);
 	nst_out_setf(o, ln, COL_STATE, "%c", c->state ? c->state : '?');
+	if (innermost)
+		set_hostname(ctl, ln, c);
 }
 
 /* Rows of one chain; false (with a message) if --to cannot see it. */
@@ -268,10 +284,14 @@ static bool add_chain(struct ctl *ctl, const struct nsinfo_pidchain *c, const ch
 	if (ctl->to_ref) {
 		lo = nsinfo_pidchain_level(c, ctl->to.ino, ctl->to.nsid);
 		if (lo < 0) {
-			char why[160];
+			char why[200];
 
-			snprintf(why, sizeof(why), "%s from %s%s", nsinfo_pid_strerror(lo),
-				 ctl->to_ref, lo == -EXDEV ? " (a sibling or a descendant of its pid namespace)" : "");
+			if (lo == -EXDEV)
+				snprintf(why, sizeof(why), "not visible in %s (neither its own pid "
+					 "namespace nor an ancestor of it)", ctl->to_ref);
+			else
+				snprintf(why, sizeof(why), "level in %s: %s", ctl->to_ref,
+					 nsinfo_pid_strerror(lo));
 			if (arg)
 				warn_pid(ctl, arg, why);
 			return false;
@@ -281,7 +301,7 @@ static bool add_chain(struct ctl *ctl, const struct nsinfo_pidchain *c, const ch
 		hi = c->nlevels - 1;
 	}
 	for (int l = lo; l <= hi; l++)
-		add_row(ctl, c, l, reflevel);
+		add_row(ctl, c, l, reflevel, l == c->nlevels - 1 || lo == hi);
 	return true;
 }
 
