@@ -414,27 +414,6 @@ static int ns_depth(struct nsinfo_pidmap *m, int nsfd)
 	return -EXDEV;
 }
 
-/* The pid namespace index of process p, d levels below the caller's. */
-static int ns_at_level(const struct nsinfo_snapshot *s, const struct nsinfo_proc *p, int d)
-{
-	int idx = p->ns[NSINFO_PID];
-
-	for (int up = p->nspid_len - 1 - d; idx >= 0 && up > 0; up--)
-		idx = s->ns[idx].parent;
-	return idx;
-}
-
-static bool proc_in(const struct nsinfo_snapshot *s, const struct nsinfo_proc *p, int d,
-		    uint64_t ino, uint64_t nsid)
-{
-	int idx;
-
-	if ((p->flags & NSINFO_PROC_THREAD) || p->nspid_len <= d)
-		return false;
-	idx = ns_at_level(s, p, d);
-	return idx >= 0 && same_ns(s->ns[idx].ino, s->ns[idx].nsid, ino, nsid);
-}
-
 /* Calls fn for every thread of process pid (leader included); stops at the
  * first non-zero return and gives it back. */
 static int for_each_task(struct nsinfo_pidmap *m, pid_t pid,
@@ -488,35 +467,165 @@ static int match_tid(struct nsinfo_pidmap *m, const char *dir, pid_t tid, void *
 	return 1;
 }
 
-/* Kernels without the translation ioctls: one scan of /proc, then the
- * members of the namespace (the processes whose chain passes through it at
- * its depth) compared at that depth; their threads only if no process has
- * that number, as the ioctls do. */
+/*
+ * The member walk, for listings and for kernels without the translation
+ * ioctls: per process one status read and one readlink of ns/pid. Each pid
+ * namespace met is identified once (a parent walk); a process is a member
+ * of the target when its chain passes through the target at its depth.
+ */
+struct ns_seen {
+	uint64_t ino;             /* a process's own pid namespace */
+	int nlevels;
+	bool member;              /* the target is one of its levels */
+	uint64_t lv_ino[NSINFO_PIDCHAIN_MAX];
+	uint64_t lv_nsid[NSINFO_PIDCHAIN_MAX];
+};
+
+struct member_walk {
+	struct nsinfo_pidmap *m;
+	uint64_t ino, nsid;       /* the target pid namespace */
+	int depth;                /* its level below the caller's */
+	struct ns_seen *seen;
+	size_t nseen, cap;
+	/* called with the chain of each member; non-zero stops the walk */
+	int (*fn)(struct member_walk *w, const struct nsinfo_pidchain *c);
+	void *arg;
+};
+
+static const struct ns_seen *ns_seen_get(struct member_walk *w, uint64_t ino, const char *dir,
+					 int nlevels)
+{
+	struct nsinfo_pidchain tmp;
+	struct ns_seen *s;
+	char path[48];
+	int fd;
+
+	for (size_t i = 0; i < w->nseen; i++)
+		if (w->seen[i].ino == ino && w->seen[i].nlevels == nlevels)
+			return &w->seen[i];
+	snprintf(path, sizeof(path), "%s/ns/pid", dir);
+	fd = openat(w->m->procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	tmp.nlevels = nlevels;
+	if (walk_levels(w->m, fd, &tmp) < 0 || tmp.levels[nlevels - 1].ino != ino ||
+	    nsinfo__grow((void **)&w->seen, &w->cap, w->nseen + 1, sizeof(*w->seen)))
+		return NULL;
+	s = &w->seen[w->nseen++];
+	s->ino = ino;
+	s->nlevels = nlevels;
+	for (int l = 1; l < nlevels; l++) {
+		s->lv_ino[l] = tmp.levels[l].ino;
+		s->lv_nsid[l] = tmp.levels[l].nsid;
+	}
+	s->lv_ino[0] = w->m->self_ino;
+	s->lv_nsid[0] = w->m->self_nsid;
+	s->member = same_ns(s->lv_ino[w->depth], s->lv_nsid[w->depth], w->ino, w->nsid);
+	return s;
+}
+
+static int walk_one(struct member_walk *w, const char *dir, pid_t pid)
+{
+	char buf[STATUS_BUF], path[48], link[64];
+	const struct ns_seen *s;
+	struct nsinfo_pidchain c;
+	uint64_t ino;
+	ssize_t n;
+
+	memset(&c, 0, sizeof(c));
+	c.pidfd = -1;
+	snprintf(path, sizeof(path), "%s/status", dir);
+	/* gone, or above the target's depth: not a member */
+	if (read_small(w->m->procfd, path, buf, sizeof(buf)) < 0 ||
+	    chain_from_status(buf, pid, &c) < 0 || c.nlevels <= w->depth)
+		return 0;
+	c.levels[0].ino = w->m->self_ino;
+	c.levels[0].nsid = w->m->self_nsid;
+	if (c.nlevels > 1) {
+		snprintf(path, sizeof(path), "%s/ns/pid", dir);
+		n = readlinkat(w->m->procfd, path, link, sizeof(link) - 1);
+		if (n < 0)
+			return 0; /* gone, or refused: membership unknown */
+		link[n] = 0;
+		if (nsinfo__parse_ns_link(link, &ino) < 0)
+			return 0;
+		s = ns_seen_get(w, ino, dir, c.nlevels);
+		if (!s || !s->member)
+			return 0;
+		for (int l = 1; l < c.nlevels; l++) {
+			c.levels[l].ino = s->lv_ino[l];
+			c.levels[l].nsid = s->lv_nsid[l];
+		}
+	}
+	return w->fn(w, &c);
+}
+
+/* 0 when every process was seen, the first non-zero fn() return else. */
+static int walk_members(struct member_walk *w)
+{
+	int fd = openat(w->m->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (!r && (de = readdir(d))) {
+		pid_t pid;
+
+		if (nsinfo_parse_pid(de->d_name, &pid) == 0)
+			r = walk_one(w, de->d_name, pid);
+	}
+	closedir(d);
+	return r;
+}
+
+static int match_proc(struct member_walk *w, const struct nsinfo_pidchain *c)
+{
+	struct tid_search *ts = w->arg;
+
+	if (c->levels[w->depth].pid != ts->want)
+		return 0;
+	ts->found = c->levels[0].pid;
+	return 1;
+}
+
+/* As the ioctls do: a thread id is found, and refused without THREADS. */
+static int match_threads(struct member_walk *w, const struct nsinfo_pidchain *c)
+{
+	struct tid_search *ts = w->arg;
+
+	if (for_each_task(w->m, c->levels[0].pid, match_tid, ts) <= 0)
+		return 0;
+	if (!(w->m->flags & NSINFO_PIDMAP_THREADS))
+		ts->found = -ECHILD;
+	return 1;
+}
+
+/* Kernels without the translation ioctls: walk the members of the
+ * namespace, processes first, then their threads. */
 static int scan_translate(struct nsinfo_pidmap *m, int nsfd, uint64_t ino, uint64_t nsid,
 			  pid_t pid)
 {
-	struct nsinfo_scan_opts o = { .size = sizeof(o), .proc_root = m->proc_root,
-				      .flags = NSINFO_SCAN_NO_THREADS };
 	struct tid_search ts = { .want = pid, .found = -ESRCH };
-	struct nsinfo_snapshot *s;
-	int d = ns_depth(m, nsfd), r;
+	struct member_walk w = { .m = m, .ino = ino, .nsid = nsid, .fn = match_proc, .arg = &ts };
+	int r;
 
-	if (d < 0)
-		return d;
-	r = nsinfo_snapshot_new(&o, &s);
-	if (r < 0)
-		return r;
-	ts.depth = d;
-	for (size_t i = 0; i < s->nprocs && ts.found == -ESRCH; i++)
-		if (proc_in(s, &s->procs[i], d, ino, nsid) && s->procs[i].nspid[d] == pid)
-			ts.found = s->procs[i].pid;
-	for (size_t i = 0; i < s->nprocs && ts.found == -ESRCH; i++)
-		if (proc_in(s, &s->procs[i], d, ino, nsid) &&
-		    for_each_task(m, s->procs[i].pid, match_tid, &ts) > 0 &&
-		    !(m->flags & NSINFO_PIDMAP_THREADS))
-			ts.found = -ECHILD;
-	nsinfo_snapshot_unref(s);
-	return ts.found;
+	w.depth = ts.depth = ns_depth(m, nsfd);
+	if (w.depth < 0)
+		return w.depth;
+	r = walk_members(&w);
+	if (r == 0) {
+		w.fn = match_threads;
+		r = walk_members(&w);
+	}
+	free(w.seen);
+	return r < 0 ? r : ts.found;
 }
 
 /* The caller's pid for pid in the namespace on nsfd, or -errno. */
@@ -602,28 +711,6 @@ static struct nsinfo_pidchain *member_add(struct member_list *ml)
 	return c;
 }
 
-/* A chain from the snapshot alone: pids from NSpid, namespaces by parents. */
-static void chain_from_snapshot(const struct nsinfo_snapshot *s, const struct nsinfo_proc *p,
-				struct nsinfo_pidchain *c)
-{
-	int idx = p->ns[NSINFO_PID];
-
-	c->nlevels = p->nspid_len < NSINFO_PIDCHAIN_MAX ? p->nspid_len : NSINFO_PIDCHAIN_MAX;
-	for (int l = c->nlevels - 1; l >= 0; l--) {
-		c->levels[l].pid = p->nspid[l];
-		c->levels[l].tgid = p->nspid[l];
-		if (idx >= 0) {
-			c->levels[l].ino = s->ns[idx].ino;
-			c->levels[l].nsid = s->ns[idx].nsid;
-			idx = s->ns[idx].parent;
-		}
-	}
-	memcpy(c->comm, p->comm, sizeof(c->comm));
-	c->state = p->state;
-	if (p->flags & NSINFO_PROC_ZOMBIE)
-		c->flags |= NSINFO_PIDCHAIN_ZOMBIE;
-}
-
 static int add_thread(struct nsinfo_pidmap *m, const char *dir, pid_t tid, void *arg)
 {
 	struct member_list *ml = arg;
@@ -653,14 +740,28 @@ static int add_thread(struct nsinfo_pidmap *m, const char *dir, pid_t tid, void 
 	return 0;
 }
 
+static int add_member(struct member_walk *w, const struct nsinfo_pidchain *c)
+{
+	struct member_list *ml = w->arg;
+	struct nsinfo_pidchain *slot = member_add(ml);
+	int r;
+
+	if (!slot)
+		return -ENOMEM;
+	*slot = *c;
+	if (!(w->m->flags & NSINFO_PIDMAP_THREADS))
+		return 0;
+	ml->proc = ml->n - 1;
+	r = for_each_task(w->m, c->levels[0].pid, add_thread, ml);
+	return r < 0 ? r : 0;
+}
+
 NSINFO_EXPORT int nsinfo_pidmap_members(struct nsinfo_pidmap *m, int nsfd,
 					struct nsinfo_pidchain **out, size_t *n)
 {
-	struct nsinfo_scan_opts o = { .size = sizeof(o), .flags = NSINFO_SCAN_NO_THREADS };
 	struct member_list ml = { 0 };
-	struct nsinfo_snapshot *s;
-	uint64_t ino = 0, nsid = 0;
-	int type, d, r;
+	struct member_walk w = { .m = m, .fn = add_member, .arg = &ml };
+	int type, r;
 
 	if (!m || !out || !n || nsfd < 0)
 		return -EINVAL;
@@ -671,32 +772,12 @@ NSINFO_EXPORT int nsinfo_pidmap_members(struct nsinfo_pidmap *m, int nsfd,
 		return -EMEDIUMTYPE;
 	if (m->proc_err)
 		return m->proc_err;
-	r = ns_identify(nsfd, &ino, &nsid);
-	d = r < 0 ? r : ns_depth(m, nsfd);
-	if (d < 0)
-		return d;
-	o.proc_root = m->proc_root;
-	r = nsinfo_snapshot_new(&o, &s);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < s->nprocs && r == 0; i++) {
-		const struct nsinfo_proc *p = &s->procs[i];
-		struct nsinfo_pidchain *c;
-
-		if (!proc_in(s, p, d, ino, nsid))
-			continue;
-		c = member_add(&ml);
-		if (!c) {
-			r = -ENOMEM;
-			break;
-		}
-		chain_from_snapshot(s, p, c);
-		if (!(m->flags & NSINFO_PIDMAP_THREADS))
-			continue;
-		ml.proc = ml.n - 1;
-		r = for_each_task(m, p->pid, add_thread, &ml);
-	}
-	nsinfo_snapshot_unref(s);
+	r = ns_identify(nsfd, &w.ino, &w.nsid);
+	w.depth = r < 0 ? r : ns_depth(m, nsfd);
+	if (w.depth < 0)
+		return w.depth;
+	r = walk_members(&w);
+	free(w.seen);
 	if (r < 0) {
 		free(ml.v);
 		return r;
