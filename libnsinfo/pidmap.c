@@ -168,25 +168,29 @@ NSINFO_EXPORT int nsinfo_pidmap_new(const char *proc_root, unsigned flags,
 	m->refcnt = 1;
 	m->flags = flags;
 	m->no_ioctl = flags & NSINFO_PIDMAP_NO_IOCTL;
+	m->procfd = -1;
 	m->proc_root = strdup(proc_root ? proc_root : "/proc");
-	m->procfd = open(m->proc_root ? m->proc_root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (!m->proc_root || m->procfd < 0) {
-		r = m->proc_root ? -errno : -ENOMEM;
+	if (!m->proc_root) {
+		nsinfo_pidmap_unref(m);
+		return -ENOMEM;
+	}
+	m->procfd = open(m->proc_root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (m->procfd < 0) {
+		r = -errno;
 		nsinfo_pidmap_unref(m);
 		return r;
 	}
 	m->proc_err = check_proc_root(m);
-	/* the caller's pid namespace, whatever /proc shows */
-	fd = open("/proc/thread-self/ns/pid", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fd = openat(m->procfd, "thread-self/ns/pid", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		r = ns_identify(fd, &m->self_ino, &m->self_nsid);
-		close(fd);
-	} else {
-		r = -errno;
+	if (m->proc_err) {
+		/* every lookup will say why; the map itself is fine */
+		*out = m;
+		return 0;
 	}
-	if (r < 0 && !m->proc_err) {
+	fd = openat(m->procfd, "thread-self/ns/pid", O_RDONLY | O_CLOEXEC);
+	r = fd < 0 ? -errno : ns_identify(fd, &m->self_ino, &m->self_nsid);
+	if (fd >= 0)
+		close(fd);
+	if (r < 0) {
 		nsinfo_pidmap_unref(m);
 		return r;
 	}
@@ -681,7 +685,7 @@ NSINFO_EXPORT int nsinfo_pidmap_lookup_in(struct nsinfo_pidmap *m, int nsfd, pid
 	if (l < 0 || c.levels[l].pid != pid) {
 		/* TGID_FROM_PIDNS maps a thread id to its process: in the
 		 * namespace the process then has another number */
-		r = (l >= 0 && c.levels[l].tgid == c.levels[l].pid) ? -ECHILD : -ESTALE;
+		r = (l >= 0 && !(m->flags & NSINFO_PIDMAP_THREADS)) ? -ECHILD : -ESTALE;
 		if (l < 0 && (c.flags & NSINFO_PIDCHAIN_NSDENIED))
 			r = -EACCES;
 		nsinfo_pidchain_release(&c);

@@ -54,6 +54,11 @@ out=$("$NSPID" -N "pid:$B2" 7 2>&1); rc=$?
 is "$rc" 1 "pid absent from that namespace: exit 1"
 like "$out" "^nspid: 7 \(in pid:$B2\): no such process$" "absent: says why"
 
+# a REF above the caller: run inside a child pid namespace, given ours
+out=$(unshare -p -f --mount-proc "$NSPID" -N /dev/fd/3 1 3</proc/self/ns/pid 2>&1); rc=$?
+is "$rc" 1 "REF above the caller's pid namespace: exit 1"
+like "$out" "^nspid: 1 \(in /dev/fd/3\): /dev/fd/3 is not below the caller's pid namespace" "REF above the caller: says why"
+
 # --------------------------------------------------------------- threads
 while read -r _ _ tid0 tidn tgid0; do
 	is "$("$NSPID" -T -N "pid:$THR" -r -n -o PID,TGID "$tidn")" "$tid0 $tgid0" "thread $tidn in ns3 -> host tid $tid0 of $tgid0"

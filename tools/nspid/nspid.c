@@ -232,6 +232,21 @@ static void warn_pid(const struct ctl *ctl, const char *arg, const char *why)
 		nst_warn("%s: %s", arg, why);
 }
 
+static void warn_lookup(const struct ctl *ctl, const char *arg, int err)
+{
+	char why[200];
+
+	if (err == -ECHILD)
+		snprintf(why, sizeof(why), "%s (use --threads)", nsinfo_pid_strerror(err));
+	else if (err == -EXDEV)
+		/* lookups from a REF fail so when REF is above or beside us */
+		snprintf(why, sizeof(why), "%s is not below the caller's pid namespace: "
+			 "its processes are not visible here", ctl->from_ref);
+	else
+		snprintf(why, sizeof(why), "%s", nsinfo_pid_strerror(err));
+	warn_pid(ctl, arg, why);
+}
+
 static bool level_rows(const struct ctl *ctl)
 {
 	const struct nst_out *o = &ctl->out;
@@ -319,10 +334,8 @@ static void translate_args(struct ctl *ctl, int argc, char **argv)
 		nsinfo_parse_pid(argv[i], &pid);
 		r = ctl->from_ref ? nsinfo_pidmap_lookup_in(ctl->map, ctl->from.fd, pid, &chains[i])
 				  : nsinfo_pidmap_lookup(ctl->map, pid, &chains[i]);
-		if (r == -ECHILD)
-			warn_pid(ctl, argv[i], "a thread id, not a process id (use --threads)");
-		else if (r < 0)
-			warn_pid(ctl, argv[i], nsinfo_pid_strerror(r));
+		if (r < 0)
+			warn_lookup(ctl, argv[i], r);
 		done[i] = r == 0;
 		if (r < 0)
 			ctl->rc = EXIT_UNTRANSLATED;
