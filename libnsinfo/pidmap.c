@@ -253,32 +253,50 @@ NSINFO_EXPORT void nsinfo_pidchain_release(struct nsinfo_pidchain *c)
 
 /* --------------------------------------------------------------- chains */
 
-/*
- * Name the pid namespace of each level: from the task's own (fd, taken)
- * upwards through NS_GET_PARENT, levels top+1..nlevels-1. The walk must end
- * in the caller's namespace, or the chain is not what status said.
- */
-static int walk_levels(struct nsinfo_pidmap *m, int fd, struct nsinfo_pidchain *c)
-{
-	for (int l = c->nlevels - 1; l >= 1; l--) {
-		struct nsinfo_pidlevel *lv = &c->levels[l];
-		int r = ns_identify(fd, &lv->ino, &lv->nsid);
-		int parent = r < 0 ? -1 : ioctl(fd, NS_GET_PARENT);
+struct ns_id {
+	uint64_t ino, nsid;
+};
 
-		if (parent < 0)
-			r = r < 0 ? r : -errno;
+/*
+ * The pid namespaces from the one open on fd (taken) up to the caller's,
+ * innermost first, through NS_GET_PARENT: how many, or -EXDEV when the
+ * caller's is not among them (the kernel refuses to climb above it).
+ */
+static int ns_chain(struct nsinfo_pidmap *m, int fd, struct ns_id *ids)
+{
+	for (int n = 0; n < NSINFO_PIDCHAIN_MAX; n++) {
+		int parent, r = ns_identify(fd, &ids[n].ino, &ids[n].nsid);
+
+		if (r == 0 && same_ns(ids[n].ino, ids[n].nsid, m->self_ino, m->self_nsid)) {
+			close(fd);
+			return n + 1;
+		}
+		parent = r < 0 ? -1 : ioctl(fd, NS_GET_PARENT);
 		close(fd);
-		if (r < 0)
-			return r;
+		if (parent < 0)
+			return r < 0 ? r : -EXDEV;
 		fd = parent;
 	}
-	uint64_t ino = 0, nsid = 0;
-	int r = ns_identify(fd, &ino, &nsid);
-
 	close(fd);
-	if (r < 0)
-		return r;
-	return same_ns(ino, nsid, m->self_ino, m->self_nsid) ? 0 : -ESTALE;
+	return -EXDEV;
+}
+
+/* Name the pid namespace of each level of c from the task's own (fd,
+ * taken): exactly as many as status said, or it was not that task's. */
+static int name_levels(struct nsinfo_pidmap *m, int fd, struct nsinfo_pidchain *c)
+{
+	struct ns_id ids[NSINFO_PIDCHAIN_MAX];
+	int n = ns_chain(m, fd, ids);
+
+	if (n < 0)
+		return n == -EXDEV ? -ESTALE : n;
+	if (n != c->nlevels)
+		return -ESTALE;
+	for (int l = 0; l < n; l++) {
+		c->levels[l].ino = ids[n - 1 - l].ino;
+		c->levels[l].nsid = ids[n - 1 - l].nsid;
+	}
+	return 0;
 }
 
 /* Chain fields from a status text (pid as named in this /proc). */
@@ -337,7 +355,7 @@ static int read_chain(struct nsinfo_pidmap *m, const char *dir, pid_t pid,
 		c->flags |= NSINFO_PIDCHAIN_NSDENIED;
 		return 0;
 	}
-	return walk_levels(m, fd, c);
+	return name_levels(m, fd, c);
 }
 
 NSINFO_EXPORT int nsinfo_pidmap_lookup(struct nsinfo_pidmap *m, pid_t pid,
@@ -392,30 +410,16 @@ NSINFO_EXPORT int nsinfo_pidchain_level(const struct nsinfo_pidchain *c, uint64_
 /* ------------------------------------------------- inner -> caller's pid */
 
 /* Levels from the caller's pid namespace down to the one on nsfd; -EXDEV
- * when it is not below the caller's (NS_GET_PARENT refuses to climb above
- * the caller's namespace). */
+ * when it is not below the caller's. */
 static int ns_depth(struct nsinfo_pidmap *m, int nsfd)
 {
-	int fd = fcntl(nsfd, F_DUPFD_CLOEXEC, 3);
+	struct ns_id ids[NSINFO_PIDCHAIN_MAX];
+	int fd = fcntl(nsfd, F_DUPFD_CLOEXEC, 3), n;
 
 	if (fd < 0)
 		return -errno;
-	for (int d = 0; d < NSINFO_PIDCHAIN_MAX; d++) {
-		uint64_t ino = 0, nsid = 0;
-		int parent, r = ns_identify(fd, &ino, &nsid);
-
-		if (r == 0 && same_ns(ino, nsid, m->self_ino, m->self_nsid)) {
-			close(fd);
-			return d;
-		}
-		parent = r < 0 ? -1 : ioctl(fd, NS_GET_PARENT);
-		close(fd);
-		if (parent < 0)
-			return r < 0 ? r : -EXDEV;
-		fd = parent;
-	}
-	close(fd);
-	return -EXDEV;
+	n = ns_chain(m, fd, ids);
+	return n < 0 ? n : n - 1;
 }
 
 /* Calls fn for every thread of process pid (leader included); stops at the
@@ -473,16 +477,16 @@ static int match_tid(struct nsinfo_pidmap *m, const char *dir, pid_t tid, void *
 
 /*
  * The member walk, for listings and for kernels without the translation
- * ioctls: per process one status read and one readlink of ns/pid. Each pid
- * namespace met is identified once (a parent walk); a process is a member
- * of the target when its chain passes through the target at its depth.
+ * ioctls. Per process, the ns/pid link first (cheap; most processes are not
+ * members), status only for members. Each pid namespace met is identified
+ * once (a parent walk); a process is a member of the target when the target
+ * is one of its levels.
  */
 struct ns_seen {
 	uint64_t ino;             /* a process's own pid namespace */
 	int nlevels;
 	bool member;              /* the target is one of its levels */
-	uint64_t lv_ino[NSINFO_PIDCHAIN_MAX];
-	uint64_t lv_nsid[NSINFO_PIDCHAIN_MAX];
+	struct ns_id lv[NSINFO_PIDCHAIN_MAX]; /* outermost first */
 };
 
 struct member_walk {
@@ -496,70 +500,63 @@ struct member_walk {
 	void *arg;
 };
 
-static const struct ns_seen *ns_seen_get(struct member_walk *w, uint64_t ino, const char *dir,
-					 int nlevels)
+static const struct ns_seen *ns_seen_get(struct member_walk *w, uint64_t ino, const char *dir)
 {
-	struct nsinfo_pidchain tmp;
+	struct ns_id ids[NSINFO_PIDCHAIN_MAX];
 	struct ns_seen *s;
 	char path[48];
-	int fd;
+	int fd, n;
 
 	for (size_t i = 0; i < w->nseen; i++)
-		if (w->seen[i].ino == ino && w->seen[i].nlevels == nlevels)
+		if (w->seen[i].ino == ino)
 			return &w->seen[i];
 	snprintf(path, sizeof(path), "%s/ns/pid", dir);
 	fd = openat(w->m->procfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	tmp.nlevels = nlevels;
-	if (walk_levels(w->m, fd, &tmp) < 0 || tmp.levels[nlevels - 1].ino != ino ||
+	n = ns_chain(w->m, fd, ids);
+	/* a different inode: the pid was reused since the link was read */
+	if (n < 0 || ids[0].ino != ino ||
 	    nsinfo__grow((void **)&w->seen, &w->cap, w->nseen + 1, sizeof(*w->seen)))
 		return NULL;
 	s = &w->seen[w->nseen++];
 	s->ino = ino;
-	s->nlevels = nlevels;
-	for (int l = 1; l < nlevels; l++) {
-		s->lv_ino[l] = tmp.levels[l].ino;
-		s->lv_nsid[l] = tmp.levels[l].nsid;
-	}
-	s->lv_ino[0] = w->m->self_ino;
-	s->lv_nsid[0] = w->m->self_nsid;
-	s->member = same_ns(s->lv_ino[w->depth], s->lv_nsid[w->depth], w->ino, w->nsid);
+	s->nlevels = n;
+	for (int l = 0; l < n; l++)
+		s->lv[l] = ids[n - 1 - l];
+	s->member = n > w->depth &&
+		    same_ns(s->lv[w->depth].ino, s->lv[w->depth].nsid, w->ino, w->nsid);
 	return s;
 }
 
 static int walk_one(struct member_walk *w, const char *dir, pid_t pid)
 {
+	const struct ns_id self = { w->m->self_ino, w->m->self_nsid };
 	char buf[STATUS_BUF], path[48], link[64];
-	const struct ns_seen *s;
+	const struct ns_seen *s = NULL;
 	struct nsinfo_pidchain c;
 	uint64_t ino;
 	ssize_t n;
 
+	snprintf(path, sizeof(path), "%s/ns/pid", dir);
+	n = readlinkat(w->m->procfd, path, link, sizeof(link) - 1);
+	if (n >= 0) {
+		link[n] = 0;
+		if (nsinfo__parse_ns_link(link, &ino) < 0 || !(s = ns_seen_get(w, ino, dir)) ||
+		    !s->member)
+			return 0;
+	} else if (w->depth > 0) {
+		return 0; /* refused or gone: only the caller's own level can be placed */
+	}
 	memset(&c, 0, sizeof(c));
 	c.pidfd = -1;
 	snprintf(path, sizeof(path), "%s/status", dir);
-	/* gone, or above the target's depth: not a member */
 	if (read_small(w->m->procfd, path, buf, sizeof(buf)) < 0 ||
-	    chain_from_status(buf, pid, &c) < 0 || c.nlevels <= w->depth)
-		return 0;
-	c.levels[0].ino = w->m->self_ino;
-	c.levels[0].nsid = w->m->self_nsid;
-	if (c.nlevels > 1) {
-		snprintf(path, sizeof(path), "%s/ns/pid", dir);
-		n = readlinkat(w->m->procfd, path, link, sizeof(link) - 1);
-		if (n < 0)
-			return 0; /* gone, or refused: membership unknown */
-		link[n] = 0;
-		if (nsinfo__parse_ns_link(link, &ino) < 0)
-			return 0;
-		s = ns_seen_get(w, ino, dir, c.nlevels);
-		if (!s || !s->member)
-			return 0;
-		for (int l = 1; l < c.nlevels; l++) {
-			c.levels[l].ino = s->lv_ino[l];
-			c.levels[l].nsid = s->lv_nsid[l];
-		}
+	    chain_from_status(buf, pid, &c) < 0 || c.nlevels != (s ? s->nlevels : 1))
+		return 0; /* gone, or its pid reused between the two reads */
+	for (int l = 0; l < c.nlevels; l++) {
+		c.levels[l].ino = s ? s->lv[l].ino : self.ino;
+		c.levels[l].nsid = s ? s->lv[l].nsid : self.nsid;
 	}
 	return w->fn(w, &c);
 }
