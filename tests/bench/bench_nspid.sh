@@ -9,17 +9,19 @@ source "$(dirname "$0")/lib.sh"
 NSPID=$BUILD/nspid
 RUNS=${NSPID_BENCH_RUNS:-200}
 
-# hf_median RUNS CMD...: hyperfine median wall time in ms
+# hf_median RUNS CMD...: hyperfine median wall time in ms, and the mean CPU
+# time (user + system) next to it: on a shared machine the wall time also
+# counts waiting for a core
 hf_median() {
 	local runs=$1; shift
 	hyperfine -N --style none --warmup 10 --runs "$runs" --export-json "$BENCH_TMP/hf.json" \
 		"$*" >/dev/null 2>&1 || { echo "failed"; return; }
-	python3 -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' \
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%8.2f %8.2f" % (r["median"] * 1000, (r["user"] + r["system"]) * 1000))' \
 		"$BENCH_TMP/hf.json"
 }
 
-row() { printf '%-7s %-44s %10s\n' "$@"; }
-row procs case "median ms"
+row() { printf '%-7s %-44s %17s\n' "$@"; }
+row procs case "wall ms   cpu ms"
 for n in 1000 10000; do
 	pop_start "$n" $((n / 50)) || exit 1
 	# the 4th container holds a pid namespace nested 2 levels deeper
