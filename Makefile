@@ -35,7 +35,8 @@ DEP_PKGS := libproc2:libproc2-dev smartcols:libsmartcols-dev json-c:libjson-c-de
 # command : Debian package
 DEP_CMDS := pkg-config:pkg-config clang:clang bpftool:bpftool llvm-strip:llvm \
 	    ip:iproute2 lsns:util-linux nsenter:util-linux unshare:util-linux \
-	    tmux:tmux ps:procps top:procps python3:python3
+	    tmux:tmux ps:procps top:procps python3:python3 \
+	    strace:strace
 BENCH_CMDS := bpftrace:bpftrace htop:htop /usr/bin/time:time hyperfine:hyperfine
 
 WARN    := -Wall -Wextra -Werror
