@@ -86,7 +86,8 @@ static int plan_row(const struct enter *e, int t, struct row *r)
 
 	switch (s->action) {
 	case ACT_NONE:
-		snprintf(r->why, sizeof(r->why), "not requested: stays ours");
+		snprintf(r->why, sizeof(r->why), "not requested: stays ours%s",
+			 s->ino && s->ino != s->cur_ino ? " (the target's differs)" : "");
 		break;
 	case ACT_SAME:
 		snprintf(r->why, sizeof(r->why), "already in it (%s)", from);
