@@ -9,6 +9,7 @@
  *
  * Writes DIR/pid and DIR/ns ("type inode" lines), then DIR/ready, and
  * sleeps until killed. A user namespace maps the caller's uid/gid to 0.
+ * With NSL_TARGET_ROOT set, the target chroots there once recorded.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -131,8 +132,16 @@ int main(int argc, char **argv)
 		die("fork");
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		const char *root = getenv("NSL_TARGET_ROOT");
+		int dirfd = open(argv[1], O_PATH | O_DIRECTORY | O_CLOEXEC);
+
 		record_namespaces(argv[1]);
-		write_file(argv[1], "ready", "1\n");
+		/* DIR is outside the new root: reach it through a dir fd */
+		if (dirfd < 0 || (root && chroot(root) < 0) || fchdir(dirfd) < 0)
+			die(root ? root : argv[1]);
+		write_file(".", "ready", "1\n");
+		if (root && chdir("/") < 0)
+			die("/");
 		for (;;)
 			pause();
 	}

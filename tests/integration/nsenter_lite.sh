@@ -58,7 +58,8 @@ is "$rc" 125 "-N: a pid absent from that namespace is an error"
 is "$out" "nsenter-lite: no process 999 in pid namespace pid:$T" "-N: message names pid and namespace"
 
 is "$("$NSL" -t "$T" -u hostname)" "$HOST" "hostname inside is the target's"
-is "$(cd "$D" && "$NSL" -t "$T" -u -w pwd)" "$(readlink /proc/$T/cwd)" "-w: the target's working directory"
+is "$(readlink /proc/$T/cwd)" "$D" "(the target works in its own directory)"
+is "$(cd / && "$NSL" -t "$T" -u -w pwd)" "$D" "-w: the target's working directory"
 is "$(cd / && "$NSL" -t "$T" -m -w pwd)" "$(readlink /proc/$T/cwd)" "-m -w: working directory inside the mount namespace"
 got=$(NSL_MARK=caller "$NSL" -t "$T" -u -- sh -c 'echo ${NSL_MARK:-unset}')
 is "$got" caller "without -e the command has our environment"
@@ -66,6 +67,26 @@ got=$(NSL_MARK=caller "$NSL" -t "$T" -u -e -- sh -c 'echo ${NSL_MARK:-unset}')
 is "$got" unset "-e: the target's environment, not ours"
 got=$("$NSL" -t "$T" -u -e -- sh -c 'echo $NSL_TARGET_ENV')
 is "$got" "target-$$" "-e: a variable of the target's"
+
+# A target chrooted into a root of its own (/usr shared, a marker file)
+R=$T_TMP/root.$$
+mkdir -p "$R/usr" "$R/proc" && echo "root-$$" > "$R/marker"
+for l in bin lib lib64 sbin; do [ -L /$l ] && ln -s "usr/$l" "$R/$l"; done
+if mount --bind /usr "$R/usr"; then
+	on_exit "umount $R/usr"
+	if start_target chroot "chroot-$$" uts,pid env NSL_TARGET_ROOT="$R"; then
+		CR=$TGT
+		is "$("$NSL" -t "$CR" -u -r -- cat /marker)" "root-$$" "-r: the target's root directory"
+		is "$("$NSL" -t "$CR" -u -r -- pwd)" "/" "-r without -w: at the root, not outside it"
+		is "$("$NSL" -t "$CR" -u -r -w -- pwd)" "/" "-r -w: the target's working directory in its root"
+		out=$("$NSL" -t "$CR" -u -- cat /marker 2>&1); rc=$?
+		is "$rc" 1 "without -r the command sees our root"
+	else
+		fail "chrooted target started"
+	fi
+else
+	fail "bind mount of /usr for a chroot"
+fi
 
 # --------------------------------------------------------------- --mount-proc
 got=$("$NSL" -t "$T" -m -p --mount-proc -- ps -e -o pid=,comm= | awk '{print $1, $2}' | sort -n)

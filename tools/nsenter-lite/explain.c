@@ -19,13 +19,12 @@ struct row {
 	char why[PATH_MAX + 128];
 };
 
-/* The columns of --explain; the man page lists the same. */
-static const struct col {
+struct col {
 	const char *name;
 	double whint;
 	int flags;
 	void (*fill)(const struct row *r, char *buf, size_t len);
-} cols[];
+};
 
 static void fill_type(const struct row *r, char *buf, size_t len)
 {
@@ -60,6 +59,7 @@ static void fill_why(const struct row *r, char *buf, size_t len)
 	snprintf(buf, len, "%s", r->why);
 }
 
+/* The columns of --explain; the man page lists the same. */
 static const struct col cols[] = {
 	{ "TYPE",    6,   0,               fill_type },    /* namespace type */
 	{ "TARGET",  10,  SCOLS_FL_RIGHT,  fill_target },  /* inode of the namespace to join */
