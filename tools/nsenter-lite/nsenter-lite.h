@@ -104,8 +104,8 @@ int predict_join(const struct enter *e, int type, char *why, size_t len);
 bool forks_child(const struct enter *e);
 
 /* run.c */
-/* Run the command; returns the exit status to leave with. */
-int run_command(struct enter *e);
+/* Run the command: exec it, or fork, wait and leave with its status. */
+void run_command(struct enter *e) __attribute__((noreturn));
 
 /* explain.c */
 int explain(struct enter *e);
