@@ -241,6 +241,15 @@ static void close_stdout(void)
 	}
 }
 
+/* The reason in "cannot join X (reason)": a vanished target by its pid. */
+static void why_failed(const struct enter *e, int err, char *why, size_t len)
+{
+	if (err == -ESRCH && e->pid)
+		snprintf(why, len, "pid %d exited", (int)e->pid);
+	else
+		snprintf(why, len, "%s", errno_reason(err));
+}
+
 static void fail_slots(const struct enter *e)
 {
 	char what[PATH_MAX + 64], why[256];
@@ -253,10 +262,7 @@ static void fail_slots(const struct enter *e)
 		if (s->action != ACT_FAIL)
 			continue;
 		slot_describe(e, t, what, sizeof(what));
-		if (s->err == -ESRCH && e->pid)
-			snprintf(why, sizeof(why), "pid %d exited", (int)e->pid);
-		else
-			snprintf(why, sizeof(why), "%s", errno_reason(s->err));
+		why_failed(e, s->err, why, sizeof(why));
 		warnx_("cannot join %s (%s)", what, why);
 		code = EXIT_OWN;
 	}
@@ -289,14 +295,9 @@ static void join_or_die(struct enter *e)
 		n++;
 		last = t;
 	}
-	if (last < 0)
-		die(EXIT_OWN, "cannot join namespaces: %s", errno_reason(r));
-	if (r == -ESRCH && e->pid)
-		snprintf(why, sizeof(why), "pid %d exited", (int)e->pid);
-	else if (r == -EPERM && predict_join(e, last, why, sizeof(why)) == 0)
-		snprintf(why, sizeof(why), "%s", errno_reason(r));
-	else if (r != -EPERM)
-		snprintf(why, sizeof(why), "%s", errno_reason(r));
+	/* EPERM alone says little: name the capability and user namespace */
+	if (r != -EPERM || last < 0 || predict_join(e, last, why, sizeof(why)) == 0)
+		why_failed(e, r, why, sizeof(why));
 	if (n == 1)
 		slot_describe(e, last, what, sizeof(what));
 	else
