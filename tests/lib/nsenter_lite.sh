@@ -14,7 +14,8 @@ NSL_SHOW_NS='for t in '"$NSL_TYPES"'; do echo "$t $(stat -L -c %i /proc/self/ns/
 
 # start_target NAME HOSTNAME TYPES [PREFIX...]: start tests/helpers/nsenter_target
 # in new TYPES namespaces (optionally under PREFIX, e.g. setpriv). Sets
-# TGT (its pid, as fork() returned it) and TGT_DIR (its ground truth files).
+# TGT (its pid, as fork() returned it), TGT_DIR (its ground truth files)
+# and TGT_LAUNCHER (the pid of what was started: PREFIX or the helper).
 start_target() {
 	local name=$1 host=$2 types=$3 p
 	shift 3
@@ -22,6 +23,7 @@ start_target() {
 	mkdir -p "$TGT_DIR" && chmod 777 "$TGT_DIR" && chmod 755 "$T_TMP"
 	"$@" "$HELPERS/nsenter_target" "$TGT_DIR" "$host" "$types" </dev/null >"$TGT_DIR/log" 2>&1 &
 	p=$!
+	TGT_LAUNCHER=$p
 	on_exit "kill -TERM $p; wait $p"
 	if ! wait_for "$TGT_DIR/ready" || ! wait_for "$TGT_DIR/pid"; then
 		diag "target $name did not start: $(cat "$TGT_DIR/log")"
