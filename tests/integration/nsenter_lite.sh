@@ -8,7 +8,7 @@ on_exit "wait"
 
 ALL=$(echo "$NSL_TYPES" | tr ' ' '\n' | grep -vx user | paste -sd,)
 HOST=nsl-$$
-start_target main "$HOST" "$ALL" env NSL_TARGET_ENV="target-$$" || { fail "target started"; done_testing; exit; }
+start_target main "$HOST" "$ALL" env NSL_TARGET_ENV="target-$$" PATH="/nsl-nowhere-$$" || { fail "target started"; done_testing; exit; }
 T=$TGT D=$TGT_DIR
 
 # ------------------------------------------------ namespaces of the command
@@ -67,6 +67,8 @@ got=$(NSL_MARK=caller "$NSL" -t "$T" -u -e -- sh -c 'echo ${NSL_MARK:-unset}')
 is "$got" unset "-e: the target's environment, not ours"
 got=$("$NSL" -t "$T" -u -e -- sh -c 'echo $NSL_TARGET_ENV')
 is "$got" "target-$$" "-e: a variable of the target's"
+got=$("$NSL" -t "$T" -u -e -- sh -c 'echo $PATH'); rc=$?
+is "$rc:$got" "0:/nsl-nowhere-$$" "-e: sh found with our PATH, though the target's PATH (which it gets) has no sh"
 
 # A target chrooted into a root of its own (/usr shared, a marker file)
 R=$T_TMP/root.$$
