@@ -58,6 +58,9 @@ is "$rc" 125 "-N: a pid absent from that namespace is an error"
 is "$out" "nsenter-lite: no process 999 in pid namespace pid:$T" "-N: message names pid and namespace"
 
 is "$("$NSL" -t "$T" -u hostname)" "$HOST" "hostname inside is the target's"
+is "$("$NSL" -t "pid:$T" -u hostname)" "$HOST" "-t REF (pid:N, as containers will be): same target"
+out=$("$NSL" -t "pid:$T" -T -u --explain)
+like "$out" "uts .* join +from pid:$T$" "-t REF: the target named as typed"
 is "$(readlink /proc/$T/cwd)" "$D" "(the target works in its own directory)"
 is "$(cd / && "$NSL" -t "$T" -u -w pwd)" "$D" "-w: the target's working directory"
 is "$(cd / && "$NSL" -t "$T" -m -w pwd)" "$(readlink /proc/$T/cwd)" "-m -w: working directory inside the mount namespace"

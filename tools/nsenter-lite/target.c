@@ -157,6 +157,11 @@ static pid_t resolve_in_pidns(struct enter *e)
 	return r;
 }
 
+static bool all_digits(const char *s)
+{
+	return s[strspn(s, "0123456789")] == '\0';
+}
+
 static pid_t resolve_target(struct enter *e)
 {
 	const char *t = e->o.target;
@@ -166,7 +171,7 @@ static pid_t resolve_target(struct enter *e)
 
 	if (e->o.pidns)
 		return resolve_in_pidns(e);
-	if (t[strspn(t, "0123456789")] == '\0') {
+	if (all_digits(t)) {
 		if (nsinfo_parse_pid(t, &pid) < 0)
 			die(EXIT_OWN, "invalid pid '%s'", t);
 		return pid;
@@ -187,10 +192,11 @@ static void open_target(struct enter *e)
 	char path[32];
 
 	e->pid = resolve_target(e);
-	if (e->o.pidns || e->o.target[strspn(e->o.target, "0123456789")] == '\0')
+	/* messages name the target as typed, a container by its name */
+	if (e->o.pidns || all_digits(e->o.target))
 		snprintf(e->label, sizeof(e->label), "%d", (int)e->pid);
 	else
-		snprintf(e->label, sizeof(e->label), "%.40s (pid %d)", e->o.target, (int)e->pid);
+		snprintf(e->label, sizeof(e->label), "%.60s", e->o.target);
 
 	/* the pidfd first: once /proc/PID is open too and the pidfd says the
 	 * process still lives, both name the same process, not a reused pid */
