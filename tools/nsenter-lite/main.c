@@ -94,7 +94,7 @@ static void __attribute__((noreturn)) usage(void)
 	       "\nNamespaces (of the target, or of FILE: a path or any nspid REF):\n");
 	for (size_t i = 0; i < NTYPE_OPTS; i++)
 		printf(" -%c, --%s[=FILE]%*s enter the %s namespace\n", type_opts[i].opt,
-		       type_opts[i].name, (int)(14 - strlen(type_opts[i].name)), "",
+		       type_opts[i].name, (int)(15 - strlen(type_opts[i].name)), "",
 		       nsinfo_type_name(type_opts[i].type));
 	printf(" -a, --all                    every namespace of the target that differs from ours\n"
 	       "                              (the default with -t and no type)\n"
