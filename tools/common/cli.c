@@ -57,7 +57,8 @@ void nst_print_version(void)
 	exit(EXIT_SUCCESS);
 }
 
-/* The tool's code for a failed stdout; set once before main's work. */
+/* The tool's code for its own failures (a failed stdout, no memory for a
+ * table); set once before main's work. */
 static int close_stdout_code = EXIT_FAILURE;
 
 static void close_stdout(void)
@@ -246,7 +247,7 @@ struct libscols_line *nst_out_line(struct nst_out *o, struct libscols_line *pare
 	struct libscols_line *ln = scols_table_new_line(o->tb, parent);
 
 	if (!ln)
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(close_stdout_code, "out of memory");
 	return ln;
 }
 
@@ -255,7 +256,7 @@ void nst_out_set(struct nst_out *o, struct libscols_line *ln, int id, const char
 	if (!nst_out_has(o, id) || !val)
 		return;
 	if (scols_line_set_data(ln, (size_t)o->pos[id], val))
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(close_stdout_code, "out of memory");
 }
 
 void nst_out_setf(struct nst_out *o, struct libscols_line *ln, int id, const char *fmt, ...)
@@ -270,10 +271,10 @@ void nst_out_setf(struct nst_out *o, struct libscols_line *ln, int id, const cha
 	r = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (r < 0)
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(close_stdout_code, "out of memory");
 	/* the table takes ownership of s */
 	if (scols_line_refer_data(ln, (size_t)o->pos[id], s))
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(close_stdout_code, "out of memory");
 }
 
 int nst_out_print(struct nst_out *o)

@@ -32,6 +32,8 @@ void nst_print_version(void) __attribute__((noreturn));
 /*
  * Flush and close stdout at exit; on a write error (full disk, closed pipe
  * other than EPIPE) say "write error" and exit with code. Call once, early.
+ * code is also the exit code of the table layer's out-of-memory deaths
+ * (EXIT_FAILURE until this is called).
  */
 void nst_close_stdout_at_exit(int code);
 /* Whether to colour stdout: a terminal and NO_COLOR unset. */
