@@ -20,8 +20,9 @@ fi
 ALL=$(echo "$NSL_TYPES" | tr ' ' '\n' | grep -vx user | paste -sd,)
 hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 # Two ids unique to this run sharing their first 8 characters (an
-# ambiguous short prefix), as docker's 64-hex ids can.
-P8=$(printf '%08x' $$)
+# ambiguous short prefix), as docker's 64-hex ids can. A letter first: a
+# prefix of digits only is a pid to nsenter-lite.
+P8=$(printf 'f%07x' $$)
 ID1=$P8$(hex 28) ID2=$P8$(hex 28)
 NAME=nsl-box-$$
 TOP=$CGROOT/nsl-ctr-$$
