@@ -16,7 +16,6 @@
 const char *errno_reason(int err)
 {
 	static const struct { int err; const char *why; } reasons[] = {
-		{ ESRCH,      "no such process" },
 		{ EPERM,      "permission denied" },
 		{ EACCES,     "permission denied" },
 		{ EOPNOTSUPP, "namespace type not supported by this kernel" },
@@ -30,7 +29,9 @@ const char *errno_reason(int err)
 	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
 		if (reasons[i].err == err)
 			return reasons[i].why;
-	return strerror(err);
+	/* the pid lookups' reasons (a thread id, /proc of another pid
+	 * namespace, ...), else strerror() */
+	return nsinfo_pid_strerror(err);
 }
 
 /* Type options: the letters and long names util-linux nsenter uses. */

@@ -75,6 +75,7 @@ struct enter {
 	char **env;           /* -e: the target's environment */
 	char *env_buf;
 	struct nsinfo_snapshot *snap; /* only when a REF needs one */
+	struct nsinfo_pidmap *pidmap; /* looks the target up and pins it */
 	struct ns_slot ns[NSINFO_NTYPES];
 };
 

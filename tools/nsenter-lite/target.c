@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "nsenter-lite.h"
@@ -47,6 +46,8 @@ void enter_cleanup(struct enter *e)
 	free(e->env);
 	free(e->env_buf);
 	nsinfo_snapshot_unref(e->snap);
+	nsinfo_pidmap_unref(e->pidmap);
+	e->pidmap = NULL;
 	e->env = NULL;
 	e->env_buf = NULL;
 	e->snap = NULL;
@@ -66,6 +67,15 @@ static struct nsinfo_snapshot *snapshot(struct enter *e)
 	if (r < 0)
 		nst_die(EXIT_OWN, "cannot scan /proc: %s", strerror(-r));
 	return e->snap;
+}
+
+static struct nsinfo_pidmap *pidmap(struct enter *e)
+{
+	int r;
+
+	if (!e->pidmap && (r = nsinfo_pidmap_new(NULL, 0, &e->pidmap)) < 0)
+		nst_die(EXIT_OWN, "cannot open /proc: %s", strerror(-r));
+	return e->pidmap;
 }
 
 /* Paths and pid:N need no snapshot; scan only for inodes, ids and names. */
@@ -90,25 +100,31 @@ bool target_exited(const struct enter *e)
 	return kill(e->pid, 0) < 0 && errno == ESRCH;
 }
 
-/* The reason after "pid N in pid namespace REF: ": the library's words. */
 static void __attribute__((noreturn)) untranslated(const struct enter *e, pid_t pid, int err)
 {
 	if (err == -ESRCH)
 		nst_die(EXIT_OWN, "no process %d in pid namespace %s", (int)pid, e->o.pidns);
-	nst_die(EXIT_OWN, "pid %d in pid namespace %s: %s", (int)pid, e->o.pidns,
-		nsinfo_pid_strerror(err));
+	nst_die(EXIT_OWN, "pid %d in pid namespace %s: %s", (int)pid, e->o.pidns, errno_reason(err));
 }
 
 /*
- * PID as seen inside the pid namespace -N names, in our own. The library
- * asks the kernel (NS_GET_TGID_FROM_PIDNS) or scans /proc on older kernels,
- * and pins the process it found: its pidfd becomes ours, so the process
- * entered is the one translated, not a successor reusing its pid.
+ * The target is pinned by the pidfd libnsinfo's pidmap takes for a lookup:
+ * once /proc/PID is open too and the pidfd says the process still lives,
+ * both name the process looked up, not a successor reusing its pid.
  */
-static pid_t resolve_in_pidns(struct enter *e)
+static void pin(struct enter *e, const struct nsinfo_pidchain *c)
+{
+	e->pid = c->levels[0].pid;
+	e->pidfd = c->pidfd; /* -1 on kernels without pidfds */
+}
+
+/*
+ * PID as seen inside the pid namespace -N names, in our own: the kernel's
+ * NS_GET_TGID_FROM_PIDNS, else the library's /proc scan (older kernels).
+ */
+static void resolve_in_pidns(struct enter *e)
 {
 	struct nsinfo_pidchain c;
-	struct nsinfo_pidmap *map;
 	struct nsinfo_nsref ref;
 	pid_t pid;
 	int r;
@@ -122,16 +138,23 @@ static pid_t resolve_in_pidns(struct enter *e)
 	if (ref.fd < 0)
 		nst_die(EXIT_OWN, "cannot resolve pid namespace '%s': no process or file holds it open",
 			e->o.pidns);
-	r = nsinfo_pidmap_new(NULL, 0, &map);
-	if (r == 0) {
-		r = nsinfo_pidmap_lookup_in(map, ref.fd, pid, &c);
-		nsinfo_pidmap_unref(map);
-	}
+	r = nsinfo_pidmap_lookup_in(pidmap(e), ref.fd, pid, &c);
 	close(ref.fd);
 	if (r < 0)
 		untranslated(e, pid, r);
-	e->pidfd = c.pidfd;
-	return c.levels[0].pid;
+	pin(e, &c);
+}
+
+static void resolve_pid(struct enter *e, pid_t pid)
+{
+	struct nsinfo_pidchain c;
+	int r = nsinfo_pidmap_lookup(pidmap(e), pid, &c);
+
+	if (r == -ECHILD)
+		nst_die(EXIT_OWN, "%d is a thread, not a process: use its process id", (int)pid);
+	if (r < 0)
+		nst_die(EXIT_OWN, "cannot open target %s: %s", e->label, errno_reason(r));
+	pin(e, &c);
 }
 
 static bool all_digits(const char *s)
@@ -139,25 +162,13 @@ static bool all_digits(const char *s)
 	return s[strspn(s, "0123456789")] == '\0';
 }
 
-static pid_t resolve_target(struct enter *e)
+/* A container name or id, or a REF naming a pid namespace: its lowest
+ * process. */
+static pid_t pid_of_ref(struct enter *e, const char *t)
 {
-	const char *t = e->o.target;
 	struct nsinfo_nsref ref;
-	pid_t pid;
-	int r;
+	int r = ref_resolve(e, t, NSINFO_PID, &ref);
 
-	if (e->o.pidns)
-		return resolve_in_pidns(e);
-	if (all_digits(t)) {
-		r = nsinfo_parse_pid(t, &pid);
-		if (r == 0)
-			return pid;
-		if (r != -ERANGE)
-			nst_die(EXIT_OWN, "invalid pid '%s'", t);
-		/* too large for a pid: an inode, or a docker short id in digits */
-	}
-	/* a container name or id, or a REF naming a pid namespace */
-	r = ref_resolve(e, t, NSINFO_PID, &ref);
 	if (r == -ENOENT || r == -ESRCH || r == -EINVAL)
 		nst_die(EXIT_OWN, "%s: no such process or container", t);
 	if (r < 0)
@@ -171,30 +182,29 @@ static pid_t resolve_target(struct enter *e)
 
 static void open_target(struct enter *e)
 {
+	const char *t = e->o.target;
 	char path[32];
+	pid_t pid;
+	int r = nsinfo_parse_pid(t, &pid);
 
-	e->pid = resolve_target(e);
 	/* messages name the target as typed, a container by its name */
-	if (e->o.pidns || nsinfo_parse_pid(e->o.target, NULL) == 0)
+	snprintf(e->label, sizeof(e->label), "%.72s", t);
+	if (e->o.pidns)
+		resolve_in_pidns(e);
+	else if (r == 0)
+		resolve_pid(e, pid);
+	else if (all_digits(t) && r != -ERANGE)
+		nst_die(EXIT_OWN, "invalid pid '%s'", t);
+	else /* digits too large for a pid are an inode, or a docker short id */
+		resolve_pid(e, pid_of_ref(e, t));
+	if (e->o.pidns || r == 0)
 		snprintf(e->label, sizeof(e->label), "%d", (int)e->pid);
-	else
-		snprintf(e->label, sizeof(e->label), "%.72s", e->o.target);
 
-	/* the pidfd first (-N's lookup made one already): once /proc/PID is
-	 * open too and the pidfd says the process still lives, both name the
-	 * same process, not a reused pid */
-	if (e->pidfd < 0)
-		e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
-	if (e->pidfd < 0 && errno != ENOSYS) {
-		if (errno == EINVAL)
-			nst_die(EXIT_OWN, "%d is a thread, not a process: use its process id", (int)e->pid);
-		nst_die(EXIT_OWN, "cannot open target %s: %s", e->label, errno_reason(errno));
-	}
 	snprintf(path, sizeof(path), "/proc/%d", (int)e->pid);
 	e->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (e->procfd < 0 || target_exited(e))
 		nst_die(EXIT_OWN, "cannot open target %s: %s", e->label,
-		    e->procfd < 0 ? errno_reason(errno) : "it exited");
+			e->procfd < 0 ? errno_reason(errno) : "it exited");
 }
 
 static void identify(int fd, uint64_t *ino, uint64_t *nsid)
