@@ -102,6 +102,11 @@ out=$("$NSL" --help); rc=$?
 is "$rc" 0 "--help: exit 0"
 like "$out" "^Usage:" "--help: usage on stdout"
 like "$out" "--mount-proc" "--help lists --mount-proc"
+# one column table: --help, the man page and the --explain header agree
+helpcols=$(echo "$out" | sed -n '/^Available output columns:/,/^$/p' | awk 'NR > 1 && NF > 1 { print $1 }' | paste -sd' ')
+mancols=$(sed -n '/^\.SH EXPLAIN COLUMNS/,/^\.PP/p' "$SRCDIR/man/nsenter-lite.1" | awk 'prev == ".TP" && /^\.B / { print $2 } { prev = $0 }' | paste -sd' ')
+is "$mancols" "$helpcols" "--explain columns: the man page lists those of --help"
+is "$("$NSL" -t "$T" -u --explain | head -1 | xargs)" "$helpcols" "--explain columns: the table's header"
 is "$("$NSL" -V)" "nsenter-lite from nstools $(sed -n 's/^#define NSINFO_VERSION "\(.*\)"/\1/p' "$SRCDIR/libnsinfo/include/nsinfo.h")" "-V"
 if [ -w /dev/full ]; then
 	out=$("$NSL" --help 2>&1 >/dev/full); rc=$?
