@@ -646,6 +646,9 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 						      c->out.noheadings) ? EXIT_FAILURE : EXIT_SUCCESS);
 	if (c->holders_of && optind < argc)
 		nst_usage_error(EXIT_FAILURE, "--holders takes one namespace, not more arguments");
+	if (c->holders_of && (c->list || c->processes || c->persistent || c->task))
+		nst_usage_error(EXIT_FAILURE, "--holders lists one namespace's holders: "
+				"-l, -P, -p and --persistent do not apply");
 	select_columns(c, all, outlist);
 	return optind;
 }
