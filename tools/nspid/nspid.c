@@ -51,8 +51,8 @@ static const struct nst_col columns[NCOLS] = {
 			  "container of the task from its cgroup: name, else id (innermost row)" },
 };
 
-#define DEFAULT_COLS     "LEVEL,PIDNS,NSID,PID,COMMAND"
-#define DEFAULT_COLS_T   "LEVEL,PIDNS,NSID,PID,TGID,COMMAND"
+#define DEFAULT_COLS     "LEVEL,PIDNS,NSID,PID,COMMAND,CONTAINER,HOSTNAME"
+#define DEFAULT_COLS_T   "LEVEL,PIDNS,NSID,PID,TGID,COMMAND,CONTAINER,HOSTNAME"
 #define DEFAULT_COLS_ALL "PID,REFPID,NSPID,COMMAND"
 #define DEFAULT_COLS_ALL_T "PID,TGID,REFPID,NSPID,COMMAND"
 
