@@ -153,8 +153,7 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 		{ "version",      no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *outlist = NULL;
-	bool list_cols = false, outall = false;
+	bool list_cols = false;
 	int c;
 
 	opterr = 0; /* messages in the "nspid: ..." form below */
@@ -171,12 +170,6 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 			break;
 		case 'T':
 			ctl->threads = true;
-			break;
-		case 'o':
-			outlist = optarg; /* applied once the defaults are known */
-			break;
-		case NST_OPT_OUTPUT_ALL:
-			outall = true;
 			break;
 		case 'H':
 			list_cols = true;
@@ -202,20 +195,9 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 				      ctl->out.noheadings) ? EXIT_UNTRANSLATED : EXIT_OK);
 
 	/* -o replaces (or with '+' extends) the mode's defaults */
-	{
-		struct nst_out o = ctl->out;
-
-		nst_out_init(&ctl->out, columns, NCOLS,
-			     ctl->all ? (ctl->threads ? DEFAULT_COLS_ALL_T : DEFAULT_COLS_ALL)
-				      : (ctl->threads ? DEFAULT_COLS_T : DEFAULT_COLS));
-		ctl->out.json = o.json;
-		ctl->out.raw = o.raw;
-		ctl->out.noheadings = o.noheadings;
-		if (outall)
-			nst_out_select_all(&ctl->out);
-		if (outlist)
-			nst_out_option(&ctl->out, 'o', outlist, EXIT_USAGE);
-	}
+	nst_out_columns(&ctl->out, columns, NCOLS,
+			ctl->all ? (ctl->threads ? DEFAULT_COLS_ALL_T : DEFAULT_COLS_ALL)
+				 : (ctl->threads ? DEFAULT_COLS_T : DEFAULT_COLS));
 
 	if (ctl->all && !ctl->from_ref)
 		nst_usage_error(EXIT_USAGE, "--all needs --pidns");

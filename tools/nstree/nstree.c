@@ -568,24 +568,15 @@ static void parse_type(struct ctl *c, const char *arg)
 }
 
 /* Column table of the view: --holders has its own. */
-static void select_columns(struct ctl *c, bool all, const char *outlist)
+static void select_columns(struct ctl *c)
 {
-	struct nst_out o = c->out;
-
 	if (c->holders_of)
-		nst_out_init(&c->out, holder_columns, holder_ncols, HOLDER_DEFAULT_COLS);
+		nst_out_columns(&c->out, holder_columns, holder_ncols, HOLDER_DEFAULT_COLS);
 	else
 		/* the default columns depend on -l and -P, known only now */
-		nst_out_init(&c->out, columns, NCOLS,
-			     c->list && o.json && !c->processes ? JSON_LIST_DEFAULT
-								: default_cols[c->list][c->processes]);
-	c->out.json = o.json;
-	c->out.raw = o.raw;
-	c->out.noheadings = o.noheadings;
-	if (all)
-		nst_out_select_all(&c->out);
-	if (outlist)
-		nst_out_option(&c->out, 'o', outlist, EXIT_FAILURE);
+		nst_out_columns(&c->out, columns, NCOLS,
+				c->list && c->out.json && !c->processes
+					? JSON_LIST_DEFAULT : default_cols[c->list][c->processes]);
 }
 
 static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_opts *opts)
@@ -609,8 +600,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *outlist = NULL;
-	bool all = false, list_columns = false;
+	bool list_columns = false;
 	int opt;
 
 	/* the fd and bind-mount passes are what finds namespaces without
@@ -628,8 +618,6 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		case OPT_PERSISTENT: c->persistent = true; break;
 		case OPT_HOLDERS: c->holders_of = optarg; break;
 		case 'q': opts->flags &= ~(NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS); break;
-		case 'o': outlist = optarg; break;
-		case NST_OPT_OUTPUT_ALL: all = true; break;
 		case 'H': list_columns = true; break;
 		case OPT_PROC_ROOT: opts->proc_root = optarg; break;
 		case 'h': usage();
@@ -649,7 +637,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 	if (c->holders_of && (c->list || c->processes || c->persistent || c->task))
 		nst_usage_error(EXIT_FAILURE, "--holders lists one namespace's holders: "
 				"-l, -P, -p and --persistent do not apply");
-	select_columns(c, all, outlist);
+	select_columns(c);
 	return optind;
 }
 
