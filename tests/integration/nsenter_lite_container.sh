@@ -70,6 +70,13 @@ got=$("$NSL" -t "$NAME" -n -- sh -c "$NSL_SHOW_NS")
 is "$got" "$(expected_ns "$BD" net)" "-t NAME -n: only its net namespace, the rest ours"
 out=$("$NSL" -t "$NAME" -u --explain)
 like "$out" "uts +$(target_ns "$BD" uts) +[0-9]+ +join +from $NAME$" "--explain names the container as typed"
+like "$out" "
+container: docker $ID1 named $NAME
+" "--explain says which container the target is in, by id and name"
+like "$("$NSL" -t "${ID1:0:12}" -u --explain)" "
+container: docker $ID1 named $NAME
+" "... also when entered by id prefix"
+unlike "$("$NSL" -t $$ -u --explain)" "container:" "... and nothing for a process in no container"
 
 # ----------------------------------------------------------- -N CONTAINER -t
 is "$("$NSL" -N "$NAME" -t 1 -u hostname)" "box-$$" "-N NAME -t 1: pid 1 of the container's pid namespace"

@@ -131,6 +131,16 @@ static bool root_mapped(const struct enter *e)
 	return mapped;
 }
 
+/* Which container the target is in: the operator checks it is the one meant. */
+static void print_container(const struct enter *e)
+{
+	struct nsinfo_container_info ci;
+
+	if (e->pid && nsinfo_container_lookup(NULL, e->pid, &ci) == 0)
+		printf("container: %s %s%s%s\n", ci.runtime, ci.id, *ci.name ? " named " : "",
+		       ci.name);
+}
+
 static int print_summary(const struct enter *e)
 {
 	const struct ns_slot *u = &e->ns[NSINFO_USER];
@@ -141,6 +151,7 @@ static int print_summary(const struct enter *e)
 	if (e->o.pidns)
 		printf("target: pid %s in pid namespace %s is pid %d here\n", e->o.target,
 		       e->o.pidns, (int)e->pid);
+	print_container(e);
 	if (e->pid && target_exited(e)) {
 		printf("FAIL: target %s has exited\n", e->label);
 		fails++;
