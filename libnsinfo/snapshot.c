@@ -304,6 +304,19 @@ static int finalize(struct nsinfo_snapshot *s)
 	return 0;
 }
 
+/* The task iterator where it can stand in for /proc, else the /proc walk
+ * (s->source_why says why). */
+static int scan_source(struct nsinfo_snapshot *s)
+{
+	if (nsinfo__scan_bpf(s) == 0) {
+		s->source = "bpf";
+		s->source_why[0] = 0;
+		return 0;
+	}
+	s->source = "proc";
+	return nsinfo__scan_proc(s);
+}
+
 NSINFO_EXPORT int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
 				      struct nsinfo_snapshot **out)
 {
@@ -325,7 +338,7 @@ NSINFO_EXPORT int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
 		free(s);
 		return -ENOMEM;
 	}
-	r = nsinfo__scan_proc(s);
+	r = scan_source(s);
 	if (r == 0)
 		r = nsinfo__holders_scan(s);     /* holders.c: before finalize groups them */
 	if (r == 0)
@@ -404,6 +417,16 @@ NSINFO_EXPORT void nsinfo_snapshot_coverage(const struct nsinfo_snapshot *s,
 NSINFO_EXPORT const char *nsinfo_snapshot_proc_root(const struct nsinfo_snapshot *s)
 {
 	return s ? s->proc_root : NULL;
+}
+
+NSINFO_EXPORT const char *nsinfo_snapshot_source(const struct nsinfo_snapshot *s,
+						 const char **why)
+{
+	if (!s)
+		return NULL;
+	if (why)
+		*why = s->source_why[0] ? s->source_why : NULL;
+	return s->source;
 }
 
 NSINFO_EXPORT int nsinfo_snapshot_find_proc(const struct nsinfo_snapshot *s, pid_t pid)
