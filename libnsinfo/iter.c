@@ -203,9 +203,10 @@ static int take(struct iter *it, const struct nstask_rec *r)
 			return -ENOMEM;
 		if (isnew) {
 			s->ns[idx[l]].flags |= NSINFO_NS_DETACHED;
-			s->ns[idx[l]].nsid = r->ns[l].id;
+			/* NO_IOCTL promises no ids, whichever source */
 			if (s->flags & NSINFO_SCAN_NO_IOCTL)
 				continue;
+			s->ns[idx[l]].nsid = r->ns[l].id;
 			probe(it, r, l, idx[l]);
 		} else if (idx[l] >= 0 && it->tries[idx[l]]) {
 			probe(it, r, l, idx[l]);
