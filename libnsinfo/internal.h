@@ -107,6 +107,8 @@ int nsinfo__link_insert(struct nsinfo_snapshot *s, int l,
 int nsinfo__probe_fd(struct nsinfo_snapshot *s, int idx, int fd, uint64_t nsid);
 /* Give process row pi the namespaces of its links. */
 void nsinfo__apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NSINFO__NLINKS]);
+/* One process (and its differing threads) the /proc way: procfd/name. */
+void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid);
 /* The caller's own namespaces, read from procfd's self/ns. */
 void nsinfo__read_self_ns(struct nsinfo_snapshot *s, int procfd);
 /* Fill s from the task iterator. -errno (nothing added) and a reason in

@@ -415,7 +415,7 @@ static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
 	free(dents);
 }
 
-static void scan_one(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid)
+void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid)
 {
 	char buf[STATUS_BUF];
 	struct nsinfo__status st = { 0 };
@@ -550,7 +550,7 @@ int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 			pid = strtol(d->d_name, NULL, 10);
 			if (pid <= 0 || pid > INT_MAX)
 				continue;
-			scan_one(s, procfd, d->d_name, (pid_t)pid);
+			nsinfo__scan_pid(s, procfd, d->d_name, (pid_t)pid);
 		}
 	}
 	free(dents);
