@@ -57,6 +57,7 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 #define READ_BUF (128 * 1024)
 /* members tried for a namespace whose ns links refuse us (pid 1 here) */
 #define PROBE_TRIES 4
+#define LOAD_MSG_LEN 96
 
 struct iter {
 	struct nsinfo_snapshot *s;
@@ -79,7 +80,7 @@ static int keep_last(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 	if (level == LIBBPF_DEBUG || !load_msg)
 		return 0;
-	vsnprintf(load_msg, 96, fmt, ap);
+	vsnprintf(load_msg, LOAD_MSG_LEN, fmt, ap);
 	nl = strchr(load_msg, '\n');
 	if (nl)
 		*nl = 0;
@@ -88,7 +89,7 @@ static int keep_last(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 static int load(struct nsinfo_snapshot *s, struct nstask_bpf **out)
 {
-	char msg[96] = "";
+	char msg[LOAD_MSG_LEN] = "";
 	libbpf_print_fn_t old;
 	struct nstask_bpf *skel;
 	int err;
