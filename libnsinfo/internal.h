@@ -66,6 +66,10 @@ struct nsinfo__status {
 	pid_t nspid[NSINFO__MAX_LEVELS];
 };
 
+/* Read a small file relative to dirfd into buf, NUL-terminated; its
+ * length or -errno. A short read ends it (proc's seq files hand over all
+ * that fits at once), which saves a syscall per file. */
+ssize_t nsinfo__read_at(int dirfd, const char *name, char *buf, size_t len);
 /* Parse a /proc/PID/status text; 0 or -EINVAL if it is not one. */
 int nsinfo__parse_status(const char *buf, struct nsinfo__status *st);
 /* Walk proc_root into the snapshot; 0 or -errno if proc_root is unusable. */

@@ -169,8 +169,7 @@ int nsinfo__parse_status(const char *buf, struct nsinfo__status *st)
 	return (seen & 1) ? 0 : -EINVAL;
 }
 
-/* Read a whole small file relative to dirfd into buf (NUL-terminated). */
-static ssize_t read_at(int dirfd, const char *name, char *buf, size_t len)
+ssize_t nsinfo__read_at(int dirfd, const char *name, char *buf, size_t len)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	size_t off = 0;
@@ -402,7 +401,7 @@ static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
 			struct nsinfo__status st = { .tgid = pid };
 
 			snprintf(path, sizeof(path), "%s/status", d->d_name);
-			if (read_at(taskfd, path, buf, sizeof(buf)) < 0 ||
+			if (nsinfo__read_at(taskfd, path, buf, sizeof(buf)) < 0 ||
 			    nsinfo__parse_status(buf, &st) < 0)
 				continue;
 			int ti = nsinfo__add_proc(s, &st, (pid_t)tid, NSINFO_PROC_THREAD);
@@ -432,7 +431,7 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 			s->cov.vanished++;
 		return;
 	}
-	r = (int)read_at(pidfd, "status", buf, sizeof(buf));
+	r = (int)nsinfo__read_at(pidfd, "status", buf, sizeof(buf));
 	if (r < 0 || nsinfo__parse_status(buf, &st) < 0) {
 		if (r == -EACCES || r == -EPERM)
 			s->cov.denied++;
