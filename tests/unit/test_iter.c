@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -287,7 +288,8 @@ static void test_coverage(const struct snap *bpf)
 
 static void test_sources(void)
 {
-	struct nsinfo_scan_opts o = { .size = sizeof(o), .proc_root = "/proc/" };
+	struct nsinfo_scan_opts o = { .size = sizeof(o), .proc_root = "/proc/",
+				      .flags = NSINFO_SCAN_BPF };
 	struct nsinfo_snapshot *s;
 	const char *why = (const char *)1;
 
@@ -296,14 +298,14 @@ static void test_sources(void)
 	ok(why == NULL, "no reason when bpf is used");
 	nsinfo_snapshot_unref(s);
 
-	o.flags = NSINFO_SCAN_PROC;
+	o.flags = NSINFO_SCAN_PROC | NSINFO_SCAN_BPF;
 	is(nsinfo_snapshot_new(&o, &s), 0, "forced /proc walk");
 	is_str(nsinfo_snapshot_source(s, &why), "proc", "NSINFO_SCAN_PROC: proc");
 	ok(why && strstr(why, "requested"), "reason: %s", why ? why : "(none)");
 	nsinfo_snapshot_unref(s);
 
 	/* a bind mount of /proc elsewhere is a different root: the /proc walk */
-	o.flags = 0;
+	o.flags = NSINFO_SCAN_BPF;
 	o.proc_root = "/proc/self/..";
 	is(nsinfo_snapshot_new(&o, &s), 0, "snapshot of another proc root path");
 	is_str(nsinfo_snapshot_source(s, &why), "proc", "other proc root: proc");
@@ -312,13 +314,55 @@ static void test_sources(void)
 	ok(nsinfo_snapshot_source(NULL, NULL) == NULL, "NULL snapshot: NULL");
 }
 
+/* Tasks on the host, as loadavg counts them */
+static long tasks_now(void)
+{
+	char buf[128] = "";
+	FILE *f = fopen("/proc/loadavg", "re");
+	const char *slash;
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	slash = strchr(buf, '/');
+	return slash ? strtol(slash + 1, NULL, 10) : -1;
+}
+
+/* auto: the iterator from 700 tasks on, the /proc walk below */
+static void test_auto(void)
+{
+	struct nsinfo_snapshot *s;
+	const char *why = NULL, *src;
+	long before = tasks_now(), after;
+	int r = nsinfo_snapshot_new(NULL, &s);
+
+	after = tasks_now();
+	is(r, 0, "default snapshot");
+	if (r < 0)
+		return;
+	src = nsinfo_snapshot_source(s, &why);
+	if ((before < 700) != (after < 700)) {
+		skip("task count crossed 700 during the snapshot (%ld, %ld)", before, after);
+		skip("task count crossed 700 during the snapshot");
+	} else if (before < 700) {
+		is_str(src, "proc", "%ld tasks: the /proc walk", before);
+		ok(why && strstr(why, "small host"), "reason: %s", why ? why : "(none)");
+	} else {
+		is_str(src, "bpf", "%ld tasks: the iterator", before);
+		ok(why == NULL, "no reason");
+	}
+	nsinfo_snapshot_unref(s);
+}
+
 /* NO_THREADS: the iterator skips non-leaders, as the walk skips task/ */
 static void test_no_threads(pid_t thread_leader)
 {
 	struct snap v;
 	int n = 0;
 
-	if (take(&v, NSINFO_SCAN_NO_THREADS))
+	if (take(&v, NSINFO_SCAN_NO_THREADS | NSINFO_SCAN_BPF))
 		BAIL_VOID("NO_THREADS snapshot");
 	for (size_t i = 0; i < v.np; i++)
 		n += v.p[i].tgid == thread_leader && (v.p[i].flags & NSINFO_PROC_THREAD);
@@ -372,8 +416,8 @@ int main(void)
 	ok(zombie > 0 && waitid(P_PID, (id_t)zombie, &si, WEXITED | WNOWAIT) == 0,
 	   "zombie %d exited, not reaped", (int)zombie);
 
-	r = take(&bpf, 0);
-	is(r, 0, "default snapshot");
+	r = take(&bpf, NSINFO_SCAN_BPF);
+	is(r, 0, "NSINFO_SCAN_BPF snapshot");
 	if (r == 0 && strcmp(nsinfo_snapshot_source(bpf.s, &why), "bpf")) {
 		/* only where the kernel or privileges truly lack it */
 		skip("BPF source unavailable here: %s", why ? why : "?");
@@ -383,6 +427,7 @@ int main(void)
 			compare(&bpf, &proc);
 		test_coverage(&bpf);
 		test_sources();
+		test_auto();
 		test_no_threads(leader);
 	}
 	nsinfo_snapshot_unref(bpf.s);

@@ -551,6 +551,8 @@ int main(int argc, char **argv)
 
 	if (source == SRC_PROC)
 		opts.flags |= NSINFO_SCAN_PROC;
+	else if (source == SRC_BPF)
+		opts.flags |= NSINFO_SCAN_BPF;
 	r = nsinfo_snapshot_new(&opts, &c.snap);
 	if (r < 0)
 		nst_die(EXIT_FAILURE, "cannot read %s: %s",
