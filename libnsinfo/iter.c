@@ -17,6 +17,9 @@
  * iterator did not report the pid namespace's init (pid 1) although /proc
  * lists it; a pid 1 the iterator missed is read the /proc way, with /proc's
  * coverage (denied where its links refuse us).
+ *
+ * One cosmetic difference: comm is task->comm, where /proc's Name: of a
+ * kernel workqueue worker appends its workqueue ("kworker/0:1-events").
  */
 #define _GNU_SOURCE
 #include <errno.h>
