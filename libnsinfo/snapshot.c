@@ -191,7 +191,9 @@ static int finalize(struct nsinfo_snapshot *s)
 	size_t total = 0, pos = 0;
 	uint32_t *cnt_procs, *cnt_children, *cnt_owned;
 
-	qsort(s->procs, s->nprocs, sizeof(*s->procs), cmp_proc);
+	/* an empty proc root leaves procs NULL, which qsort must not get */
+	if (s->nprocs)
+		qsort(s->procs, s->nprocs, sizeof(*s->procs), cmp_proc);
 	for (size_t i = 0; i < s->nprocs; i++)
 		s->procs[i].nspid = s->pids + (uintptr_t)s->procs[i].nspid;
 
