@@ -1,4 +1,5 @@
-# bpf/bpf.mk - the namespace event probe, included by the top Makefile.
+# bpf/bpf.mk - the BPF programs (namespace event probe, task iterator),
+# included by the top Makefile.
 #
 # vmlinux.h is generated from the running kernel's BTF, the probe compiled
 # with clang -target bpf and embedded in libnsinfo as a bpftool skeleton.
@@ -50,16 +51,22 @@ $(BUILD)/vmlinux.h: | deps
 	@mkdir -p $(dir $@)
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/bpf/nsevent.bpf.o: bpf/nsevent.bpf.c bpf/nsevent.h $(BUILD)/vmlinux.h
+# every bpf/NAME.bpf.c (with its record header bpf/NAME.h) becomes a
+# skeleton NAME_bpf.skel.h
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/%.h $(BUILD)/vmlinux.h
 	@mkdir -p $(dir $@)
 	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
 	  -I$(BUILD) -Ibpf -c $< -o $@
 	$(if $(BPF_STRIP),$(BPF_STRIP) -g $@)
 
-$(BUILD)/nsevent_bpf.skel.h: $(BUILD)/bpf/nsevent.bpf.o
-	$(BPFTOOL) gen skeleton $< name nsevent_bpf > $@.tmp && mv $@.tmp $@
+$(BUILD)/%_bpf.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
+
+# kept: make would delete them as intermediates
+.SECONDARY: $(BUILD)/bpf/nsevent.bpf.o $(BUILD)/bpf/nstask.bpf.o
 
 $(BUILD)/libnsinfo/events.o: $(BUILD)/nsevent_bpf.skel.h
+$(BUILD)/libnsinfo/iter.o: $(BUILD)/nstask_bpf.skel.h
 else
 $(info nstools: building without the BPF event source (missing:$(BPF_MISSING)); nstrace will report it)
 endif

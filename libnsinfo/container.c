@@ -283,27 +283,6 @@ static int add_container(struct nsinfo_snapshot *s, const char *runtime, const c
 	return (int)s->ncontainers++;
 }
 
-static ssize_t read_small(int dirfd, const char *rel, char *buf, size_t len)
-{
-	int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t off = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (off < len - 1) {
-		ssize_t r = read(fd, buf + off, len - 1 - off);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		off += (size_t)r;
-	}
-	close(fd);
-	buf[off] = 0;
-	return (ssize_t)off;
-}
-
 /* Machine names and ids of the runtimes above never need more. */
 #define CGROUP_BUF 16384
 
@@ -322,7 +301,7 @@ static int from_cgroups(struct nsinfo_snapshot *s, int procfd, char *known)
 		if (p->flags & (NSINFO_PROC_ZOMBIE | NSINFO_PROC_KTHREAD))
 			continue;
 		snprintf(rel, sizeof(rel), "%d/cgroup", (int)p->pid);
-		if (read_small(procfd, rel, buf, CGROUP_BUF) < 0)
+		if (nsinfo__read_at(procfd, rel, buf, CGROUP_BUF) < 0)
 			continue;
 		known[i] = 1;
 		if (!nsinfo__cgroup_identify(buf, &id))
@@ -362,7 +341,7 @@ static int env_container_of(struct nsinfo_snapshot *s, int procfd, const struct 
 	ssize_t n;
 
 	snprintf(rel, sizeof(rel), "%d/environ", (int)init->pid);
-	n = read_small(procfd, rel, env, sizeof(env));
+	n = nsinfo__read_at(procfd, rel, env, sizeof(env));
 	if (n <= 0 || !(v = env_container(env, (size_t)n)))
 		return -1;
 	if (init->ns[NSINFO_UTS] >= 0)
@@ -673,7 +652,7 @@ NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 		return -ENOMEM;
 	}
 	snprintf(rel, sizeof(rel), "%d/cgroup", (int)pid);
-	n = read_small(dirfd, rel, buf, CGROUP_BUF);
+	n = nsinfo__read_at(dirfd, rel, buf, CGROUP_BUF);
 	close(dirfd);
 	if (n < 0 || !nsinfo__cgroup_identify(buf, &id)) {
 		free(buf);

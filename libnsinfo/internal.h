@@ -44,6 +44,9 @@ struct nsinfo_snapshot {
 	struct uid_name *users;
 	size_t nusers, users_cap;
 
+	const char *source;       /* "bpf" or "proc" */
+	char source_why[160];     /* why not "bpf"; empty when it is */
+
 	uint64_t nsfs_dev;
 	uint64_t self_ns_ino[NSINFO_NTYPES];
 	int32_t self_ns[NSINFO_NTYPES];
@@ -63,6 +66,10 @@ struct nsinfo__status {
 	pid_t nspid[NSINFO__MAX_LEVELS];
 };
 
+/* Read a small file relative to dirfd into buf, NUL-terminated; its
+ * length or -errno. A short read ends it (proc's seq files hand over all
+ * that fits at once), which saves a syscall per file. */
+ssize_t nsinfo__read_at(int dirfd, const char *name, char *buf, size_t len);
 /* Parse a /proc/PID/status text; 0 or -EINVAL if it is not one. */
 int nsinfo__parse_status(const char *buf, struct nsinfo__status *st);
 /* Walk proc_root into the snapshot; 0 or -errno if proc_root is unusable. */
@@ -81,5 +88,35 @@ void nsinfo__probe_ns(struct nsinfo_snapshot *s, int idx, int fd, int depth);
 /* Parse "net:[4026531840]"; name (NULL = any) is the expected type part,
  * as in the ns/ file names. 0 or -EINVAL. */
 int nsinfo__parse_ns_link(const char *link, const char *name, uint64_t *ino);
+
+
+/* ---- the two scan sources (scan.c: /proc walk, iter.c: BPF task iterator)
+ * fill the snapshot through the same entry points below. */
+
+/* ns/ links: the eight types, then the namespaces children get */
+enum { NSINFO__LINK_PID_CHILDREN = NSINFO_NTYPES, NSINFO__LINK_TIME_CHILDREN, NSINFO__NLINKS };
+
+/* Type of link l, and its ns/ file name. */
+int nsinfo__link_type(int l, const char **name);
+/* A process row from status fields; its index or -ENOMEM. */
+int nsinfo__add_proc(struct nsinfo_snapshot *s, const struct nsinfo__status *st,
+		     pid_t pid, uint32_t flags);
+/* The namespace of link l given every link's inode (0 = none): *idx is its
+ * index, -1 for none or a *_for_children equal to the task's own. 1 if the
+ * namespace is new to the snapshot (probe it), 0, or -ENOMEM. */
+int nsinfo__link_insert(struct nsinfo_snapshot *s, int l,
+			const uint64_t inos[NSINFO__NLINKS], int *idx);
+/* Probe a new namespace through an fd of it (id, owner, parent). -ESTALE if
+ * fd is not that namespace (inode, or nsid when non-zero, differ). */
+int nsinfo__probe_fd(struct nsinfo_snapshot *s, int idx, int fd, uint64_t nsid);
+/* Give process row pi the namespaces of its links. */
+void nsinfo__apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NSINFO__NLINKS]);
+/* One process (and its differing threads) the /proc way: procfd/name. */
+void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid);
+/* The caller's own namespaces, read from procfd's self/ns. */
+void nsinfo__read_self_ns(struct nsinfo_snapshot *s, int procfd);
+/* Fill s from the task iterator. -errno (nothing added) and a reason in
+ * s->source_why when this source cannot be used here. */
+int nsinfo__scan_bpf(struct nsinfo_snapshot *s);
 
 #endif

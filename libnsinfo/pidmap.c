@@ -65,33 +65,6 @@ NSINFO_EXPORT const char *nsinfo_pid_strerror(int err)
 	return strerror(err);
 }
 
-/* Read a small file relative to dirfd, NUL-terminated; length or -errno. */
-static ssize_t read_small(int dirfd, const char *name, char *buf, size_t len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t off = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (off < len - 1) {
-		ssize_t r = read(fd, buf + off, len - 1 - off);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			r = -errno;
-			close(fd);
-			return r;
-		}
-		if (r == 0)
-			break;
-		off += (size_t)r;
-	}
-	buf[off] = 0;
-	close(fd);
-	return (ssize_t)off;
-}
-
 /* A "Key:\tN\tN..." list of a status text; the number of values read. */
 static int status_list(const char *buf, const char *key, pid_t *out, int max)
 {
@@ -145,7 +118,7 @@ static int check_proc_root(struct nsinfo_pidmap *m)
 {
 	char buf[STATUS_BUF];
 	pid_t nspid[NSINFO_PIDCHAIN_MAX];
-	ssize_t r = read_small(m->procfd, "self/status", buf, sizeof(buf));
+	ssize_t r = nsinfo__read_at(m->procfd, "self/status", buf, sizeof(buf));
 
 	if (r == -ENOENT)
 		return -ENOLINK;
@@ -336,7 +309,7 @@ static int read_chain(struct nsinfo_pidmap *m, const char *dir, pid_t pid,
 	int fd, r;
 
 	snprintf(path, sizeof(path), "%s/status", dir);
-	n = read_small(m->procfd, path, buf, sizeof(buf));
+	n = nsinfo__read_at(m->procfd, path, buf, sizeof(buf));
 	if (n < 0)
 		return n == -ENOENT ? -ESRCH : (int)n;
 	r = chain_from_status(buf, pid, c);
@@ -467,7 +440,7 @@ static int match_tid(struct nsinfo_pidmap *m, const char *dir, pid_t tid, void *
 	struct nsinfo__status st = { 0 };
 
 	snprintf(path, sizeof(path), "%s/status", dir);
-	if (read_small(m->procfd, path, buf, sizeof(buf)) < 0 ||
+	if (nsinfo__read_at(m->procfd, path, buf, sizeof(buf)) < 0 ||
 	    nsinfo__parse_status(buf, &st) < 0 || st.nspid_len <= ts->depth ||
 	    st.nspid[ts->depth] != ts->want)
 		return 0;
@@ -551,7 +524,7 @@ static int walk_one(struct member_walk *w, const char *dir, pid_t pid)
 	memset(&c, 0, sizeof(c));
 	c.pidfd = -1;
 	snprintf(path, sizeof(path), "%s/status", dir);
-	if (read_small(w->m->procfd, path, buf, sizeof(buf)) < 0 ||
+	if (nsinfo__read_at(w->m->procfd, path, buf, sizeof(buf)) < 0 ||
 	    chain_from_status(buf, pid, &c) < 0 || c.nlevels != (s ? s->nlevels : 1))
 		return 0; /* gone, or its pid reused between the two reads */
 	for (int l = 0; l < c.nlevels; l++) {
@@ -722,7 +695,7 @@ static int add_thread(struct nsinfo_pidmap *m, const char *dir, pid_t tid, void 
 	if (tid == ml->v[ml->proc].levels[0].pid)
 		return 0;
 	snprintf(path, sizeof(path), "%s/status", dir);
-	if (read_small(m->procfd, path, buf, sizeof(buf)) < 0)
+	if (nsinfo__read_at(m->procfd, path, buf, sizeof(buf)) < 0)
 		return 0; /* exited meanwhile */
 	c = member_add(ml);
 	if (!c)

@@ -32,8 +32,9 @@ struct linux_dirent64 {
 #define DENTS_BUF (64 * 1024)
 #define STATUS_BUF 8192
 
-/* Extra ns/ links beyond the eight types */
-enum { LINK_PID_CHILDREN = NSINFO_NTYPES, LINK_TIME_CHILDREN, NLINKS };
+#define LINK_PID_CHILDREN NSINFO__LINK_PID_CHILDREN
+#define LINK_TIME_CHILDREN NSINFO__LINK_TIME_CHILDREN
+#define NLINKS NSINFO__NLINKS
 static const char *const extra_links[] = { "pid_for_children", "time_for_children" };
 
 int nsinfo__parse_ns_link(const char *link, const char *name, uint64_t *ino)
@@ -168,8 +169,7 @@ int nsinfo__parse_status(const char *buf, struct nsinfo__status *st)
 	return (seen & 1) ? 0 : -EINVAL;
 }
 
-/* Read a whole small file relative to dirfd into buf (NUL-terminated). */
-static ssize_t read_at(int dirfd, const char *name, char *buf, size_t len)
+ssize_t nsinfo__read_at(int dirfd, const char *name, char *buf, size_t len)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	size_t off = 0;
@@ -200,8 +200,8 @@ static ssize_t read_at(int dirfd, const char *name, char *buf, size_t len)
 	return (ssize_t)off;
 }
 
-static int add_proc(struct nsinfo_snapshot *s, const struct nsinfo__status *st,
-		    pid_t pid, uint32_t flags)
+int nsinfo__add_proc(struct nsinfo_snapshot *s, const struct nsinfo__status *st,
+		     pid_t pid, uint32_t flags)
 {
 	struct nsinfo_proc *p;
 
@@ -232,40 +232,41 @@ static int add_proc(struct nsinfo_snapshot *s, const struct nsinfo__status *st,
 }
 
 /*
- * A namespace new to the snapshot: open it through the task's ns/ dir while
- * the task is known to be alive and ask the kernel about it. Anything that
- * is not the nsfs file the link named (a fixture tree, a task that moved to
- * another namespace in between) leaves it DETACHED rather than mislabelled.
+ * A namespace new to the snapshot, open on fd (the ns/ link of a task known
+ * to be alive): ask the kernel about it. Anything that is not the nsfs file
+ * the link named (a fixture tree, a task that moved to another namespace in
+ * between, an inode number reused since) is refused with -ESTALE and leaves
+ * the namespace as it was, for the caller to mark DETACHED.
  */
-static void probe_new(struct nsinfo_snapshot *s, int nsdir, const char *name,
-		      int idx, uint64_t ino)
+int nsinfo__probe_fd(struct nsinfo_snapshot *s, int idx, int fd, uint64_t nsid)
 {
 	struct stat sb;
-	int fd;
+	uint64_t id;
 
-	if (s->flags & NSINFO_SCAN_NO_IOCTL) {
-		s->ns[idx].flags |= NSINFO_NS_DETACHED;
-		return;
-	}
-	fd = openat(nsdir, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		s->ns[idx].flags |= NSINFO_NS_DETACHED;
-		return;
-	}
-	if (fstat(fd, &sb) < 0 || sb.st_ino != ino || ioctl(fd, NS_GET_NSTYPE) < 0) {
-		s->ns[idx].flags |= NSINFO_NS_DETACHED;
-		close(fd);
-		return;
-	}
+	if (fstat(fd, &sb) < 0 || sb.st_ino != s->ns[idx].ino || ioctl(fd, NS_GET_NSTYPE) < 0)
+		return -ESTALE;
+	if (nsid && nsinfo_fd_nsid(fd, &id) == 0 && id != nsid)
+		return -ESTALE;
 	if (!s->nsfs_dev)
 		s->nsfs_dev = sb.st_dev;
 	s->ns[idx].dev = sb.st_dev;
 	nsinfo__probe_ns(s, idx, fd, 0);
-	close(fd);
+	return 0;
 }
 
-/* Type of ns/ link l, and its file name. */
-static int link_type(int l, const char **name)
+static void probe_new(struct nsinfo_snapshot *s, int nsdir, const char *name, int idx)
+{
+	int fd = -1;
+
+	if (!(s->flags & NSINFO_SCAN_NO_IOCTL))
+		fd = openat(nsdir, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || nsinfo__probe_fd(s, idx, fd, 0) < 0)
+		s->ns[idx].flags |= NSINFO_NS_DETACHED;
+	if (fd >= 0)
+		close(fd);
+}
+
+int nsinfo__link_type(int l, const char **name)
 {
 	if (l < NSINFO_NTYPES) {
 		*name = nsinfo__ns_file[l];
@@ -288,7 +289,7 @@ static int read_links(struct nsinfo_snapshot *s, int nsdir, uint64_t inos[NLINKS
 
 	for (int l = 0; l < NLINKS; l++) {
 		const char *name;
-		int type = link_type(l, &name);
+		int type = nsinfo__link_type(l, &name);
 		ssize_t n = readlinkat(nsdir, name, buf, sizeof(buf) - 1);
 		int isnew;
 
@@ -305,23 +306,38 @@ static int read_links(struct nsinfo_snapshot *s, int nsdir, uint64_t inos[NLINKS
 		if (nsinfo__parse_ns_link(buf, nsinfo__ns_file[type], &inos[l]))
 			continue;
 		nread++;
-		/* pid_for_children equal to its own ns is the common case */
-		if (l >= NSINFO_NTYPES && inos[l] == inos[type])
-			continue;
-		idx[l] = nsinfo__ns_insert(s, type, inos[l], &isnew);
-		if (idx[l] < 0)
-			return -ENOMEM;
+		isnew = nsinfo__link_insert(s, l, inos, &idx[l]);
+		if (isnew < 0)
+			return isnew;
 		if (isnew)
-			probe_new(s, nsdir, name, idx[l], inos[l]);
+			probe_new(s, nsdir, name, idx[l]);
 	}
 	if (nread == 0 && err)
 		return err;
 	return nread;
 }
 
+int nsinfo__link_insert(struct nsinfo_snapshot *s, int l, const uint64_t inos[NLINKS],
+			int *idx)
+{
+	const char *name;
+	int type = nsinfo__link_type(l, &name);
+	int isnew, i;
+
+	*idx = -1;
+	/* pid_for_children equal to its own ns is the common case */
+	if (!inos[l] || (l >= NSINFO_NTYPES && inos[l] == inos[type]))
+		return 0;
+	i = nsinfo__ns_insert(s, type, inos[l], &isnew);
+	if (i < 0)
+		return -ENOMEM;
+	*idx = i;
+	return isnew;
+}
+
 /* Thread and *_for_children holders are derived from these rows after the
  * scan (holders.c), whatever source filled them. */
-static void apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NLINKS])
+void nsinfo__apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NLINKS])
 {
 	struct nsinfo_proc *p = &s->procs[pi];
 
@@ -385,20 +401,20 @@ static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
 			struct nsinfo__status st = { .tgid = pid };
 
 			snprintf(path, sizeof(path), "%s/status", d->d_name);
-			if (read_at(taskfd, path, buf, sizeof(buf)) < 0 ||
+			if (nsinfo__read_at(taskfd, path, buf, sizeof(buf)) < 0 ||
 			    nsinfo__parse_status(buf, &st) < 0)
 				continue;
-			int ti = add_proc(s, &st, (pid_t)tid, NSINFO_PROC_THREAD);
+			int ti = nsinfo__add_proc(s, &st, (pid_t)tid, NSINFO_PROC_THREAD);
 
 			if (ti >= 0)
-				apply_links(s, ti, idx);
+				nsinfo__apply_links(s, ti, idx);
 		}
 	}
 	close(taskfd);
 	free(dents);
 }
 
-static void scan_one(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid)
+void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid)
 {
 	char buf[STATUS_BUF];
 	struct nsinfo__status st = { 0 };
@@ -415,7 +431,7 @@ static void scan_one(struct nsinfo_snapshot *s, int procfd, const char *name, pi
 			s->cov.vanished++;
 		return;
 	}
-	r = (int)read_at(pidfd, "status", buf, sizeof(buf));
+	r = (int)nsinfo__read_at(pidfd, "status", buf, sizeof(buf));
 	if (r < 0 || nsinfo__parse_status(buf, &st) < 0) {
 		if (r == -EACCES || r == -EPERM)
 			s->cov.denied++;
@@ -438,7 +454,7 @@ static void scan_one(struct nsinfo_snapshot *s, int procfd, const char *name, pi
 	}
 	if (pid == 2 || st.ppid == 2)
 		flags |= NSINFO_PROC_KTHREAD;
-	pi = add_proc(s, &st, pid, flags);
+	pi = nsinfo__add_proc(s, &st, pid, flags);
 	if (pi < 0) {
 		close(pidfd);
 		return;
@@ -464,11 +480,35 @@ static void scan_one(struct nsinfo_snapshot *s, int procfd, const char *name, pi
 		close(pidfd);
 		return;
 	}
-	apply_links(s, pi, idx);
+	nsinfo__apply_links(s, pi, idx);
 
 	if (st.threads > 1 && !(s->flags & NSINFO_SCAN_NO_THREADS))
 		scan_threads(s, pidfd, pid, inos);
 	close(pidfd);
+}
+
+/* The caller's own namespaces, for "differs from mine" questions */
+void nsinfo__read_self_ns(struct nsinfo_snapshot *s, int procfd)
+{
+	char path[64];
+	int selfns = openat(procfd, "self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	for (int t = 0; t < NSINFO_NTYPES; t++) {
+		uint64_t ino;
+		ssize_t n;
+
+		s->self_ns[t] = -1;
+		if (selfns < 0)
+			continue;
+		n = readlinkat(selfns, nsinfo__ns_file[t], path, sizeof(path) - 1);
+		if (n < 0)
+			continue;
+		path[n] = 0;
+		if (nsinfo__parse_ns_link(path, nsinfo__ns_file[t], &ino) == 0)
+			s->self_ns_ino[t] = ino;
+	}
+	if (selfns >= 0)
+		close(selfns);
 }
 
 int nsinfo__scan_proc(struct nsinfo_snapshot *s)
@@ -485,28 +525,7 @@ int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 		return -ENOMEM;
 	}
 
-	/* the caller's own namespaces, for "differs from mine" questions */
-	{
-		char path[64];
-		int selfns = openat(procfd, "self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-		for (int t = 0; t < NSINFO_NTYPES; t++) {
-			uint64_t ino;
-			ssize_t n;
-
-			s->self_ns[t] = -1;
-			if (selfns < 0)
-				continue;
-			n = readlinkat(selfns, nsinfo__ns_file[t], path, sizeof(path) - 1);
-			if (n < 0)
-				continue;
-			path[n] = 0;
-			if (nsinfo__parse_ns_link(path, nsinfo__ns_file[t], &ino) == 0)
-				s->self_ns_ino[t] = ino;
-		}
-		if (selfns >= 0)
-			close(selfns);
-	}
+	nsinfo__read_self_ns(s, procfd);
 
 	for (;;) {
 		long n = syscall(SYS_getdents64, procfd, dents, DENTS_BUF);
@@ -530,7 +549,7 @@ int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 			pid = strtol(d->d_name, NULL, 10);
 			if (pid <= 0 || pid > INT_MAX)
 				continue;
-			scan_one(s, procfd, d->d_name, (pid_t)pid);
+			nsinfo__scan_pid(s, procfd, d->d_name, (pid_t)pid);
 		}
 	}
 	free(dents);

@@ -191,7 +191,9 @@ static int finalize(struct nsinfo_snapshot *s)
 	size_t total = 0, pos = 0;
 	uint32_t *cnt_procs, *cnt_children, *cnt_owned;
 
-	qsort(s->procs, s->nprocs, sizeof(*s->procs), cmp_proc);
+	/* an empty proc root leaves procs NULL, which qsort must not get */
+	if (s->nprocs)
+		qsort(s->procs, s->nprocs, sizeof(*s->procs), cmp_proc);
 	for (size_t i = 0; i < s->nprocs; i++)
 		s->procs[i].nspid = s->pids + (uintptr_t)s->procs[i].nspid;
 
@@ -304,6 +306,19 @@ static int finalize(struct nsinfo_snapshot *s)
 	return 0;
 }
 
+/* The task iterator where it can stand in for /proc, else the /proc walk
+ * (s->source_why says why). */
+static int scan_source(struct nsinfo_snapshot *s)
+{
+	if (nsinfo__scan_bpf(s) == 0) {
+		s->source = "bpf";
+		s->source_why[0] = 0;
+		return 0;
+	}
+	s->source = "proc";
+	return nsinfo__scan_proc(s);
+}
+
 NSINFO_EXPORT int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
 				      struct nsinfo_snapshot **out)
 {
@@ -325,7 +340,7 @@ NSINFO_EXPORT int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
 		free(s);
 		return -ENOMEM;
 	}
-	r = nsinfo__scan_proc(s);
+	r = scan_source(s);
 	if (r == 0)
 		r = nsinfo__holders_scan(s);     /* holders.c: before finalize groups them */
 	if (r == 0)
@@ -404,6 +419,16 @@ NSINFO_EXPORT void nsinfo_snapshot_coverage(const struct nsinfo_snapshot *s,
 NSINFO_EXPORT const char *nsinfo_snapshot_proc_root(const struct nsinfo_snapshot *s)
 {
 	return s ? s->proc_root : NULL;
+}
+
+NSINFO_EXPORT const char *nsinfo_snapshot_source(const struct nsinfo_snapshot *s,
+						 const char **why)
+{
+	if (!s)
+		return NULL;
+	if (why)
+		*why = s->source_why[0] ? s->source_why : NULL;
+	return s->source;
 }
 
 NSINFO_EXPORT int nsinfo_snapshot_find_proc(const struct nsinfo_snapshot *s, pid_t pid)

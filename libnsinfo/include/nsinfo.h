@@ -148,6 +148,8 @@ struct nsinfo_coverage {
 #define NSINFO_SCAN_MOUNTS     (1u << 3) /* nsfs bind mounts as holders, every mntns */
 #define NSINFO_SCAN_CONTAINERS (1u << 4) /* container of each process from cgroup */
 #define NSINFO_SCAN_HOSTNAMES  (1u << 5) /* hostname of each uts namespace */
+#define NSINFO_SCAN_PROC       (1u << 6) /* walk /proc even where the BPF source works */
+#define NSINFO_SCAN_BPF        (1u << 7) /* the BPF source on a small host too */
 
 struct nsinfo_scan_opts {
 	size_t size;              /* sizeof(struct nsinfo_scan_opts) */
@@ -174,6 +176,22 @@ const struct nsinfo_container *nsinfo_snapshot_containers(const struct nsinfo_sn
 void nsinfo_snapshot_coverage(const struct nsinfo_snapshot *s,
 			      struct nsinfo_coverage *out);
 const char *nsinfo_snapshot_proc_root(const struct nsinfo_snapshot *s);
+
+/*
+ * Where the processes and their namespaces came from: "bpf" (a BPF task
+ * iterator, used when proc_root is /proc of the caller's own pid namespace,
+ * NSINFO_SCAN_PROC is not set, the host runs 700 tasks or more (below, the
+ * /proc walk costs less than loading the program) or NSINFO_SCAN_BPF is
+ * set, and the program loads: needs root and kernel BTF) or "proc" (the
+ * /proc walk). NSINFO_SCAN_PROC wins over NSINFO_SCAN_BPF. *why (may be
+ * NULL) receives NULL for "bpf", else a one-line reason the iterator was
+ * not used.
+ * The two differ in coverage only: the iterator sees every task of the pid
+ * namespace, so denied and vanished stay 0 (pid 1's namespaces are listed
+ * even where its ns links refuse root); scanned counts thread-group leaders
+ * and tasks_scanned the other threads, as for /proc.
+ */
+const char *nsinfo_snapshot_source(const struct nsinfo_snapshot *s, const char **why);
 
 /* Index of the process (leader or recorded thread) with that pid, -ENOENT. */
 int nsinfo_snapshot_find_proc(const struct nsinfo_snapshot *s, pid_t pid);

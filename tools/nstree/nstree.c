@@ -91,6 +91,7 @@ static void __attribute__((noreturn)) usage(void)
 	      " -r, --raw              use the raw output format\n"
 	      " -J, --json             use the JSON output format\n"
 	      "     --proc-root <dir>  read this tree instead of /proc\n"
+	      "     --source <src>     auto, bpf (task iterator) or proc (/proc walk)\n"
 	      "\n -h, --help             display this help\n"
 	      " -V, --version          display version\n", f);
 	nst_help_columns(f, columns, NCOLS);
@@ -556,7 +557,31 @@ static void warn_coverage(const struct ctl *c)
 
 /* ---------------------------------------------------------------- options */
 
-enum { OPT_PROC_ROOT = NST_OPT_FIRST_TOOL, OPT_PERSISTENT, OPT_HOLDERS };
+enum { OPT_PROC_ROOT = NST_OPT_FIRST_TOOL, OPT_PERSISTENT, OPT_HOLDERS, OPT_SOURCE };
+
+/* --source: where the snapshot comes from (auto: the BPF task iterator
+ * where it can be loaded, else the /proc walk) */
+enum { SRC_AUTO, SRC_BPF, SRC_PROC };
+static const char *const source_names[] = { "auto", "bpf", "proc" };
+
+static int parse_source(const char *arg)
+{
+	for (size_t i = 0; i < sizeof(source_names) / sizeof(source_names[0]); i++)
+		if (!strcmp(arg, source_names[i]))
+			return (int)i;
+	nst_usage_error(EXIT_FAILURE, "unknown source: %s", arg);
+	return SRC_AUTO;
+}
+
+/* --source=bpf insists: the reason the library fell back is the error */
+static void check_source(const struct ctl *c, int source)
+{
+	const char *why = NULL;
+	const char *got = nsinfo_snapshot_source(c->snap, &why);
+
+	if (source == SRC_BPF && (!got || strcmp(got, "bpf")))
+		nst_die(EXIT_FAILURE, "cannot use the BPF source: %s", why ? why : "unknown reason");
+}
 
 static void parse_type(struct ctl *c, const char *arg)
 {
@@ -579,7 +604,8 @@ static void select_columns(struct ctl *c)
 					? JSON_LIST_DEFAULT : default_cols[c->list][c->processes]);
 }
 
-static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_opts *opts)
+static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_opts *opts,
+		      int *source)
 {
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
@@ -596,6 +622,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		{ "raw", no_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -620,6 +647,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		case 'q': opts->flags &= ~(NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS); break;
 		case 'H': list_columns = true; break;
 		case OPT_PROC_ROOT: opts->proc_root = optarg; break;
+		case OPT_SOURCE: *source = parse_source(optarg); break;
 		case 'h': usage();
 		case 'V': nst_print_version();
 		default:
@@ -680,19 +708,24 @@ int main(int argc, char **argv)
 {
 	struct ctl c = { 0 };
 	struct nsinfo_scan_opts opts = { .size = sizeof(opts) };
-	int first, r;
+	int first, r, source = SRC_AUTO;
 
 	/* getopt's own messages name argv[0]: "nstree:", not the full path */
 	argv[0] = program_invocation_short_name;
 	nst_close_stdout_at_exit(EXIT_FAILURE);
 	nst_out_init(&c.out, columns, NCOLS, default_cols[1][0]);
-	first = parse_args(&c, argc, argv, &opts);
+	first = parse_args(&c, argc, argv, &opts, &source);
 	scan_flags(&c, argv + first, argc - first, &opts);
 
+	if (source == SRC_PROC)
+		opts.flags |= NSINFO_SCAN_PROC;
+	else if (source == SRC_BPF)
+		opts.flags |= NSINFO_SCAN_BPF;
 	r = nsinfo_snapshot_new(&opts, &c.snap);
 	if (r < 0)
 		nst_die(EXIT_FAILURE, "cannot read %s: %s",
 			opts.proc_root ? opts.proc_root : "/proc", strerror(-r));
+	check_source(&c, source);
 	c.ns = nsinfo_snapshot_namespaces(c.snap, &c.nns);
 	if (c.holders_of)
 		holders_view(&c);

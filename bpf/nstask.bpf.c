@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-only OR LGPL-2.1-or-later
+/*
+ * nstask.bpf.c - one record per task, for the snapshot's fast path.
+ *
+ * The /proc walk pays a ptrace access check and a proc inode for each of
+ * ten ns links per process, plus a status file. A task iterator reads the
+ * same fields straight from task_struct: the reader gets fixed-size records
+ * from one fd (bpf_seq_write), in a handful of read() calls.
+ *
+ * What /proc would show is the contract, field by field: pids as seen from
+ * the reader's pid namespace (the iterator only visits tasks visible
+ * there), the state letter of get_task_state(), no ns links once nsproxy is
+ * gone, no pid_for_children link before the namespace has its init, and
+ * only those threads whose namespaces differ from their leader's (the
+ * threads a /proc scan records).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "nstask.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define PF_KTHREAD 0x00200000
+
+/* Load-time: skip every non-leader (NSINFO_SCAN_NO_THREADS) */
+const volatile bool leaders_only = false;
+
+struct nstask_totals totals = {};
+/* one record at a time; too big for comfort on the 512-byte BPF stack */
+struct nstask_rec rec = {};
+
+/* kernels before 5.14 call __state "state" */
+struct task_struct___old {
+	long state;
+} __attribute__((preserve_access_index));
+
+static __always_inline void read_ns(struct nstask_ns *out, struct ns_common *ns)
+{
+	out->ino = BPF_CORE_READ(ns, inum);
+	if (bpf_core_field_exists(ns->ns_id))
+		out->id = BPF_CORE_READ(ns, ns_id);
+	else
+		out->id = 0;
+}
+
+static __always_inline struct upid pid_level(struct pid *pid, unsigned int level)
+{
+	struct upid up = {};
+
+	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 63]);
+	return up;
+}
+
+/* pid_nr_ns(): the number of pid in ns (at nslevel), 0 if ns cannot see it */
+static __always_inline __u32 pid_nr_in(struct pid *pid, struct pid_namespace *ns,
+				       unsigned int nslevel)
+{
+	struct upid up;
+
+	if (!pid || BPF_CORE_READ(pid, level) < nslevel)
+		return 0;
+	up = pid_level(pid, nslevel);
+	return up.ns == ns ? (__u32)up.nr : 0;
+}
+
+/* task_state_index(): /proc's letters "RSDTtXZP" by index, I apart. In a
+ * constant rather than .rodata: clang 14 gives static arrays a BTF offset
+ * the kernel rejects. */
+#define STATE_LETTERS ((__u64)'R' | (__u64)'S' << 8 | (__u64)'D' << 16 | (__u64)'T' << 24 | \
+		       (__u64)'t' << 32 | (__u64)'X' << 40 | (__u64)'Z' << 48 | (__u64)'P' << 56)
+
+static __always_inline char task_state(struct task_struct *t)
+{
+	unsigned int st, idx = 0;
+
+	if (bpf_core_field_exists(t->__state))
+		st = BPF_CORE_READ(t, __state);
+	else
+		st = (unsigned int)BPF_CORE_READ((struct task_struct___old *)t, state);
+	/* TASK_IDLE (UNINTERRUPTIBLE | NOLOAD) reports as I, RTLOCK_WAIT as D */
+	if ((st & 0x402) == 0x402)
+		return 'I';
+	if (st & 0x1000)
+		return 'D';
+	st = (st | (unsigned int)BPF_CORE_READ(t, exit_state)) & 0x7f;
+	/* fls() */
+	for (int b = 6; b >= 0; b--)
+		if (st & (1u << b)) {
+			idx = (unsigned int)b + 1;
+			break;
+		}
+	return (char)(STATE_LETTERS >> (8 * (idx & 7)));
+}
+
+/* The pid namespace of children exists for /proc only once it has its init */
+static __always_inline void read_pid_children(struct nstask_ns *out, struct pid_namespace *ns)
+{
+	if (ns && BPF_CORE_READ(ns, child_reaper))
+		read_ns(out, &ns->ns);
+}
+
+static __always_inline void read_task_ns(struct nstask_rec *r, struct task_struct *t,
+					 struct nsproxy *nsp)
+{
+	struct pid *pid = BPF_CORE_READ(t, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+
+	read_ns(&r->ns[NSTASK_SLOT_CGROUP], &BPF_CORE_READ(nsp, cgroup_ns)->ns);
+	read_ns(&r->ns[NSTASK_SLOT_IPC], &BPF_CORE_READ(nsp, ipc_ns)->ns);
+	read_ns(&r->ns[NSTASK_SLOT_MNT], &BPF_CORE_READ(nsp, mnt_ns)->ns);
+	read_ns(&r->ns[NSTASK_SLOT_NET], &BPF_CORE_READ(nsp, net_ns)->ns);
+	read_ns(&r->ns[NSTASK_SLOT_PID], &pid_level(pid, level).ns->ns);
+	read_ns(&r->ns[NSTASK_SLOT_TIME], &BPF_CORE_READ(nsp, time_ns)->ns);
+	read_ns(&r->ns[NSTASK_SLOT_USER], &BPF_CORE_READ(t, real_cred, user_ns)->ns);
+	read_ns(&r->ns[NSTASK_SLOT_UTS], &BPF_CORE_READ(nsp, uts_ns)->ns);
+	read_pid_children(&r->ns[NSTASK_SLOT_PID_CHILDREN],
+			  BPF_CORE_READ(nsp, pid_ns_for_children));
+	read_ns(&r->ns[NSTASK_SLOT_TIME_CHILDREN], &BPF_CORE_READ(nsp, time_ns_for_children)->ns);
+}
+
+/* What makes /proc/PID/task/TID/ns differ from the leader's (pid cannot) */
+static __always_inline bool ns_differs(struct task_struct *t, struct nsproxy *nsp,
+				       struct task_struct *leader)
+{
+	struct nsproxy *l = BPF_CORE_READ(leader, nsproxy);
+
+	if (!nsp || !l)
+		return false;
+	return BPF_CORE_READ(nsp, cgroup_ns) != BPF_CORE_READ(l, cgroup_ns) ||
+	       BPF_CORE_READ(nsp, ipc_ns) != BPF_CORE_READ(l, ipc_ns) ||
+	       BPF_CORE_READ(nsp, mnt_ns) != BPF_CORE_READ(l, mnt_ns) ||
+	       BPF_CORE_READ(nsp, net_ns) != BPF_CORE_READ(l, net_ns) ||
+	       BPF_CORE_READ(nsp, time_ns) != BPF_CORE_READ(l, time_ns) ||
+	       BPF_CORE_READ(nsp, uts_ns) != BPF_CORE_READ(l, uts_ns) ||
+	       BPF_CORE_READ(t, real_cred, user_ns) != BPF_CORE_READ(leader, real_cred, user_ns);
+}
+
+static __always_inline void fill(struct nstask_rec *r, struct task_struct *t,
+				 struct nsproxy *nsp, struct pid_namespace *rns,
+				 unsigned int rlevel, bool leader)
+{
+	struct pid *pid = BPF_CORE_READ(t, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+
+	__builtin_memset(r, 0, sizeof(*r));
+	r->pid = pid_nr_in(pid, rns, rlevel);
+	r->tgid = pid_nr_in(BPF_CORE_READ(t, group_leader, thread_pid), rns, rlevel);
+	r->ppid = pid_nr_in(BPF_CORE_READ(t, real_parent, group_leader, thread_pid), rns, rlevel);
+	r->euid = BPF_CORE_READ(t, real_cred, euid.val);
+	BPF_CORE_READ_STR_INTO(&r->comm, t, comm);
+	r->state = task_state(t);
+	if (!leader)
+		r->flags |= NSTASK_F_THREAD;
+	if (BPF_CORE_READ(t, flags) & PF_KTHREAD)
+		r->flags |= NSTASK_F_KTHREAD;
+	for (unsigned int i = 0; i < NSTASK_MAX_LEVELS; i++) {
+		if (rlevel + i > level)
+			break;
+		r->nspid[i] = pid_level(pid, rlevel + i).nr;
+		r->nspid_len = i + 1;
+	}
+	if (nsp)
+		read_task_ns(r, t, nsp);
+	else
+		r->flags |= NSTASK_F_NONS;
+}
+
+SEC("iter/task")
+int nstask(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct task_struct *me = bpf_get_current_task_btf();
+	struct pid *mypid;
+	struct pid_namespace *rns;
+	struct nsproxy *nsp;
+	unsigned int rlevel;
+	bool leader;
+
+	if (!t)
+		return 0;
+	leader = BPF_CORE_READ(t, group_leader) == t;
+	nsp = BPF_CORE_READ(t, nsproxy);
+	if (!leader && (leaders_only || !ns_differs(t, nsp, BPF_CORE_READ(t, group_leader)))) {
+		if (!leaders_only)
+			totals.threads++;
+		return 0;
+	}
+	/* the reader's pid namespace: the iterator's view and /proc's */
+	mypid = BPF_CORE_READ(me, thread_pid);
+	rlevel = BPF_CORE_READ(mypid, level);
+	rns = pid_level(mypid, rlevel).ns;
+	fill(&rec, t, nsp, rns, rlevel, leader);
+	/* a record the seq buffer refuses is shown again on the next read:
+	 * count only what went out */
+	if (bpf_seq_write(ctx->meta->seq, &rec, sizeof(rec)) == 0) {
+		if (leader)
+			totals.leaders++;
+		else
+			totals.threads++;
+	}
+	return 0;
+}
