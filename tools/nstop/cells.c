@@ -97,7 +97,7 @@ void model_tree_prefix(const struct row *r, char *buf, size_t len)
 
 	buf[0] = 0;
 	for (int d = 0; d < r->depth && o + 4 < len; d++) {
-		bool more = r->branches & (1ull << d);
+		bool more = r->branches & (1ull << (d + 1));
 
 		if (d + 1 == r->depth)
 			o += (size_t)snprintf(buf + o, len - o, "%s", r->last ? "`- " : "|- ");
