@@ -18,7 +18,7 @@ diag "A=$A A2=$A2 net=$A_NET"
 
 on_exit "$TM kill-server"
 $TM new-session -d -x 120 -y 40 \
-	"ASAN_OPTIONS=\${ASAN_OPTIONS:-} '$NSTOP' -d 0.3 -g flat 2>'$T_TMP/stderr'; echo \$? >'$T_TMP/status'; sleep 60"
+	"ASAN_OPTIONS=\${ASAN_OPTIONS:-} '$NSTOP' -d 0.3 2>'$T_TMP/stderr'; echo \$? >'$T_TMP/status'; sleep 60"
 
 screen() { $TM capture-pane -p; }
 # wait_screen REGEX [SECONDS]: poll the screen until it matches
@@ -32,9 +32,20 @@ wait_screen() {
 }
 keys() { $TM send-keys "$@"; }
 
-wait_screen "net +$A_NET +[0-9]+ +- +2 " ; ok $? "A's net namespace shows with its 2 members"
+wait_screen "namespaces shown" ; ok $? "the screen comes up"
 screen | grep -q "^TYPE  *NS  *NSID  *CONTAINER  *NPROCS  *%CPU  *RSS  *CHURN  *COMMAND"
 ok $? "column header line"
+# other tests may run namespaces of their own: page down to A's
+found=1
+for _ in $(seq 40); do
+	wait_screen "^net +[|\`]- $A_NET +[0-9]+ +- +2 " 1 && { found=0; break; }
+	keys NPage
+done
+ok $found "tree: A's net namespace under the host user namespace, 2 members"
+keys Home g
+wait_screen "View: container, type all" ; ok $? "g groups by container"
+keys g
+wait_screen "View: flat, type all" ; ok $? "g again: flat"
 
 # filter down to A's net namespace
 keys / ; for ((i = 0; i < ${#A_NET}; i++)); do keys "${A_NET:$i:1}"; done; keys Enter
