@@ -229,6 +229,126 @@ int nsinfo_fd_identify(int fd, int *type, uint64_t *ino);
  * namespaces on older kernels); -ENOTTY/-EINVAL where the kernel has none. */
 int nsinfo_fd_nsid(int fd, uint64_t *nsid);
 
+
+/* -------------------------------------------------------------- events */
+
+/*
+ * Namespace operations as they happen (clone, clone3, unshare, setns, and
+ * forks that land in another pid/time namespace), from an eBPF probe. Needs
+ * root (CAP_BPF + CAP_PERFMON or CAP_SYS_ADMIN) and kernel BTF.
+ *
+ * Event-loop use: poll nsinfo_events_fd() for POLLIN (it also becomes
+ * readable on the flush timer, so batched records are never held back
+ * longer than flush_ms), then call nsinfo_events_consume(), which invokes
+ * the callback once per record. nsinfo_events_poll() does both.
+ */
+struct nsinfo_events;
+
+enum nsinfo_event_kind {
+	NSINFO_EV_CLONE = 0,
+	NSINFO_EV_CLONE3,
+	NSINFO_EV_UNSHARE,
+	NSINFO_EV_SETNS,
+	NSINFO_EV_FORK,           /* plain fork into another pid/time namespace */
+	NSINFO_EV_NKINDS
+};
+
+/* What a setns() fd was */
+enum nsinfo_event_target {
+	NSINFO_EV_TARGET_NONE = 0,
+	NSINFO_EV_TARGET_NSFD,
+	NSINFO_EV_TARGET_PIDFD,
+	NSINFO_EV_TARGET_OTHER,   /* not a namespace or pidfd (or a bad fd) */
+};
+
+/* Namespace slots of an event: the NSINFO_NTYPES types, then the ones
+ * children get (/proc/PID/ns/pid_for_children, time_for_children). */
+#define NSINFO_EV_SLOT_PID_CHILDREN  NSINFO_NTYPES
+#define NSINFO_EV_SLOT_TIME_CHILDREN (NSINFO_NTYPES + 1)
+#define NSINFO_EV_NSLOTS             (NSINFO_NTYPES + 2)
+#define NSINFO_EV_MAX_LEVELS 8
+
+struct nsinfo_event_ns {
+	uint64_t ino;             /* 0 if unknown */
+	uint64_t nsid;            /* 64-bit namespace id, 0 if the kernel has none */
+};
+
+struct nsinfo_event {
+	int kind;                 /* enum nsinfo_event_kind */
+	uint64_t time_ns;         /* CLOCK_REALTIME of the syscall entry */
+	uint64_t mono_ns;         /* CLOCK_MONOTONIC of the same */
+	uint64_t latency_ns;      /* entry to exit; 0 for FORK */
+	pid_t pid;                /* thread id (init pid namespace) */
+	pid_t tgid;
+	pid_t ppid;
+	uid_t uid;                /* real uid (init user namespace) */
+	char comm[16];
+	uint64_t cgroup_id;
+	int nspid_len;            /* caller's NSpid, outermost first */
+	pid_t nspid[NSINFO_EV_MAX_LEVELS];
+	uint64_t flags;           /* clone/unshare flags, setns nstype, FORK: clone flags */
+	unsigned types;           /* namespace types touched: bit (1u << enum nsinfo_type) */
+	int64_t ret;              /* return value; FORK: the child's pid */
+	int error;                /* errno when ret < 0, else 0 */
+	pid_t child_pid;          /* CLONE/CLONE3/FORK: new task (init pid ns), 0 */
+	pid_t child_vpid;         /* its pid in its own pid namespace */
+	int target;               /* SETNS: enum nsinfo_event_target */
+	int target_fd;
+	int target_type;          /* NSFD: enum nsinfo_type, -1 */
+	struct nsinfo_event_ns target_ns; /* NSFD */
+	pid_t target_pid;         /* PIDFD */
+	/* caller at entry; caller at exit (UNSHARE/SETNS) or the child (CLONE*, FORK) */
+	struct nsinfo_event_ns before[NSINFO_EV_NSLOTS];
+	struct nsinfo_event_ns after[NSINFO_EV_NSLOTS];
+};
+
+/* Return non-zero to stop the current consume call early. */
+typedef int (*nsinfo_event_cb)(const struct nsinfo_event *ev, void *userdata);
+/* libbpf diagnostics while loading (one line each, no newline) */
+typedef void (*nsinfo_events_log_cb)(const char *line, void *userdata);
+
+/* Options flags */
+#define NSINFO_EVENTS_FAILED_ONLY  (1u << 0) /* only operations that failed */
+#define NSINFO_EVENTS_RAW_SYSCALLS (1u << 1) /* raw sys_enter/sys_exit, not syscall tracepoints */
+
+struct nsinfo_events_opts {
+	size_t size;              /* sizeof(struct nsinfo_events_opts) */
+	unsigned flags;           /* NSINFO_EVENTS_* */
+	unsigned types;           /* bit (1u << type) of interest; 0 = all */
+	pid_t pid;                /* only this process and its descendants; 0 = all */
+	size_t ringbuf_bytes;     /* power of two, 1..4 MiB; 0 = 2 MiB */
+	unsigned flush_ms;        /* reader timer; 0 = 100 */
+	nsinfo_event_cb cb;
+	void *userdata;
+	nsinfo_events_log_cb log; /* NULL: libbpf messages are dropped */
+};
+
+/* Name of an event kind ("clone", "clone3", "unshare", "setns", "fork"). */
+const char *nsinfo_event_kind_name(int kind);
+/* 0 if the probe can be loaded here, else -errno and a one-line reason in
+ * why (built without BPF, no kernel BTF, not privileged). */
+int nsinfo_events_supported(char *why, size_t len);
+/* Load and attach the probe. -errno on failure: -EINVAL bad options, -ESRCH
+ * no process opts->pid, else see nsinfo_events_supported for the reason;
+ * opts->log receives libbpf's own messages. */
+int nsinfo_events_new(const struct nsinfo_events_opts *opts, struct nsinfo_events **out);
+struct nsinfo_events *nsinfo_events_ref(struct nsinfo_events *ev);
+void nsinfo_events_unref(struct nsinfo_events *ev);
+/* An fd to poll for POLLIN (ring buffer data or flush timer). */
+int nsinfo_events_fd(const struct nsinfo_events *ev);
+/* Deliver every buffered record; number delivered or -errno. */
+int nsinfo_events_consume(struct nsinfo_events *ev);
+/* Wait up to timeout_ms (-1 forever) and consume; number or -errno
+ * (-EINTR when a signal arrived). */
+int nsinfo_events_poll(struct nsinfo_events *ev, int timeout_ms);
+/* Records the probe could not queue (ring buffer full): exact. */
+int nsinfo_events_lost(const struct nsinfo_events *ev, uint64_t *lost);
+/* Add a process (and its future descendants) to the traced tree; only
+ * meaningful with opts->pid set. */
+int nsinfo_events_add_pid(struct nsinfo_events *ev, pid_t pid);
+/* "tracepoint" or "raw_tracepoint": how the syscalls are hooked. */
+const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev);
+
 #ifdef __cplusplus
 }
 #endif

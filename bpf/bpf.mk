@@ -1,0 +1,66 @@
+# bpf/bpf.mk - the namespace event probe, included by the top Makefile.
+#
+# vmlinux.h is generated from the running kernel's BTF, the probe compiled
+# with clang -target bpf and embedded in libnsinfo as a bpftool skeleton.
+# Without clang, bpftool, libbpf or kernel BTF at build time everything else
+# still builds: libnsinfo's event source then reports that BPF support was
+# not built (nsinfo_events_supported) and nstrace says so.
+
+BPF_CLANG ?= clang
+BPFTOOL   ?= bpftool
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
+
+# included before the top Makefile names its first target
+.DEFAULT_GOAL := all
+
+# The shared record header is plain C, included by both sides
+BASE_CFLAGS += -Ibpf
+
+# Root installs the BPF toolchain with the other dependencies; anyone else
+# builds without it rather than stopping.
+ifneq ($(shell id -u),0)
+DEP_CMDS := $(filter-out clang:% bpftool:% llvm-strip:%,$(DEP_CMDS))
+endif
+
+# What is missing is decided after `deps` ran (it may install clang and
+# bpftool): the answer is a generated makefile, and make restarts once it
+# exists.
+BPF_CONFIG := $(BUILD)/bpf-config.mk
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+-include $(BPF_CONFIG)
+endif
+$(BPF_CONFIG): bpf/bpf.mk | deps
+	@mkdir -p $(dir $@)
+	@m=""; \
+	command -v $(BPF_CLANG) >/dev/null 2>&1 || m="$$m $(BPF_CLANG)"; \
+	command -v $(BPFTOOL) >/dev/null 2>&1 || m="$$m $(BPFTOOL)"; \
+	pkg-config --exists libbpf 2>/dev/null || m="$$m libbpf"; \
+	[ -r $(VMLINUX_BTF) ] || m="$$m $(VMLINUX_BTF)"; \
+	s=$$(command -v llvm-strip llvm-strip-14 2>/dev/null | head -1); \
+	{ echo "BPF_MISSING :=$$m"; echo "BPF_STRIP := $$s"; } > $@
+
+ifneq ($(wildcard $(BPF_CONFIG)),)
+ifeq ($(strip $(BPF_MISSING)),)
+BPF_PKGS := libbpf
+BPF_LIBS = $(shell pkg-config --libs libbpf)
+BASE_CFLAGS += -DHAVE_BPF
+
+$(BUILD)/vmlinux.h: | deps
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/nsevent.bpf.o: bpf/nsevent.bpf.c bpf/nsevent.h $(BUILD)/vmlinux.h
+	@mkdir -p $(dir $@)
+	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
+	  -I$(BUILD) -Ibpf -c $< -o $@
+	$(if $(BPF_STRIP),$(BPF_STRIP) -g $@)
+
+$(BUILD)/nsevent_bpf.skel.h: $(BUILD)/bpf/nsevent.bpf.o
+	$(BPFTOOL) gen skeleton $< name nsevent_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/libnsinfo/events.o: $(BUILD)/nsevent_bpf.skel.h
+else
+$(info nstools: building without the BPF event source (missing:$(BPF_MISSING)); nstrace will report it)
+endif
+endif

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0-only OR LGPL-2.1-or-later
+/*
+ * nsevent.bpf.c - namespace operations as they happen.
+ *
+ * clone, clone3, unshare and setns are seen at syscall entry (requested flags,
+ * the caller's namespaces, the setns target) and at exit (return value,
+ * latency, the caller's namespaces afterwards). task_newtask supplies the
+ * child's namespaces for clone and catches plain forks whose child lands in
+ * another pid or time namespace (after unshare -p, setns into a pid ns).
+ * One record per operation goes to the ring buffer at syscall exit.
+ *
+ * Two equivalent sets of syscall hooks: the syscall tracepoints (cheap, only
+ * these four syscalls) and raw sys_enter/sys_exit with a syscall-number
+ * filter, for hosts where the tracepoint ids cannot be read. User space
+ * loads exactly one set.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "nsevent.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define CSIGNAL         0x000000ffULL
+#define CLONE_NEWTIME   0x00000080ULL
+#define CLONE_THREAD    0x00010000ULL
+#define CLONE_NEWNS     0x00020000ULL
+#define CLONE_NEWCGROUP 0x02000000ULL
+#define CLONE_NEWUTS    0x04000000ULL
+#define CLONE_NEWIPC    0x08000000ULL
+#define CLONE_NEWUSER   0x10000000ULL
+#define CLONE_NEWPID    0x20000000ULL
+#define CLONE_NEWNET    0x40000000ULL
+#define NS_FLAGS (CLONE_NEWTIME | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | \
+		  CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+
+#define NSFS_MAGIC  0x6e736673
+#define PIDFS_MAGIC 0x50494446
+
+#if defined(__TARGET_ARCH_x86)
+#define NR_CLONE 56
+#define NR_UNSHARE 272
+#define NR_SETNS 308
+#define SYSCALL_NR(regs) BPF_CORE_READ(regs, orig_ax)
+#elif defined(__TARGET_ARCH_arm64)
+#define NR_CLONE 220
+#define NR_UNSHARE 97
+#define NR_SETNS 268
+#define SYSCALL_NR(regs) BPF_CORE_READ((struct user_pt_regs *)(regs), regs[8])
+#else
+#error "syscall numbers of this architecture are not known"
+#endif
+#define NR_CLONE3 435
+
+/* Load-time filters (set by user space before load) */
+const volatile bool filter_tree = false;  /* only tgids in `traced` */
+const volatile __u64 type_flags = 0;      /* CLONE_NEW* of interest, 0 = all */
+const volatile bool failed_only = false;
+const volatile __u64 wakeup_bytes = 0;    /* wake the reader past this backlog */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 2 << 20);
+} events SEC(".maps");
+
+/* ring buffer reservations that failed; per CPU so counting is exact */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+/* the operation a thread is inside (kind 0: none), built in place between
+ * entry and exit; task-local storage is freed with the task and costs no
+ * hashing on this path */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct nsevent);
+} pending SEC(".maps");
+
+/* the traced process tree (filter_tree): tgids, seeded by user space */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced SEC(".maps");
+
+/* fork records are built here: too big for the BPF stack */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nsevent);
+} scratch SEC(".maps");
+
+/* kernels before 6.18 keep the type in the operations table */
+struct proc_ns_operations___old {
+	int type;
+};
+
+/*
+ * Tasks come from bpf_get_current_task_btf() and tp_btf arguments: typed
+ * pointers the verifier lets us dereference directly (fault-safe loads),
+ * far cheaper than one bpf_probe_read_kernel() per field. Variable array
+ * indexes still go through bpf_core_read().
+ */
+static __always_inline void read_ns(struct nsevent_ns *out, struct ns_common *ns)
+{
+	out->ino = ns->inum;
+	if (bpf_core_field_exists(ns->ns_id))
+		out->id = ns->ns_id;
+}
+
+/* the same for a pointer that came out of bpf_core_read(): untyped */
+static __always_inline void read_ns_untyped(struct nsevent_ns *out, struct ns_common *ns)
+{
+	out->ino = BPF_CORE_READ(ns, inum);
+	if (bpf_core_field_exists(ns->ns_id))
+		out->id = BPF_CORE_READ(ns, ns_id);
+}
+
+static __always_inline __u32 ns_type_flag(struct ns_common *ns)
+{
+	if (bpf_core_field_exists(ns->ns_type))
+		return BPF_CORE_READ(ns, ns_type);
+	const struct proc_ns_operations___old *ops = (const void *)BPF_CORE_READ(ns, ops);
+	return BPF_CORE_READ(ops, type);
+}
+
+static __always_inline struct upid task_upid(struct task_struct *t, unsigned int level)
+{
+	struct pid *pid = t->thread_pid;
+	struct upid up = {};
+
+	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 63]);
+	return up;
+}
+
+static __always_inline struct pid_namespace *active_pid_ns(struct task_struct *t)
+{
+	return task_upid(t, t->thread_pid->level).ns;
+}
+
+static __always_inline void read_task_ns(struct nsevent_ns *out, struct task_struct *t)
+{
+	struct nsproxy *nsp = t->nsproxy;
+
+	if (!nsp)
+		return;
+	read_ns(&out[NSEVENT_SLOT_CGROUP], &nsp->cgroup_ns->ns);
+	read_ns(&out[NSEVENT_SLOT_IPC], &nsp->ipc_ns->ns);
+	read_ns(&out[NSEVENT_SLOT_MNT], &nsp->mnt_ns->ns);
+	read_ns(&out[NSEVENT_SLOT_NET], &nsp->net_ns->ns);
+	read_ns_untyped(&out[NSEVENT_SLOT_PID], &active_pid_ns(t)->ns);
+	read_ns(&out[NSEVENT_SLOT_TIME], &nsp->time_ns->ns);
+	read_ns(&out[NSEVENT_SLOT_USER], &t->real_cred->user_ns->ns);
+	read_ns(&out[NSEVENT_SLOT_UTS], &nsp->uts_ns->ns);
+	read_ns(&out[NSEVENT_SLOT_PID_CHILDREN], &nsp->pid_ns_for_children->ns);
+	read_ns(&out[NSEVENT_SLOT_TIME_CHILDREN], &nsp->time_ns_for_children->ns);
+}
+
+static __always_inline void read_nspid(struct nsevent *e, struct task_struct *t)
+{
+	unsigned int level = t->thread_pid->level;
+
+	for (unsigned int i = 0; i < NSEVENT_MAX_LEVELS; i++) {
+		if (i > level)
+			break;
+		e->nspid[i] = task_upid(t, i).nr;
+		e->nspid_len = i + 1;
+	}
+}
+
+static __always_inline __u32 task_vpid(struct task_struct *t)
+{
+	return task_upid(t, t->thread_pid->level).nr;
+}
+
+static __always_inline bool tgid_traced(__u32 tgid)
+{
+	return !filter_tree || bpf_map_lookup_elem(&traced, &tgid);
+}
+
+static __always_inline bool wanted_types(__u64 flags)
+{
+	return !type_flags || (flags & type_flags);
+}
+
+static __always_inline void fill_record(struct nsevent *e, struct task_struct *task, __u32 kind)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pid = (__u32)id;
+	e->tgid = id >> 32;
+	e->ppid = task->real_parent->tgid;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	read_nspid(e, task);
+	read_task_ns(e->before, task);
+}
+
+static __always_inline void emit(struct nsevent *e)
+{
+	__u64 flags = 0;
+
+	if (wakeup_bytes)
+		flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+			BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags)) {
+		__u32 zero = 0;
+		__u64 *n = bpf_map_lookup_elem(&lost, &zero);
+
+		if (n)
+			(*n)++;
+	}
+}
+
+/* The fd handed to setns(): a namespace file or a pidfd */
+static __always_inline void read_setns_target(struct nsevent *e, struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *f = NULL;
+	struct inode *inode;
+	unsigned long magic;
+
+	e->target_fd = fd;
+	e->target_kind = NSEVENT_TGT_OTHER;
+	if (fd < 0 || fd >= (int)BPF_CORE_READ(fdt, max_fds))
+		return;
+	bpf_core_read(&f, sizeof(f), &fds[fd]);
+	if (!f)
+		return;
+	inode = BPF_CORE_READ(f, f_inode);
+	magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	if (magic == NSFS_MAGIC) {
+		struct ns_common *ns = BPF_CORE_READ(inode, i_private);
+		struct nsevent_ns t = {};
+
+		read_ns_untyped(&t, ns);
+		e->target_kind = NSEVENT_TGT_NSFD;
+		e->target_type = ns_type_flag(ns);
+		e->target_ino = t.ino;
+		e->target_nsid = t.id;
+	} else if (magic == PIDFS_MAGIC) {
+		/* the struct pid hangs off the pidfs inode (6.14+) or, before,
+		 * off the file */
+		struct pid *pid = BPF_CORE_READ(inode, i_private);
+
+		if (!pid)
+			pid = BPF_CORE_READ(f, private_data);
+
+		e->target_kind = NSEVENT_TGT_PIDFD;
+		e->target_pid = BPF_CORE_READ(pid, numbers[0].nr);
+	}
+}
+
+static __always_inline int on_enter(__u32 kind, __u64 arg0, __u64 arg1)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u64 flags = arg0;
+	struct nsevent *e;
+
+	if (!tgid_traced(id >> 32))
+		return 0;
+	if (kind == NSEVENT_CLONE3) {
+		/* struct clone_args starts with the 64-bit flags */
+		if (bpf_probe_read_user(&flags, sizeof(flags), (void *)arg0))
+			flags = 0;
+	}
+	if (kind == NSEVENT_SETNS)
+		flags = arg1;
+	else if (!((kind == NSEVENT_CLONE ? flags & ~CSIGNAL : flags) & NS_FLAGS))
+		return 0;
+	e = bpf_task_storage_get(&pending, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!e)
+		return 0;
+	fill_record(e, task, kind);
+	e->flags = flags;
+	if (kind == NSEVENT_SETNS)
+		read_setns_target(e, task, (int)arg0);
+	return 0;
+}
+
+/* Namespace types an operation touched, as CLONE_NEW* flags */
+static __always_inline __u64 touched(const struct nsevent *e)
+{
+	if (e->kind == NSEVENT_CLONE)
+		return e->flags & ~CSIGNAL & NS_FLAGS;
+	if (e->kind == NSEVENT_SETNS && e->target_kind == NSEVENT_TGT_NSFD && !e->flags)
+		return e->target_type;
+	return e->flags & NS_FLAGS;
+}
+
+static __always_inline int on_exit(long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct nsevent *e = bpf_task_storage_get(&pending, task, NULL, 0);
+
+	if (!e || !e->kind)
+		return 0;
+	if ((!failed_only || ret < 0) && wanted_types(touched(e))) {
+		e->ret = ret;
+		e->latency_ns = bpf_ktime_get_ns() - e->ts_ns;
+		if (e->kind == NSEVENT_UNSHARE || e->kind == NSEVENT_SETNS)
+			read_task_ns(e->after, task);
+		emit(e);
+	}
+	e->kind = 0;
+	return 0;
+}
+
+/* ------------------------------------------------- syscall tracepoints */
+#define TP_PAIR(name, kind) \
+SEC("tracepoint/syscalls/sys_enter_" #name) \
+int tp_enter_##name(struct trace_event_raw_sys_enter *ctx) \
+{ return on_enter(kind, ctx->args[0], ctx->args[1]); } \
+SEC("tracepoint/syscalls/sys_exit_" #name) \
+int tp_exit_##name(struct trace_event_raw_sys_exit *ctx) \
+{ return on_exit(ctx->ret); }
+
+TP_PAIR(clone, NSEVENT_CLONE)
+TP_PAIR(clone3, NSEVENT_CLONE3)
+TP_PAIR(unshare, NSEVENT_UNSHARE)
+TP_PAIR(setns, NSEVENT_SETNS)
+
+/* ------------------------------------------- raw sys_enter / sys_exit */
+static __always_inline __u32 kind_of_nr(long nr)
+{
+	switch (nr) {
+	case NR_CLONE:   return NSEVENT_CLONE;
+	case NR_CLONE3:  return NSEVENT_CLONE3;
+	case NR_UNSHARE: return NSEVENT_UNSHARE;
+	case NR_SETNS:   return NSEVENT_SETNS;
+	}
+	return 0;
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
+{
+	__u32 kind = kind_of_nr(nr);
+
+	if (!kind)
+		return 0;
+	return on_enter(kind, PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs));
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
+{
+	if (!kind_of_nr(SYSCALL_NR(regs)))
+		return 0;
+	return on_exit(ret);
+}
+
+/* ------------------------------------------------------- task creation */
+SEC("tp_btf/task_newtask")
+int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32, zero = 0;
+	struct nsevent *e;
+
+	if (clone_flags & CLONE_THREAD)
+		return 0;
+	if (!tgid_traced(tgid))
+		return 0;
+	if (filter_tree) {
+		__u32 ctgid = child->tgid;
+		__u8 one = 1;
+
+		bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY);
+	}
+	e = bpf_task_storage_get(&pending, task, NULL, 0);
+	if (e && (e->kind == NSEVENT_CLONE || e->kind == NSEVENT_CLONE3)) {
+		read_task_ns(e->after, child);
+		e->child_pid = child->pid;
+		e->child_vpid = task_vpid(child);
+		return 0;
+	}
+
+	/* a plain fork: an event only if the child's pid or time namespace
+	 * is not its parent's (pid_for_children/time_for_children at work);
+	 * compared by pointer first because every fork on the host gets here */
+	__u64 moved = 0;
+	if (active_pid_ns(child) != active_pid_ns(task))
+		moved |= CLONE_NEWPID;
+	if (child->nsproxy->time_ns != task->nsproxy->time_ns)
+		moved |= CLONE_NEWTIME;
+	if (!moved || failed_only || !wanted_types(moved))
+		return 0;
+	e = bpf_map_lookup_elem(&scratch, &zero);
+	if (!e)
+		return 0;
+	fill_record(e, task, NSEVENT_FORK);
+	read_task_ns(e->after, child);
+	e->flags = clone_flags;
+	e->child_pid = child->pid;
+	e->child_vpid = task_vpid(child);
+	e->ret = e->child_pid;
+	emit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(proc_exit, struct task_struct *task)
+{
+	__u32 tgid = task->tgid;
+
+	if (filter_tree && task->pid == tgid)
+		bpf_map_delete_elem(&traced, &tgid);
+	return 0;
+}

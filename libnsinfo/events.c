@@ -1,0 +1,798 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * events.c - the namespace event source: loads the nsevent probe (bpf/),
+ * attaches it, reads its ring buffer and decodes records into struct
+ * nsinfo_event for the caller's callback.
+ *
+ * Syscall hooks: the syscall tracepoints are preferred (they cost nothing to
+ * the other syscalls) but perf_event_open needs their numeric ids, which only
+ * tracefs publishes. When tracefs is not mounted the ids are read from a
+ * private tracefs mount in a short-lived child (its own mount namespace, so
+ * the host's mount table is untouched). If that fails too, raw
+ * sys_enter/sys_exit with a syscall-number filter in the probe do the job.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "events.h"
+#include "nsevent.h"
+
+_Static_assert((int)NSEVENT_SLOT_UTS == (int)NSINFO_UTS &&
+	       (int)NSEVENT_SLOT_CGROUP == (int)NSINFO_CGROUP &&
+	       (int)NSEVENT_SLOT_PID == (int)NSINFO_PID && (int)NSEVENT_SLOT_TIME == (int)NSINFO_TIME &&
+	       (int)NSEVENT_SLOT_PID_CHILDREN == NSINFO_EV_SLOT_PID_CHILDREN &&
+	       (int)NSEVENT_SLOT_TIME_CHILDREN == NSINFO_EV_SLOT_TIME_CHILDREN &&
+	       (int)NSEVENT_NSLOTS == NSINFO_EV_NSLOTS && NSEVENT_MAX_LEVELS == NSINFO_EV_MAX_LEVELS,
+	       "bpf/nsevent.h and nsinfo.h disagree on namespace slots");
+
+/* record kind -> public kind and name */
+static const struct {
+	int kind;
+	const char *name;
+} kinds[] = {
+	[NSEVENT_CLONE]   = { NSINFO_EV_CLONE,   "clone" },
+	[NSEVENT_CLONE3]  = { NSINFO_EV_CLONE3,  "clone3" },
+	[NSEVENT_UNSHARE] = { NSINFO_EV_UNSHARE, "unshare" },
+	[NSEVENT_SETNS]   = { NSINFO_EV_SETNS,   "setns" },
+	[NSEVENT_FORK]    = { NSINFO_EV_FORK,    "fork" },
+};
+#define NKINDS_RAW (sizeof(kinds) / sizeof(kinds[0]))
+
+static const int targets[] = {
+	[NSEVENT_TGT_NONE]  = NSINFO_EV_TARGET_NONE,
+	[NSEVENT_TGT_NSFD]  = NSINFO_EV_TARGET_NSFD,
+	[NSEVENT_TGT_PIDFD] = NSINFO_EV_TARGET_PIDFD,
+	[NSEVENT_TGT_OTHER] = NSINFO_EV_TARGET_OTHER,
+};
+
+NSINFO_EXPORT const char *nsinfo_event_kind_name(int kind)
+{
+	for (size_t i = 1; i < NKINDS_RAW; i++)
+		if (kinds[i].kind == kind)
+			return kinds[i].name;
+	return NULL;
+}
+
+/* CLONE_NEW* bits -> (1u << type) bits */
+static unsigned types_of_flags(uint64_t flags)
+{
+	unsigned types = 0;
+
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		if (flags & nsinfo_type_clone_flag(t))
+			types |= 1u << t;
+	return types;
+}
+
+/* CSIGNAL: clone()'s low byte is the exit signal, not CLONE_NEWTIME */
+#define CLONE_EXIT_SIGNAL_MASK 0xffULL
+
+static unsigned types_touched(const struct nsevent *r)
+{
+	switch (r->kind) {
+	case NSEVENT_CLONE:
+		return types_of_flags(r->flags & ~CLONE_EXIT_SIGNAL_MASK);
+	case NSEVENT_SETNS:
+		if (r->target_kind == NSEVENT_TGT_NSFD && !r->flags)
+			return types_of_flags(r->target_type);
+		return types_of_flags(r->flags);
+	case NSEVENT_FORK:
+		return (r->before[NSEVENT_SLOT_PID].ino != r->after[NSEVENT_SLOT_PID].ino ?
+			1u << NSINFO_PID : 0) |
+		       (r->before[NSEVENT_SLOT_TIME].ino != r->after[NSEVENT_SLOT_TIME].ino ?
+			1u << NSINFO_TIME : 0);
+	}
+	return types_of_flags(r->flags);
+}
+
+static void decode_ns(struct nsinfo_event_ns *out, const struct nsevent_ns *in)
+{
+	for (int i = 0; i < NSINFO_EV_NSLOTS; i++) {
+		out[i].ino = in[i].ino;
+		out[i].nsid = in[i].id;
+	}
+}
+
+int nsinfo__event_decode(const void *data, size_t len, int64_t realtime_offset,
+			 struct nsinfo_event *out)
+{
+	const struct nsevent *r = data;
+	struct nsinfo_event e = { 0 };
+	int type;
+
+	if (!data || !out || len < sizeof(*r) || r->kind < 1 || r->kind >= NKINDS_RAW ||
+	    r->target_kind >= sizeof(targets) / sizeof(targets[0]))
+		return -EINVAL;
+	e.kind = kinds[r->kind].kind;
+	e.mono_ns = r->ts_ns;
+	e.time_ns = (uint64_t)((int64_t)r->ts_ns + realtime_offset);
+	e.latency_ns = r->latency_ns;
+	e.pid = (pid_t)r->pid;
+	e.tgid = (pid_t)r->tgid;
+	e.ppid = (pid_t)r->ppid;
+	e.uid = r->uid;
+	memcpy(e.comm, r->comm, sizeof(e.comm) - 1);
+	e.cgroup_id = r->cgroup_id;
+	e.nspid_len = r->nspid_len > NSINFO_EV_MAX_LEVELS ? NSINFO_EV_MAX_LEVELS : (int)r->nspid_len;
+	for (int i = 0; i < e.nspid_len; i++)
+		e.nspid[i] = (pid_t)r->nspid[i];
+	e.flags = r->flags;
+	e.types = types_touched(r);
+	e.ret = r->ret;
+	e.error = r->ret < 0 && r->kind != NSEVENT_FORK ? (int)-r->ret : 0;
+	e.child_pid = (pid_t)r->child_pid;
+	e.child_vpid = (pid_t)r->child_vpid;
+	e.target = targets[r->target_kind];
+	e.target_fd = r->kind == NSEVENT_SETNS ? r->target_fd : -1;
+	type = r->target_kind == NSEVENT_TGT_NSFD ? nsinfo_type_from_clone_flag(r->target_type) : -1;
+	e.target_type = type < 0 ? -1 : type;
+	e.target_ns.ino = r->target_ino;
+	e.target_ns.nsid = r->target_nsid;
+	e.target_pid = (pid_t)r->target_pid;
+	decode_ns(e.before, r->before);
+	decode_ns(e.after, r->after);
+	*out = e;
+	return 0;
+}
+
+/* ------------------------------------------------------------ support */
+
+static int say(char *why, size_t len, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && len) {
+		va_start(ap, fmt);
+		vsnprintf(why, len, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+#ifndef HAVE_BPF
+
+NSINFO_EXPORT int nsinfo_events_supported(char *why, size_t len)
+{
+	return say(why, len, -ENOTSUP, "nstools was built without BPF support "
+		   "(clang, bpftool, libbpf or kernel BTF missing at build time)");
+}
+
+NSINFO_EXPORT int nsinfo_events_new(const struct nsinfo_events_opts *opts,
+				    struct nsinfo_events **out)
+{
+	(void)opts;
+	(void)out;
+	return -ENOTSUP;
+}
+NSINFO_EXPORT struct nsinfo_events *nsinfo_events_ref(struct nsinfo_events *ev) { return ev; }
+NSINFO_EXPORT void nsinfo_events_unref(struct nsinfo_events *ev) { (void)ev; }
+NSINFO_EXPORT int nsinfo_events_fd(const struct nsinfo_events *ev) { (void)ev; return -ENOTSUP; }
+NSINFO_EXPORT int nsinfo_events_consume(struct nsinfo_events *ev) { (void)ev; return -ENOTSUP; }
+NSINFO_EXPORT int nsinfo_events_poll(struct nsinfo_events *ev, int timeout_ms)
+{
+	(void)ev;
+	(void)timeout_ms;
+	return -ENOTSUP;
+}
+NSINFO_EXPORT int nsinfo_events_lost(const struct nsinfo_events *ev, uint64_t *lost)
+{
+	(void)ev;
+	(void)lost;
+	return -ENOTSUP;
+}
+NSINFO_EXPORT int nsinfo_events_add_pid(struct nsinfo_events *ev, pid_t pid)
+{
+	(void)ev;
+	(void)pid;
+	return -ENOTSUP;
+}
+NSINFO_EXPORT const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev)
+{
+	(void)ev;
+	return NULL;
+}
+
+#else /* HAVE_BPF */
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static bool has_cap(const struct __user_cap_data_struct *d, int cap)
+{
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+/* Lockdown in confidentiality mode refuses BPF reads of kernel memory */
+static bool locked_down(void)
+{
+	char buf[128] = "";
+	int fd = open("/sys/kernel/security/lockdown", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 && strstr(buf, "[confidentiality]");
+}
+
+NSINFO_EXPORT int nsinfo_events_supported(char *why, size_t len)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct caps[2] = { { 0 } };
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
+		return say(why, len, -ENOENT, "the kernel has no BTF "
+			   "(/sys/kernel/btf/vmlinux; CONFIG_DEBUG_INFO_BTF)");
+	if (syscall(SYS_capget, &hdr, caps) < 0)
+		return say(why, len, -errno, "cannot read capabilities: %s", strerror(errno));
+	if (!has_cap(caps, CAP_SYS_ADMIN) &&
+	    !(has_cap(caps, CAP_BPF) && has_cap(caps, CAP_PERFMON)))
+		return say(why, len, -EPERM, "loading the BPF probe needs root "
+			   "(CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)");
+	if (locked_down())
+		return say(why, len, -EPERM, "kernel lockdown (confidentiality) forbids BPF tracing");
+	return 0;
+}
+
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/perf_event.h>
+#include "nsevent_bpf.skel.h"
+
+#define DEFAULT_RINGBUF (2u << 20)
+#define DEFAULT_FLUSH_MS 100
+/* wake the reader once a backlog of 1/WAKEUP_DIV of the ring builds up */
+#define WAKEUP_DIV 8
+
+struct nsinfo_events {
+	int refcnt;
+	struct nsevent_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link **links;
+	size_t nlinks;
+	int epfd;
+	int timerfd;
+	bool raw_syscalls;
+	int64_t realtime_offset;
+	nsinfo_event_cb cb;
+	void *userdata;
+	int delivered;            /* during one consume call */
+	bool stop;
+};
+
+/* ----------------------------------------------------- libbpf logging */
+
+/* libbpf's print hook is process-wide and has no user data: it is pointed
+ * at the caller's log callback only for the duration of one load, on the
+ * loading thread. */
+struct log_target {
+	nsinfo_events_log_cb fn;
+	void *userdata;
+};
+static _Thread_local const struct log_target *log_target;
+
+/* one callback per line: libbpf hands over whole verifier logs at once */
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char *text = NULL, *line, *save = NULL;
+
+	if (!log_target || !log_target->fn || level == LIBBPF_DEBUG)
+		return 0;
+	if (vasprintf(&text, fmt, ap) < 0)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		log_target->fn(line, log_target->userdata);
+	free(text);
+	return 0;
+}
+
+/* --------------------------------------------------- tracepoint ids */
+
+#define NTP 8
+
+/* The syscall tracepoint programs; their section names say which event */
+static void tp_progs(struct nsevent_bpf *s, struct bpf_program **out)
+{
+	struct bpf_program *p[NTP] = {
+		s->progs.tp_enter_clone, s->progs.tp_exit_clone,
+		s->progs.tp_enter_clone3, s->progs.tp_exit_clone3,
+		s->progs.tp_enter_unshare, s->progs.tp_exit_unshare,
+		s->progs.tp_enter_setns, s->progs.tp_exit_setns,
+	};
+
+	memcpy(out, p, sizeof(p));
+}
+
+static int read_id(int dirfd, const char *sec)
+{
+	char path[160], buf[32] = "";
+	const char *ev = strchr(sec, '/');
+	int fd, n;
+
+	if (!ev)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "events/%s/id", ev + 1);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? atoi(buf) : -EIO;
+}
+
+static int read_ids(const char *root, struct bpf_program **progs, size_t n, int *ids)
+{
+	int dirfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dirfd < 0)
+		return -errno;
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = read_id(dirfd, bpf_program__section_name(progs[i]));
+		if (ids[i] <= 0) {
+			int err = ids[i] ? ids[i] : -EIO;
+
+			close(dirfd);
+			return err;
+		}
+	}
+	close(dirfd);
+	return 0;
+}
+
+#define TRACEFS "/sys/kernel/tracing"
+
+/* A child in its own mount namespace mounts tracefs, reads, and exits. */
+static int read_ids_private_mount(struct bpf_program **progs, size_t n, int *ids)
+{
+	int p[2], st, err = -EIO;
+	ssize_t got;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(p[0]);
+		close(p[1]);
+		return err;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("tracefs", TRACEFS, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
+		    read_ids(TRACEFS, progs, n, ids) < 0)
+			_exit(1);
+		_exit(write(p[1], ids, n * sizeof(*ids)) == (ssize_t)(n * sizeof(*ids)) ? 0 : 1);
+	}
+	close(p[1]);
+	got = read(p[0], ids, n * sizeof(*ids));
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (got == (ssize_t)(n * sizeof(*ids)) && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		err = 0;
+	return err;
+}
+
+static int tracepoint_ids(struct bpf_program **progs, size_t n, int *ids)
+{
+	if (!read_ids(TRACEFS, progs, n, ids) ||
+	    !read_ids("/sys/kernel/debug/tracing", progs, n, ids))
+		return 0;
+	return read_ids_private_mount(progs, n, ids);
+}
+
+/* ------------------------------------------------------------ attach */
+
+static int add_link(struct nsinfo_events *ev, struct bpf_link *link)
+{
+	if (!link)
+		return -errno;
+	ev->links[ev->nlinks++] = link;
+	return 0;
+}
+
+static int attach_tracepoint(struct nsinfo_events *ev, struct bpf_program *prog, int id)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_TRACEPOINT,
+		.size = sizeof(attr),
+		.config = (uint64_t)id,
+		.sample_period = 1,
+		.wakeup_events = 1,
+	};
+	int pfd = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	struct bpf_link *link;
+
+	if (pfd < 0)
+		return -errno;
+	link = bpf_program__attach_perf_event(prog, pfd);
+	if (!link) {
+		int err = -errno;
+
+		close(pfd);
+		return err;
+	}
+	return add_link(ev, link);
+}
+
+static int attach_all(struct nsinfo_events *ev, const int *ids)
+{
+	struct nsevent_bpf *s = ev->skel;
+	struct bpf_program *always[] = { s->progs.newtask, s->progs.proc_exit };
+	struct bpf_program *raw[] = { s->progs.raw_enter, s->progs.raw_exit };
+	struct bpf_program *tps[NTP];
+	int err;
+
+	tp_progs(s, tps);
+	for (size_t i = 0; i < 2; i++)
+		if ((err = add_link(ev, bpf_program__attach(always[i]))) < 0)
+			return err;
+	for (size_t i = 0; ev->raw_syscalls && i < 2; i++)
+		if ((err = add_link(ev, bpf_program__attach(raw[i]))) < 0)
+			return err;
+	for (size_t i = 0; !ev->raw_syscalls && i < NTP; i++)
+		if ((err = attach_tracepoint(ev, tps[i], ids[i])) < 0)
+			return err;
+	return 0;
+}
+
+/* ----------------------------------------------------- process tree */
+
+static pid_t stat_ppid(int procfd, pid_t pid)
+{
+	char path[32], buf[512], *p;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/stat", (int)pid);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* comm may hold spaces and parentheses: the state follows the last ')' */
+	p = strrchr(buf, ')');
+	if (!p || strlen(p) < 5)
+		return -1;
+	return (pid_t)atoi(p + 4);
+}
+
+struct pidpair {
+	pid_t pid, ppid;
+};
+
+/* Seed the traced set with the existing descendants of root. Called after
+ * attaching, so a child forked meanwhile is either seen here or added by
+ * the probe itself. */
+static int seed_descendants(struct nsinfo_events *ev, pid_t root)
+{
+	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct pidpair *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	bool grew = true;
+	DIR *d;
+
+	if (procfd < 0)
+		return -errno;
+	d = fdopendir(procfd);
+	if (!d) {
+		close(procfd);
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		pid_t pid;
+
+		if (nsinfo_parse_pid(de->d_name, &pid) < 0)
+			continue;
+		if (nsinfo__grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0)
+			break;
+		v[n].pid = pid;
+		v[n++].ppid = stat_ppid(dirfd(d), pid);
+	}
+	closedir(d);
+	/* mark by zeroing ppid once added; repeat until no new descendant */
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < n; i++) {
+			__u8 one = 1;
+			__u32 parent = (__u32)v[i].ppid;
+
+			if (v[i].ppid <= 0 || (parent != (__u32)root &&
+			    bpf_map__lookup_elem(ev->skel->maps.traced, &parent, sizeof(parent),
+						 &one, sizeof(one), 0)))
+				continue;
+			nsinfo_events_add_pid(ev, v[i].pid);
+			v[i].ppid = 0;
+			grew = true;
+		}
+	}
+	free(v);
+	return 0;
+}
+
+/* ------------------------------------------------------- ring buffer */
+
+static int on_record(void *ctx, void *data, size_t len)
+{
+	struct nsinfo_events *ev = ctx;
+	struct nsinfo_event e;
+
+	if (ev->stop || nsinfo__event_decode(data, len, ev->realtime_offset, &e) < 0)
+		return 0;
+	ev->delivered++;
+	if (ev->cb && ev->cb(&e, ev->userdata)) {
+		ev->stop = true;
+		return -ECANCELED;
+	}
+	return 0;
+}
+
+static int64_t realtime_offset(void)
+{
+	struct timespec rt, mono;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000LL + (rt.tv_nsec - mono.tv_nsec);
+}
+
+static int epoll_add(int epfd, int fd)
+{
+	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &e) < 0 ? -errno : 0;
+}
+
+static int setup_reader(struct nsinfo_events *ev, unsigned flush_ms)
+{
+	struct itimerspec its = {
+		.it_interval = { flush_ms / 1000, (flush_ms % 1000) * 1000000L },
+	};
+	int err;
+
+	its.it_value = its.it_interval;
+	ev->rb = ring_buffer__new(bpf_map__fd(ev->skel->maps.events), on_record, ev, NULL);
+	if (!ev->rb)
+		return -errno;
+	ev->epfd = epoll_create1(EPOLL_CLOEXEC);
+	ev->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (ev->epfd < 0 || ev->timerfd < 0)
+		return -errno;
+	if (timerfd_settime(ev->timerfd, 0, &its, NULL) < 0)
+		return -errno;
+	if ((err = epoll_add(ev->epfd, ring_buffer__epoll_fd(ev->rb))) < 0)
+		return err;
+	return epoll_add(ev->epfd, ev->timerfd);
+}
+
+/* ---------------------------------------------------------------- load */
+
+static int check_opts(const struct nsinfo_events_opts *o)
+{
+	size_t rb = o->ringbuf_bytes;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (o->size < sizeof(*o))
+		return -EINVAL;
+	if (rb && (rb < (size_t)page || rb > (64u << 20) || (rb & (rb - 1))))
+		return -EINVAL;
+	if (o->pid < 0 || o->types >= (1u << NSINFO_NTYPES))
+		return -EINVAL;
+	/* tracing the tree of a process that is gone would silently show nothing */
+	if (o->pid > 0 && kill(o->pid, 0) < 0 && errno == ESRCH)
+		return -ESRCH;
+	return 0;
+}
+
+static void set_filters(struct nsevent_bpf *s, const struct nsinfo_events_opts *o, size_t rb)
+{
+	uint64_t flags = 0;
+
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		if (o->types & (1u << t))
+			flags |= nsinfo_type_clone_flag(t);
+	s->rodata->filter_tree = o->pid > 0;
+	s->rodata->type_flags = flags;
+	s->rodata->failed_only = !!(o->flags & NSINFO_EVENTS_FAILED_ONLY);
+	s->rodata->wakeup_bytes = rb / WAKEUP_DIV;
+}
+
+static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)
+{
+	size_t rb = o->ringbuf_bytes ? o->ringbuf_bytes : DEFAULT_RINGBUF;
+	struct bpf_program *tps[NTP];
+	int ids[NTP] = { 0 }, err;
+
+	ev->skel = nsevent_bpf__open();
+	if (!ev->skel)
+		return -errno;
+	set_filters(ev->skel, o, rb);
+	if ((err = bpf_map__set_max_entries(ev->skel->maps.events, rb)) < 0)
+		return err;
+	tp_progs(ev->skel, tps);
+	ev->raw_syscalls = (o->flags & NSINFO_EVENTS_RAW_SYSCALLS) ||
+			   tracepoint_ids(tps, NTP, ids) < 0;
+	for (size_t i = 0; i < NTP; i++)
+		bpf_program__set_autoload(tps[i], !ev->raw_syscalls);
+	bpf_program__set_autoload(ev->skel->progs.raw_enter, ev->raw_syscalls);
+	bpf_program__set_autoload(ev->skel->progs.raw_exit, ev->raw_syscalls);
+	if ((err = nsevent_bpf__load(ev->skel)) < 0)
+		return err;
+	ev->links = calloc(NTP + 4, sizeof(*ev->links));
+	if (!ev->links)
+		return -ENOMEM;
+	if ((err = attach_all(ev, ids)) < 0)
+		return err;
+	if (o->pid > 0) {
+		if ((err = nsinfo_events_add_pid(ev, o->pid)) < 0 ||
+		    (err = seed_descendants(ev, o->pid)) < 0)
+			return err;
+	}
+	return setup_reader(ev, o->flush_ms ? o->flush_ms : DEFAULT_FLUSH_MS);
+}
+
+NSINFO_EXPORT int nsinfo_events_new(const struct nsinfo_events_opts *opts,
+				    struct nsinfo_events **out)
+{
+	struct log_target lt = { opts ? opts->log : NULL, opts ? opts->userdata : NULL };
+	struct nsinfo_events *ev;
+	libbpf_print_fn_t old;
+	int err;
+
+	if (!opts || !out)
+		return -EINVAL;
+	if ((err = check_opts(opts)) < 0)
+		return err;
+	ev = calloc(1, sizeof(*ev));
+	if (!ev)
+		return -ENOMEM;
+	ev->refcnt = 1;
+	ev->epfd = ev->timerfd = -1;
+	ev->cb = opts->cb;
+	ev->userdata = opts->userdata;
+	ev->realtime_offset = realtime_offset();
+	log_target = &lt;
+	old = libbpf_set_print(libbpf_log);
+	err = load(ev, opts);
+	libbpf_set_print(old);
+	log_target = NULL;
+	if (err < 0) {
+		nsinfo_events_unref(ev);
+		return err;
+	}
+	*out = ev;
+	return 0;
+}
+
+NSINFO_EXPORT struct nsinfo_events *nsinfo_events_ref(struct nsinfo_events *ev)
+{
+	if (ev)
+		ev->refcnt++;
+	return ev;
+}
+
+NSINFO_EXPORT void nsinfo_events_unref(struct nsinfo_events *ev)
+{
+	if (!ev || --ev->refcnt > 0)
+		return;
+	ring_buffer__free(ev->rb);
+	for (size_t i = 0; i < ev->nlinks; i++)
+		bpf_link__destroy(ev->links[i]);
+	free(ev->links);
+	nsevent_bpf__destroy(ev->skel);
+	if (ev->epfd >= 0)
+		close(ev->epfd);
+	if (ev->timerfd >= 0)
+		close(ev->timerfd);
+	free(ev);
+}
+
+NSINFO_EXPORT int nsinfo_events_fd(const struct nsinfo_events *ev)
+{
+	return ev ? ev->epfd : -EINVAL;
+}
+
+NSINFO_EXPORT int nsinfo_events_consume(struct nsinfo_events *ev)
+{
+	uint64_t ticks;
+	int err;
+
+	if (!ev)
+		return -EINVAL;
+	/* the flush timer only exists to get us here: drain its count */
+	while (read(ev->timerfd, &ticks, sizeof(ticks)) > 0)
+		;
+	ev->delivered = 0;
+	ev->stop = false;
+	err = ring_buffer__consume(ev->rb);
+	if (err < 0 && err != -ECANCELED)
+		return err;
+	return ev->delivered;
+}
+
+NSINFO_EXPORT int nsinfo_events_poll(struct nsinfo_events *ev, int timeout_ms)
+{
+	struct epoll_event e[2];
+
+	if (!ev)
+		return -EINVAL;
+	if (epoll_wait(ev->epfd, e, 2, timeout_ms) < 0)
+		return -errno;
+	return nsinfo_events_consume(ev);
+}
+
+NSINFO_EXPORT int nsinfo_events_lost(const struct nsinfo_events *ev, uint64_t *lost)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint32_t zero = 0;
+	uint64_t *v, sum = 0;
+	int err;
+
+	if (!ev || !lost)
+		return -EINVAL;
+	if (ncpus < 0)
+		return ncpus;
+	v = calloc((size_t)ncpus, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	err = bpf_map__lookup_elem(ev->skel->maps.lost, &zero, sizeof(zero), v,
+				   (size_t)ncpus * sizeof(*v), 0);
+	for (int i = 0; !err && i < ncpus; i++)
+		sum += v[i];
+	free(v);
+	if (err)
+		return err;
+	*lost = sum;
+	return 0;
+}
+
+NSINFO_EXPORT int nsinfo_events_add_pid(struct nsinfo_events *ev, pid_t pid)
+{
+	__u32 key = (__u32)pid;
+	__u8 one = 1;
+
+	if (!ev || pid <= 0)
+		return -EINVAL;
+	return bpf_map__update_elem(ev->skel->maps.traced, &key, sizeof(key), &one,
+				    sizeof(one), BPF_ANY);
+}
+
+NSINFO_EXPORT const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev)
+{
+	if (!ev)
+		return NULL;
+	return ev->raw_syscalls ? "raw_tracepoint" : "tracepoint";
+}
+
+#endif /* HAVE_BPF */

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Internal to the event source (events.c) and its unit tests. */
+#ifndef NSINFO_EVENTS_H
+#define NSINFO_EVENTS_H
+
+#include "nsinfo.h"
+
+/* Turn one ring-buffer record (struct nsevent) into the public event.
+ * realtime_offset is CLOCK_REALTIME - CLOCK_MONOTONIC in ns. 0 or -EINVAL
+ * for a short or unknown record; out is written only on success. */
+int nsinfo__event_decode(const void *data, size_t len, int64_t realtime_offset,
+			 struct nsinfo_event *out);
+
+#endif

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * nstrace_storm N [PROCS] - PROCS processes (default 1) each call
+ * unshare(CLONE_NEWUTS) N times, started together. Prints
+ * "<calls> <wall ns> <ns per call of one process>"; exit 1 if any call failed.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 0;
+	int procs = argc > 2 ? atoi(argv[2]) : 1, p[2], failed = 0;
+	long long t0, t1;
+	char go = 'g';
+
+	if (n <= 0 || procs <= 0 || pipe(p) < 0)
+		return 2;
+	for (int i = 0; i < procs; i++) {
+		if (fork() == 0) {
+			close(p[1]);
+			if (read(p[0], &go, 1) != 0)   /* released when the pipe closes */
+				_exit(2);
+			for (long k = 0; k < n; k++)
+				if (unshare(CLONE_NEWUTS) < 0)
+					_exit(1);
+			_exit(0);
+		}
+	}
+	close(p[0]);
+	t0 = now_ns();
+	close(p[1]);
+	for (int i = 0; i < procs; i++) {
+		int st;
+
+		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			failed = 1;
+	}
+	t1 = now_ns();
+	printf("%ld %lld %.1f\n", n * procs, t1 - t0, (double)(t1 - t0) / n);
+	return failed;
+}

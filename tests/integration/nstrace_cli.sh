@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# nstrace against workloads this test runs: exact events, exit statuses,
+# filters, JSON lines, summary, lost count, and the no-BPF message.
+source "$(dirname "$0")/../lib/lib.sh"
+NSTRACE=$BUILD/nstrace
+
+# --- the CLI conventions hold without BPF
+out=$("$NSTRACE" --help); ok $? "--help exits 0"
+like "$out" '^Usage:' "--help prints usage on stdout"
+is "$("$NSTRACE" -V)" "nstrace from nstools $(sed -n 's/^#define NSINFO_VERSION "\(.*\)"/\1/p' "$SRCDIR/libnsinfo/include/nsinfo.h")" "-V"
+err=$("$NSTRACE" --bogus 2>&1 >/dev/null); rc=$?
+is "$rc" 1 "bad option exits 1"
+is "$(printf '%s\n' "$err" | tail -1)" "Try 'nstrace --help' for more information." "bad option: try --help"
+err=$("$NSTRACE" -t bogus -- true 2>&1); is "$?" 1 "bad type exits 1"
+like "$err" "^nstrace: unknown namespace type 'bogus'" "bad type named"
+
+# Without BPF here (not root, built without clang/bpftool, no BTF) nstrace
+# must say so in one line and exit 1; nothing else can be tested then.
+"$NSTRACE" -d 0.01 >/dev/null 2>"$T_TMP/probe"; rc=$?
+if [ "$rc" != 0 ]; then
+	is "$rc" 1 "no BPF: exit 1"
+	is "$(wc -l <"$T_TMP/probe")" 1 "no BPF: one line"
+	skip "BPF event source unavailable: $(cat "$T_TMP/probe")"; done_testing; exit
+fi
+
+# --- not privileged: one clear line, exit 1
+if command -v setpriv >/dev/null; then
+	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all \
+		"$NSTRACE" -- true 2>&1); rc=$?
+	is "$rc" 1 "unprivileged: exit 1"
+	is "$(printf '%s\n' "$err" | wc -l)" 1 "unprivileged: exactly one line"
+	like "$err" '^nstrace: .*needs root' "unprivileged: says what is missing"
+fi
+
+tracefs_before=$(grep -c ' tracefs ' /proc/self/mountinfo)
+
+# --- exit status of the command
+"$NSTRACE" -- sh -c 'exit 7' 2>/dev/null; is "$?" 7 "exit status of COMMAND"
+"$NSTRACE" -- sh -c 'kill -TERM $$' 2>/dev/null; is "$?" 143 "COMMAND killed by SIGTERM: 128+15"
+"$NSTRACE" -- /nonexistent-$$ 2>/dev/null; is "$?" 127 "COMMAND not found: 127"
+
+# --- JSON lines, ground truth from the workload itself
+cat >"$T_TMP/w.sh" <<'EOS'
+stat -L -c %i /proc/self/ns/uts > "$1.uts"
+stat -L -c %i /proc/self/ns/net > "$1.net"
+EOS
+"$NSTRACE" -J -- unshare -u -n sh "$T_TMP/w.sh" "$T_TMP/t" >"$T_TMP/j" 2>"$T_TMP/e"
+is "$?" 0 "-J -- unshare -u -n: exit 0"
+res=$(python3 - "$T_TMP/j" "$(cat "$T_TMP/t.uts")" "$(cat "$T_TMP/t.net")" <<'EOP'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+ev = [o for o in lines if o["kind"] != "end"]
+end = lines[-1]
+u = [o for o in ev if o["kind"] == "unshare"]
+assert all(o["v"] == 1 for o in lines), "schema version"
+assert len(u) == 1, "one unshare: %d" % len(u)
+o = u[0]
+assert o["types"] == ["net", "uts"], o["types"]
+assert o["ns"]["uts"]["after"]["ino"] == int(sys.argv[2]), "uts after"
+assert o["ns"]["net"]["after"]["ino"] == int(sys.argv[3]), "net after"
+assert o["ns"]["uts"]["changed"] and not o["ns"]["mnt"]["changed"]
+assert o["ns"]["uts"]["after"]["id"] > 0, "64-bit ns id"
+assert o["ret"] == 0 and o["errno"] is None and o["comm"] == "unshare"
+assert end["kind"] == "end" and end["lost"] == 0 and end["events"] == len(ev)
+print("ok")
+EOP
+)
+is "$res" ok "JSON lines parse; after ids = /proc/self/ns read by the workload"
+like "$(cat "$T_TMP/e")" '^nstrace: 1 events, 0 lost$' "lost count printed at exit"
+
+# --- failed setns, only failures
+"$NSTRACE" --failed -J -- sh -c "unshare -u true; '$HELPERS/nstrace_setns' /proc/self/ns/uts net \
+	>'$T_TMP/errno'; '$HELPERS/nstrace_setns' /proc/self/ns/uts uts" >"$T_TMP/j" 2>/dev/null
+res=$(python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])][:-1]
+print(len(ev), ev[0]["kind"], ev[0]["errno"], ev[0]["target"]["kind"], ev[0]["target"]["type"])' "$T_TMP/j")
+is "$res" "1 setns $(cat "$T_TMP/errno") nsfd uts" "--failed: only the failed setns, with its errno and target"
+
+# --- type filter
+n=$("$NSTRACE" -t ipc -J -- unshare -u -n true 2>/dev/null | grep -c '"kind":"unshare"')
+is "$n" 0 "-t ipc drops an unshare of uts+net"
+n=$("$NSTRACE" -t net,pid -J -- unshare -u -n true 2>/dev/null | grep -c '"kind":"unshare"')
+is "$n" 1 "-t net,pid keeps it"
+
+# --- unshare -p -f: fork into the new pid namespace
+out=$("$NSTRACE" -- unshare -p -f sh -c 'stat -L -c %i /proc/self/ns/pid > '"$T_TMP/pid" 2>/dev/null)
+like "$out" 'unshare\(NEWPID\) = 0 ' "human line for unshare(NEWPID)"
+like "$out" "fork\(\) = [0-9]+ .* child=[0-9]+/1 pid:[0-9]+->$(cat "$T_TMP/pid")" \
+	"fork event: child is pid 1 in the pid namespace it reports"
+
+# --- summary
+out=$("$NSTRACE" -c -- sh -c 'unshare -u true; unshare -u true; unshare -i true' 2>/dev/null)
+like "$out" 'unshare +uts +ok +2' "summary counts per kind/type/result"
+like "$out" 'unshare +ipc +ok +1' "summary: second type"
+like "$out" '^3 events, 0 lost$' "summary includes the lost count"
+
+res=$("$NSTRACE" -c -J -- sh -c 'unshare -u true; unshare -u -n true' 2>/dev/null | python3 -c '
+import json, sys
+o = json.loads(sys.stdin.read())
+c = {(r["kind"], r["type"], r["errno"]): r["count"] for r in o["counts"]}
+print(o["v"], o["kind"], c[("unshare", "uts", None)], c[("unshare", "net", None)], o["events"], o["lost"])')
+is "$res" "1 summary 2 1 2 0" "-c -J: one JSON line with counts, events and lost"
+
+# --- -o: the trace in a file, the command keeps stdout
+out=$("$NSTRACE" -o "$T_TMP/trace" -- sh -c 'echo from-command; unshare -u true' 2>/dev/null)
+is "$out" "from-command" "-o: stdout is the command's alone"
+like "$(cat "$T_TMP/trace")" '^[0-9:.]+ unshare\[[0-9]+\] unshare\(NEWUTS\) = 0 ' "-o: the trace is in the file"
+
+# --- the tree filter: another process's operations are not ours
+cp "$(command -v unshare)" "$T_TMP/uns$$"
+bg=$(bg_start sh -c "while :; do '$T_TMP/uns$$' -u true; sleep 0.05; done")
+out=$("$NSTRACE" -- sh -c 'sleep 0.5; unshare -u true' 2>/dev/null)
+unlike "$out" "uns$$" "-- COMMAND: an unrelated process is not traced"
+like "$out" 'unshare\[' "-- COMMAND: the command is"
+out=$("$NSTRACE" -p "$bg" -d 0.6 2>/dev/null)
+like "$out" "uns$$\[[0-9]+\] unshare\(NEWUTS\) = 0 .*ppid=$bg " "-p PID: its descendants are traced"
+unlike "$out" '^[^ ]+ unshare\[' "-p PID: nothing else"
+sh -c 'exit 0' & gone=$!; wait $gone
+err=$("$NSTRACE" -p "$gone" -d 0.1 2>&1); rc=$?
+is "$rc:$err" "1:nstrace: process $gone: No such process" "-p of a process that is gone: one line, exit 1"
+out=$("$NSTRACE" -d 0.6 2>/dev/null); is "$?" 0 "host-wide with --duration exits 0"
+like "$out" "uns$$\[" "host-wide: sees the unrelated process"
+
+# --- SIGINT detaches cleanly
+"$NSTRACE" >/dev/null 2>"$T_TMP/e" & p=$!
+on_exit "kill -KILL $p"
+sleep 0.7; kill -INT $p; wait $p; is "$?" 0 "SIGINT: exit 0"
+like "$(cat "$T_TMP/e")" 'events, 0 lost' "SIGINT: lost count printed"
+
+# --- write errors are not silent
+err=$("$NSTRACE" -J -- true 2>&1 >/dev/full); rc=$?
+is "$rc" 1 "stdout write error: exit 1"
+like "$err" 'nstrace: write error' "stdout write error reported"
+
+is "$(grep -c ' tracefs ' /proc/self/mountinfo)" "$tracefs_before" "no tracefs mount left on the host"
+done_testing

@@ -1,0 +1,827 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nstrace - stream namespace operations (clone, clone3, unshare, setns, forks
+ * into a new pid namespace) as they happen, host-wide or for one command and
+ * its descendants. Thin: options, the libnsinfo event source, rendering.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <json.h>
+#include <libsmartcols.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nsinfo.h"
+
+#define PROG "nstrace"
+#define JSON_SCHEMA_VERSION 1
+#define MAX_ERRNO 4096
+
+enum { EXIT_TRACE_FAILED = 1 };
+
+struct opts {
+	struct nsinfo_events_opts ev;
+	bool json, summary, verbose;
+	double duration;          /* seconds, 0 = none */
+	const char *output;       /* -o FILE */
+	char **command;
+};
+
+/* counts for --summary: kind x type (NSINFO_NTYPES = none) x errno (0 = ok) */
+struct count {
+	int kind, type, error;
+	uint64_t n;
+};
+
+/*
+ * Bursts (a runtime starting hundreds of containers) arrive faster than
+ * lines can be formatted, JSON above all. Events are copied out of the ring
+ * buffer into this queue at once and rendered in slices between polls, so
+ * the kernel's buffer drains at copy speed, not at printf speed.
+ */
+#define QUEUE_MAX (1u << 16)
+#define RENDER_SLICE 256
+
+struct state {
+	const struct opts *o;
+	bool color;
+	uint64_t events;
+	struct count *counts;
+	size_t ncounts, counts_cap;
+	struct nsinfo_event *q;   /* ring of queued events */
+	size_t qhead, qlen, qcap;
+	FILE *out;                /* stdout or --output */
+	int out_err;              /* errno of a write failure */
+};
+
+/* ----------------------------------------------------------- helpers */
+
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_TRACE_FAILED);
+}
+
+static void __attribute__((noreturn)) usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, PROG ": ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
+	exit(EXIT_TRACE_FAILED);
+}
+
+static const char *errno_name(int err)
+{
+	const char *n = err ? strerrorname_np(err) : NULL;
+
+	return n ? n : "E?";
+}
+
+/* NEWNS|NEWPID... of the CLONE_NEW* bits of flags */
+static void flag_names(char *buf, size_t len, unsigned types)
+{
+	static const char *const names[NSINFO_NTYPES] = {
+		[NSINFO_CGROUP] = "NEWCGROUP", [NSINFO_IPC] = "NEWIPC", [NSINFO_MNT] = "NEWNS",
+		[NSINFO_NET] = "NEWNET", [NSINFO_PID] = "NEWPID", [NSINFO_TIME] = "NEWTIME",
+		[NSINFO_USER] = "NEWUSER", [NSINFO_UTS] = "NEWUTS",
+	};
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int t = 0; t < NSINFO_NTYPES && off < len; t++)
+		if (types & (1u << t))
+			off += snprintf(buf + off, len - off, "%s%s", off ? "|" : "", names[t]);
+	if (!off)
+		snprintf(buf, len, "0");
+}
+
+static const char *slot_name(int slot)
+{
+	if (slot == NSINFO_EV_SLOT_PID_CHILDREN)
+		return "pid_for_children";
+	if (slot == NSINFO_EV_SLOT_TIME_CHILDREN)
+		return "time_for_children";
+	return nsinfo_type_name(slot);
+}
+
+static bool ns_changed(const struct nsinfo_event *e, int slot)
+{
+	const struct nsinfo_event_ns *a = &e->before[slot], *b = &e->after[slot];
+
+	return b->ino && (a->ino != b->ino || a->nsid != b->nsid);
+}
+
+/* For clone/fork, the flags word also carries the exit signal and the
+ * non-namespace clone flags; only namespace types are shown by name. */
+static unsigned request_types(const struct nsinfo_event *e)
+{
+	return e->kind == NSINFO_EV_FORK ? 0 : e->types;
+}
+
+/* ------------------------------------------------------- human output */
+
+#define C_BOLD "\033[1m"
+#define C_RED  "\033[31m"
+#define C_OFF  "\033[0m"
+
+static void print_time(const struct state *st, uint64_t ns)
+{
+	time_t sec = (time_t)(ns / 1000000000ULL);
+	struct tm tm;
+	char buf[16];
+
+	localtime_r(&sec, &tm);
+	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+	fprintf(st->out, "%s.%06llu", buf, (unsigned long long)(ns % 1000000000ULL / 1000));
+}
+
+static void print_call(const struct state *st, const struct nsinfo_event *e)
+{
+	char fl[128];
+
+	flag_names(fl, sizeof(fl), request_types(e));
+	fprintf(st->out, " %s%s%s(", st->color ? C_BOLD : "", nsinfo_event_kind_name(e->kind),
+	       st->color ? C_OFF : "");
+	switch (e->kind) {
+	case NSINFO_EV_SETNS:
+		if (e->target == NSINFO_EV_TARGET_NSFD)
+			fprintf(st->out, "%d<%s:[%llu]>, ", e->target_fd, nsinfo_type_name(e->target_type) ?: "?",
+			       (unsigned long long)e->target_ns.ino);
+		else if (e->target == NSINFO_EV_TARGET_PIDFD)
+			fprintf(st->out, "%d<pidfd:%d>, ", e->target_fd, (int)e->target_pid);
+		else
+			fprintf(st->out, "%d, ", e->target_fd);
+		fprintf(st->out, "%s)", fl);
+		break;
+	case NSINFO_EV_FORK:
+		fprintf(st->out, ")");
+		break;
+	default:
+		fprintf(st->out, "%s)", fl);
+	}
+}
+
+static void print_result(const struct state *st, const struct nsinfo_event *e)
+{
+	if (e->error)
+		fprintf(st->out, " = -1 %s%s (%s)%s", st->color ? C_RED : "", errno_name(e->error),
+		       strerror(e->error), st->color ? C_OFF : "");
+	else
+		fprintf(st->out, " = %lld", (long long)e->ret);
+	if (e->kind != NSINFO_EV_FORK)
+		fprintf(st->out, " <%.6f>", e->latency_ns / 1e9);
+}
+
+static void print_human(struct state *st, const struct nsinfo_event *e)
+{
+	print_time(st, e->time_ns);
+	fprintf(st->out, " %s[%d]", e->comm, (int)e->tgid);
+	if (e->pid != e->tgid)
+		fprintf(st->out, "/%d", (int)e->pid);
+	print_call(st, e);
+	print_result(st, e);
+	fprintf(st->out, " ppid=%d uid=%u", (int)e->ppid, (unsigned)e->uid);
+	if (e->nspid_len > 1) {
+		fprintf(st->out, " nspid=");
+		for (int i = 0; i < e->nspid_len; i++)
+			fprintf(st->out, "%s%d", i ? "/" : "", (int)e->nspid[i]);
+	}
+	if (e->child_pid)
+		fprintf(st->out, " child=%d/%d", (int)e->child_pid, (int)e->child_vpid);
+	for (int s = 0; s < NSINFO_EV_NSLOTS; s++)
+		if (ns_changed(e, s))
+			fprintf(st->out, " %s:%llu->%llu", slot_name(s), (unsigned long long)e->before[s].ino,
+			       (unsigned long long)e->after[s].ino);
+	fputc('\n', st->out);
+}
+
+/* -------------------------------------------------------- JSON output */
+
+static json_object *jns(const struct nsinfo_event_ns *n)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ino", json_object_new_uint64(n->ino));
+	json_object_object_add(o, "id", json_object_new_uint64(n->nsid));
+	return o;
+}
+
+static json_object *jtypes(unsigned types)
+{
+	json_object *a = json_object_new_array();
+
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		if (types & (1u << t))
+			json_object_array_add(a, json_object_new_string(nsinfo_type_name(t)));
+	return a;
+}
+
+static json_object *jtarget(const struct nsinfo_event *e)
+{
+	static const char *const kinds[] = {
+		[NSINFO_EV_TARGET_NONE] = "none", [NSINFO_EV_TARGET_NSFD] = "nsfd",
+		[NSINFO_EV_TARGET_PIDFD] = "pidfd", [NSINFO_EV_TARGET_OTHER] = "other",
+	};
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "kind", json_object_new_string(kinds[e->target]));
+	json_object_object_add(o, "fd", json_object_new_int(e->target_fd));
+	if (e->target == NSINFO_EV_TARGET_NSFD) {
+		json_object_object_add(o, "type", json_object_new_string(nsinfo_type_name(e->target_type) ?: "?"));
+		json_object_object_add(o, "ns", jns(&e->target_ns));
+	} else if (e->target == NSINFO_EV_TARGET_PIDFD) {
+		json_object_object_add(o, "pid", json_object_new_int(e->target_pid));
+	}
+	return o;
+}
+
+static json_object *jevent(const struct nsinfo_event *e)
+{
+	json_object *o = json_object_new_object(), *nspid = json_object_new_array(), *ns;
+	char ts[40];
+	time_t sec = (time_t)(e->time_ns / 1000000000ULL);
+	struct tm tm;
+
+	gmtime_r(&sec, &tm);
+	strftime(ts, 21, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(ts + 19, sizeof(ts) - 19, ".%06lluZ", (unsigned long long)(e->time_ns % 1000000000ULL / 1000));
+	json_object_object_add(o, "v", json_object_new_int(JSON_SCHEMA_VERSION));
+	json_object_object_add(o, "time", json_object_new_string(ts));
+	json_object_object_add(o, "time_ns", json_object_new_uint64(e->time_ns));
+	json_object_object_add(o, "kind", json_object_new_string(nsinfo_event_kind_name(e->kind)));
+	json_object_object_add(o, "pid", json_object_new_int(e->pid));
+	json_object_object_add(o, "tgid", json_object_new_int(e->tgid));
+	json_object_object_add(o, "ppid", json_object_new_int(e->ppid));
+	json_object_object_add(o, "uid", json_object_new_int64(e->uid));
+	json_object_object_add(o, "comm", json_object_new_string(e->comm));
+	json_object_object_add(o, "cgroup_id", json_object_new_uint64(e->cgroup_id));
+	for (int i = 0; i < e->nspid_len; i++)
+		json_object_array_add(nspid, json_object_new_int(e->nspid[i]));
+	json_object_object_add(o, "nspid", nspid);
+	json_object_object_add(o, "flags", json_object_new_uint64(e->flags));
+	json_object_object_add(o, "types", jtypes(e->types));
+	json_object_object_add(o, "ret", json_object_new_int64(e->ret));
+	json_object_object_add(o, "errno", e->error ? json_object_new_string(errno_name(e->error)) : NULL);
+	json_object_object_add(o, "latency_ns", json_object_new_uint64(e->latency_ns));
+	if (e->kind == NSINFO_EV_SETNS)
+		json_object_object_add(o, "target", jtarget(e));
+	if (e->child_pid) {
+		json_object *c = json_object_new_object();
+
+		json_object_object_add(c, "pid", json_object_new_int(e->child_pid));
+		json_object_object_add(c, "vpid", json_object_new_int(e->child_vpid));
+		json_object_object_add(o, "child", c);
+	}
+	ns = json_object_new_object();
+	for (int s = 0; s < NSINFO_EV_NSLOTS; s++) {
+		json_object *p = json_object_new_object();
+
+		json_object_object_add(p, "before", jns(&e->before[s]));
+		json_object_object_add(p, "after", jns(&e->after[s]));
+		json_object_object_add(p, "changed", json_object_new_boolean(ns_changed(e, s)));
+		json_object_object_add(ns, slot_name(s), p);
+	}
+	json_object_object_add(o, "ns", ns);
+	return o;
+}
+
+static void print_json(const struct state *st, json_object *o)
+{
+	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), st->out);
+	fputc('\n', st->out);
+	json_object_put(o);
+}
+
+/* ----------------------------------------------------------- summary */
+
+static void count_one(struct state *st, int kind, int type, int error)
+{
+	for (size_t i = 0; i < st->ncounts; i++) {
+		struct count *c = &st->counts[i];
+
+		if (c->kind == kind && c->type == type && c->error == error) {
+			c->n++;
+			return;
+		}
+	}
+	if (st->ncounts == st->counts_cap) {
+		size_t cap = st->counts_cap ? st->counts_cap * 2 : 32;
+		struct count *n = realloc(st->counts, cap * sizeof(*n));
+
+		if (!n)
+			die("cannot count events: %s", strerror(ENOMEM));
+		st->counts = n;
+		st->counts_cap = cap;
+	}
+	st->counts[st->ncounts++] = (struct count){ kind, type, error, 1 };
+}
+
+static void count_event(struct state *st, const struct nsinfo_event *e)
+{
+	bool any = false;
+
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		if (e->types & (1u << t)) {
+			count_one(st, e->kind, t, e->error);
+			any = true;
+		}
+	if (!any)
+		count_one(st, e->kind, NSINFO_NTYPES, e->error);
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+	const struct count *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind - y->kind;
+	if (x->type != y->type)
+		return x->type - y->type;
+	return x->error - y->error;
+}
+
+/* -c -J: one line, {"v":1,"kind":"summary","counts":[...],"events":N,"lost":M} */
+static void print_summary_json(struct state *st, uint64_t lost)
+{
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+	json_object_object_add(o, "v", json_object_new_int(JSON_SCHEMA_VERSION));
+	json_object_object_add(o, "kind", json_object_new_string("summary"));
+	for (size_t i = 0; i < st->ncounts; i++) {
+		const struct count *c = &st->counts[i];
+		json_object *r = json_object_new_object();
+
+		json_object_object_add(r, "kind", json_object_new_string(nsinfo_event_kind_name(c->kind)));
+		json_object_object_add(r, "type", c->type < NSINFO_NTYPES ?
+				       json_object_new_string(nsinfo_type_name(c->type)) : NULL);
+		json_object_object_add(r, "errno", c->error ? json_object_new_string(errno_name(c->error)) : NULL);
+		json_object_object_add(r, "count", json_object_new_uint64(c->n));
+		json_object_array_add(a, r);
+	}
+	json_object_object_add(o, "counts", a);
+	json_object_object_add(o, "events", json_object_new_uint64(st->events));
+	json_object_object_add(o, "lost", json_object_new_uint64(lost));
+	print_json(st, o);
+}
+
+static void print_summary(struct state *st, uint64_t lost)
+{
+	struct libscols_table *tb;
+	char num[32];
+
+	qsort(st->counts, st->ncounts, sizeof(*st->counts), cmp_count);
+	if (st->o->json)
+		return print_summary_json(st, lost);
+	tb = scols_new_table();
+	if (!tb)
+		die("cannot print the summary: %s", strerror(ENOMEM));
+	scols_table_set_name(tb, "summary");
+	scols_table_new_column(tb, "KIND", 0, 0);
+	scols_table_new_column(tb, "TYPE", 0, 0);
+	scols_table_new_column(tb, "RESULT", 0, 0);
+	scols_table_new_column(tb, "COUNT", 0, SCOLS_FL_RIGHT);
+	for (size_t i = 0; i < st->ncounts; i++) {
+		const struct count *c = &st->counts[i];
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln)
+			die("cannot print the summary: %s", strerror(ENOMEM));
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)c->n);
+		scols_line_set_data(ln, 0, nsinfo_event_kind_name(c->kind));
+		scols_line_set_data(ln, 1, c->type < NSINFO_NTYPES ? nsinfo_type_name(c->type) : "-");
+		scols_line_set_data(ln, 2, c->error ? errno_name(c->error) : "ok");
+		scols_line_set_data(ln, 3, num);
+	}
+	scols_table_set_stream(tb, st->out);
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	fprintf(st->out, "%llu events, %llu lost\n", (unsigned long long)st->events,
+		       (unsigned long long)lost);
+}
+
+/* ------------------------------------------------------------ the loop */
+
+static void render(struct state *st, const struct nsinfo_event *e)
+{
+	if (st->o->json)
+		print_json(st, jevent(e));
+	else
+		print_human(st, e);
+}
+
+/* Grow the queue ring (doubling, unwrapped into the new block); false at
+ * QUEUE_MAX or without memory. */
+static bool queue_grow(struct state *st)
+{
+	size_t cap = st->qcap ? st->qcap * 2 : 1024;
+	struct nsinfo_event *n;
+
+	if (cap > QUEUE_MAX || !(n = malloc(cap * sizeof(*n))))
+		return false;
+	for (size_t i = 0; i < st->qlen; i++)
+		n[i] = st->q[(st->qhead + i) % st->qcap];
+	free(st->q);
+	st->q = n;
+	st->qhead = 0;
+	st->qcap = cap;
+	return true;
+}
+
+static void render_queued(struct state *st, size_t max)
+{
+	while (st->qlen && max--) {
+		render(st, &st->q[st->qhead]);
+		st->qhead = (st->qhead + 1) % st->qcap;
+		st->qlen--;
+	}
+}
+
+static int on_event(const struct nsinfo_event *e, void *userdata)
+{
+	struct state *st = userdata;
+
+	st->events++;
+	if (st->o->summary) {
+		count_event(st, e);
+	} else if (st->qlen < st->qcap || queue_grow(st)) {
+		st->q[(st->qhead + st->qlen) % st->qcap] = *e;
+		st->qlen++;
+	} else {
+		/* queue full: keep order, render everything now */
+		render_queued(st, SIZE_MAX);
+		render(st, e);
+	}
+	return 0;
+}
+
+static void flush_out(struct state *st)
+{
+	if (fflush(st->out) != 0 || ferror(st->out))
+		st->out_err = errno ? errno : EIO;
+}
+
+/* Drain the ring buffer, then render one slice (all of it when final). */
+static void consume(struct state *st, struct nsinfo_events *ev, bool final)
+{
+	int n = nsinfo_events_consume(ev);
+
+	if (n < 0)
+		die("reading events: %s", strerror(-n));
+	render_queued(st, final ? SIZE_MAX : RENDER_SLICE);
+	flush_out(st);
+}
+
+static void log_libbpf(const char *line, void *userdata)
+{
+	(void)userdata;
+	fprintf(stderr, PROG ": libbpf: %s\n", line);
+}
+
+static int make_timer(double seconds)
+{
+	struct itimerspec its = { 0 };
+	int fd;
+
+	if (seconds <= 0)
+		return -1;
+	fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	its.it_value.tv_sec = (time_t)seconds;
+	its.it_value.tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9);
+	if (fd < 0 || timerfd_settime(fd, 0, &its, NULL) < 0)
+		die("cannot set the duration timer: %s", strerror(errno));
+	return fd;
+}
+
+static void watch(int epfd, int fd)
+{
+	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
+
+	if (fd >= 0 && epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &e) < 0)
+		die("epoll: %s", strerror(errno));
+}
+
+/* Is the traced command gone? Its wait status in *status. */
+static bool command_done(pid_t child, int *status)
+{
+	return child > 0 && waitpid(child, status, WNOHANG) == child;
+}
+
+/* Run until SIGINT/SIGTERM, the duration, or the command's end. Returns the
+ * command's wait status (0 without a command). */
+static int trace_loop(struct state *st, struct nsinfo_events *ev, int sigfd, pid_t child)
+{
+	int epfd = epoll_create1(EPOLL_CLOEXEC), timer = make_timer(st->o->duration);
+	int status = 0;
+	bool tracing = true;
+
+	if (epfd < 0)
+		die("epoll: %s", strerror(errno));
+	watch(epfd, nsinfo_events_fd(ev));
+	watch(epfd, sigfd);
+	watch(epfd, timer);
+	while (!st->out_err) {
+		struct epoll_event e[4];
+		/* with lines still queued, only peek at the fds */
+		int n = epoll_wait(epfd, e, 4, st->qlen ? 0 : -1);
+
+		if (n < 0 && errno != EINTR)
+			die("epoll: %s", strerror(errno));
+		for (int i = 0; i < n; i++) {
+			if (e[i].data.fd == sigfd) {
+				struct signalfd_siginfo si;
+
+				if (read(sigfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
+					tracing = false;
+			} else if (e[i].data.fd == timer) {
+				tracing = false;
+			}
+		}
+		/* after the command ended (or tracing stopped), one last drain:
+		 * its records were committed at syscall exit, before it died */
+		if (command_done(child, &status)) {
+			consume(st, ev, true);
+			break;
+		}
+		consume(st, ev, false);
+		if (!tracing) {
+			consume(st, ev, true);
+			/* duration over or interrupted: stop tracing, let the command finish */
+			while (child > 0 && waitpid(child, &status, 0) < 0 && errno == EINTR)
+				;
+			break;
+		}
+	}
+	if (timer >= 0)
+		close(timer);
+	close(epfd);
+	return status;
+}
+
+/* The command waits on a pipe until the probe is attached, so that its very
+ * first operation is traced. */
+static pid_t spawn_stopped(char **argv, int *go)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("cannot fork: %s", strerror(errno));
+	if (pid == 0) {
+		sigset_t none;
+
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(EXIT_TRACE_FAILED);   /* tracer failed: run nothing */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execvp(argv[0], argv);
+		fprintf(stderr, PROG ": cannot run '%s': %s\n", argv[0], strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	close(p[0]);
+	*go = p[1];
+	return pid;
+}
+
+static int exit_code_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_TRACE_FAILED;
+}
+
+static void report_lost(struct state *st, struct nsinfo_events *ev)
+{
+	uint64_t lost = 0;
+	int err = nsinfo_events_lost(ev, &lost);
+
+	if (err < 0)
+		fprintf(stderr, PROG ": cannot read the lost-event counter: %s\n", strerror(-err));
+	if (st->o->summary)
+		print_summary(st, lost);
+	else if (st->o->json)
+		fprintf(st->out, "{\"v\":%d,\"kind\":\"end\",\"events\":%llu,\"lost\":%llu}\n",
+		       JSON_SCHEMA_VERSION, (unsigned long long)st->events,
+		       (unsigned long long)lost);
+	if (lost)
+		fprintf(stderr, PROG ": %llu events lost (ring buffer full); "
+			"use a larger --buffer-size or narrower filters\n", (unsigned long long)lost);
+	else
+		fprintf(stderr, PROG ": %llu events, 0 lost\n", (unsigned long long)st->events);
+}
+
+/* ------------------------------------------------------------ options */
+
+static void __attribute__((noreturn)) usage(void)
+{
+	printf("Usage:\n"
+	       " " PROG " [options] [-- COMMAND [ARG...]]\n\n"
+	       "Stream namespace operations (clone, clone3, unshare, setns, forks into\n"
+	       "another pid namespace) as they happen. With COMMAND, trace only it and\n"
+	       "its descendants and exit with its status; otherwise trace the whole\n"
+	       "host until interrupted.\n\n"
+	       "Options:\n"
+	       " -p, --pid PID            trace PID and its descendants\n"
+	       " -t, --type TYPE[,TYPE]   only these namespace types (repeatable):\n"
+	       "                          cgroup ipc mnt net pid time user uts\n"
+	       "     --failed             only operations that failed\n"
+	       " -c, --summary            counts per kind, type and result at exit\n"
+	       " -d, --duration SECONDS   stop tracing after this long\n"
+	       " -J, --json               one JSON object per line (schema v%d)\n"
+	       " -o, --output FILE        write the trace to FILE, not stdout\n"
+	       " -b, --buffer-size MIB    ring buffer: 1, 2 (default) or 4 MiB\n"
+	       "     --raw-syscalls       hook raw sys_enter/sys_exit, not syscall tracepoints\n"
+	       " -v, --verbose            show how the probe attaches and libbpf messages\n"
+	       " -h, --help               display this help\n"
+	       " -V, --version            display version\n\n"
+	       "For more details see nstrace(8).\n", JSON_SCHEMA_VERSION);
+	exit(EXIT_SUCCESS);
+}
+
+static void add_types(struct opts *o, const char *list)
+{
+	char *dup = strdup(list), *save = NULL;
+
+	if (!dup)
+		die("%s", strerror(ENOMEM));
+	for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int type = nsinfo_type_from_name(t);
+
+		if (type < 0)
+			usage_error("unknown namespace type '%s'", t);
+		o->ev.types |= 1u << type;
+	}
+	free(dup);
+}
+
+static double parse_seconds(const char *s)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(d) || d <= 0 || d > 1e9)
+		usage_error("invalid duration '%s'", s);
+	return d;
+}
+
+static size_t parse_buffer(const char *s)
+{
+	if (!strcmp(s, "1") || !strcmp(s, "2") || !strcmp(s, "4"))
+		return (size_t)atoi(s) << 20;
+	usage_error("invalid buffer size '%s' (1, 2 or 4 MiB)", s);
+}
+
+enum { OPT_FAILED = 256, OPT_RAW };
+
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "pid", required_argument, NULL, 'p' },
+		{ "type", required_argument, NULL, 't' },
+		{ "failed", no_argument, NULL, OPT_FAILED },
+		{ "summary", no_argument, NULL, 'c' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "buffer-size", required_argument, NULL, 'b' },
+		{ "raw-syscalls", no_argument, NULL, OPT_RAW },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+p:t:cd:Jo:b:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (nsinfo_parse_pid(optarg, &o->ev.pid) < 0)
+				usage_error("invalid pid '%s'", optarg);
+			break;
+		case 't': add_types(o, optarg); break;
+		case OPT_FAILED: o->ev.flags |= NSINFO_EVENTS_FAILED_ONLY; break;
+		case 'c': o->summary = true; break;
+		case 'd': o->duration = parse_seconds(optarg); break;
+		case 'J': o->json = true; break;
+		case 'o': o->output = optarg; break;
+		case 'b': o->ev.ringbuf_bytes = parse_buffer(optarg); break;
+		case OPT_RAW: o->ev.flags |= NSINFO_EVENTS_RAW_SYSCALLS; break;
+		case 'v': o->verbose = true; break;
+		case 'h': usage();
+		case 'V':
+			printf(PROG " from nstools " NSTOOLS_VERSION "\n");
+			exit(EXIT_SUCCESS);
+		default:
+			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+			exit(EXIT_TRACE_FAILED);
+		}
+	}
+	if (optind < argc)
+		o->command = argv + optind;
+	if (o->command && o->ev.pid)
+		usage_error("%s", "--pid and a command are mutually exclusive");
+}
+
+static int block_signals(void)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
+	    (fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+		die("signals: %s", strerror(errno));
+	return fd;
+}
+
+static struct nsinfo_events *start(struct opts *o, struct state *st)
+{
+	struct nsinfo_events *ev = NULL;
+	char why[256];
+	int err = nsinfo_events_supported(why, sizeof(why));
+
+	if (err < 0)
+		die("%s", why);
+	o->ev.size = sizeof(o->ev);
+	o->ev.cb = on_event;
+	o->ev.userdata = st;
+	o->ev.log = o->verbose ? log_libbpf : NULL;
+	err = nsinfo_events_new(&o->ev, &ev);
+	if (err == -ESRCH)
+		die("process %d: %s", (int)o->ev.pid, strerror(ESRCH));
+	if (err < 0)
+		die("cannot load the BPF probe: %s%s", strerror(-err),
+		    o->verbose ? "" : " (-v shows libbpf's messages)");
+	if (o->verbose)
+		fprintf(stderr, PROG ": attached through %s, %zu KiB ring buffer\n",
+			nsinfo_events_attach_mode(ev),
+			(o->ev.ringbuf_bytes ? o->ev.ringbuf_bytes : 2u << 20) >> 10);
+	return ev;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .ev = { .size = sizeof(o.ev) } };
+	struct state st = { .o = &o };
+	struct nsinfo_events *ev;
+	pid_t child = 0;
+	int sigfd, go = -1, status, rc;
+
+	parse_args(argc, argv, &o);
+	/* a separate stream, so that COMMAND keeps the real stdout */
+	st.out = o.output ? fopen(o.output, "we") : stdout;
+	if (!st.out)
+		die("cannot open %s: %s", o.output, strerror(errno));
+	st.color = isatty(fileno(st.out)) && !getenv("NO_COLOR") && !o.json;
+	sigfd = block_signals();
+	if (o.command) {
+		child = spawn_stopped(o.command, &go);
+		o.ev.pid = child;
+	}
+	ev = start(&o, &st);
+	if (go >= 0 && (write(go, "g", 1) != 1 || close(go) < 0))
+		die("cannot start '%s': %s", o.command[0], strerror(errno));
+	status = trace_loop(&st, ev, sigfd, child);
+	report_lost(&st, ev);
+	nsinfo_events_unref(ev);
+	free(st.counts);
+	free(st.q);
+	flush_out(&st);
+	if (st.out_err || fclose(st.out) != 0) {
+		fprintf(stderr, PROG ": write error: %s\n", strerror(st.out_err ? st.out_err : errno));
+		return EXIT_TRACE_FAILED;
+	}
+	rc = child ? exit_code_of(status) : EXIT_SUCCESS;
+	return rc;
+}
