@@ -78,7 +78,10 @@ sleep 0.2
 C_NET=$(ns_ino "$C" net)
 "$NSTOP" -b -n 2 -d 0.5 -g flat -t net -o NS,%CPU >"$out"
 cpu=$(awk -v i="$C_NET" '$1 == i {print $2}' "$out" | tail -1)
-ok "$(awk -v c="$cpu" 'BEGIN { exit !(c >= 40) }'; echo $?)" "busy namespace shows CPU use ($cpu%)"
+# the machine is shared: a busy loop gets what the scheduler gives it,
+# but a sleeper gets nothing
+ok "$(awk -v c="$cpu" 'BEGIN { exit !(c >= 5) }'; echo $?)" "busy namespace shows CPU use ($cpu%)"
+is "$(awk -v i="$A_NET" '$1 == i {print $2}' "$out" | tail -1)" "0.0" "sleeping namespace shows none"
 kill -KILL "$C"
 
 # RSS: the lone member's resident memory
