@@ -302,7 +302,7 @@ static int wait_input(struct ui *u, double until)
 
 int ui_run(struct model *m, const struct nstop_opts *o)
 {
-	struct ui u = { .m = m, .o = o, .delay = o->delay > 0 ? o->delay : 0.2 };
+	struct ui u = { .m = m, .o = o, .delay = o->delay > 0.2 ? o->delay : 0.2 };
 	SCREEN *scr;
 	double next;
 
