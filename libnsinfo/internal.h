@@ -48,6 +48,7 @@ struct nsinfo_snapshot {
 	uint64_t self_ns_ino[NSINFO_NTYPES];
 	int32_t self_ns[NSINFO_NTYPES];
 	struct nsinfo_coverage cov;
+	struct nsinfo__reuse *reuse; /* refresh.c: identities for a later refresh */
 };
 
 /* Deepest pid namespace nesting is 32 levels; NSpid lists one more at most */
@@ -81,4 +82,18 @@ void nsinfo__probe_ns(struct nsinfo_snapshot *s, int idx, int fd, int depth);
 /* Parse "net:[4026531840]"; 0 or -EINVAL. */
 int nsinfo__parse_ns_link(const char *link, uint64_t *ino);
 
+
+/* refresh.c: incremental refresh */
+int nsinfo__snapshot_new(const struct nsinfo_scan_opts *opts, struct nsinfo_snapshot *prev,
+			 struct nsinfo_snapshot **out);
+/* Before the scan: start recording identities (NSINFO_SCAN_REUSABLE or a
+ * prev to reuse); 0 or -ENOMEM. */
+int nsinfo__reuse_begin(struct nsinfo_snapshot *s, struct nsinfo_snapshot *prev);
+/* After the scan: drop prev, index the identities. */
+void nsinfo__reuse_end(struct nsinfo_snapshot *s);
+void nsinfo__reuse_free(struct nsinfo_snapshot *s);
+/* Record the identity of /proc/PID (pidfd) and, when prev read the same
+ * process, fill st from it: 0 if filled, -ENOENT if status must be read. */
+int nsinfo__reuse_status(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
+			 struct nsinfo__status *st);
 #endif

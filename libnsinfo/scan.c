@@ -225,8 +225,13 @@ static int read_links(struct nsinfo_snapshot *s, int nsdir, uint64_t inos[NLINKS
 {
 	char buf[64];
 	int nread = 0, err = 0;
+	int nlinks = (s->flags & NSINFO_SCAN_NO_CHILDREN_LINKS) ? NSINFO_NTYPES : NLINKS;
 
-	for (int l = 0; l < NLINKS; l++) {
+	for (int l = nlinks; l < NLINKS; l++) {
+		inos[l] = 0;
+		idx[l] = -1;
+	}
+	for (int l = 0; l < nlinks; l++) {
 		const char *name = l < NSINFO_NTYPES ? nsinfo__ns_file[l]
 						     : extra_links[l - NSINFO_NTYPES];
 		int type = l < NSINFO_NTYPES ? l
@@ -375,8 +380,11 @@ static void scan_one(struct nsinfo_snapshot *s, int procfd, const char *name, pi
 			s->cov.vanished++;
 		return;
 	}
-	r = (int)read_at(pidfd, "status", buf, sizeof(buf));
-	if (r < 0 || nsinfo__parse_status(buf, &st) < 0) {
+	/* refresh.c: a process the previous snapshot read keeps its status */
+	bool reused = nsinfo__reuse_status(s, pidfd, pid, &st) == 0;
+
+	r = reused ? 0 : (int)read_at(pidfd, "status", buf, sizeof(buf));
+	if (r < 0 || (!reused && nsinfo__parse_status(buf, &st) < 0)) {
 		if (r == -EACCES || r == -EPERM)
 			s->cov.denied++;
 		else

@@ -303,8 +303,10 @@ static int finalize(struct nsinfo_snapshot *s)
 	return 0;
 }
 
-NSINFO_EXPORT int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
-				      struct nsinfo_snapshot **out)
+/* prev: an earlier snapshot whose reading of still-running processes may be
+ * reused (refresh.c), or NULL */
+int nsinfo__snapshot_new(const struct nsinfo_scan_opts *opts, struct nsinfo_snapshot *prev,
+			 struct nsinfo_snapshot **out)
 {
 	struct nsinfo_snapshot *s;
 	int r;
@@ -324,7 +326,10 @@ NSINFO_EXPORT int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
 		free(s);
 		return -ENOMEM;
 	}
-	r = nsinfo__scan_proc(s);
+	r = nsinfo__reuse_begin(s, prev);
+	if (r == 0)
+		r = nsinfo__scan_proc(s);
+	nsinfo__reuse_end(s);
 	if (r == 0)
 		r = finalize(s);
 	if (r < 0) {
@@ -333,6 +338,12 @@ NSINFO_EXPORT int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
 	}
 	*out = s;
 	return 0;
+}
+
+NSINFO_EXPORT int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
+				      struct nsinfo_snapshot **out)
+{
+	return nsinfo__snapshot_new(opts, NULL, out);
 }
 
 NSINFO_EXPORT struct nsinfo_snapshot *nsinfo_snapshot_ref(struct nsinfo_snapshot *s)
@@ -359,6 +370,7 @@ NSINFO_EXPORT void nsinfo_snapshot_unref(struct nsinfo_snapshot *s)
 	free(s->holder_owner);
 	free(s->containers);
 	free(s->users);
+	nsinfo__reuse_free(s);
 	free(s->proc_root);
 	free(s);
 }

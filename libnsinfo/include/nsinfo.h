@@ -349,6 +349,28 @@ int nsinfo_events_add_pid(struct nsinfo_events *ev, pid_t pid);
 /* "tracepoint" or "raw_tracepoint": how the syscalls are hooked. */
 const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev);
 
+
+/* -------------------------------------------------- incremental refresh */
+
+/*
+ * For viewers that rescan every second or so (nstop): a refresh reuses what
+ * the previous snapshot read from /proc/PID/status for every process still
+ * there, and reads only the namespace links of those again (setns and
+ * unshare change them at any time). A process is "still there" when its
+ * /proc/PID directory is the same inode, so a recycled pid is read afresh.
+ * Reused status fields (comm, state, ppid, uid, NSpid) are those of the
+ * first snapshot that read the process: a later exec or prctl rename is not
+ * seen; tgid and NSpid never change.
+ */
+#define NSINFO_SCAN_REUSABLE          (1u << 12) /* record what a refresh needs */
+#define NSINFO_SCAN_NO_CHILDREN_LINKS (1u << 13) /* skip pid_for_children, time_for_children */
+
+/* A new snapshot with prev's proc root and flags, reusing prev where it
+ * can (prev must have been made with NSINFO_SCAN_REUSABLE, or by a
+ * refresh; otherwise everything is read). Threads are always read again
+ * unless NSINFO_SCAN_NO_THREADS. 0 or -errno; prev is not changed. */
+int nsinfo_snapshot_refresh(struct nsinfo_snapshot *prev, struct nsinfo_snapshot **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -35,22 +35,18 @@ keys() { $TM send-keys "$@"; }
 wait_screen "namespaces shown" ; ok $? "the screen comes up"
 screen | grep -q "^TYPE  *NS  *NSID  *CONTAINER  *NPROCS  *%CPU  *RSS  *CHURN  *COMMAND"
 ok $? "column header line"
-# other tests may run namespaces of their own: page down to A's
-found=1
-for _ in $(seq 40); do
-	wait_screen "^net +[|\`]- $A_NET +[0-9]+ +- +2 " 1 && { found=0; break; }
-	keys NPage
-done
-ok $found "tree: A's net namespace under the host user namespace, 2 members"
-keys Home g
-wait_screen "View: container, type all" ; ok $? "g groups by container"
+# other tests may run thousands of namespaces: filter to A's net namespace;
+# the tree keeps its owner, the host's user namespace, as context
+keys / ; for ((i = 0; i < ${#A_NET}; i++)); do keys "${A_NET:$i:1}"; done; keys Enter
+wait_screen "^net +\`- $A_NET +[0-9]+ +- +2 " ; ok $? "tree: A's net namespace under its owner, 2 members"
+wait_screen "^2 namespaces shown" ; ok $? "the filter narrows to it and its context"
+like "$(screen | grep -E -B1 "^net +\`- $A_NET")" "^user +[0-9]+ " "the row above is the user namespace"
+keys g
+wait_screen "View: container, type all, sort %CPU \(desc\), filter '$A_NET'" ; ok $? "g groups by container"
 keys g
 wait_screen "View: flat, type all" ; ok $? "g again: flat"
-
-# filter down to A's net namespace
-keys / ; for ((i = 0; i < ${#A_NET}; i++)); do keys "${A_NET:$i:1}"; done; keys Enter
-wait_screen "^1 namespaces shown" ; ok $? "the filter narrows to one namespace"
-like "$(screen | grep -c "^[a-z]\+ \+[0-9]\{6,\}")" '^1$' "one namespace row left"
+wait_screen "^1 namespaces shown" ; ok $? "flat: one namespace left"
+like "$(screen | grep -c "^[a-z]\+ \+[0-9]\{6,\}")" '^1$' "one namespace row"
 
 # Enter: its members, with host pid and pid inside
 keys Enter

@@ -45,6 +45,14 @@ static const char *container_text(const struct nsinfo_snapshot *s, const struct 
 	return "-";
 }
 
+/* libproc2's comm is read every refresh; the snapshot's may be reused */
+static const char *proc_comm(const struct model *m, const struct nsinfo_proc *p)
+{
+	const char *c = m->pst[p - nsinfo_snapshot_procs(m->snap, NULL)].comm;
+
+	return c[0] ? c : p->comm;
+}
+
 void model_cell(struct model *m, const struct row *r, int col, char *buf, size_t len)
 {
 	const struct nsinfo_ns *n = nsinfo_snapshot_namespaces(m->snap, NULL) + r->ns;
@@ -84,7 +92,7 @@ void model_cell(struct model *m, const struct row *r, int col, char *buf, size_t
 		break;
 	case COL_COMMAND:
 		p = nsinfo_ns_lowest_proc(m->snap, n);
-		snprintf(buf, len, "%s", p ? p->comm : "-");
+		snprintf(buf, len, "%s", !p ? "-" : proc_comm(m, p));
 		break;
 	default:
 		snprintf(buf, len, "?");

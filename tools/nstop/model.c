@@ -33,7 +33,10 @@ void model_init(struct model *m)
 	m->opts.size = sizeof(m->opts);
 	/* threads in other namespaces than their leader are rare and top
 	 * counts processes: skipping /proc/PID/task halves the walk */
-	m->opts.flags = NSINFO_SCAN_NO_THREADS | NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES;
+	m->opts.flags = NSINFO_SCAN_NO_THREADS | NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES |
+			/* refreshes reuse what status said; nothing shown needs
+			 * the *_for_children links */
+			NSINFO_SCAN_REUSABLE | NSINFO_SCAN_NO_CHILDREN_LINKS;
 	m->type_filter = -1;
 	m->group = GROUP_TREE;
 	m->sort_col = COL_CPU;
@@ -169,7 +172,7 @@ int model_refresh(struct model *m)
 
 	if (!m->ps && !(m->ps = procstat_new()))
 		return -errno;
-	r = nsinfo_snapshot_new(&m->opts, &s);
+	r = m->snap ? nsinfo_snapshot_refresh(m->snap, &s) : nsinfo_snapshot_new(&m->opts, &s);
 	if (r < 0)
 		return r;
 	nsinfo_snapshot_procs(s, &np);

@@ -35,6 +35,7 @@ void procstat_free(struct procstat *ps);
 struct pstat {
 	float cpu;
 	uint32_t rss;
+	char comm[16];            /* from stat, fresh every refresh (exec renames) */
 };
 int procstat_sample(struct procstat *ps, const struct nsinfo_proc *procs, size_t n,
 		    struct pstat *out);

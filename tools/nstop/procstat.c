@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,9 +16,9 @@
 
 #include "nstop.h"
 
-enum { I_PID, I_TICS, I_DELTA, I_BEGAN, I_RSS };
+enum { I_PID, I_TICS, I_DELTA, I_BEGAN, I_RSS, I_CMD };
 static enum pids_item items[] = {
-	PIDS_ID_PID, PIDS_TICS_ALL, PIDS_TICS_ALL_DELTA, PIDS_TICS_BEGAN, PIDS_RSS,
+	PIDS_ID_PID, PIDS_TICS_ALL, PIDS_TICS_ALL_DELTA, PIDS_TICS_BEGAN, PIDS_RSS, PIDS_CMD,
 };
 
 struct procstat {
@@ -100,6 +101,8 @@ int procstat_sample(struct procstat *ps, const struct nsinfo_proc *procs, size_t
 			tics = PIDS_VAL(I_DELTA, u_int, st, ps->info);
 			out[i].cpu = secs > 0 ? (float)(tics * 100.0 / ((double)ps->hertz * secs)) : 0;
 		}
+		snprintf(out[i].comm, sizeof(out[i].comm), "%s",
+			 PIDS_VAL(I_CMD, str, st, ps->info));
 		out[i].rss = (uint32_t)(PIDS_VAL(I_RSS, ul_int, st, ps->info) * (unsigned long)ps->page_kb);
 	}
 	return 0;

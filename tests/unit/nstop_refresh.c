@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Incremental refresh (libnsinfo/refresh.c, used by nstop): processes
+ * still there keep their status reading, namespace links are read again,
+ * new and exited processes are seen, *_for_children links can be skipped.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nsinfo.h"
+#include "tap.h"
+
+/* A child that obeys one-byte commands on a pipe and acks each. */
+struct child {
+	pid_t pid;
+	int cmd, ack;
+};
+
+/* The kernel shows pid_for_children only once the new pid namespace has
+ * its init: fork one that lives as long as we do. */
+static int spawn_init(void)
+{
+	pid_t p = fork();
+
+	if (p == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		pause();
+		_exit(0);
+	}
+	return p < 0 ? -1 : 0;
+}
+
+static void child_loop(int cmd, int ack)
+{
+	char c;
+
+	while (read(cmd, &c, 1) == 1) {
+		int ok = 1;
+
+		switch (c) {
+		case 'u': ok = unshare(CLONE_NEWUTS) == 0; break;
+		case 'p': ok = unshare(CLONE_NEWPID) == 0 && spawn_init() == 0; break;
+		case 'n': ok = prctl(PR_SET_NAME, "renamed", 0, 0, 0) == 0; break;
+		}
+		c = ok ? 'k' : 'e';
+		if (write(ack, &c, 1) != 1)
+			break;
+	}
+	_exit(0);
+}
+
+static int child_start(struct child *ch)
+{
+	int a[2], b[2];
+
+	if (pipe(a) || pipe(b))
+		return -1;
+	ch->pid = fork();
+	if (ch->pid < 0)
+		return -1;
+	if (ch->pid == 0) {
+		close(a[1]);
+		close(b[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, "refresh-child", 0, 0, 0);
+		child_loop(a[0], b[1]);
+	}
+	close(a[0]);
+	close(b[1]);
+	ch->cmd = a[1];
+	ch->ack = b[0];
+	/* an empty command: the child is up and named */
+	return write(ch->cmd, "x", 1) == 1 && read(ch->ack, (char[1]){ 0 }, 1) == 1 ? 0 : -1;
+}
+
+static int child_do(struct child *ch, char c)
+{
+	char r = 0;
+
+	if (write(ch->cmd, &c, 1) != 1 || read(ch->ack, &r, 1) != 1)
+		return -1;
+	return r == 'k' ? 0 : -1;
+}
+
+static void child_stop(struct child *ch)
+{
+	close(ch->cmd);
+	close(ch->ack);
+	waitpid(ch->pid, NULL, 0);
+}
+
+static uint64_t ns_ino_of(pid_t pid, const char *type)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, type);
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+static const struct nsinfo_proc *proc_of(struct nsinfo_snapshot *s, pid_t pid)
+{
+	int i = nsinfo_snapshot_find_proc(s, pid);
+
+	return i < 0 ? NULL : nsinfo_snapshot_procs(s, NULL) + i;
+}
+
+static uint64_t proc_ns_ino(struct nsinfo_snapshot *s, const struct nsinfo_proc *p, int t)
+{
+	return p && p->ns[t] >= 0 ? nsinfo_snapshot_namespaces(s, NULL)[p->ns[t]].ino : 0;
+}
+
+int main(void)
+{
+	struct nsinfo_scan_opts o = {
+		.size = sizeof(o),
+		.flags = NSINFO_SCAN_NO_THREADS | NSINFO_SCAN_REUSABLE | NSINFO_SCAN_NO_CHILDREN_LINKS,
+	};
+	struct nsinfo_snapshot *s0 = NULL, *s1 = NULL, *s2 = NULL, *fresh = NULL;
+	struct child a, b;
+	const struct nsinfo_proc *p;
+
+	is(nsinfo_snapshot_refresh(NULL, &s1), -EINVAL, "refresh of nothing is -EINVAL");
+	if (child_start(&a) < 0)
+		BAIL("start child a: %s", strerror(errno));
+	is(nsinfo_snapshot_new(&o, &s0), 0, "reusable snapshot");
+
+	/* after s0: a renames itself and moves to a new uts and pid_for_children */
+	if (child_do(&a, 'n') || child_do(&a, 'u'))
+		BAIL("child a commands: %s", strerror(errno));
+	if (child_do(&a, 'p'))
+		diag("unshare(CLONE_NEWPID) refused; pid_for_children checks are moot");
+	if (child_start(&b) < 0)
+		BAIL("start child b: %s", strerror(errno));
+
+	is(nsinfo_snapshot_refresh(s0, &s1), 0, "refresh");
+	p = proc_of(s1, a.pid);
+	ok(p != NULL, "a is in the refresh");
+	is_str(p ? p->comm : NULL, "refresh-child", "a's status was reused (the rename is not read)");
+	is(proc_ns_ino(s1, p, NSINFO_UTS), ns_ino_of(a.pid, "uts"), "a's new uts namespace is read");
+	ok(proc_ns_ino(s1, p, NSINFO_UTS) != ns_ino_of(getpid(), "uts"), "which differs from ours");
+	ok(ns_ino_of(a.pid, "pid_for_children") != ns_ino_of(a.pid, "pid"),
+	   "a's pid_for_children differs from its pid namespace");
+	is(p ? p->pid_for_children : 0, -1, "pid_for_children skipped with NO_CHILDREN_LINKS");
+	p = proc_of(s1, b.pid);
+	is_str(p ? p->comm : NULL, "refresh-child", "b, started after s0, is read in full");
+	is(p ? p->nspid[p->nspid_len - 1] : 0, b.pid, "b's NSpid");
+	p = proc_of(s1, getpid());
+	is(p ? p->nspid_len : 0, 1, "our own NSpid, reused");
+
+	/* a refresh chain keeps working; an exited child leaves */
+	child_stop(&b);
+	is(nsinfo_snapshot_refresh(s1, &s2), 0, "refresh of a refresh");
+	ok(proc_of(s2, b.pid) == NULL, "exited b is gone");
+	ok(proc_of(s2, a.pid) != NULL, "a still there");
+
+	/* ground truth for the reuse claim: a full read sees the rename */
+	o.flags = NSINFO_SCAN_NO_THREADS;
+	is(nsinfo_snapshot_new(&o, &fresh), 0, "plain snapshot");
+	p = proc_of(fresh, a.pid);
+	is_str(p ? p->comm : NULL, "renamed", "a full read sees the new name");
+	if (ns_ino_of(a.pid, "pid_for_children"))
+		is(p && p->pid_for_children >= 0
+		   ? nsinfo_snapshot_namespaces(fresh, NULL)[p->pid_for_children].ino : 0,
+		   ns_ino_of(a.pid, "pid_for_children"), "without the flag pid_for_children is read");
+	else
+		skip("the child has no pid_for_children link (unshare(CLONE_NEWPID) refused)");
+	/* a prev that is not reusable: everything is read */
+	nsinfo_snapshot_unref(s2);
+	s2 = NULL;
+	is(nsinfo_snapshot_refresh(fresh, &s2), 0, "refresh of a non-reusable snapshot");
+	p = proc_of(s2, a.pid);
+	is_str(p ? p->comm : NULL, "renamed", "reads in full");
+
+	child_stop(&a);
+	nsinfo_snapshot_unref(s0);
+	nsinfo_snapshot_unref(s1);
+	nsinfo_snapshot_unref(s2);
+	nsinfo_snapshot_unref(fresh);
+	return tap_done();
+}
