@@ -415,6 +415,11 @@ static void scan_one(struct nsinfo_snapshot *s, int procfd, const char *name, pi
 		close(pidfd);
 		return;
 	}
+	/* refresh.c: links the caller's event source vouches for */
+	if (reused && nsinfo__reuse_links(s, pi) == 0) {
+		close(pidfd);
+		return;
+	}
 
 	nsdir = openat(pidfd, "ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	r = nsdir < 0 ? -errno : read_links(s, nsdir, inos, idx);

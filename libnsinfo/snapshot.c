@@ -303,9 +303,8 @@ static int finalize(struct nsinfo_snapshot *s)
 	return 0;
 }
 
-/* prev: an earlier snapshot whose reading of still-running processes may be
- * reused (refresh.c), or NULL */
-int nsinfo__snapshot_new(const struct nsinfo_scan_opts *opts, struct nsinfo_snapshot *prev,
+/* req: what an earlier snapshot may lend (refresh.c), or NULL */
+int nsinfo__snapshot_new(const struct nsinfo_scan_opts *opts, const struct nsinfo__reuse_req *req,
 			 struct nsinfo_snapshot **out)
 {
 	struct nsinfo_snapshot *s;
@@ -326,7 +325,7 @@ int nsinfo__snapshot_new(const struct nsinfo_scan_opts *opts, struct nsinfo_snap
 		free(s);
 		return -ENOMEM;
 	}
-	r = nsinfo__reuse_begin(s, prev);
+	r = nsinfo__reuse_begin(s, req);
 	if (r == 0)
 		r = nsinfo__scan_proc(s);
 	nsinfo__reuse_end(s);

@@ -370,6 +370,15 @@ const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev);
  * refresh; otherwise everything is read). Threads are always read again
  * unless NSINFO_SCAN_NO_THREADS. 0 or -errno; prev is not changed. */
 int nsinfo_snapshot_refresh(struct nsinfo_snapshot *prev, struct nsinfo_snapshot **out);
+/*
+ * The same, and the namespace links of prev's processes are taken as they
+ * were too, except for the processes listed in changed[] (tgids, any
+ * order): for callers that know from the event source, with no lost
+ * events since prev was taken, which processes called clone, unshare or
+ * setns. A change made while this refresh runs may show one refresh late.
+ */
+int nsinfo_snapshot_refresh_except(struct nsinfo_snapshot *prev, const pid_t *changed,
+				   size_t nchanged, struct nsinfo_snapshot **out);
 
 #ifdef __cplusplus
 }

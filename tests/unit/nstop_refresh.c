@@ -119,6 +119,48 @@ static uint64_t proc_ns_ino(struct nsinfo_snapshot *s, const struct nsinfo_proc 
 	return p && p->ns[t] >= 0 ? nsinfo_snapshot_namespaces(s, NULL)[p->ns[t]].ino : 0;
 }
 
+/* refresh_except: links of processes not named are copied, ids and edges
+ * included; a named one is read. s0 predates a's unshare of uts. */
+static void trusted_links(struct nsinfo_snapshot *s0, struct child *a)
+{
+	struct nsinfo_snapshot *t = NULL, *r = NULL;
+	const struct nsinfo_proc *p0, *p;
+	pid_t self = getpid();
+
+	is(nsinfo_snapshot_refresh_except(s0, NULL, 1, &t), -EINVAL, "changed NULL with a count");
+	is(nsinfo_snapshot_refresh_except(s0, NULL, 0, &t), 0, "nothing changed");
+	is(proc_ns_ino(t, proc_of(t, a->pid), NSINFO_UTS), proc_ns_ino(s0, proc_of(s0, a->pid), NSINFO_UTS),
+	   "then every link is s0's");
+	nsinfo_snapshot_unref(t);
+	t = NULL;
+	is(nsinfo_snapshot_refresh_except(s0, &self, 1, &t), 0, "refresh trusting all but us");
+	p0 = proc_of(s0, a->pid);
+	p = proc_of(t, a->pid);
+	ok(p0 && p, "a in both");
+	is(proc_ns_ino(t, p, NSINFO_UTS), proc_ns_ino(s0, p0, NSINFO_UTS),
+	   "a's links are taken from s0 (its later unshare unseen, as promised)");
+	if (p0 && p && p0->ns[NSINFO_USER] >= 0) {
+		const struct nsinfo_ns *u0 = nsinfo_snapshot_namespaces(s0, NULL) + p0->ns[NSINFO_USER];
+		const struct nsinfo_ns *u = nsinfo_snapshot_namespaces(t, NULL) + p->ns[NSINFO_USER];
+		const struct nsinfo_ns *n0 = nsinfo_snapshot_namespaces(s0, NULL) + p0->ns[NSINFO_NET];
+		const struct nsinfo_ns *n = nsinfo_snapshot_namespaces(t, NULL) + p->ns[NSINFO_NET];
+
+		is(u->nsid, u0->nsid, "copied user namespace keeps its id");
+		ok(!(u->flags & NSINFO_NS_ANCESTOR), "and is not an ancestor-only namespace");
+		ok(n->owner >= 0 && n0->owner >= 0 &&
+		   nsinfo_snapshot_namespaces(t, NULL)[n->owner].ino ==
+		   nsinfo_snapshot_namespaces(s0, NULL)[n0->owner].ino, "net keeps its owner edge");
+	}
+	p = proc_of(t, self);
+	is(proc_ns_ino(t, p, NSINFO_NET), ns_ino_of(self, "net"), "a named process is read");
+
+	is(nsinfo_snapshot_refresh_except(s0, &a->pid, 1, &r), 0, "refresh naming a");
+	p = proc_of(r, a->pid);
+	is(proc_ns_ino(r, p, NSINFO_UTS), ns_ino_of(a->pid, "uts"), "a's new uts namespace is read");
+	nsinfo_snapshot_unref(t);
+	nsinfo_snapshot_unref(r);
+}
+
 int main(void)
 {
 	struct nsinfo_scan_opts o = {
@@ -180,6 +222,8 @@ int main(void)
 	is(nsinfo_snapshot_refresh(fresh, &s2), 0, "refresh of a non-reusable snapshot");
 	p = proc_of(s2, a.pid);
 	is_str(p ? p->comm : NULL, "renamed", "reads in full");
+
+	trusted_links(s0, &a);
 
 	child_stop(&a);
 	nsinfo_snapshot_unref(s0);

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "events_pane.h"
 #include "nstop.h"
 
 #define MAX_TREE 64
@@ -72,7 +73,7 @@ int batch_run(struct model *m, const struct nstop_opts *opt)
 	for (long f = 1; nstop_running(); f++) {
 		int r;
 
-		print_frame(m, opt, "off in batch mode");
+		print_frame(m, opt, opt->ev ? events_pane_status(opt->ev) : "off (batch mode without -e)");
 		if (fflush(stdout) == EOF || ferror(stdout))
 			return EXIT_FAILURE; /* the exit handler names the error */
 		if (opt->frames && f >= opt->frames)
@@ -80,7 +81,7 @@ int batch_run(struct model *m, const struct nstop_opts *opt)
 		pause_for(opt->delay);
 		if (!nstop_running())
 			break;
-		r = model_refresh(m);
+		r = nstop_refresh(m, opt->ev);
 		if (r < 0)
 			nst_die(EXIT_FAILURE, "cannot scan /proc: %s", strerror(-r));
 		putchar('\n');

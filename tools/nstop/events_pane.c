@@ -25,6 +25,11 @@ struct events_pane {
 	unsigned long total, at_last_rate;
 	struct timespec last_rate;
 	double rate;
+	/* pids with namespace calls since the last events_pane_changes() */
+	pid_t *changed, *handed;
+	size_t nchanged, cap, nhanded, hcap;
+	bool armed, overflow;
+	uint64_t lost_seen;
 #ifdef NSINFO_EV_NSLOTS
 	struct nsinfo_events *ev;
 #endif
@@ -67,9 +72,29 @@ static void types_text(unsigned types, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+static void note_changed(struct events_pane *p, pid_t pid)
+{
+	if (p->nchanged >= p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		pid_t *n = realloc(p->changed, cap * sizeof(*n));
+
+		if (!n) {
+			p->overflow = true; /* cannot vouch for this interval */
+			return;
+		}
+		p->changed = n;
+		p->cap = cap;
+	}
+	p->changed[p->nchanged++] = pid;
+}
+
 static int on_event(const struct nsinfo_event *ev, void *userdata)
 {
 	struct events_pane *p = userdata;
+
+	note_changed(p, ev->tgid);
+	if (ev->pid != ev->tgid)
+		note_changed(p, ev->pid);
 	char line[LINE], types[64], res[48];
 	time_t sec = (time_t)(ev->time_ns / 1000000000ull);
 	struct tm tm;
@@ -193,7 +218,37 @@ void events_pane_close(struct events_pane *p)
 	if (!p)
 		return;
 	source_close(p);
+	free(p->changed);
+	free(p->handed);
 	free(p);
+}
+
+bool events_pane_changes(struct events_pane *p, const pid_t **pids, size_t *n)
+{
+	uint64_t lost;
+	bool trusted;
+	pid_t *t;
+	size_t tcap;
+
+	if (!p || !source_active(p))
+		return false;
+	lost = source_lost(p);
+	trusted = p->armed && !p->overflow && lost == p->lost_seen;
+	p->armed = true;
+	p->overflow = false;
+	p->lost_seen = lost;
+	/* hand this interval's list over, collect the next one in the other */
+	t = p->handed;
+	tcap = p->hcap;
+	p->handed = p->changed;
+	p->hcap = p->cap;
+	p->nhanded = p->nchanged;
+	p->changed = t;
+	p->cap = tcap;
+	p->nchanged = 0;
+	*pids = p->handed;
+	*n = p->nhanded;
+	return trusted;
 }
 
 const char *events_pane_status(struct events_pane *p)

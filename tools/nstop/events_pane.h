@@ -22,6 +22,16 @@ int events_pane_fd(const struct events_pane *p);
 void events_pane_consume(struct events_pane *p);
 /* "2.0/s, lost 0" while active, "event source not available: <why>" if not. */
 const char *events_pane_status(struct events_pane *p);
+/*
+ * For an incremental refresh: the processes that made namespace calls since
+ * the previous call. Returns false when the feed cannot vouch for the
+ * others (inactive, events lost, or the first call: the feed must have been
+ * on during the whole interval). Consume first. *pids stays valid until the
+ * next call.
+ */
+#include <stdbool.h>
+#include <sys/types.h>
+bool events_pane_changes(struct events_pane *p, const pid_t **pids, size_t *n);
 /* Formatted events, 0 the newest; NULL past the end. */
 size_t events_pane_count(const struct events_pane *p);
 const char *events_pane_line(const struct events_pane *p, size_t i);

@@ -172,7 +172,13 @@ int model_refresh(struct model *m)
 
 	if (!m->ps && !(m->ps = procstat_new()))
 		return -errno;
-	r = m->snap ? nsinfo_snapshot_refresh(m->snap, &s) : nsinfo_snapshot_new(&m->opts, &s);
+	if (!m->snap)
+		r = nsinfo_snapshot_new(&m->opts, &s);
+	else if (m->trust_links)
+		r = nsinfo_snapshot_refresh_except(m->snap, m->changed, m->nchanged, &s);
+	else
+		r = nsinfo_snapshot_refresh(m->snap, &s);
+	m->trust_links = false;
 	if (r < 0)
 		return r;
 	nsinfo_snapshot_procs(s, &np);

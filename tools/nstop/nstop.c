@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "events_pane.h"
 #include "nstop.h"
 
 enum { EXIT_USAGE = 2 };
@@ -33,6 +34,13 @@ bool nstop_running(void)
 	return !stop_requested;
 }
 
+int nstop_refresh(struct model *m, struct events_pane *ev)
+{
+	events_pane_consume(ev);
+	m->trust_links = events_pane_changes(ev, &m->changed, &m->nchanged);
+	return model_refresh(m);
+}
+
 static void __attribute__((noreturn)) usage(void)
 {
 	FILE *f = stdout;
@@ -49,6 +57,7 @@ static void __attribute__((noreturn)) usage(void)
 	      " -s, --sort <COLUMN>      sort column (default %CPU)\n"
 	      " -o, --output <LIST>      columns to show (+LIST appends)\n"
 	      "     --output-all         show every column\n"
+	      " -e, --events             batch: load the eBPF event source too\n"
 	      " -E, --no-events          do not load the eBPF event source\n"
 	      " -H, --list-columns       list the columns and exit\n"
 	      " -h, --help               display this help\n"
@@ -111,13 +120,15 @@ int main(int argc, char **argv)
 		{ "sort", required_argument, NULL, 's' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
+		{ "events", no_argument, NULL, 'e' },
 		{ "no-events", no_argument, NULL, 'E' },
 		{ "list-columns", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nstop_opts o = { .delay = -1, .events = true };
+	struct nstop_opts o = { .delay = -1 };
+	int events = -1;
 	struct sigaction sa = { .sa_handler = on_stop };
 	struct nst_out out;
 	struct model m;
@@ -128,7 +139,7 @@ int main(int argc, char **argv)
 	nst_close_stdout_at_exit(EXIT_FAILURE);
 	model_init(&m);
 	nst_out_init(&out, nstop_cols, NCOLS, NSTOP_DEFAULT_COLS);
-	while ((c = getopt_long(argc, argv, "bn:d:t:p:g:s:o:EHhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bn:d:t:p:g:s:o:eEHhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o.batch = true; break;
 		case 'n': o.frames = parse_count(optarg); break;
@@ -151,7 +162,8 @@ int main(int argc, char **argv)
 			break;
 		case 'o': parse_columns(&out, optarg); break;
 		case OPT_OUTPUT_ALL: nst_out_select_all(&out); break;
-		case 'E': o.events = false; break;
+		case 'e': events = 1; break;
+		case 'E': events = 0; break;
 		case 'H': list_cols = true; break;
 		case 'h': usage();
 		case 'V': nst_print_version();
@@ -169,15 +181,21 @@ int main(int argc, char **argv)
 		o.delay = 2;
 	o.cols = out.sel;
 	o.ncols = out.nsel;
+	/* the screen has the feed unless -E; batch mode only with -e */
+	o.events = events < 0 ? !o.batch : events;
+	/* on before the first snapshot, so the first interval is covered */
+	if (o.events && !(o.ev = events_pane_open()))
+		nst_die(EXIT_FAILURE, "out of memory");
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	r = model_refresh(&m);
+	r = nstop_refresh(&m, o.ev);
 	if (r < 0)
 		nst_die(EXIT_FAILURE, "cannot scan /proc: %s", strerror(-r));
 	if (m.pid_filter && nsinfo_snapshot_find_proc(m.snap, m.pid_filter) < 0)
 		nst_die(EXIT_FAILURE, "pid %d: %s", (int)m.pid_filter, strerror(ESRCH));
 	rc = o.batch ? batch_run(&m, &o) : ui_run(&m, &o);
 	model_fini(&m);
+	events_pane_close(o.ev);
 	return rc;
 }

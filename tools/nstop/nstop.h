@@ -76,6 +76,12 @@ struct model {
 	int sort_col;             /* COL_* */
 	bool sort_desc;
 
+	/* next refresh only: namespace links of processes not listed are
+	 * trusted (the event source saw every namespace call) */
+	bool trust_links;
+	const pid_t *changed;
+	size_t nchanged;
+
 	/* header figures */
 	double uptime, load[3];
 	unsigned long refreshes;
@@ -124,7 +130,13 @@ struct nstop_opts {
 	bool batch, events;
 	const int *cols;          /* selected columns (-o), in order */
 	size_t ncols;
+	struct events_pane *ev;   /* the event feed, NULL when not wanted */
 };
+
+struct events_pane;
+/* Refresh the model, trusting the namespace links of processes the event
+ * feed saw no namespace call from; 0 or -errno. */
+int nstop_refresh(struct model *m, struct events_pane *ev);
 
 /* batch.c: frames of plain text on stdout; exit status */
 int batch_run(struct model *m, const struct nstop_opts *o);

@@ -306,8 +306,7 @@ int ui_run(struct model *m, const struct nstop_opts *o)
 	SCREEN *scr;
 	double next;
 
-	if (o->events && !(u.ev = events_pane_open()))
-		nst_die(EXIT_FAILURE, "out of memory");
+	u.ev = o->ev;
 	if (!(scr = newterm(NULL, stdout, stdin)))
 		nst_die(EXIT_FAILURE, "cannot start the terminal UI: TERM=%s",
 			getenv("TERM") ? getenv("TERM") : "(unset)");
@@ -331,7 +330,7 @@ int ui_run(struct model *m, const struct nstop_opts *o)
 		while ((c = getch()) != ERR && !u.quit)
 			handle_key(&u, c);
 		if (!u.paused && now_s() >= next) {
-			int r = model_refresh(m);
+			int r = nstop_refresh(m, u.ev);
 
 			if (r < 0)
 				snprintf(u.msg, sizeof(u.msg), "refresh failed: %s", strerror(-r));
@@ -341,6 +340,5 @@ int ui_run(struct model *m, const struct nstop_opts *o)
 	}
 	endwin();
 	delscreen(scr);
-	events_pane_close(u.ev);
 	return EXIT_SUCCESS;
 }
