@@ -45,8 +45,7 @@ static const char *container_text(const struct nsinfo_snapshot *s, const struct 
 	return "-";
 }
 
-/* libproc2's comm is read every refresh; the snapshot's may be reused */
-static const char *proc_comm(const struct model *m, const struct nsinfo_proc *p)
+const char *model_proc_comm(const struct model *m, const struct nsinfo_proc *p)
 {
 	const char *c = m->pst[p - nsinfo_snapshot_procs(m->snap, NULL)].comm;
 
@@ -92,7 +91,7 @@ void model_cell(struct model *m, const struct row *r, int col, char *buf, size_t
 		break;
 	case COL_COMMAND:
 		p = nsinfo_ns_lowest_proc(m->snap, n);
-		snprintf(buf, len, "%s", !p ? "-" : proc_comm(m, p));
+		snprintf(buf, len, "%s", !p ? "-" : model_proc_comm(m, p));
 		break;
 	default:
 		snprintf(buf, len, "?");

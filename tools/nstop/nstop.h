@@ -109,6 +109,9 @@ struct ns_key {
 struct ns_key model_key(const struct model *m, int ns);
 int model_find(const struct model *m, const struct ns_key *k);
 extern const char *const group_names[NGROUPS];
+/* A process's command name: libproc2's, read every refresh (an exec
+ * renames), where the snapshot's may be an earlier refresh's. */
+const char *model_proc_comm(const struct model *m, const struct nsinfo_proc *p);
 /* "12.3M"-style size of a KiB figure */
 void fmt_kib(uint64_t kib, char *buf, size_t len);
 

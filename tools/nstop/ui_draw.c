@@ -163,7 +163,7 @@ static void proc_cells(struct ui *u, const struct view *v, size_t pi, int level,
 	fmt_kib(u->m->pst[pi].rss, cells[P_RSS], CELL);
 	/* the command line only for the lines on screen */
 	if (nsinfo_proc_cmdline(s, p->pid, cells[P_CMD], CELL) < 0 || !cells[P_CMD][0])
-		snprintf(cells[P_CMD], CELL, "[%s]", p->comm);
+		snprintf(cells[P_CMD], CELL, "[%s]", model_proc_comm(u->m, p));
 }
 
 static void procs_title(struct ui *u, char *buf, size_t len)
@@ -222,7 +222,7 @@ static void procns_title(struct ui *u, char *buf, size_t len)
 		snprintf(buf, len, "process %d has exited (Esc: back)", (int)v->pid);
 	else
 		snprintf(buf, len, "process %d (%s): its namespaces against nstop's own (Esc: back)",
-			 (int)p->pid, p->comm);
+			 (int)p->pid, model_proc_comm(u->m, p));
 }
 
 static void draw_procns(struct ui *u, int y, int h)
