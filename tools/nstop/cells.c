@@ -158,9 +158,13 @@ static void procs_line(struct model *m, char *buf, size_t len)
 
 static void view_line(struct model *m, char *buf, size_t len)
 {
-	snprintf(buf, len, "View: %s, type %s, sort %s%s%s%s%s",
+	char pid[32] = "";
+
+	if (m->pid_filter)
+		snprintf(pid, sizeof(pid), ", pid %d", (int)m->pid_filter);
+	snprintf(buf, len, "View: %s, type %s%s, sort %s%s%s%s%s",
 		 group_names[m->group],
-		 m->type_filter >= 0 ? nsinfo_type_name(m->type_filter) : "all",
+		 m->type_filter >= 0 ? nsinfo_type_name(m->type_filter) : "all", pid,
 		 top_cols[m->sort_col].name, m->sort_desc ? " (desc)" : "",
 		 m->text_filter[0] ? ", filter '" : "", m->text_filter,
 		 m->text_filter[0] ? "'" : "");

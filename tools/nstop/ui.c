@@ -137,6 +137,19 @@ static void k_events(struct ui *u, int c)
 	u->show_events = !u->show_events;
 }
 
+/* The selection follows the namespace or process, not the line. */
+static void remember_selection(struct ui *u)
+{
+	struct view *v = ui_view(u);
+	const uint32_t *members;
+	uint32_t n;
+
+	if (v->kind == V_NS && v->sel < (long)u->m->nrows)
+		v->sel_ns = model_key(u->m, u->m->rows[v->sel].ns);
+	else if (v->kind == V_PROCS && (members = ui_members(u, v, &n)) && v->sel < (long)n)
+		v->sel_pid = nsinfo_snapshot_procs(u->m->snap, NULL)[members[v->sel]].pid;
+}
+
 static void k_enter(struct ui *u, int c)
 {
 	struct view *v = ui_view(u);
@@ -144,6 +157,7 @@ static void k_enter(struct ui *u, int c)
 	const uint32_t *members;
 
 	(void)c;
+	remember_selection(u);
 	if (v->kind == V_NS && v->sel < (long)u->m->nrows) {
 		struct ns_key k = model_key(u->m, u->m->rows[v->sel].ns);
 
@@ -174,9 +188,7 @@ static void k_move(struct ui *u, int c)
 		v->sel = u->list_len - 1;
 	if (v->sel < 0)
 		v->sel = 0;
-	/* the selection follows the namespace/process, not the line */
-	if (v->kind == V_NS && v->sel < (long)u->m->nrows)
-		v->sel_ns = model_key(u->m, u->m->rows[v->sel].ns);
+	remember_selection(u);
 }
 
 static void k_redraw(struct ui *u, int c)
@@ -249,20 +261,42 @@ static void handle_key(struct ui *u, int c)
 			}
 }
 
-/* Keep the cursor on the namespace it was on after the rows changed. */
-static void follow_selection(struct ui *u)
+static long find_ns_row(struct ui *u, const struct ns_key *want)
 {
-	struct view *v = &u->views[0];
-
-	if (!v->sel_ns.ino)
-		return;
 	for (size_t i = 0; i < u->m->nrows; i++) {
 		struct ns_key k = model_key(u->m, u->m->rows[i].ns);
 
-		if (k.type == v->sel_ns.type && k.ino == v->sel_ns.ino && k.nsid == v->sel_ns.nsid) {
-			v->sel = (long)i;
-			return;
-		}
+		if (k.type == want->type && k.ino == want->ino && k.nsid == want->nsid)
+			return (long)i;
+	}
+	return -1;
+}
+
+static long find_member(struct ui *u, const struct view *v, pid_t pid)
+{
+	uint32_t n;
+	const uint32_t *members = ui_members(u, v, &n);
+	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(u->m->snap, NULL);
+
+	for (uint32_t i = 0; members && i < n; i++)
+		if (procs[members[i]].pid == pid)
+			return (long)i;
+	return -1;
+}
+
+/* Keep every view's cursor on what it was on after a refresh. */
+static void follow_selection(struct ui *u)
+{
+	for (int i = 0; i < u->nviews; i++) {
+		struct view *v = &u->views[i];
+		long at = -1;
+
+		if (v->kind == V_NS && v->sel_ns.ino)
+			at = find_ns_row(u, &v->sel_ns);
+		else if (v->kind == V_PROCS && v->sel_pid)
+			at = find_member(u, v, v->sel_pid);
+		if (at >= 0)
+			v->sel = at;
 	}
 }
 
