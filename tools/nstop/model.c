@@ -196,6 +196,5 @@ int model_refresh(struct model *m)
 	count_churn(m);
 	procps_uptime(&m->uptime, NULL);
 	procps_loadavg(&m->load[0], &m->load[1], &m->load[2]);
-	m->refreshes++;
 	return model_build_rows(m);
 }

@@ -84,7 +84,6 @@ struct model {
 
 	/* header figures */
 	double uptime, load[3];
-	unsigned long refreshes;
 	size_t nprocs;            /* processes (not threads) in the snapshot */
 	uint32_t born, died;      /* host-wide churn */
 };
@@ -97,9 +96,9 @@ int model_refresh(struct model *m);
 int model_build_rows(struct model *m);
 /* Text of one cell of a namespace row. */
 void model_cell(struct model *m, const struct row *r, int col, char *buf, size_t len);
-/* Tree prefix ("|- ", "`- " ...) of a row in ASCII, for plain output. */
+/* Tree prefix ("|- ", "`- " ...) of a row in ASCII, for the screen. */
 void model_tree_prefix(const struct row *r, char *buf, size_t len);
-/* The header lines: returns how many (at most 4). */
+/* The header lines (at most max, 5 in all): returns how many. */
 int model_header(struct model *m, char lines[][256], int max, const char *events);
 /* Stable identity of a namespace across snapshots (nsid, else type+inode). */
 struct ns_key {
@@ -126,6 +125,8 @@ extern const struct nst_col nstop_cols[NCOLS];
 #define NSTOP_DEFAULT_COLS "TYPE,NS,NSID,CONTAINER,NPROCS,%CPU,RSS,CHURN,COMMAND"
 
 
+struct events_pane;
+
 /* What the command line chose, shared by both front ends */
 struct nstop_opts {
 	double delay;             /* seconds between refreshes */
@@ -136,7 +137,6 @@ struct nstop_opts {
 	struct events_pane *ev;   /* the event feed, NULL when not wanted */
 };
 
-struct events_pane;
 /* Refresh the model, trusting the namespace links of processes the event
  * feed saw no namespace call from; 0 or -errno. */
 int nstop_refresh(struct model *m, struct events_pane *ev);
@@ -145,7 +145,7 @@ int nstop_refresh(struct model *m, struct events_pane *ev);
 int batch_run(struct model *m, const struct nstop_opts *o);
 /* ui.c: the curses screen; exit status */
 int ui_run(struct model *m, const struct nstop_opts *o);
-/* sleep that wakes early on SIGINT/SIGTERM; false once asked to stop */
+/* false once SIGINT or SIGTERM asked nstop to stop */
 bool nstop_running(void);
 
 #endif
