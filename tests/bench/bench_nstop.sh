@@ -21,6 +21,11 @@ median_cpu() {
 		awk '{ a[NR] = $1; m = $2 > m ? $2 : m } END { printf "%d %d\n", a[int((NR + 1) / 2)], m }'
 }
 
+# memory per process is the slope between the bare host and the population
+base_procs=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
+read -r _ base_rss < <(cpu_ms "$NSTOP" -b -n 2 -d 0)
+read -r _ base_erss < <(cpu_ms "$NSTOP" -b -n 2 -d 0 -e)
+
 pop_start "$PROCS" "$SETS" || exit 1
 total=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
 echo "population: $PROCS processes in $SETS namespace sets; $total processes on the host"
@@ -66,5 +71,8 @@ else
 fi
 
 echo "nstop/top CPU per refresh: $(ratio "$nstop_ref" "$top_ref"), with -e: $(ratio "$nstope_ref" "$top_ref") (target <= 1.00)"
-[ "$erss" -gt "$nrss" ] && nrss=$erss
-echo "nstop peak RSS: ${nrss} KiB = $(awk -v r="$nrss" -v n="$total" 'BEGIN { printf "%.2f", r / n }') KiB per process (target < 2); top: ${trss} KiB"
+per_proc() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.2f", (a - b) / n }'; }
+grown=$((total - base_procs))
+echo "nstop peak RSS: ${nrss} KiB (bare host: ${base_rss} KiB), $(per_proc "$nrss" "$base_rss" "$grown") KiB per added process;" \
+	"with -e ${erss} KiB (bare host: ${base_erss} KiB), $(per_proc "$erss" "$base_erss" "$grown") KiB per added process (target < 2);" \
+	"top: ${trss} KiB"
