@@ -60,6 +60,15 @@
 #define CLONE_PIDFD 0x00001000
 #endif
 
+/* Linux 6.9: pidfds for single threads */
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD 00000200 /* O_EXCL */
+#endif
+/* Linux 6.11: namespaces of a pidfd, without /proc */
+#ifndef PIDFD_GET_PID_NAMESPACE
+#define PIDFD_GET_PID_NAMESPACE _IO(0xFF, 5)
+#endif
+
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif

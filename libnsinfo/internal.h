@@ -81,8 +81,9 @@ int nsinfo__ns_insert(struct nsinfo_snapshot *s, int type, uint64_t ino, int *is
 int nsinfo__add_holder(struct nsinfo_snapshot *s, int32_t ns, const struct nsinfo_holder *h);
 /* Ask the kernel about a namespace open on fd: id, owner, parent. */
 void nsinfo__probe_ns(struct nsinfo_snapshot *s, int idx, int fd, int depth);
-/* Parse "net:[4026531840]"; 0 or -EINVAL. */
-int nsinfo__parse_ns_link(const char *link, uint64_t *ino);
+/* Parse "net:[4026531840]"; name (NULL = any) is the expected type part,
+ * as in the ns/ file names. 0 or -EINVAL. */
+int nsinfo__parse_ns_link(const char *link, const char *name, uint64_t *ino);
 
 
 /* refresh.c: incremental refresh */

@@ -106,6 +106,38 @@ static int from_snapshot(struct nsinfo_snapshot *s, int idx, struct nsinfo_nsref
 	return 0;
 }
 
+/*
+ * The namespace of a container: that of its lowest-pid process still in it.
+ * A process that moved since the scan (setns) is passed over.
+ */
+static int from_container(struct nsinfo_snapshot *s, const char *name, int type,
+			  struct nsinfo_nsref *out)
+{
+	int c = nsinfo_snapshot_find_container(s, name);
+	char ref[32];
+
+	if (c < 0)
+		return c;
+	if (type < 0)
+		return -EINVAL; /* a container has one namespace of each type */
+	for (size_t i = 0; i < s->nprocs; i++) {
+		const struct nsinfo_proc *p = &s->procs[i];
+		struct nsinfo_nsref r;
+
+		if (p->container != c || p->ns[type] < 0 || (p->flags & NSINFO_PROC_THREAD))
+			continue;
+		snprintf(ref, sizeof(ref), "pid:%d", (int)p->pid);
+		if (nsinfo_ref_resolve(s, ref, type, &r) < 0)
+			continue;
+		if (r.ino == s->ns[p->ns[type]].ino) {
+			*out = r;
+			return 0;
+		}
+		close(r.fd);
+	}
+	return -ENOENT;
+}
+
 NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *ref, int type,
 				     struct nsinfo_nsref *out)
 {
@@ -168,7 +200,8 @@ NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *r
 		return ret;
 	}
 
-	if (isdigit((unsigned char)ref[0])) {
+	/* all digits: an inode; "3f2a..." is a container id prefix (below) */
+	if (ref[strspn(ref, "0123456789")] == 0) {
 		uint64_t ino;
 
 		if (parse_u64(ref, &ino))
@@ -181,16 +214,19 @@ NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *r
 			if (idx >= 0 && type >= 0)
 				return -EMEDIUMTYPE;
 		}
-		if (idx < 0)
-			return -ENOENT;
+		/* no such inode: an all-digit container id prefix ("301472...") */
+		if (idx < 0) {
+			ret = from_container(snap, ref, type, out);
+			return ret == -EINVAL ? -ENOENT : ret;
+		}
 		ret = from_snapshot(snap, idx, &r);
 		if (ret == 0)
 			*out = r;
 		return ret;
 	}
 
-	/* A container id prefix or name: resolved once containers are known. */
+	/* A container id prefix or name (the snapshot needs NSINFO_SCAN_CONTAINERS) */
 	if (!snap)
 		return -EINVAL;
-	return -ENOENT;
+	return from_container(snap, ref, type, out);
 }

@@ -222,6 +222,9 @@ int nsinfo__reuse_links(struct nsinfo_snapshot *s, int pi)
 	}
 	p->pid_for_children = links[NSINFO_NTYPES];
 	p->time_for_children = links[NSINFO_NTYPES + 1];
+	for (int l = NSINFO_NTYPES; l < NSINFO_NTYPES + 2; l++)
+		if (links[l] >= 0)
+			s->ns[links[l]].flags &= ~NSINFO_NS_ANCESTOR;
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -35,17 +36,23 @@ struct linux_dirent64 {
 enum { LINK_PID_CHILDREN = NSINFO_NTYPES, LINK_TIME_CHILDREN, NLINKS };
 static const char *const extra_links[] = { "pid_for_children", "time_for_children" };
 
-int nsinfo__parse_ns_link(const char *link, uint64_t *ino)
+int nsinfo__parse_ns_link(const char *link, const char *name, uint64_t *ino)
 {
 	const char *b = strchr(link, '[');
 	char *end;
 	unsigned long long v;
 
-	if (!b || !b[1])
+	if (!b)
+		return -EINVAL;
+	/* "TYPE:[INODE]": the type part must be the link's own name */
+	if (name && ((size_t)(b - link) != strlen(name) + 1 ||
+		     strncmp(link, name, strlen(name)) || b[-1] != ':'))
+		return -EINVAL;
+	if (b[1] < '0' || b[1] > '9')
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(b + 1, &end, 10);
-	if (errno || end == b + 1 || *end != ']' || end[1])
+	if (errno || v == 0 || *end != ']' || end[1])
 		return -EINVAL;
 	*ino = v;
 	return 0;
@@ -61,9 +68,11 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+/* Decimal field of a status line. Saturates instead of overflowing so that
+ * a malformed or hostile file cannot produce undefined behaviour. */
 static long parse_long(const char *p, const char **end)
 {
-	long v = 0;
+	unsigned long v = 0;
 	bool neg = false;
 
 	while (*p == ' ' || *p == '\t')
@@ -72,11 +81,14 @@ static long parse_long(const char *p, const char **end)
 		neg = true;
 		p++;
 	}
-	while (*p >= '0' && *p <= '9')
-		v = v * 10 + (*p++ - '0');
+	while (*p >= '0' && *p <= '9') {
+		unsigned d = (unsigned)(*p++ - '0');
+
+		v = v > (INT_MAX - d) / 10 ? (unsigned long)INT_MAX : v * 10 + d;
+	}
 	if (end)
 		*end = p;
-	return neg ? -v : v;
+	return neg ? -(long)v : (long)v;
 }
 
 /* Parse /proc/PID/status contents; fields not found stay as they are. */
@@ -177,6 +189,11 @@ static ssize_t read_at(int dirfd, const char *name, char *buf, size_t len)
 		if (r == 0)
 			break;
 		off += (size_t)r;
+		/* proc's seq files hand over everything that fits in one read:
+		 * a short read is the end, and skipping the read that would
+		 * return 0 saves a syscall per process */
+		if ((size_t)r < len - 1 - (off - (size_t)r))
+			break;
 	}
 	buf[off] = 0;
 	close(fd);
@@ -215,10 +232,53 @@ static int add_proc(struct nsinfo_snapshot *s, const struct nsinfo__status *st,
 }
 
 /*
+ * A namespace new to the snapshot: open it through the task's ns/ dir while
+ * the task is known to be alive and ask the kernel about it. Anything that
+ * is not the nsfs file the link named (a fixture tree, a task that moved to
+ * another namespace in between) leaves it DETACHED rather than mislabelled.
+ */
+static void probe_new(struct nsinfo_snapshot *s, int nsdir, const char *name,
+		      int idx, uint64_t ino)
+{
+	struct stat sb;
+	int fd;
+
+	if (s->flags & NSINFO_SCAN_NO_IOCTL) {
+		s->ns[idx].flags |= NSINFO_NS_DETACHED;
+		return;
+	}
+	fd = openat(nsdir, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		s->ns[idx].flags |= NSINFO_NS_DETACHED;
+		return;
+	}
+	if (fstat(fd, &sb) < 0 || sb.st_ino != ino || ioctl(fd, NS_GET_NSTYPE) < 0) {
+		s->ns[idx].flags |= NSINFO_NS_DETACHED;
+		close(fd);
+		return;
+	}
+	if (!s->nsfs_dev)
+		s->nsfs_dev = sb.st_dev;
+	s->ns[idx].dev = sb.st_dev;
+	nsinfo__probe_ns(s, idx, fd, 0);
+	close(fd);
+}
+
+/* Type of ns/ link l, and its file name. */
+static int link_type(int l, const char **name)
+{
+	if (l < NSINFO_NTYPES) {
+		*name = nsinfo__ns_file[l];
+		return l;
+	}
+	*name = extra_links[l - NSINFO_NTYPES];
+	return l == LINK_PID_CHILDREN ? NSINFO_PID : NSINFO_TIME;
+}
+
+/*
  * Read the ns links of one task through its ns/ dir fd. inos[] receives
- * inode numbers (0 = unknown). Namespaces new to the snapshot are opened and
- * probed right away, while the task is known to be alive.
- * Returns the number of links read, or -errno of the first refusal.
+ * inode numbers (0 = unknown), idx[] namespace indices (-1). Returns the
+ * number of links read, or -errno of the first refusal if none could be.
  */
 static int read_links(struct nsinfo_snapshot *s, int nsdir, uint64_t inos[NLINKS],
 		      int idx[NLINKS])
@@ -232,10 +292,8 @@ static int read_links(struct nsinfo_snapshot *s, int nsdir, uint64_t inos[NLINKS
 		idx[l] = -1;
 	}
 	for (int l = 0; l < nlinks; l++) {
-		const char *name = l < NSINFO_NTYPES ? nsinfo__ns_file[l]
-						     : extra_links[l - NSINFO_NTYPES];
-		int type = l < NSINFO_NTYPES ? l
-			 : (l == LINK_PID_CHILDREN ? NSINFO_PID : NSINFO_TIME);
+		const char *name;
+		int type = link_type(l, &name);
 		ssize_t n = readlinkat(nsdir, name, buf, sizeof(buf) - 1);
 		int isnew;
 
@@ -248,7 +306,8 @@ static int read_links(struct nsinfo_snapshot *s, int nsdir, uint64_t inos[NLINKS
 			continue;
 		}
 		buf[n] = 0;
-		if (nsinfo__parse_ns_link(buf, &inos[l]))
+		/* the type part of pid_for_children is "pid" */
+		if (nsinfo__parse_ns_link(buf, nsinfo__ns_file[type], &inos[l]))
 			continue;
 		nread++;
 		/* pid_for_children equal to its own ns is the common case */
@@ -257,47 +316,28 @@ static int read_links(struct nsinfo_snapshot *s, int nsdir, uint64_t inos[NLINKS
 		idx[l] = nsinfo__ns_insert(s, type, inos[l], &isnew);
 		if (idx[l] < 0)
 			return -ENOMEM;
-		if (!isnew) {
-			continue;
-		}
-		if (s->flags & NSINFO_SCAN_NO_IOCTL) {
-			s->ns[idx[l]].flags |= NSINFO_NS_DETACHED;
-			continue;
-		}
-		int fd = openat(nsdir, name, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0) {
-			s->ns[idx[l]].flags |= NSINFO_NS_DETACHED;
-			continue;
-		}
-		if (!s->nsfs_dev) {
-			struct stat sb;
-
-			if (fstat(fd, &sb) == 0)
-				s->nsfs_dev = sb.st_dev;
-		}
-		nsinfo__probe_ns(s, idx[l], fd, 0);
-		close(fd);
+		if (isnew)
+			probe_new(s, nsdir, name, idx[l], inos[l]);
 	}
 	if (nread == 0 && err)
 		return err;
 	return nread;
 }
 
-static void apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NLINKS],
-			const uint64_t inos[NLINKS])
+/* Thread and *_for_children holders are derived from these rows after the
+ * scan (holders.c), whatever source filled them. */
+static void apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NLINKS])
 {
 	struct nsinfo_proc *p = &s->procs[pi];
 
+	for (int l = 0; l < NLINKS; l++)
+		if (idx[l] >= 0)
+			s->ns[idx[l]].flags &= ~NSINFO_NS_ANCESTOR;
 	for (int t = 0; t < NSINFO_NTYPES; t++)
-		if (idx[t] >= 0) {
-			p->ns[t] = idx[t];
-			s->ns[idx[t]].flags &= ~NSINFO_NS_ANCESTOR;
-		}
-	if (idx[LINK_PID_CHILDREN] >= 0 && inos[LINK_PID_CHILDREN] != inos[NSINFO_PID])
-		p->pid_for_children = idx[LINK_PID_CHILDREN];
-	if (idx[LINK_TIME_CHILDREN] >= 0 && inos[LINK_TIME_CHILDREN] != inos[NSINFO_TIME])
-		p->time_for_children = idx[LINK_TIME_CHILDREN];
+		p->ns[t] = idx[t];
+	/* read_links leaves these at -1 when they equal the task's own */
+	p->pid_for_children = idx[LINK_PID_CHILDREN];
+	p->time_for_children = idx[LINK_TIME_CHILDREN];
 }
 
 /* Threads whose namespaces differ from their leader's get their own row. */
@@ -356,7 +396,7 @@ static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
 			int ti = add_proc(s, &st, (pid_t)tid, NSINFO_PROC_THREAD);
 
 			if (ti >= 0)
-				apply_links(s, ti, idx, inos);
+				apply_links(s, ti, idx);
 		}
 	}
 	close(taskfd);
@@ -437,7 +477,7 @@ static void scan_one(struct nsinfo_snapshot *s, int procfd, const char *name, pi
 		close(pidfd);
 		return;
 	}
-	apply_links(s, pi, idx, inos);
+	apply_links(s, pi, idx);
 
 	if (st.threads > 1 && !(s->flags & NSINFO_SCAN_NO_THREADS))
 		scan_threads(s, pidfd, pid, inos);
@@ -474,7 +514,7 @@ int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 			if (n < 0)
 				continue;
 			path[n] = 0;
-			if (nsinfo__parse_ns_link(path, &ino) == 0)
+			if (nsinfo__parse_ns_link(path, nsinfo__ns_file[t], &ino) == 0)
 				s->self_ns_ino[t] = ino;
 		}
 		if (selfns >= 0)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "holders.h"
 
 int nsinfo__grow(void **ptr, size_t *cap, size_t need, size_t elem)
 {
@@ -330,7 +331,13 @@ int nsinfo__snapshot_new(const struct nsinfo_scan_opts *opts, const struct nsinf
 		r = nsinfo__scan_proc(s);
 	nsinfo__reuse_end(s);
 	if (r == 0)
+		r = nsinfo__holders_scan(s);     /* holders.c: before finalize groups them */
+	if (r == 0)
 		r = finalize(s);
+	if (r == 0)
+		r = nsinfo__hostnames_scan(s);   /* hostname.c */
+	if (r == 0)
+		r = nsinfo__containers_scan(s);  /* container.c: needs member lists, hostnames */
 	if (r < 0) {
 		nsinfo_snapshot_unref(s);
 		return r;

@@ -349,6 +349,129 @@ int nsinfo_events_add_pid(struct nsinfo_events *ev, pid_t pid);
 /* "tracepoint" or "raw_tracepoint": how the syscalls are hooked. */
 const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev);
 
+/* ------------------------------------------- holders and containers */
+
+/*
+ * What the scan flags add to a snapshot:
+ *  - always: THREAD, CHILDREN, CHILD_NS and OWNED_NS holders (from the
+ *    process scan and the nsfs ioctls). Processes are not listed as holders:
+ *    nsinfo_ns.procs is that list.
+ *  - NSINFO_SCAN_FDS: FD holders, from /proc/PID/fd of every process.
+ *  - NSINFO_SCAN_MOUNTS: MOUNT holders, from the mountinfo of one process per
+ *    mount namespace (mntns is that namespace's inode, path the mount point
+ *    as it sees it).
+ *    Namespaces found only this way are probed through the fd or the mount
+ *    (id, owner, ancestors) and carry NSINFO_NS_NOPROCS.
+ *  - NSINFO_SCAN_HOSTNAMES: nsinfo_ns.hostname of UTS namespaces, read by one
+ *    short-lived child process that setns()es into each in turn (needs
+ *    CAP_SYS_ADMIN over the namespace's owner; unknown where refused).
+ *  - NSINFO_SCAN_CONTAINERS: the container table, nsinfo_proc.container from
+ *    /proc/PID/cgroup (docker, containerd incl. Kubernetes pod, cri-o,
+ *    podman, nspawn, lxc/lxd) or from container= in the environment of the
+ *    init of a pid namespace (runtime as given, id "pidns-<NSID>", name the
+ *    hostname when NSINFO_SCAN_HOSTNAMES is on); nsinfo_ns.container when
+ *    every member process whose cgroup was readable is in the same one.
+ *    Names: docker's config.v2.json, podman's (and CRI-O's) containers.json.
+ * REF NAME (nsinfo_ref_resolve) is a container name, id or unique id prefix;
+ * an all-digit REF is an inode first, a container id prefix if no namespace
+ * has that inode.
+ */
+
+/* "proc", "thread", "children", "fd", "mount", "child-ns", "owned-ns";
+ * NULL for an unknown kind. */
+const char *nsinfo_holder_kind_name(int kind);
+/* Index of the container whose name equals name, or whose id equals it or
+ * starts with it (the docker habit of short ids). -ENOENT none, -ENOTUNIQ a
+ * prefix shared by several containers, -EINVAL bad arguments. */
+int nsinfo_snapshot_find_container(const struct nsinfo_snapshot *s, const char *name);
+
+/* ------------------------------------------------------ pid translation */
+
+/*
+ * A task's pid at every level of pid namespace nesting, from the caller's
+ * pid namespace (level 0) down to the task's own (the NSpid chain), and
+ * translation of pids between pid namespaces.
+ *
+ * Single lookups read one process's files and ask the kernel through nsfs
+ * ioctls; they never walk /proc (except the fallback for kernels without
+ * NS_GET_PID_FROM_PIDNS, and nsinfo_pidmap_members()).
+ *
+ * Why a translation failed is the error code; nsinfo_pid_strerror() words it:
+ *   -ESRCH        no such process (in that pid namespace)
+ *   -EXDEV        the pid namespace cannot see it (a sibling, or not below
+ *                 the caller's pid namespace)
+ *   -ENOLINK      /proc is not from the caller's pid namespace (mounted in a
+ *                 child namespace): the chain is cut
+ *   -ESTALE       the process exited while it was being read
+ *   -ECHILD       a thread id where a process id was wanted
+ *   -EMEDIUMTYPE  the namespace given is not a pid namespace
+ *   -EACCES/-EPERM refused
+ */
+#define NSINFO_PIDCHAIN_MAX 40   /* 32 levels of nesting, plus margin */
+
+struct nsinfo_pidlevel {
+	pid_t pid;                /* pid (tid for threads) at this level */
+	pid_t tgid;               /* its process at this level */
+	uint64_t ino;             /* the pid namespace; 0 unknown (refused) */
+	uint64_t nsid;            /* its 64-bit id; 0 unknown */
+};
+
+/* Pid chain flags */
+#define NSINFO_PIDCHAIN_THREAD    (1u << 0) /* a non-leader thread */
+#define NSINFO_PIDCHAIN_ZOMBIE    (1u << 1)
+#define NSINFO_PIDCHAIN_NSDENIED  (1u << 2) /* inner levels' namespaces refused */
+
+struct nsinfo_pidchain {
+	int nlevels;              /* levels[0]: the caller's pid namespace */
+	struct nsinfo_pidlevel levels[NSINFO_PIDCHAIN_MAX];
+	char comm[16];
+	char state;
+	uint32_t flags;           /* NSINFO_PIDCHAIN_* */
+	int pidfd;                /* pins the task since the lookup; -1 none */
+};
+
+struct nsinfo_pidmap;
+
+/* pidmap flags */
+#define NSINFO_PIDMAP_THREADS  (1u << 0) /* pids are task ids: any thread */
+#define NSINFO_PIDMAP_NO_IOCTL (1u << 1) /* no pid-namespace ioctls: scan instead */
+
+/* A translation context: the proc root (NULL = "/proc"), the caller's pid
+ * namespace, probed kernel features. 0 or -errno. */
+int nsinfo_pidmap_new(const char *proc_root, unsigned flags, struct nsinfo_pidmap **out);
+struct nsinfo_pidmap *nsinfo_pidmap_ref(struct nsinfo_pidmap *m);
+void nsinfo_pidmap_unref(struct nsinfo_pidmap *m);
+
+/* The chain of a pid as seen by the caller. Release out with
+ * nsinfo_pidchain_release(). 0 or -errno (see above). */
+int nsinfo_pidmap_lookup(struct nsinfo_pidmap *m, pid_t pid, struct nsinfo_pidchain *out);
+/* The chain of a pid as seen in the pid namespace open on nsfd. */
+int nsinfo_pidmap_lookup_in(struct nsinfo_pidmap *m, int nsfd, pid_t pid,
+			    struct nsinfo_pidchain *out);
+/* Every task visible in the pid namespace on nsfd (its members and those of
+ * its descendants), in caller pid order; one scan of /proc. Unpinned
+ * (pidfd -1). Free with free(). 0 or -errno. */
+int nsinfo_pidmap_members(struct nsinfo_pidmap *m, int nsfd, struct nsinfo_pidchain **out,
+			  size_t *n);
+
+/* Level of a chain in the pid namespace (nsid when both are known, else
+ * inode); -EXDEV if that namespace cannot see the task, -EACCES if the
+ * chain's namespaces were refused. */
+int nsinfo_pidchain_level(const struct nsinfo_pidchain *c, uint64_t ino, uint64_t nsid);
+/* Whether the task is still the one looked up: 0, or -ESTALE once it has
+ * exited and been reaped (its pid may name another task by now). */
+int nsinfo_pidchain_check(const struct nsinfo_pidchain *c);
+/* Drop the pin; the chain's data stays readable. NULL is a no-op. */
+void nsinfo_pidchain_release(struct nsinfo_pidchain *c);
+
+/* Hostname of the task's uts namespace into buf (entered from a short-lived
+ * thread: needs CAP_SYS_ADMIN over it). 0 or -errno; -ESTALE if the task
+ * exited meanwhile. */
+int nsinfo_pidmap_hostname(struct nsinfo_pidmap *m, const struct nsinfo_pidchain *c,
+			   char *buf, size_t len);
+
+/* Why a pid translation failed, for an error code above. */
+const char *nsinfo_pid_strerror(int err);
 
 /* -------------------------------------------------- incremental refresh */
 

@@ -8,8 +8,9 @@ command -v tmux >/dev/null || { skip "tmux not installed"; done_testing; exit; }
 TM="tmux -L nstop-test-$$"
 export LC_ALL=C
 
-A=$(bg_start unshare --net --uts --ipc sleep 300)
-for _ in $(seq 100); do [ "$(ns_ino "$A" net)" != "$(ns_ino $$ net)" ] && break; sleep 0.05; done
+HOST=nstopA$$
+A=$(bg_start unshare --net --uts --ipc sh -c "hostname $HOST; exec sleep 300")
+for _ in $(seq 100); do [ "$(cat /proc/$A/comm)" = sleep ] && break; sleep 0.05; done
 A_NET=$(ns_ino "$A" net)
 # a second member of A's namespaces, to exit while the members are shown
 A2=$(bg_start nsenter -t "$A" -n -u -i sleep 301)
@@ -38,7 +39,7 @@ ok $? "column header line"
 # other tests may run thousands of namespaces: filter to A's net namespace;
 # the tree keeps its owner, the host's user namespace, as context
 keys / ; for ((i = 0; i < ${#A_NET}; i++)); do keys "${A_NET:$i:1}"; done; keys Enter
-wait_screen "^net +\`- $A_NET +[0-9]+ +- +2 " ; ok $? "tree: A's net namespace under its owner, 2 members"
+wait_screen "^net +\`- $A_NET +[0-9]+ +$HOST +2 " ; ok $? "tree: A's net namespace under its owner, its hostname, 2 members"
 wait_screen "^2 namespaces shown" ; ok $? "the filter narrows to it and its context"
 like "$(screen | grep -E -B1 "^net +\`- $A_NET")" "^user +[0-9]+ " "the row above is the user namespace"
 keys g

@@ -40,7 +40,11 @@ diag() { printf '# %s\n' "$*"; }
 # Run cleanup commands in reverse order at exit, whatever happens.
 on_exit() { T_CLEANUP+=("$*"); }
 t_cleanup() {
-	local i
+	local i p
+	# groups started by bg_start inside $(...), where on_exit cannot reach
+	for p in $(cat "$T_TMP/bg.pids" 2>/dev/null); do
+		kill -KILL -- "-$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null
+	done
 	for ((i=${#T_CLEANUP[@]}-1; i>=0; i--)); do eval "${T_CLEANUP[$i]}" >/dev/null 2>&1 || true; done
 	rm -rf "$T_TMP"
 }
@@ -56,6 +60,9 @@ bg_start() {
 	setsid "$@" </dev/null >/dev/null 2>&1 &
 	local p=$!
 	on_exit "kill -KILL -- -$p 2>/dev/null; kill -KILL $p 2>/dev/null"
+	# pid=$(bg_start ...) runs in a subshell: on_exit above is lost there,
+	# so the pid is also recorded in a file that t_cleanup reads
+	echo "$p" >>"$T_TMP/bg.pids"
 	echo "$p"
 }
 

@@ -227,8 +227,9 @@ struct libscols_table *nst_out_table(struct nst_out *o, const char *name)
 		int flags = c->flags;
 		struct libscols_column *cl;
 
+		/* tree art cannot be right-aligned */
 		if (o->sel[i] == o->tree_col)
-			flags |= SCOLS_FL_TREE;
+			flags = (flags | SCOLS_FL_TREE) & ~SCOLS_FL_RIGHT;
 		cl = scols_table_new_column(tb, c->name, c->whint, flags);
 		if (!cl) {
 			scols_unref_table(tb);

@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Namespaces pinned by something other than a process: open nsfs file
+ * descriptors, nsfs bind mounts (in every mount namespace), plus the holders
+ * the process scan already implies (threads, *_for_children, child and owned
+ * namespaces). The fd and mount passes are optional (NSINFO_SCAN_FDS,
+ * NSINFO_SCAN_MOUNTS): they cost one directory read per process and one
+ * mountinfo read per mount namespace.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "holders.h"
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+#define DENTS_BUF (32 * 1024)
+/* A getdents64 answer this much short of the buffer was the whole directory:
+ * proc fills the buffer while entries remain, so the usual second call that
+ * returns 0 can be skipped (one syscall per process saved). */
+#define DENTS_SLACK 512
+
+static const char *const kind_names[] = {
+	[NSINFO_HOLD_PROC]     = "proc",
+	[NSINFO_HOLD_THREAD]   = "thread",
+	[NSINFO_HOLD_CHILDREN] = "children",
+	[NSINFO_HOLD_FD]       = "fd",
+	[NSINFO_HOLD_MOUNT]    = "mount",
+	[NSINFO_HOLD_CHILD_NS] = "child-ns",
+	[NSINFO_HOLD_OWNED_NS] = "owned-ns",
+};
+
+NSINFO_EXPORT const char *nsinfo_holder_kind_name(int kind)
+{
+	if (kind < 0 || (size_t)kind >= sizeof(kind_names) / sizeof(kind_names[0]))
+		return NULL;
+	return kind_names[kind];
+}
+
+static int add(struct nsinfo_snapshot *s, int32_t ns, int kind, pid_t pid, int fd,
+	       uint64_t mntns, const char *path, int32_t other)
+{
+	struct nsinfo_holder h = {
+		.kind = kind, .pid = pid, .fd = fd, .mntns = mntns, .path = path, .ns = other,
+	};
+
+	return nsinfo__add_holder(s, ns, &h);
+}
+
+/* Type of an nsfs link text ("net:[4026531840]"), -1 for anything else
+ * (sockets, pipes, anon inodes and paths never look like this). */
+static int nsfs_link_type(const char *link, uint64_t *ino)
+{
+	const char *colon = strchr(link, ':');
+
+	if (!colon || colon[1] != '[' || nsinfo__parse_ns_link(link, NULL, ino))
+		return -1;
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		if ((size_t)(colon - link) == strlen(nsinfo__ns_file[t]) &&
+		    !strncmp(link, nsinfo__ns_file[t], (size_t)(colon - link)))
+			return t;
+	return -1;
+}
+
+/*
+ * Find or add the namespace (type, ino); a new one is opened through
+ * rel (relative to dirfd) and probed like any namespace the process scan
+ * finds, so that it gets its id, owner and ancestors.
+ */
+static int note_ns(struct nsinfo_snapshot *s, int type, uint64_t ino, int dirfd, const char *rel)
+{
+	struct stat st;
+	int isnew, idx, fd;
+
+	idx = nsinfo__ns_insert(s, type, ino, &isnew);
+	if (idx < 0 || !isnew)
+		return idx;
+	if (s->flags & NSINFO_SCAN_NO_IOCTL) {
+		s->ns[idx].flags |= NSINFO_NS_DETACHED;
+		return idx;
+	}
+	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* the fd may have been closed (and its number reused) since readlink */
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_ino != ino) {
+		s->ns[idx].flags |= NSINFO_NS_DETACHED;
+		if (fd >= 0)
+			close(fd);
+		return idx;
+	}
+	if (!s->nsfs_dev)
+		s->nsfs_dev = st.st_dev;
+	s->ns[idx].dev = st.st_dev;
+	nsinfo__probe_ns(s, idx, fd, 0);
+	close(fd);
+	return idx;
+}
+
+static int is_pid_name(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* The nsfs fds of one process; -ENOMEM is the only error that matters. */
+static int scan_fds(struct nsinfo_snapshot *s, int procfd, pid_t pid, char *dents)
+{
+	char rel[32], link[64];
+	int dfd;
+
+	snprintf(rel, sizeof(rel), "%d/fd", (int)pid);
+	dfd = openat(procfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0; /* gone, or not ours to look at: the scan counted it */
+	for (;;) {
+		long n = syscall(SYS_getdents64, dfd, dents, DENTS_BUF);
+
+		if (n <= 0)
+			break;
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+			ssize_t len;
+			uint64_t ino;
+			int type, idx;
+
+			off += d->d_reclen;
+			if (!is_pid_name(d->d_name))
+				continue;
+			len = readlinkat(dfd, d->d_name, link, sizeof(link) - 1);
+			if (len <= 0)
+				continue;
+			link[len] = 0;
+			type = nsfs_link_type(link, &ino);
+			if (type < 0)
+				continue;
+			idx = note_ns(s, type, ino, dfd, d->d_name);
+			if (idx < 0 || add(s, idx, NSINFO_HOLD_FD, pid, atoi(d->d_name), 0, NULL, -1)) {
+				close(dfd);
+				return -ENOMEM;
+			}
+		}
+		if (n < DENTS_BUF - DENTS_SLACK)
+			break;
+	}
+	close(dfd);
+	return 0;
+}
+
+static int fds_pass(struct nsinfo_snapshot *s, int procfd)
+{
+	char *dents = malloc(DENTS_BUF);
+	size_t nprocs = s->nprocs;
+	int r = 0;
+
+	if (!dents)
+		return -ENOMEM;
+	/* fd tables are per process: threads share their leader's */
+	for (size_t i = 0; i < nprocs && !r; i++) {
+		const struct nsinfo_proc *p = &s->procs[i];
+
+		if (p->flags & (NSINFO_PROC_THREAD | NSINFO_PROC_ZOMBIE | NSINFO_PROC_KTHREAD))
+			continue;
+		r = scan_fds(s, procfd, p->pid, dents);
+	}
+	free(dents);
+	return r;
+}
+
+/* Read a whole file of unknown size (mountinfo can be megabytes). */
+static char *read_all(int dirfd, const char *rel)
+{
+	size_t cap = 64 * 1024, len = 0;
+	char *buf = malloc(cap);
+	int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (!buf || fd < 0) {
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (len + 1 >= cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + len, cap - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = 0;
+	return buf;
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*w++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = 0;
+}
+
+/*
+ * One mountinfo line: "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] -
+ * FSTYPE SOURCE SUPEROPTS". For nsfs the root is the namespace ("net:[N]").
+ * Fields are split in place; 0 if it is an nsfs mount.
+ */
+static int parse_nsfs_mount(char *line, char **root, char **mountpoint)
+{
+	char *sep = strstr(line, " - ");
+	char *f[5], *save = NULL, *tok;
+	int n = 0;
+
+	if (!sep || strncmp(sep + 3, "nsfs ", 5))
+		return -1;
+	*sep = 0;
+	for (tok = strtok_r(line, " ", &save); tok && n < 5; tok = strtok_r(NULL, " ", &save))
+		f[n++] = tok;
+	if (n < 5)
+		return -1;
+	*root = f[3];
+	*mountpoint = f[4];
+	unescape_octal(*mountpoint);
+	return 0;
+}
+
+static int scan_mountinfo(struct nsinfo_snapshot *s, int procfd, pid_t pid, uint64_t mntns)
+{
+	char rel[PATH_MAX], *text, *line, *save = NULL;
+	int r = 0;
+
+	snprintf(rel, sizeof(rel), "%d/mountinfo", (int)pid);
+	text = read_all(procfd, rel);
+	if (!text)
+		return 0;
+	for (line = strtok_r(text, "\n", &save); line && !r; line = strtok_r(NULL, "\n", &save)) {
+		char *root, *mp;
+		const char *path;
+		uint64_t ino;
+		int type, idx;
+
+		if (parse_nsfs_mount(line, &root, &mp))
+			continue;
+		type = nsfs_link_type(root, &ino);
+		if (type < 0)
+			continue;
+		/* the mount point as that mount namespace sees it */
+		if (snprintf(rel, sizeof(rel), "%d/root%s", (int)pid, mp) >= (int)sizeof(rel))
+			continue;
+		idx = note_ns(s, type, ino, procfd, rel);
+		path = nsinfo__strdup(s, mp);
+		if (idx < 0 || !path || add(s, idx, NSINFO_HOLD_MOUNT, 0, -1, mntns, path, -1))
+			r = -ENOMEM;
+	}
+	free(text);
+	return r;
+}
+
+static int mounts_pass(struct nsinfo_snapshot *s, int procfd)
+{
+	size_t nns = s->nns;
+	int32_t *member = malloc((nns ? nns : 1) * sizeof(*member));
+	int r = 0;
+
+	if (!member)
+		return -ENOMEM;
+	for (size_t i = 0; i < nns; i++)
+		member[i] = -1;
+	/* one live member per mount namespace is enough to read its mounts */
+	for (size_t i = 0; i < s->nprocs; i++) {
+		const struct nsinfo_proc *p = &s->procs[i];
+		int32_t m = p->ns[NSINFO_MNT];
+
+		if (m >= 0 && (size_t)m < nns && member[m] < 0 &&
+		    !(p->flags & (NSINFO_PROC_ZOMBIE | NSINFO_PROC_DENIED | NSINFO_PROC_KTHREAD)))
+			member[m] = (int32_t)i;
+	}
+	for (size_t m = 0; m < nns && !r; m++)
+		if (member[m] >= 0)
+			r = scan_mountinfo(s, procfd, s->procs[member[m]].pid, s->ns[m].ino);
+	free(member);
+	return r;
+}
+
+struct pid_slot {
+	pid_t pid;
+	uint32_t idx;
+};
+
+static int cmp_slot(const void *a, const void *b)
+{
+	const struct pid_slot *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* A thread row pins each namespace in which it differs from its leader. */
+static int thread_holders(struct nsinfo_snapshot *s, const struct pid_slot *leaders,
+			  size_t nleaders, const struct nsinfo_proc *p)
+{
+	struct pid_slot key = { .pid = p->tgid };
+	const struct pid_slot *l = bsearch(&key, leaders, nleaders, sizeof(key), cmp_slot);
+
+	for (int t = 0; t < NSINFO_NTYPES; t++) {
+		if (p->ns[t] < 0 || (l && s->procs[l->idx].ns[t] == p->ns[t]))
+			continue;
+		if (add(s, p->ns[t], NSINFO_HOLD_THREAD, p->pid, -1, 0, NULL, -1))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int proc_holders(struct nsinfo_snapshot *s)
+{
+	struct pid_slot *leaders = malloc((s->nprocs ? s->nprocs : 1) * sizeof(*leaders));
+	size_t nl = 0;
+	int r = 0;
+
+	if (!leaders)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (!(s->procs[i].flags & NSINFO_PROC_THREAD))
+			leaders[nl++] = (struct pid_slot){ s->procs[i].pid, (uint32_t)i };
+	qsort(leaders, nl, sizeof(*leaders), cmp_slot);
+	for (size_t i = 0; i < s->nprocs && !r; i++) {
+		const struct nsinfo_proc *p = &s->procs[i];
+
+		if (p->flags & NSINFO_PROC_THREAD)
+			r = thread_holders(s, leaders, nl, p);
+		if (!r && p->pid_for_children >= 0)
+			r = add(s, p->pid_for_children, NSINFO_HOLD_CHILDREN, p->pid, -1, 0, NULL, -1);
+		if (!r && p->time_for_children >= 0)
+			r = add(s, p->time_for_children, NSINFO_HOLD_CHILDREN, p->pid, -1, 0, NULL, -1);
+	}
+	free(leaders);
+	return r;
+}
+
+/* A child pid/user namespace pins its parent; any namespace pins its owner
+ * (for a user namespace the owner is the parent: recorded once). */
+static int ns_holders(struct nsinfo_snapshot *s)
+{
+	for (size_t i = 0; i < s->nns; i++) {
+		const struct nsinfo_ns *n = &s->ns[i];
+
+		if (n->parent >= 0 &&
+		    add(s, n->parent, NSINFO_HOLD_CHILD_NS, 0, -1, 0, NULL, (int32_t)i))
+			return -ENOMEM;
+		if (n->owner >= 0 && n->owner != n->parent &&
+		    add(s, n->owner, NSINFO_HOLD_OWNED_NS, 0, -1, 0, NULL, (int32_t)i))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int nsinfo__holders_scan(struct nsinfo_snapshot *s)
+{
+	int r = 0;
+
+	if (s->flags & (NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS)) {
+		int procfd = open(s->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (procfd < 0)
+			return -errno;
+		if (s->flags & NSINFO_SCAN_FDS)
+			r = fds_pass(s, procfd);
+		if (!r && (s->flags & NSINFO_SCAN_MOUNTS))
+			r = mounts_pass(s, procfd);
+		close(procfd);
+	}
+	if (!r)
+		r = proc_holders(s);
+	if (!r)
+		r = ns_holders(s);
+	return r;
+}
+
+/* ------------------------------------------------ reopening a namespace */
+
+static int mount_path(const struct nsinfo_snapshot *s, const struct nsinfo_holder *h,
+		      char *buf, size_t len)
+{
+	int m = nsinfo_snapshot_find_ns(s, NSINFO_MNT, h->mntns);
+	const struct nsinfo_proc *p = m >= 0 ? nsinfo_ns_lowest_proc(s, &s->ns[m]) : NULL;
+
+	if (!p)
+		return -ENOENT;
+	return snprintf(buf, len, "%d/root%s", (int)p->pid, h->path) < (int)len ? 0 : -ENOENT;
+}
+
+int nsinfo__ns_path(const struct nsinfo_snapshot *s, int idx, char *buf, size_t len)
+{
+	const struct nsinfo_ns *n = &s->ns[idx];
+	const struct nsinfo_proc *p = nsinfo_ns_lowest_proc(s, n);
+	const char *file = nsinfo__ns_file[n->type];
+
+	if (p) {
+		snprintf(buf, len, "%d/ns/%s", (int)p->pid, file);
+		return 0;
+	}
+	for (uint32_t i = 0; i < n->nholders; i++) {
+		const struct nsinfo_holder *h = &n->holders[i];
+
+		switch (h->kind) {
+		case NSINFO_HOLD_THREAD:
+			snprintf(buf, len, "%d/ns/%s", (int)h->pid, file);
+			return 0;
+		case NSINFO_HOLD_CHILDREN:
+			snprintf(buf, len, "%d/ns/%s_for_children", (int)h->pid, file);
+			return 0;
+		case NSINFO_HOLD_FD:
+			snprintf(buf, len, "%d/fd/%d", (int)h->pid, h->fd);
+			return 0;
+		case NSINFO_HOLD_MOUNT:
+			if (mount_path(s, h, buf, len) == 0)
+				return 0;
+			break;
+		}
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The passes that run around the core /proc walk (internal):
+ *
+ *   scan_proc -> holders_scan -> finalize -> hostnames_scan -> containers_scan
+ *
+ * holders_scan adds namespaces held without processes (nsfs fds, nsfs bind
+ * mounts in every mount namespace) and the holders derived from the scan
+ * (threads, *_for_children, child and owned namespaces); it must run before
+ * finalize, which groups holders per namespace. The hostname and container
+ * passes need the member lists finalize builds.
+ */
+#ifndef NSINFO_HOLDERS_H
+#define NSINFO_HOLDERS_H
+
+#include "internal.h"
+
+int nsinfo__holders_scan(struct nsinfo_snapshot *s);
+int nsinfo__hostnames_scan(struct nsinfo_snapshot *s);
+int nsinfo__containers_scan(struct nsinfo_snapshot *s);
+
+/* A path under the proc root through which namespace idx can be opened
+ * again: a member's ns/ link, else a holding fd, else a bind mount seen
+ * through /proc/PID/root of a member of that mount namespace. Relative to
+ * the proc root ("812/ns/net"). 0 or -ENOENT. */
+int nsinfo__ns_path(const struct nsinfo_snapshot *s, int idx, char *buf, size_t len);
+
+/* What /proc/PID/cgroup says about the container of a process. */
+struct nsinfo__cgroup_id {
+	const char *runtime;      /* static string, NULL: not in a container */
+	char id[256];             /* container id or machine name */
+	char pod[64];             /* Kubernetes pod UID, "" if none */
+};
+
+/* Identify the container from the text of a /proc/PID/cgroup file (v1 and
+ * v2 lines). 1 if found, 0 if not a container. */
+int nsinfo__cgroup_identify(const char *text, struct nsinfo__cgroup_id *out);
+
+#endif

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# nstree's command line: help, version, bad arguments, exit codes, output
+# formats, stdout errors, and a fixture /proc tree through --proc-root.
+source "$(dirname "$0")/../lib/lib.sh"
+NSTREE=$BUILD/nstree
+
+out=$("$NSTREE" --help 2>"$T_TMP/err"); st=$?
+is "$st" 0 "--help exits 0"
+like "$out" '^Usage:' "--help on stdout"
+like "$out" 'Available output columns:' "--help lists the columns"
+for c in NS TYPE NPROCS PID USER COMMAND PNS ONS NSID UID LEVEL; do
+	like "$out" "^ +$c  " "--help names column $c"
+done
+is "$(cat "$T_TMP/err")" "" "--help writes nothing on stderr"
+is "$("$NSTREE" -V)" "nstree from nstools $(sed -n 's/^#define NSINFO_VERSION "\(.*\)"/\1/p' "$SRCDIR/libnsinfo/include/nsinfo.h")" "-V"
+
+bad() { # bad EXPECTED-FIRST-LINE ARGS...
+	local exp=$1; shift
+	"$NSTREE" "$@" >"$T_TMP/out" 2>"$T_TMP/err"
+	is "$?" 1 "nstree $* exits 1"
+	is "$(head -1 "$T_TMP/err")" "$exp" "nstree $*: message"
+	is "$(wc -c <"$T_TMP/out")" 0 "nstree $*: nothing on stdout"
+}
+bad "nstree: unrecognized option '--bogus'" --bogus
+like "$(cat "$T_TMP/err")" "^Try 'nstree --help' for more information.$" "bad option: Try line"
+is "$(wc -l <"$T_TMP/err")" 2 "bad option: exactly two lines"
+bad "nstree: unknown namespace type: foo" -t foo
+bad "nstree: unknown column: NOPE" -o NS,NOPE
+bad "nstree: invalid PID: 12x" -p 12x
+bad "nstree: 999999999: no such process" -p 999999999
+bad "nstree: 12: no such namespace" 12
+bad "nstree: id:77777777777: no such namespace" id:77777777777
+bad "nstree: cannot read /nonexistent$$: No such file or directory" --proc-root /nonexistent$$
+bad "nstree: /etc/hostname: not a namespace file" /etc/hostname
+bad "nstree: /nonexistent$$: No such file or directory" /nonexistent$$
+bad "nstree: no-such-container: no such namespace" no-such-container
+
+# output formats on our own namespaces
+self_net=$(ns_ino $$ net)
+is "$("$NSTREE" -l -n -r -o NS,TYPE -t net -p $$ 2>/dev/null)" "$self_net net" "-l -n -r -o NS,TYPE"
+like "$("$NSTREE" -l -o NS,TYPE -p $$ 2>/dev/null | head -1)" '^ +NS +TYPE$' "headings by default"
+like "$("$NSTREE" -l -o +NSID -p $$ 2>/dev/null | head -1)" 'COMMAND +NSID$' "-o +LIST appends"
+is "$("$NSTREE" -l --output-all -p $$ 2>/dev/null | head -1 | wc -w)" 12 "--output-all: 12 columns"
+cols=$("$NSTREE" -H -r -n | awk '{print $1}' | tr '\n' ' ')
+is "$cols" "NS TYPE NPROCS PID USER COMMAND PNS ONS NSID UID LEVEL FLAGS " "-H lists the column table"
+like "$("$NSTREE" -H -J)" '"name": "NSID"' "-H -J"
+"$NSTREE" -l -J -p $$ 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["namespaces"]) == 8'
+ok $? "-J output is JSON with our 8 namespaces"
+NO_COLOR= "$NSTREE" -p $$ >"$T_TMP/out" 2>/dev/null
+unlike "$(cat "$T_TMP/out")" $'\e\\[' "no colour when stdout is not a terminal"
+
+# stdout errors are failures; a closed pipe is not
+"$NSTREE" -l >/dev/full 2>"$T_TMP/err"
+is "$?" 1 "write error exits 1"
+like "$(cat "$T_TMP/err")" '^nstree: write error' "write error is reported"
+"$NSTREE" --output-all -P 2>"$T_TMP/err" | head -1 >/dev/null
+st=${PIPESTATUS[0]}
+ok "$([ "$st" = 0 ] || [ "$st" = 141 ]; echo $?)" "closed pipe (| head): success or SIGPIPE, as any filter ($st)"
+unlike "$(cat "$T_TMP/err")" 'write error' "closed pipe: no write error message"
+
+# a fixture tree: no ioctls possible, so everything is a root, detached
+fx=$T_TMP/proc
+mkdir -p "$fx/10/ns" "$fx/11/ns" "$fx/12"
+for p in 10 11; do
+	printf 'Name:\tfx%s\nState:\tS (sleeping)\nTgid:\t%s\nPid:\t%s\nPPid:\t1\nUid:\t0\t0\t0\t0\nNSpid:\t%s\nThreads:\t1\n' \
+		$p $p $p $p >"$fx/$p/status"
+	for t in cgroup ipc mnt net pid time user uts; do
+		i=$((4026531000 + ${#t}))
+		[ $t = net ] && [ $p = 11 ] && i=4026539999
+		ln -s "$t:[$i]" "$fx/$p/ns/$t"
+	done
+done
+printf 'Name:\tdead\nState:\tZ (zombie)\n' >"$fx/12/status"
+"$NSTREE" --proc-root "$fx" -l -r -n -o NS,TYPE,NPROCS,PID,FLAGS -t net >"$T_TMP/out" 2>"$T_TMP/err"
+is "$?" 0 "--proc-root on a fixture"
+is "$(cat "$T_TMP/out")" "$(printf '4026531003 net 1 10 detached\n4026539999 net 1 11 detached')" \
+	"fixture: two nets, one process each, detached"
+is "$(cat "$T_TMP/err")" "" "fixture: complete view, nothing on stderr"
+is "$("$NSTREE" --proc-root "$fx" -r -n -o NS 4026539999)" "4026539999" "fixture: argument by inode"
+done_testing

@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nstree - the host's namespaces as they nest, or as an lsns-style list.
+ *
+ * Tree placement (every namespace appears exactly once):
+ *   - a user namespace sits under its parent user namespace;
+ *   - a pid namespace sits under its parent pid namespace, even when a
+ *     different user namespace owns it (the ONS column tells), because pid
+ *     nesting is what decides which pids a process can see; a pid namespace
+ *     without a known parent sits under its owner;
+ *   - every other namespace sits under its owning user namespace;
+ *   - a namespace whose parent/owner is unknown (fixture trees, kernels
+ *     without the nsfs ioctls) is a root.
+ * Filters hide nodes; a shown node then hangs under its nearest shown
+ * ancestor.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "nsinfo.h"
+
+enum {
+	COL_NS, COL_TYPE, COL_NPROCS, COL_PID, COL_USER, COL_COMMAND,
+	COL_PNS, COL_ONS, COL_NSID, COL_UID, COL_LEVEL, COL_FLAGS, NCOLS
+};
+
+static const struct nst_col columns[NCOLS] = {
+	[COL_NS]      = { "NS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "namespace identifier (inode number)" },
+	[COL_TYPE]    = { "TYPE", 5, 0, SCOLS_JSON_STRING, "kind of namespace" },
+	[COL_NPROCS]  = { "NPROCS", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "number of processes in the namespace" },
+	[COL_PID]     = { "PID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "lowest PID in the namespace" },
+	[COL_USER]    = { "USER", 0.1, 0, SCOLS_JSON_STRING, "username of the PID process" },
+	[COL_COMMAND] = { "COMMAND", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "command line of the PID process" },
+	[COL_PNS]     = { "PNS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "parent namespace (pid and user namespaces)" },
+	[COL_ONS]     = { "ONS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "owner namespace (a user namespace)" },
+	[COL_NSID]    = { "NSID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "64-bit namespace id (NS_GET_ID), where the kernel has one" },
+	[COL_UID]     = { "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "owner UID of a user namespace" },
+	[COL_LEVEL]   = { "LEVEL", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "nesting depth of a pid or user namespace (0 = top seen)" },
+	[COL_FLAGS]   = { "FLAGS", 8, 0, SCOLS_JSON_STRING, "ancestor (no process in it), detached (kernel not asked)" },
+};
+
+/* Default columns by [list][processes]; holder lines (-P) say what they are
+ * in FLAGS, kept before COMMAND, the one long column */
+/* --list -J: lsns's keys first, so that scripts written for lsns -J keep
+ * working, then what lsns does not have */
+#define JSON_LIST_DEFAULT "NS,TYPE,NPROCS,PID,USER,COMMAND,PNS,ONS,NSID,UID,LEVEL"
+static const char *const default_cols[2][2] = {
+	{ "NS,TYPE,NPROCS,PID,UID,COMMAND", "NS,TYPE,NPROCS,PID,UID,FLAGS,COMMAND" },
+	{ "NS,TYPE,NPROCS,PID,USER,COMMAND", "NS,TYPE,NPROCS,PID,USER,FLAGS,COMMAND" },
+};
+
+/* Filters come from the command line; a namespace is shown if it passes all. */
+struct ctl {
+	struct nsinfo_snapshot *snap;
+	const struct nsinfo_ns *ns;
+	size_t nns;
+	struct nst_out out;
+	bool list, processes, output_set;
+	unsigned types;           /* bit per enum nsinfo_type; 0 = all */
+	pid_t task;               /* -p, 0 = none */
+	int32_t *tparent;         /* tree parent of each namespace, -1 */
+	uint32_t *kids, *kid_start; /* display children, grouped per namespace */
+	bool *shown;
+};
+
+static void __attribute__((noreturn)) usage(void)
+{
+	FILE *f = stdout;
+
+	fputs("Usage:\n"
+	      " nstree [options] [<namespace>...]\n"
+	      "\nShow the namespaces of the host as they nest: user namespaces at the\n"
+	      "top, what each one owns beneath it, pid namespaces under their parent.\n"
+	      "A <namespace> (inode, id:NSID or a namespace file) limits the view to\n"
+	      "that namespace and what it owns or contains.\n"
+	      "\nOptions:\n"
+	      " -l, --list             flat lsns-style list instead of the tree\n"
+	      " -t, --type <type>      only namespaces of this type (repeatable):\n"
+	      "                        cgroup, ipc, mnt, net, pid, time, user, uts\n"
+	      " -p, --task <pid>       only the namespaces of this process\n"
+	      " -P, --processes        list the member processes under each namespace\n"
+	      " -o, --output <list>    output columns (\"+LIST\" appends)\n"
+	      "     --output-all       output all columns\n"
+	      " -H, --list-columns     list the available columns\n"
+	      " -n, --noheadings       don't print headings\n"
+	      " -r, --raw              use the raw output format\n"
+	      " -J, --json             use the JSON output format\n"
+	      "     --proc-root <dir>  read this tree instead of /proc\n"
+	      "\n -h, --help             display this help\n"
+	      " -V, --version          display version\n", f);
+	nst_help_columns(f, columns, NCOLS);
+	fputs("\nExit status: 0 success (also with a partial view), 1 failure.\n"
+	      "For more details see nstree(1).\n", f);
+	exit(EXIT_SUCCESS);
+}
+
+/* --------------------------------------------------------------- the tree */
+
+static int32_t tree_parent(const struct nsinfo_ns *n)
+{
+	if (n->type == NSINFO_USER || n->type == NSINFO_PID)
+		return n->parent >= 0 ? n->parent : n->owner;
+	return n->owner;
+}
+
+/* Display order of siblings: owned namespaces by type, then child user
+ * namespaces; inode order within a type (stable across runs). */
+static int cmp_ns(const void *a, const void *b, void *arg)
+{
+	const struct nsinfo_ns *ns = arg;
+	const struct nsinfo_ns *x = &ns[*(const uint32_t *)a];
+	const struct nsinfo_ns *y = &ns[*(const uint32_t *)b];
+	int kx = x->type == NSINFO_USER, ky = y->type == NSINFO_USER;
+
+	if (kx != ky)
+		return kx - ky;
+	if (x->type != y->type)
+		return x->type - y->type;
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+static int cmp_ino(const void *a, const void *b, void *arg)
+{
+	const struct nsinfo_ns *ns = arg;
+	const struct nsinfo_ns *x = &ns[*(const uint32_t *)a];
+	const struct nsinfo_ns *y = &ns[*(const uint32_t *)b];
+
+	if (x->ino != y->ino)
+		return (x->ino > y->ino) - (x->ino < y->ino);
+	return x->type - y->type;
+}
+
+/*
+ * Where a shown namespace hangs: its nearest shown ancestor in the tree; if
+ * filters hid the whole chain, its nearest shown owner (so "nstree USERNS"
+ * keeps a pid namespace it owns under it); else it is a root.
+ */
+static int32_t display_parent(const struct ctl *c, uint32_t i)
+{
+	int32_t q = c->tparent[i];
+	int guard = 0;
+
+	while (q >= 0 && !c->shown[q] && guard++ < 256)
+		q = c->tparent[q];
+	if (q >= 0 && c->shown[q])
+		return q;
+	for (q = c->ns[i].owner, guard = 0; q >= 0 && !c->shown[q] && guard++ < 256;)
+		q = c->tparent[q];
+	return q >= 0 && c->shown[q] ? q : -1;
+}
+
+/* The shown namespaces grouped by display parent: the children of i are
+ * kids[kid_start[i] .. kid_start[i+1]), the roots are in slot nns. */
+static void build_display(struct ctl *c)
+{
+	size_t n = c->nns;
+	int32_t *dp = malloc((n + 1) * sizeof(*dp));
+	uint32_t *fill = calloc(n + 1, sizeof(*fill));
+
+	c->kid_start = calloc(n + 2, sizeof(*c->kid_start));
+	c->kids = calloc(n + 1, sizeof(*c->kids));
+	if (!dp || !fill || !c->kid_start || !c->kids)
+		nst_die(EXIT_FAILURE, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (!c->shown[i])
+			continue;
+		dp[i] = display_parent(c, (uint32_t)i);
+		c->kid_start[(dp[i] < 0 ? n : (size_t)dp[i]) + 1]++;
+	}
+	for (size_t i = 0; i <= n; i++)
+		c->kid_start[i + 1] += c->kid_start[i];
+	for (size_t i = 0; i < n; i++) {
+		size_t slot;
+
+		if (!c->shown[i])
+			continue;
+		slot = dp[i] < 0 ? n : (size_t)dp[i];
+		c->kids[c->kid_start[slot] + fill[slot]++] = (uint32_t)i;
+	}
+	for (size_t i = 0; i <= n; i++)
+		qsort_r(c->kids + c->kid_start[i], c->kid_start[i + 1] - c->kid_start[i],
+			sizeof(*c->kids), cmp_ns, (void *)c->ns);
+	free(fill);
+	free(dp);
+}
+
+static void build_tree(struct ctl *c)
+{
+	c->tparent = malloc((c->nns + 1) * sizeof(*c->tparent));
+	if (!c->tparent)
+		nst_die(EXIT_FAILURE, "out of memory");
+	for (size_t i = 0; i < c->nns; i++) {
+		int32_t p = tree_parent(&c->ns[i]);
+
+		c->tparent[i] = p >= 0 && (size_t)p < c->nns ? p : -1;
+	}
+}
+
+/* ------------------------------------------------------------ the filters */
+
+static bool in_task(const struct nsinfo_proc *p, int32_t i)
+{
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		if (p->ns[t] == i)
+			return true;
+	return p->pid_for_children == i || p->time_for_children == i;
+}
+
+/* Mark a namespace given as argument and what it owns or contains (child
+ * pid/user namespaces), transitively. */
+static void mark_subtree(struct ctl *c, bool *sub, uint32_t i, int depth)
+{
+	const struct nsinfo_ns *n = &c->ns[i];
+
+	if (sub[i] || depth > 256)
+		return;
+	sub[i] = true;
+	for (uint32_t k = 0; k < n->nchildren; k++)
+		mark_subtree(c, sub, n->children[k], depth + 1);
+	for (uint32_t k = 0; k < n->nowned; k++)
+		mark_subtree(c, sub, n->owned[k], depth + 1);
+}
+
+/* Index of the namespace an argument names: a namespace file, id:NSID, or a
+ * number that is an inode or else a 64-bit id. */
+static int32_t resolve_arg(struct ctl *c, const char *arg)
+{
+	struct nsinfo_nsref ref;
+	int r = nsinfo_ref_resolve(c->snap, arg, -1, &ref);
+	int idx = -ENOENT;
+	uint64_t v;
+	char *end;
+
+	if (r == 0) {
+		if (ref.fd >= 0)
+			close(ref.fd);
+		idx = nsinfo_snapshot_find_ns(c->snap, ref.type, ref.ino);
+	} else if (r == -ENOENT && arg[0] >= '0' && arg[0] <= '9') {
+		errno = 0;
+		v = strtoull(arg, &end, 10);
+		if (!errno && !*end)
+			idx = nsinfo_snapshot_find_nsid(c->snap, -1, v);
+	}
+	if (r == -EINVAL)
+		nst_usage_error(EXIT_FAILURE, "%s: not a namespace (inode, id:NSID or path)", arg);
+	if (r == -ENOTTY)
+		nst_die(EXIT_FAILURE, "%s: not a namespace file", arg);
+	if (r == 0 && idx < 0)
+		nst_die(EXIT_FAILURE, "%s: no process is in this namespace", arg);
+	/* a missing file is the file's problem, a missing number the snapshot's */
+	if (idx < 0)
+		nst_die(EXIT_FAILURE, "%s: %s", arg,
+			r < 0 && (r != -ENOENT || strchr(arg, '/')) ? strerror(-r)
+								 : "no such namespace");
+	return idx;
+}
+
+static void compute_shown(struct ctl *c, char **args, int nargs)
+{
+	const struct nsinfo_proc *task = NULL;
+	bool *sub = NULL;
+
+	c->shown = calloc(c->nns + 1, sizeof(*c->shown));
+	if (!c->shown)
+		nst_die(EXIT_FAILURE, "out of memory");
+	if (c->task) {
+		int pi = nsinfo_snapshot_find_proc(c->snap, c->task);
+
+		if (pi < 0)
+			nst_die(EXIT_FAILURE, "%d: no such process", (int)c->task);
+		task = &nsinfo_snapshot_procs(c->snap, NULL)[pi];
+		if (task->flags & NSINFO_PROC_DENIED)
+			nst_die(EXIT_FAILURE, "%d: namespaces not readable: %s", (int)c->task,
+				strerror(EACCES));
+	}
+	if (nargs) {
+		sub = calloc(c->nns + 1, sizeof(*sub));
+		if (!sub)
+			nst_die(EXIT_FAILURE, "out of memory");
+		for (int a = 0; a < nargs; a++)
+			mark_subtree(c, sub, (uint32_t)resolve_arg(c, args[a]), 0);
+	}
+	for (size_t i = 0; i < c->nns; i++)
+		c->shown[i] = (!c->types || (c->types & (1u << c->ns[i].type))) &&
+			      (!task || in_task(task, (int32_t)i)) &&
+			      (!sub || sub[i]);
+	free(sub);
+}
+
+/* ------------------------------------------------------------ the output */
+
+static const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, size_t len)
+{
+	/* kernel threads and zombies have no command line: lsns shows comm */
+	if (nsinfo_proc_cmdline(c->snap, p->pid, buf, len) < 0 || !buf[0])
+		snprintf(buf, len, "%s", p->comm);
+	return buf;
+}
+
+static void set_ns_ref(struct ctl *c, struct libscols_line *ln, int col, int32_t i)
+{
+	if (i >= 0 && (size_t)i < c->nns)
+		nst_out_setf(&c->out, ln, col, "%" PRIu64, c->ns[i].ino);
+}
+
+static void fill_proc(struct ctl *c, struct libscols_line *ln, const struct nsinfo_proc *p)
+{
+	char cmd[4096];
+
+	nst_out_setf(&c->out, ln, COL_PID, "%d", (int)p->pid);
+	nst_out_set(&c->out, ln, COL_USER, nsinfo_snapshot_username(c->snap, p->uid));
+	if (nst_out_has(&c->out, COL_COMMAND))
+		nst_out_set(&c->out, ln, COL_COMMAND, command_of(c, p, cmd, sizeof(cmd)));
+}
+
+static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
+{
+	const struct nsinfo_ns *n = &c->ns[i];
+	const struct nsinfo_proc *low = nsinfo_ns_lowest_proc(c->snap, n);
+
+	nst_out_setf(&c->out, ln, COL_NS, "%" PRIu64, n->ino);
+	nst_out_set(&c->out, ln, COL_TYPE, nsinfo_type_name(n->type));
+	nst_out_setf(&c->out, ln, COL_NPROCS, "%u", n->nprocs);
+	if (low)
+		fill_proc(c, ln, low);
+	set_ns_ref(c, ln, COL_PNS, n->parent);
+	set_ns_ref(c, ln, COL_ONS, n->owner);
+	if (n->nsid)
+		nst_out_setf(&c->out, ln, COL_NSID, "%" PRIu64, n->nsid);
+	if (n->type == NSINFO_USER && n->owner_uid >= 0)
+		nst_out_setf(&c->out, ln, COL_UID, "%" PRId64, n->owner_uid);
+	if (n->level >= 0)
+		nst_out_setf(&c->out, ln, COL_LEVEL, "%d", n->level);
+	if (n->flags & (NSINFO_NS_ANCESTOR | NSINFO_NS_DETACHED))
+		nst_out_set(&c->out, ln, COL_FLAGS,
+			    n->flags & NSINFO_NS_ANCESTOR ? "ancestor" : "detached");
+}
+
+/* -P: the member processes, then the threads and *_for_children holders. */
+static void add_members(struct ctl *c, struct libscols_line *parent, int32_t i)
+{
+	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(c->snap, NULL);
+	const struct nsinfo_ns *n = &c->ns[i];
+
+	for (uint32_t k = 0; k < n->nprocs; k++)
+		fill_proc(c, nst_out_line(&c->out, parent), &procs[n->procs[k]]);
+	for (uint32_t k = 0; k < n->nholders; k++) {
+		const struct nsinfo_holder *h = &n->holders[k];
+		int pi;
+
+		if (h->kind != NSINFO_HOLD_THREAD && h->kind != NSINFO_HOLD_CHILDREN)
+			continue;
+		pi = nsinfo_snapshot_find_proc(c->snap, h->pid);
+		if (pi < 0)
+			continue;
+		struct libscols_line *ln = nst_out_line(&c->out, parent);
+
+		fill_proc(c, ln, &procs[pi]);
+		nst_out_set(&c->out, ln, COL_FLAGS,
+			    h->kind == NSINFO_HOLD_THREAD ? "thread" : "for_children");
+	}
+}
+
+static struct libscols_line *add_ns_line(struct ctl *c, struct libscols_line *parent, int32_t i)
+{
+	struct libscols_line *ln = nst_out_line(&c->out, parent);
+
+	fill_ns(c, ln, i);
+	if (c->processes)
+		add_members(c, ln, i);
+	return ln;
+}
+
+static void emit_tree(struct ctl *c, uint32_t i, struct libscols_line *parent, int depth)
+{
+	struct libscols_line *ln = add_ns_line(c, parent, (int32_t)i);
+
+	if (depth > 256)
+		return;
+	for (uint32_t k = c->kid_start[i]; k < c->kid_start[i + 1]; k++)
+		emit_tree(c, c->kids[k], ln, depth + 1);
+}
+
+static void emit_list(struct ctl *c)
+{
+	uint32_t *order = malloc((c->nns + 1) * sizeof(*order));
+	size_t n = 0;
+
+	if (!order)
+		nst_die(EXIT_FAILURE, "out of memory");
+	for (size_t i = 0; i < c->nns; i++)
+		if (c->shown[i])
+			order[n++] = (uint32_t)i;
+	qsort_r(order, n, sizeof(*order), cmp_ino, (void *)c->ns);
+	for (size_t k = 0; k < n; k++)
+		add_ns_line(c, NULL, (int32_t)order[k]);
+	free(order);
+}
+
+static void render(struct ctl *c)
+{
+	/* members nest under their namespace, which needs a tree column */
+	if ((!c->list || c->processes) && nst_out_has(&c->out, COL_NS))
+		c->out.tree_col = COL_NS;
+	if (!nst_out_table(&c->out, "namespaces"))
+		nst_die(EXIT_FAILURE, "out of memory");
+	if (c->list) {
+		emit_list(c);
+	} else {
+		for (uint32_t k = c->kid_start[c->nns]; k < c->kid_start[c->nns + 1]; k++)
+			emit_tree(c, c->kids[k], NULL, 0);
+	}
+	if (nst_out_print(&c->out) < 0)
+		nst_die(EXIT_FAILURE, "cannot print the table: %s", strerror(errno));
+}
+
+/* One line when the view is partial; the exit status does not change. */
+static void warn_coverage(const struct ctl *c)
+{
+	struct nsinfo_coverage cov = { 0 };
+
+	nsinfo_snapshot_coverage(c->snap, &cov);
+	if (cov.denied || cov.vanished)
+		nst_warn("partial view: %u of %u processes denied, %u vanished while scanned",
+			 cov.denied, cov.scanned, cov.vanished);
+}
+
+/* ---------------------------------------------------------------- options */
+
+enum { OPT_PROC_ROOT = NST_OPT_FIRST_TOOL };
+
+static void parse_type(struct ctl *c, const char *arg)
+{
+	int t = nsinfo_type_from_name(arg);
+
+	if (t < 0)
+		nst_usage_error(EXIT_FAILURE, "unknown namespace type: %s", arg);
+	c->types |= 1u << t;
+}
+
+static int parse_args(struct ctl *c, int argc, char **argv, const char **proc_root)
+{
+	static const struct option longopts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "type", required_argument, NULL, 't' },
+		{ "task", required_argument, NULL, 'p' },
+		{ "processes", no_argument, NULL, 'P' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-all", no_argument, NULL, NST_OPT_OUTPUT_ALL },
+		{ "list-columns", no_argument, NULL, 'H' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *outlist = NULL;
+	bool all = false, list_columns = false;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "lt:p:Po:HnrJhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'l': c->list = true; break;
+		case 't': parse_type(c, optarg); break;
+		case 'p':
+			if (nsinfo_parse_pid(optarg, &c->task) < 0)
+				nst_usage_error(EXIT_FAILURE, "invalid PID: %s", optarg);
+			break;
+		case 'P': c->processes = true; break;
+		case 'o': outlist = optarg; break;
+		case NST_OPT_OUTPUT_ALL: all = true; break;
+		case 'H': list_columns = true; break;
+		case OPT_PROC_ROOT: *proc_root = optarg; break;
+		case 'h': usage();
+		case 'V': nst_print_version();
+		default:
+			if (!nst_out_option(&c->out, opt, optarg, EXIT_FAILURE))
+				nst_usage_error(EXIT_FAILURE, NULL);
+		}
+	}
+	if (list_columns)
+		exit(nst_list_columns(columns, NCOLS, c->out.json, c->out.raw,
+				      c->out.noheadings) ? EXIT_FAILURE : EXIT_SUCCESS);
+	/* the default columns depend on -l, known only now */
+	{
+		struct nst_out o = c->out;
+
+		nst_out_init(&c->out, columns, NCOLS,
+			     c->list && o.json && !c->processes ? JSON_LIST_DEFAULT
+								: default_cols[c->list][c->processes]);
+		c->out.json = o.json;
+		c->out.raw = o.raw;
+		c->out.noheadings = o.noheadings;
+	}
+	if (all)
+		nst_out_select_all(&c->out);
+	if (outlist)
+		nst_out_option(&c->out, 'o', outlist, EXIT_FAILURE);
+	return optind;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl c = { 0 };
+	struct nsinfo_scan_opts opts = { .size = sizeof(opts) };
+	int first, r;
+
+	/* getopt's own messages name argv[0]: "nstree:", not the full path */
+	argv[0] = program_invocation_short_name;
+	nst_close_stdout_at_exit(EXIT_FAILURE);
+	nst_out_init(&c.out, columns, NCOLS, default_cols[1][0]);
+	first = parse_args(&c, argc, argv, &opts.proc_root);
+
+	r = nsinfo_snapshot_new(&opts, &c.snap);
+	if (r < 0)
+		nst_die(EXIT_FAILURE, "cannot read %s: %s",
+			opts.proc_root ? opts.proc_root : "/proc", strerror(-r));
+	c.ns = nsinfo_snapshot_namespaces(c.snap, &c.nns);
+	build_tree(&c);
+	compute_shown(&c, argv + first, argc - first);
+	if (!c.list)
+		build_display(&c);
+	render(&c);
+	warn_coverage(&c);
+
+	free(c.tparent);
+	free(c.kids);
+	free(c.kid_start);
+	free(c.shown);
+	nsinfo_snapshot_unref(c.snap);
+	return EXIT_SUCCESS;
+}
