@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -228,35 +229,30 @@ int nsinfo__reuse_links(struct nsinfo_snapshot *s, int pi)
 	return 0;
 }
 
-static int refresh(struct nsinfo_snapshot *prev, const struct nsinfo__reuse_req *req,
-		   struct nsinfo_snapshot **out)
+NSINFO_EXPORT int nsinfo_snapshot_refresh(struct nsinfo_snapshot *prev,
+					  const struct nsinfo_refresh_opts *opts,
+					  struct nsinfo_snapshot **out)
 {
 	struct nsinfo_scan_opts o = { .size = sizeof(o) };
+	struct nsinfo__reuse_req req = { .prev = prev };
+	unsigned flags = 0;
 
 	if (!prev || !out)
 		return -EINVAL;
-	o.proc_root = prev->proc_root;
-	o.flags = prev->flags | NSINFO_SCAN_REUSABLE;
-	return nsinfo__snapshot_new(&o, req, out);
-}
-
-NSINFO_EXPORT int nsinfo_snapshot_refresh(struct nsinfo_snapshot *prev,
-					  struct nsinfo_snapshot **out)
-{
-	struct nsinfo__reuse_req req = { .prev = prev };
-
-	return refresh(prev, &req, out);
-}
-
-NSINFO_EXPORT int nsinfo_snapshot_refresh_except(struct nsinfo_snapshot *prev,
-						 const pid_t *changed, size_t nchanged,
-						 struct nsinfo_snapshot **out)
-{
-	struct nsinfo__reuse_req req = {
-		.prev = prev, .trust_links = true, .changed = changed, .nchanged = nchanged,
-	};
-
-	if (nchanged && !changed)
+	if (opts && opts->size && opts->size < offsetof(struct nsinfo_refresh_opts, nchanged) +
+						sizeof(opts->nchanged))
 		return -EINVAL;
-	return refresh(prev, &req, out);
+	if (opts)
+		flags = opts->flags;
+	if ((flags & NSINFO_REFRESH_TRUST_LINKS) && opts->nchanged && !opts->changed)
+		return -EINVAL;
+	req.trust_links = flags & NSINFO_REFRESH_TRUST_LINKS;
+	if (req.trust_links) {
+		req.changed = opts->changed;
+		req.nchanged = opts->nchanged;
+	}
+	o.proc_root = prev->proc_root;
+	o.flags = ((flags & NSINFO_REFRESH_SCAN_FLAGS) ? opts->scan_flags : prev->flags) |
+		  NSINFO_SCAN_REUSABLE;
+	return nsinfo__snapshot_new(&o, &req, out);
 }

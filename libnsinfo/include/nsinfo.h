@@ -488,20 +488,32 @@ const char *nsinfo_pid_strerror(int err);
 #define NSINFO_SCAN_REUSABLE          (1u << 12) /* record what a refresh needs */
 #define NSINFO_SCAN_NO_CHILDREN_LINKS (1u << 13) /* skip pid_for_children, time_for_children */
 
+struct nsinfo_refresh_opts {
+	size_t size;              /* sizeof(struct nsinfo_refresh_opts) */
+	unsigned flags;           /* NSINFO_REFRESH_* */
+	unsigned scan_flags;      /* NSINFO_REFRESH_SCAN_FLAGS: the new snapshot's NSINFO_SCAN_* */
+	const pid_t *changed;     /* NSINFO_REFRESH_TRUST_LINKS: tgids, any order */
+	size_t nchanged;
+};
+/*
+ * NSINFO_REFRESH_TRUST_LINKS: the namespace links of prev's processes are
+ * taken as they were too, except for the processes listed in changed[]:
+ * for callers that know from the event source, with no lost events since
+ * prev was taken, which processes called clone, unshare or setns. A change
+ * made while the refresh runs may show one refresh late.
+ * NSINFO_REFRESH_SCAN_FLAGS: scan with scan_flags instead of prev's (e.g.
+ * NSINFO_SCAN_CONTAINERS only every so often).
+ */
+#define NSINFO_REFRESH_TRUST_LINKS (1u << 0)
+#define NSINFO_REFRESH_SCAN_FLAGS  (1u << 1)
+
 /* A new snapshot with prev's proc root and flags, reusing prev where it
  * can (prev must have been made with NSINFO_SCAN_REUSABLE, or by a
  * refresh; otherwise everything is read). Threads are always read again
- * unless NSINFO_SCAN_NO_THREADS. 0 or -errno; prev is not changed. */
-int nsinfo_snapshot_refresh(struct nsinfo_snapshot *prev, struct nsinfo_snapshot **out);
-/*
- * The same, and the namespace links of prev's processes are taken as they
- * were too, except for the processes listed in changed[] (tgids, any
- * order): for callers that know from the event source, with no lost
- * events since prev was taken, which processes called clone, unshare or
- * setns. A change made while this refresh runs may show one refresh late.
- */
-int nsinfo_snapshot_refresh_except(struct nsinfo_snapshot *prev, const pid_t *changed,
-				   size_t nchanged, struct nsinfo_snapshot **out);
+ * unless NSINFO_SCAN_NO_THREADS. opts may be NULL. 0 or -errno (-EINVAL:
+ * no prev, or changed NULL with a count); prev is not changed. */
+int nsinfo_snapshot_refresh(struct nsinfo_snapshot *prev, const struct nsinfo_refresh_opts *opts,
+			    struct nsinfo_snapshot **out);
 
 #ifdef __cplusplus
 }

@@ -6,12 +6,13 @@ NSTOP=$BUILD/nstop
 export LC_ALL=C NO_COLOR=1
 
 # A: a process alone in new net/uts/ipc namespaces (unshare execs sleep)
-A=$(bg_start unshare --net --uts --ipc sleep 300)
+HOST=nstopB$$
+A=$(bg_start unshare --net --uts --ipc sh -c "hostname $HOST; exec sleep 300")
 # B: a pid namespace with three members (sh and two sleeps, one of them in
 # a uts namespace of its own: its lowest member is inside B)
 B=$(bg_start unshare --fork --pid --mount-proc --net sh -c 'unshare --uts sleep 301 & sleep 302 & wait')
 for _ in $(seq 100); do
-	[ "$(ns_ino "$A" net)" != "$(ns_ino $$ net)" ] && [ -n "$(cat /proc/$B/task/$B/children 2>/dev/null)" ] && break
+	[ "$(cat /proc/$A/comm)" = sleep ] && [ -n "$(cat /proc/$B/task/$B/children 2>/dev/null)" ] && break
 	sleep 0.05
 done
 A_NET=$(ns_ino "$A" net); A_UTS=$(ns_ino "$A" uts); A_IPC=$(ns_ino "$A" ipc)
@@ -37,6 +38,9 @@ is "$?" 0 "batch run exits 0"
 is "$(cat "$T_TMP/err")" "" "nothing on stderr"
 is "$(row "$out" "$A_NET")" "net $A_NET 1 sleep" "A's net namespace: one member, sleep"
 is "$(row "$out" "$A_UTS" | awk '{print $1, $3}')" "uts 1" "A's uts namespace listed"
+"$NSTOP" -b -n 1 -g flat -o NS,CONTAINER >"$T_TMP/labels"
+is "$(awk -v i="$A_UTS" '$1 == i {print $2}' "$T_TMP/labels")" "$HOST" "CONTAINER: A's uts namespace shows its hostname"
+is "$(awk -v i="$A_NET" '$1 == i {print $2}' "$T_TMP/labels")" "$HOST" "CONTAINER: A's net namespace shows its member's hostname"
 is "$(row "$out" "$B_PID" | awk '{print $1, $3}')" "pid 3" "B's pid namespace has its 3 members"
 like "$(head -1 "$out")" '^nstop - [0-9]{2}:[0-9]{2}:[0-9]{2} up .*load average: ' "frame starts with the uptime line"
 like "$(sed -n 2p "$out")" '^Namespaces: [0-9]+ total, cgroup [0-9]+, ipc' "totals per type"

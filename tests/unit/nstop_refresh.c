@@ -121,19 +121,43 @@ static uint64_t proc_ns_ino(struct nsinfo_snapshot *s, const struct nsinfo_proc 
 
 /* refresh_except: links of processes not named are copied, ids and edges
  * included; a named one is read. s0 predates a's unshare of uts. */
+/* whether any process on the host has more than one thread */
+static int has_threads(void)
+{
+	struct nsinfo_snapshot *s;
+	struct nsinfo_coverage cov = { 0 };
+
+	if (nsinfo_snapshot_new(NULL, &s) == 0) {
+		nsinfo_snapshot_coverage(s, &cov);
+		nsinfo_snapshot_unref(s);
+	}
+	return cov.tasks_scanned > 0;
+}
+
+static int refresh_except(struct nsinfo_snapshot *prev, const pid_t *changed, size_t n,
+			  struct nsinfo_snapshot **out)
+{
+	struct nsinfo_refresh_opts o = {
+		.size = sizeof(o), .flags = NSINFO_REFRESH_TRUST_LINKS,
+		.changed = changed, .nchanged = n,
+	};
+
+	return nsinfo_snapshot_refresh(prev, &o, out);
+}
+
 static void trusted_links(struct nsinfo_snapshot *s0, struct child *a)
 {
 	struct nsinfo_snapshot *t = NULL, *r = NULL;
 	const struct nsinfo_proc *p0, *p;
 	pid_t self = getpid();
 
-	is(nsinfo_snapshot_refresh_except(s0, NULL, 1, &t), -EINVAL, "changed NULL with a count");
-	is(nsinfo_snapshot_refresh_except(s0, NULL, 0, &t), 0, "nothing changed");
+	is(refresh_except(s0, NULL, 1, &t), -EINVAL, "changed NULL with a count");
+	is(refresh_except(s0, NULL, 0, &t), 0, "nothing changed");
 	is(proc_ns_ino(t, proc_of(t, a->pid), NSINFO_UTS), proc_ns_ino(s0, proc_of(s0, a->pid), NSINFO_UTS),
 	   "then every link is s0's");
 	nsinfo_snapshot_unref(t);
 	t = NULL;
-	is(nsinfo_snapshot_refresh_except(s0, &self, 1, &t), 0, "refresh trusting all but us");
+	is(refresh_except(s0, &self, 1, &t), 0, "refresh trusting all but us");
 	p0 = proc_of(s0, a->pid);
 	p = proc_of(t, a->pid);
 	ok(p0 && p, "a in both");
@@ -154,11 +178,24 @@ static void trusted_links(struct nsinfo_snapshot *s0, struct child *a)
 	p = proc_of(t, self);
 	is(proc_ns_ino(t, p, NSINFO_NET), ns_ino_of(self, "net"), "a named process is read");
 
-	is(nsinfo_snapshot_refresh_except(s0, &a->pid, 1, &r), 0, "refresh naming a");
+	is(refresh_except(s0, &a->pid, 1, &r), 0, "refresh naming a");
 	p = proc_of(r, a->pid);
 	is(proc_ns_ino(r, p, NSINFO_UTS), ns_ino_of(a->pid, "uts"), "a's new uts namespace is read");
 	nsinfo_snapshot_unref(t);
 	nsinfo_snapshot_unref(r);
+
+	/* scan flags of the refresh itself: threads read again */
+	struct nsinfo_refresh_opts o = {
+		.size = sizeof(o), .flags = NSINFO_REFRESH_SCAN_FLAGS, .scan_flags = 0,
+	};
+	struct nsinfo_coverage cov;
+
+	is(nsinfo_snapshot_refresh(s0, &o, &t), 0, "refresh with other scan flags");
+	nsinfo_snapshot_coverage(t, &cov);
+	ok(cov.tasks_scanned > 0 || !has_threads(), "threads scanned when the refresh asks");
+	p = proc_of(t, a->pid);
+	is_str(p ? p->comm : NULL, "renamed", "status read again (no reuse with threads)");
+	nsinfo_snapshot_unref(t);
 }
 
 int main(void)
@@ -171,7 +208,7 @@ int main(void)
 	struct child a, b;
 	const struct nsinfo_proc *p;
 
-	is(nsinfo_snapshot_refresh(NULL, &s1), -EINVAL, "refresh of nothing is -EINVAL");
+	is(nsinfo_snapshot_refresh(NULL, NULL, &s1), -EINVAL, "refresh of nothing is -EINVAL");
 	if (child_start(&a) < 0)
 		BAIL("start child a: %s", strerror(errno));
 	is(nsinfo_snapshot_new(&o, &s0), 0, "reusable snapshot");
@@ -184,7 +221,7 @@ int main(void)
 	if (child_start(&b) < 0)
 		BAIL("start child b: %s", strerror(errno));
 
-	is(nsinfo_snapshot_refresh(s0, &s1), 0, "refresh");
+	is(nsinfo_snapshot_refresh(s0, NULL, &s1), 0, "refresh");
 	p = proc_of(s1, a.pid);
 	ok(p != NULL, "a is in the refresh");
 	is_str(p ? p->comm : NULL, "refresh-child", "a's status was reused (the rename is not read)");
@@ -201,7 +238,7 @@ int main(void)
 
 	/* a refresh chain keeps working; an exited child leaves */
 	child_stop(&b);
-	is(nsinfo_snapshot_refresh(s1, &s2), 0, "refresh of a refresh");
+	is(nsinfo_snapshot_refresh(s1, NULL, &s2), 0, "refresh of a refresh");
 	ok(proc_of(s2, b.pid) == NULL, "exited b is gone");
 	ok(proc_of(s2, a.pid) != NULL, "a still there");
 
@@ -219,7 +256,7 @@ int main(void)
 	/* a prev that is not reusable: everything is read */
 	nsinfo_snapshot_unref(s2);
 	s2 = NULL;
-	is(nsinfo_snapshot_refresh(fresh, &s2), 0, "refresh of a non-reusable snapshot");
+	is(nsinfo_snapshot_refresh(fresh, NULL, &s2), 0, "refresh of a non-reusable snapshot");
 	p = proc_of(s2, a.pid);
 	is_str(p ? p->comm : NULL, "renamed", "reads in full");
 

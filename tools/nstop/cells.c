@@ -26,25 +26,6 @@ void fmt_kib(uint64_t kib, char *buf, size_t len)
 	snprintf(buf, len, v < 100 ? "%.1f%c" : "%.0f%c", v, units[u]);
 }
 
-/* The container of a namespace, else of its lowest member; else a hostname
- * (its own for uts, its lowest member's uts otherwise). */
-static const char *container_text(const struct nsinfo_snapshot *s, const struct nsinfo_ns *n)
-{
-	const struct nsinfo_ns *all = nsinfo_snapshot_namespaces(s, NULL);
-	const struct nsinfo_proc *p = nsinfo_ns_lowest_proc(s, n);
-	size_t nc;
-	const struct nsinfo_container *c = nsinfo_snapshot_containers(s, &nc);
-	int32_t ci = n->container >= 0 ? n->container : (p ? p->container : -1);
-
-	if (ci >= 0 && (size_t)ci < nc)
-		return c[ci].name ? c[ci].name : c[ci].id;
-	if (n->hostname)
-		return n->hostname;
-	if (p && p->ns[NSINFO_UTS] >= 0 && all[p->ns[NSINFO_UTS]].hostname)
-		return all[p->ns[NSINFO_UTS]].hostname;
-	return "-";
-}
-
 const char *model_proc_comm(const struct model *m, const struct nsinfo_proc *p)
 {
 	const char *c = m->pst[p - nsinfo_snapshot_procs(m->snap, NULL)].comm;
@@ -72,7 +53,7 @@ void model_cell(struct model *m, const struct row *r, int col, char *buf, size_t
 			snprintf(buf, len, "-");
 		break;
 	case COL_CONTAINER:
-		snprintf(buf, len, "%s", container_text(m->snap, n));
+		snprintf(buf, len, "%s", labels_find(&m->labels, n) ?: "-");
 		break;
 	case COL_NPROCS:
 		snprintf(buf, len, "%" PRIu32, n->nprocs);
@@ -144,9 +125,8 @@ static void types_line(struct model *m, char *buf, size_t len)
 static void procs_line(struct model *m, char *buf, size_t len)
 {
 	struct nsinfo_coverage cov;
-	size_t nc, o;
+	size_t nc = m->labels.ncontainers, o;
 
-	nsinfo_snapshot_containers(m->snap, &nc);
 	nsinfo_snapshot_coverage(m->snap, &cov);
 	o = (size_t)snprintf(buf, len,
 			     "Processes: %zu, containers: %zu, churn: +%" PRIu32 "/-%" PRIu32,

@@ -33,10 +33,11 @@ void model_init(struct model *m)
 	m->opts.size = sizeof(m->opts);
 	/* threads in other namespaces than their leader are rare and top
 	 * counts processes: skipping /proc/PID/task halves the walk */
-	m->opts.flags = NSINFO_SCAN_NO_THREADS | NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES |
+	m->opts.flags = NSINFO_SCAN_NO_THREADS |
 			/* refreshes reuse what status said; nothing shown needs
 			 * the *_for_children links */
 			NSINFO_SCAN_REUSABLE | NSINFO_SCAN_NO_CHILDREN_LINKS;
+	m->want_labels = true;
 	m->type_filter = -1;
 	m->group = GROUP_TREE;
 	m->sort_col = COL_CPU;
@@ -52,6 +53,7 @@ void model_fini(struct model *m)
 	free(m->nst);
 	free(m->prev_map);
 	free(m->rows);
+	labels_free(&m->labels);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -164,6 +166,41 @@ static void sum_members(struct model *m)
 	}
 }
 
+/* Containers and hostnames are looked for this often, in seconds */
+#define LABELS_EVERY 10.0
+
+static double monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int take_snapshot(struct model *m, struct nsinfo_snapshot **out)
+{
+	double now = monotonic();
+	bool label = m->want_labels && (!m->snap || now - m->labels_at >= LABELS_EVERY);
+	struct nsinfo_refresh_opts o = {
+		.size = sizeof(o), .flags = NSINFO_REFRESH_SCAN_FLAGS,
+		.scan_flags = m->opts.flags |
+			      (label ? NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES : 0),
+	};
+	struct nsinfo_scan_opts first = m->opts;
+	int r;
+
+	if (m->trust_links) {
+		o.flags |= NSINFO_REFRESH_TRUST_LINKS;
+		o.changed = m->changed;
+		o.nchanged = m->nchanged;
+	}
+	first.flags = o.scan_flags;
+	r = m->snap ? nsinfo_snapshot_refresh(m->snap, &o, out) : nsinfo_snapshot_new(&first, out);
+	if (r == 0 && label && labels_update(&m->labels, *out) == 0)
+		m->labels_at = now;
+	return r;
+}
+
 int model_refresh(struct model *m)
 {
 	struct nsinfo_snapshot *s;
@@ -172,12 +209,7 @@ int model_refresh(struct model *m)
 
 	if (!m->ps && !(m->ps = procstat_new()))
 		return -errno;
-	if (!m->snap)
-		r = nsinfo_snapshot_new(&m->opts, &s);
-	else if (m->trust_links)
-		r = nsinfo_snapshot_refresh_except(m->snap, m->changed, m->nchanged, &s);
-	else
-		r = nsinfo_snapshot_refresh(m->snap, &s);
+	r = take_snapshot(m, &s);
 	m->trust_links = false;
 	if (r < 0)
 		return r;

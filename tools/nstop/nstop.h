@@ -47,6 +47,23 @@ struct ns_stat {
 	uint32_t born, died;      /* members created/exited since the last refresh */
 };
 
+/* labels.c: CONTAINER texts from the last snapshot that scanned for them */
+struct label {
+	int type;
+	uint64_t ino, nsid;
+	char text[40];
+};
+struct labels {
+	struct label *v;          /* sorted by type, inode */
+	size_t n;
+	size_t ncontainers;
+};
+/* From a snapshot taken with NSINFO_SCAN_CONTAINERS|HOSTNAMES; 0 or -1. */
+int labels_update(struct labels *l, const struct nsinfo_snapshot *s);
+/* The label of a namespace, NULL if it has none (or is newer). */
+const char *labels_find(const struct labels *l, const struct nsinfo_ns *n);
+void labels_free(struct labels *l);
+
 struct row {
 	int32_t ns;               /* namespace index in the snapshot */
 	int16_t depth;            /* tree depth */
@@ -67,6 +84,10 @@ struct model {
 
 	struct row *rows;
 	size_t nrows, rows_cap;
+
+	struct labels labels;
+	double labels_at;         /* CLOCK_MONOTONIC of their scan */
+	bool want_labels;         /* the CONTAINER column is shown */
 
 	/* what the user asked for */
 	int type_filter;          /* enum nsinfo_type, -1 for all */
