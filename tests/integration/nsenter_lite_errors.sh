@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# nsenter-lite: every bad input gives its documented message and exit code
+# (125 nsenter-lite's own, 126 cannot run, 127 not found), help and version.
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/nsenter_lite.sh"
+on_exit "wait"
+
+start_target err "err-$$" uts,net,pid || { fail "target started"; done_testing; exit; }
+T=$TGT
+TRY="Try 'nsenter-lite --help' for more information."
+GONE=$(( $(cat /proc/sys/kernel/pid_max) + 1 ))   # no process can have it
+printf 'plain file\n' > "$T_TMP/plain"
+printf '#!/bin/sh\necho hi\n' > "$T_TMP/noexec"; chmod 644 "$T_TMP/noexec"
+
+# check NAME EXPECTED-CODE EXPECTED-STDERR ARGS...: stderr compared whole
+check() {
+	local name=$1 code=$2 msg=$3 out rc
+	shift 3
+	out=$("$NSL" "$@" 2>&1 >/dev/null); rc=$?
+	is "$rc" "$code" "$name: exit $code"
+	is "$out" "$msg" "$name: message"
+}
+
+check "non-numeric target" 125 "nsenter-lite: abc: no such process or container" -t abc -u true
+check "pid 0" 125 "nsenter-lite: invalid pid '0'" -t 0 -u true
+check "missing target" 125 "nsenter-lite: cannot open target $GONE: no such process" -t "$GONE" -u true
+check "non-numeric pid with --pidns" 125 \
+	"nsenter-lite: invalid pid 'x': with --pidns the target is a pid" -N "pid:$T" -t x -u true
+check "--pidns of another type" 125 \
+	"nsenter-lite: cannot resolve pid namespace '/proc/$T/ns/net': a namespace of another type" \
+	-N "/proc/$T/ns/net" -t 1 -u true
+check "unknown type option" 125 "nsenter-lite: invalid option -- 'x'
+$TRY" -t "$T" -x true
+check "unknown long option" 125 "nsenter-lite: unrecognized option '--network'
+$TRY" -t "$T" --network true
+check "missing option argument" 125 "nsenter-lite: option '--target' requires an argument
+$TRY" --target
+check "bad uid" 125 "nsenter-lite: invalid uid 'root': not a number
+$TRY" -t "$T" -S root true
+check "no target for -n" 125 "nsenter-lite: no target: use -t PID, or name a file as in --net=/run/netns/NAME
+$TRY" -n true
+check "nothing to enter" 125 "nsenter-lite: nothing to enter: use -t PID, or namespace files such as --net=FILE
+$TRY" true
+check "--pidns without --target" 125 "nsenter-lite: --pidns needs --target: the PID to look up in it
+$TRY" -N "pid:$T" true
+check "--mount-proc without -p" 125 "nsenter-lite: --mount-proc needs both -m and -p (or -a)" \
+	-t "$T" -m --mount-proc true
+check "missing namespace file" 125 \
+	"nsenter-lite: cannot open net namespace file $T_TMP/none: No such file or directory" \
+	--net="$T_TMP/none" true
+check "not a namespace file" 125 \
+	"nsenter-lite: cannot open net namespace file $T_TMP/plain: not a namespace file" \
+	--net="$T_TMP/plain" true
+check "namespace file of another type" 125 "nsenter-lite: /proc/$T/ns/uts: a uts namespace, not net" \
+	--net="/proc/$T/ns/uts" true
+chmod 600 "$T_TMP/plain"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$NSL" --uts="/proc/$T/ns/uts" true 2>&1); rc=$?
+is "$rc" 125 "unreadable namespace file: exit 125"
+is "$out" "nsenter-lite: cannot open uts namespace file /proc/$T/ns/uts: Permission denied" \
+	"unreadable namespace file: message"
+
+check "command not found" 127 "nsenter-lite: no-such-command-$$: command not found" \
+	-t "$T" -u no-such-command-$$
+check "command not found, forked" 127 "nsenter-lite: no-such-command-$$: command not found" \
+	-t "$T" -p -u no-such-command-$$
+check "command not executable" 126 "nsenter-lite: $T_TMP/noexec: Permission denied" \
+	-t "$T" -u "$T_TMP/noexec"
+out=$(SHELL=/bin/true "$NSL" -t "$T" -u; echo "rc=$?")
+is "$out" "rc=0" "no command: runs \$SHELL"
+out=$(SHELL= "$NSL" -t "$T" -u <<< 'echo from-sh; hostname'; echo "rc=$?")
+is "$out" "from-sh
+err-$$
+rc=0" "no command and no \$SHELL: /bin/sh"
+
+out=$("$NSL" --help); rc=$?
+is "$rc" 0 "--help: exit 0"
+like "$out" "^Usage:" "--help: usage on stdout"
+like "$out" "--mount-proc" "--help lists --mount-proc"
+is "$("$NSL" -V)" "nsenter-lite from nstools $(sed -n 's/^#define NSINFO_VERSION "\(.*\)"/\1/p' "$SRCDIR/libnsinfo/include/nsinfo.h")" "-V"
+if [ -w /dev/full ]; then
+	out=$("$NSL" --help 2>&1 >/dev/full); rc=$?
+	is "$rc" 125 "write error on stdout: exit 125"
+	like "$out" "^nsenter-lite: write error" "write error on stdout: said"
+else
+	skip "/dev/full is not writable here"
+fi
+
+done_testing

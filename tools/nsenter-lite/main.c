@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* nsenter-lite: options, messages and the order of the run. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nsenter-lite.h"
+
+void warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
+	exit(EXIT_OWN);
+}
+
+/* Operators read these mid-incident: say what it means for a join. */
+const char *errno_reason(int err)
+{
+	static const struct { int err; const char *why; } reasons[] = {
+		{ ESRCH,      "no such process" },
+		{ EPERM,      "permission denied" },
+		{ EACCES,     "permission denied" },
+		{ EOPNOTSUPP, "namespace type not supported by this kernel" },
+		{ ENOTTY,     "not a namespace file" },
+		{ EMEDIUMTYPE, "a namespace of another type" },
+	};
+
+	if (err < 0)
+		err = -err;
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].err == err)
+			return reasons[i].why;
+	return strerror(err);
+}
+
+/* Type options: the letters and long names util-linux nsenter uses. */
+static const struct { int opt; const char *name; int type; } type_opts[] = {
+	{ 'm', "mount",  NSINFO_MNT },
+	{ 'u', "uts",    NSINFO_UTS },
+	{ 'i', "ipc",    NSINFO_IPC },
+	{ 'n', "net",    NSINFO_NET },
+	{ 'p', "pid",    NSINFO_PID },
+	{ 'U', "user",   NSINFO_USER },
+	{ 'C', "cgroup", NSINFO_CGROUP },
+	{ 'T', "time",   NSINFO_TIME },
+};
+#define NTYPE_OPTS (sizeof(type_opts) / sizeof(type_opts[0]))
+
+enum { OPT_MOUNT_PROC = 0x100, OPT_PRESERVE, OPT_EXPLAIN };
+
+static void __attribute__((noreturn)) usage(void)
+{
+	printf("Usage:\n"
+	       " " PROG " [options] [--] [command [argument...]]\n"
+	       "\nRun a command inside the namespaces of a process, a container or namespace files.\n"
+	       "\nTargets:\n"
+	       " -t, --target PID|CONTAINER   process whose namespaces to enter\n"
+	       " -N, --pidns REF              PID is as seen inside this pid namespace\n"
+	       "\nNamespaces (of the target, or of FILE: a path or any nspid REF):\n");
+	for (size_t i = 0; i < NTYPE_OPTS; i++)
+		printf(" -%c, --%s[=FILE]%*s enter the %s namespace\n", type_opts[i].opt,
+		       type_opts[i].name, (int)(15 - strlen(type_opts[i].name)), "",
+		       nsinfo_type_name(type_opts[i].type));
+	printf(" -a, --all                    every namespace of the target that differs from ours\n"
+	       "                              (the default with -t and no type)\n"
+	       "\nInside:\n"
+	       " -r, --root                   use the target's root directory\n"
+	       " -w, --wd                     use the target's working directory\n"
+	       "     --mount-proc             with -m and -p: mount a private /proc of the target's\n"
+	       "                              pid namespace, so ps shows the target's processes\n"
+	       " -e, --env                    use the target's environment\n"
+	       " -S, --setuid UID             run as UID\n"
+	       " -G, --setgid GID             run as GID\n"
+	       "     --preserve-credentials   keep our uid/gid when entering a user namespace\n"
+	       "                              (the default there is 0/0)\n"
+	       "\n"
+	       "     --explain                join nothing: show what would be joined and why\n"
+	       "                              a run would fail\n"
+	       " -h, --help                   display this help\n"
+	       " -V, --version                display version\n"
+	       "\nThe command defaults to $SHELL, else /bin/sh. It is looked up with our own PATH\n"
+	       "inside the entered mount namespace.\n"
+	       "Exit status: the command's, 128+N when killed by signal N, 125 when " PROG "\n"
+	       "fails, 126 when the command cannot be run, 127 when it is not found.\n"
+	       "\nFor more details see " PROG "(1).\n");
+	exit(EXIT_SUCCESS);
+}
+
+static int type_of_opt(int c)
+{
+	for (size_t i = 0; i < NTYPE_OPTS; i++)
+		if (type_opts[i].opt == c)
+			return type_opts[i].type;
+	return -1;
+}
+
+static unsigned long parse_id(const char *s, const char *what)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *s == '-' || *end || errno || v >= UINT_MAX)
+		usage_error("invalid %s '%s': not a number", what, s);
+	return v;
+}
+
+static void parse_args(struct enter *e, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "target",  required_argument, NULL, 't' },
+		{ "pidns",   required_argument, NULL, 'N' },
+		{ "mount",   optional_argument, NULL, 'm' },
+		{ "uts",     optional_argument, NULL, 'u' },
+		{ "ipc",     optional_argument, NULL, 'i' },
+		{ "net",     optional_argument, NULL, 'n' },
+		{ "pid",     optional_argument, NULL, 'p' },
+		{ "user",    optional_argument, NULL, 'U' },
+		{ "cgroup",  optional_argument, NULL, 'C' },
+		{ "time",    optional_argument, NULL, 'T' },
+		{ "all",     no_argument,       NULL, 'a' },
+		{ "root",    no_argument,       NULL, 'r' },
+		{ "wd",      no_argument,       NULL, 'w' },
+		{ "env",     no_argument,       NULL, 'e' },
+		{ "setuid",  required_argument, NULL, 'S' },
+		{ "setgid",  required_argument, NULL, 'G' },
+		{ "mount-proc", no_argument,    NULL, OPT_MOUNT_PROC },
+		{ "preserve-credentials", no_argument, NULL, OPT_PRESERVE },
+		{ "explain", no_argument,       NULL, OPT_EXPLAIN },
+		{ "help",    no_argument,       NULL, 'h' },
+		{ "version", no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts *o = &e->o;
+	int c, t;
+
+	/* '+': options stop at the command, whose own options are its own;
+	 * ':': the messages are ours, named after the tool, not argv[0] */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:t:N:m::u::i::n::p::U::C::T::arweS:G:hV",
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 't': o->target = optarg; break;
+		case 'N': o->pidns = optarg; break;
+		case 'a': o->all = true; break;
+		case 'r': o->root = true; break;
+		case 'w': o->wd = true; break;
+		case 'e': o->env = true; break;
+		case 'S': o->uid = (uid_t)parse_id(optarg, "uid"); o->set_uid = true; break;
+		case 'G': o->gid = (gid_t)parse_id(optarg, "gid"); o->set_gid = true; break;
+		case OPT_MOUNT_PROC: o->mount_proc = true; break;
+		case OPT_PRESERVE: o->preserve_cred = true; break;
+		case OPT_EXPLAIN: o->explain = true; break;
+		case 'h': usage();
+		case 'V':
+			printf(PROG " from nstools " NSTOOLS_VERSION "\n");
+			exit(fflush(stdout) || ferror(stdout) ? EXIT_OWN : EXIT_SUCCESS);
+		case ':':
+			usage_error("option '%s' requires an argument", argv[optind - 1]);
+		case '?':
+			if (optopt)
+				usage_error("invalid option -- '%c'", optopt);
+			usage_error("unrecognized option '%s'", argv[optind - 1]);
+		default:
+			t = type_of_opt(c);
+			if (optarg && !*optarg)
+				usage_error("--%s=: empty namespace file", nsinfo_type_name(t));
+			e->ns[t].want = optarg ? WANT_FILE : WANT_TARGET;
+			e->ns[t].file = optarg;
+		}
+	}
+	o->argv = argv + optind;
+}
+
+static void check_args(struct enter *e)
+{
+	const struct opts *o = &e->o;
+	bool any_type = o->all, from_target = o->all;
+
+	for (int t = 0; t < NSINFO_NTYPES; t++) {
+		any_type |= e->ns[t].want != WANT_NO;
+		from_target |= e->ns[t].want == WANT_TARGET;
+	}
+	if (o->pidns && !o->target)
+		usage_error("--pidns needs --target: the PID to look up in it");
+	if (!o->target && (o->root || o->wd || o->env))
+		usage_error("--root, --wd and --env need --target");
+	if (!o->target && from_target)
+		usage_error("no target: use -t PID, or name a file as in --net=/run/netns/NAME");
+	if (!o->target && !any_type)
+		usage_error("nothing to enter: use -t PID, or namespace files such as --net=FILE");
+	if (o->target && !any_type)
+		e->o.all = true;
+}
+
+/* Stdout carries --explain and --help only, but a full disk or closed pipe
+ * there must not pass silently. */
+static void close_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno == EPIPE)
+			_exit(EXIT_OWN);
+		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
+		_exit(EXIT_OWN);
+	}
+}
+
+/* The reason in "cannot join X (reason)": a vanished target by its pid. */
+static void why_failed(const struct enter *e, int err, char *why, size_t len)
+{
+	if (err == -ESRCH && e->pid)
+		snprintf(why, len, "pid %d exited", (int)e->pid);
+	else
+		snprintf(why, len, "%s", errno_reason(err));
+}
+
+static void fail_slots(const struct enter *e)
+{
+	char what[PATH_MAX + 64], why[256];
+	int code = 0;
+
+	for (int i = 0; i < NSINFO_NTYPES; i++) {
+		int t = join_order[i];
+		const struct ns_slot *s = &e->ns[t];
+
+		if (s->action != ACT_FAIL)
+			continue;
+		slot_describe(e, t, what, sizeof(what));
+		why_failed(e, s->err, why, sizeof(why));
+		warnx_("cannot join %s (%s)", what, why);
+		code = EXIT_OWN;
+	}
+	if (code)
+		exit(code);
+}
+
+/* Tests stop here to make the target exit between resolving and joining;
+ * it only ever stops nsenter-lite itself. */
+static void test_stop_before_join(void)
+{
+	if (getenv("NSENTER_LITE_TEST_STOP_BEFORE_JOIN"))
+		raise(SIGSTOP);
+}
+
+static void join_or_die(struct enter *e)
+{
+	char what[PATH_MAX + 64], why[256], names[128] = "";
+	unsigned failed = 0;
+	int n = 0, last = -1, r;
+
+	r = enter_join(e, &failed);
+	if (r == 0)
+		return;
+	for (int t = 0; t < NSINFO_NTYPES; t++) {
+		if (!(failed & (1u << t)))
+			continue;
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 n ? ", " : "", nsinfo_type_name(t));
+		n++;
+		last = t;
+	}
+	/* EPERM alone says little: name the capability and user namespace */
+	if (r != -EPERM || last < 0 || predict_join(e, last, why, sizeof(why)) == 0)
+		why_failed(e, r, why, sizeof(why));
+	if (n == 1)
+		slot_describe(e, last, what, sizeof(what));
+	else
+		snprintf(what, sizeof(what), "%s namespaces of %s", names, e->label);
+	warnx_("cannot join %s (%s)", what, why);
+	/* some namespaces may be joined already, the pid one among them:
+	 * nothing may run at exit from here, not even a sanitizer's fork */
+	_exit(EXIT_OWN);
+}
+
+int main(int argc, char **argv)
+{
+	struct enter e;
+	int ret;
+
+	enter_init(&e);
+	atexit(close_stdout);
+	parse_args(&e, argc, argv);
+	check_args(&e);
+	enter_prepare(&e);
+	if (e.o.explain) {
+		ret = explain(&e);
+		enter_cleanup(&e);
+		return ret;
+	}
+	fail_slots(&e);
+	test_stop_before_join();
+	join_or_die(&e);
+	run_command(&e);
+}

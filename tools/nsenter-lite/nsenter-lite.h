@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nsenter-lite: run a command inside another process's namespaces.
+ *
+ * The run is split so that nothing is executed half-inside: every input is
+ * resolved and every namespace opened first (target.c), then joined in one
+ * step where the kernel allows it (join.c), then the command is run, in a
+ * child when pid or time namespaces were joined (run.c). --explain stops
+ * after the first step and prints the plan (explain.c).
+ */
+#ifndef NSENTER_LITE_H
+#define NSENTER_LITE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nsinfo.h"
+
+#define PROG "nsenter-lite"
+
+/* Exit codes, as a shell uses them (see the man page) */
+#define EXIT_OWN       125   /* nsenter-lite itself failed or bad usage */
+#define EXIT_NOEXEC    126   /* the command was found but cannot be run */
+#define EXIT_NOTFOUND  127   /* the command was not found */
+#define EXIT_EXPLAIN_FAIL 1  /* --explain predicts a failure */
+
+/* Where a namespace comes from */
+enum want {
+	WANT_NO = 0,          /* not requested */
+	WANT_TARGET,          /* the target process's (-n, -a) */
+	WANT_FILE,            /* a namespace file or REF (--net=FILE) */
+};
+
+/* What will be done with it */
+enum action {
+	ACT_NONE = 0,         /* not requested */
+	ACT_JOIN,
+	ACT_SAME,             /* already there: joining would be a no-op */
+	ACT_ABSENT,           /* -a: the kernel has no such namespace type */
+	ACT_FAIL,             /* requested but cannot be joined (err says why) */
+};
+
+struct ns_slot {
+	int want;             /* enum want */
+	bool by_all;          /* asked for through -a, not by name */
+	const char *file;     /* WANT_FILE: as typed */
+	int fd;               /* the namespace to join, -1 */
+	uint64_t ino, nsid;   /* of the namespace to join */
+	uint64_t cur_ino, cur_nsid; /* of nsenter-lite's own */
+	int action;           /* enum action */
+	int err;              /* ACT_FAIL: -errno */
+	bool joined;
+};
+
+struct opts {
+	const char *target;   /* -t as typed */
+	const char *pidns;    /* -N REF */
+	bool all, root, wd, env, mount_proc, preserve_cred, explain;
+	bool set_uid, set_gid;
+	uid_t uid;
+	gid_t gid;
+	char **argv;          /* the command, NULL-terminated */
+};
+
+struct enter {
+	struct opts o;
+	pid_t pid;            /* target, in our pid namespace; 0 without -t */
+	char label[64];       /* the target as named in messages */
+	int pidfd;            /* pins the target; -1 without -t or pidfd_open */
+	int procfd;           /* /proc/PID directory */
+	int root_fd, wd_fd;   /* -r, -w: the target's, opened before joining */
+	char **env;           /* -e: the target's environment */
+	char *env_buf;
+	struct nsinfo_snapshot *snap; /* only when a REF needs one */
+	struct ns_slot ns[NSINFO_NTYPES];
+};
+
+/* main.c */
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+const char *errno_reason(int err);
+
+/* target.c */
+void enter_init(struct enter *e);
+void enter_cleanup(struct enter *e);
+/* Resolve -t/-N, open every requested namespace and decide what to do with
+ * each. Bad input dies with EXIT_OWN; conditions that would make the join
+ * fail are recorded in the slots (ACT_FAIL) for --explain or the caller. */
+void enter_prepare(struct enter *e);
+bool target_exited(const struct enter *e);
+/* "net namespace of 6157" or "net namespace /run/netns/blue" */
+void slot_describe(const struct enter *e, int type, char *buf, size_t len);
+/* Order in which namespaces are joined one by one (user first in pass 1). */
+extern const int join_order[NSINFO_NTYPES];
+
+/* join.c */
+/* Join every ACT_JOIN slot. 0, or -errno with *failed the mask of types
+ * (1 << type) that could not be joined. */
+int enter_join(struct enter *e, unsigned *failed);
+/* Why joining this slot would fail, predicted from capabilities and the
+ * user namespaces that own the namespaces; 0 if it should succeed. */
+int predict_join(const struct enter *e, int type, char *why, size_t len);
+bool forks_child(const struct enter *e);
+
+/* run.c */
+/* Run the command: exec it, or fork, wait and leave with its status. */
+void run_command(struct enter *e) __attribute__((noreturn));
+
+/* explain.c */
+int explain(struct enter *e);
+
+#endif

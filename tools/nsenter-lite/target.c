@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* nsenter-lite: resolve the target and open every namespace to join. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "nsenter-lite.h"
+
+/* util-linux's order: user first when it must come first (see join.c),
+ * mnt late because it changes what paths mean. */
+const int join_order[NSINFO_NTYPES] = {
+	NSINFO_USER, NSINFO_CGROUP, NSINFO_IPC, NSINFO_UTS,
+	NSINFO_NET, NSINFO_PID, NSINFO_MNT, NSINFO_TIME,
+};
+
+void enter_init(struct enter *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->pidfd = e->procfd = e->root_fd = e->wd_fd = -1;
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		e->ns[t].fd = -1;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void enter_cleanup(struct enter *e)
+{
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		close_fd(&e->ns[t].fd);
+	close_fd(&e->pidfd);
+	close_fd(&e->procfd);
+	close_fd(&e->root_fd);
+	close_fd(&e->wd_fd);
+	free(e->env);
+	free(e->env_buf);
+	nsinfo_snapshot_unref(e->snap);
+	e->env = NULL;
+	e->env_buf = NULL;
+	e->snap = NULL;
+}
+
+static struct nsinfo_snapshot *snapshot(struct enter *e)
+{
+	struct nsinfo_scan_opts so = {
+		.size = sizeof(so),
+		.flags = NSINFO_SCAN_NO_THREADS | NSINFO_SCAN_CONTAINERS,
+	};
+	int r;
+
+	if (e->snap)
+		return e->snap;
+	r = nsinfo_snapshot_new(&so, &e->snap);
+	if (r < 0)
+		die(EXIT_OWN, "cannot scan /proc: %s", strerror(-r));
+	return e->snap;
+}
+
+/* Paths and pid:N need no snapshot; scan only for inodes, ids and names. */
+static int ref_resolve(struct enter *e, const char *ref, int type, struct nsinfo_nsref *out)
+{
+	int r = nsinfo_ref_resolve(NULL, ref, type, out);
+
+	if (r == -EINVAL)
+		r = nsinfo_ref_resolve(snapshot(e), ref, type, out);
+	return r;
+}
+
+bool target_exited(const struct enter *e)
+{
+	struct pollfd p = { .fd = e->pidfd, .events = POLLIN };
+
+	if (!e->pid)
+		return false;
+	/* a pidfd polls readable once the process has exited, zombie or not */
+	if (e->pidfd >= 0)
+		return poll(&p, 1, 0) == 1;
+	return kill(e->pid, 0) < 0 && errno == ESRCH;
+}
+
+/*
+ * PID as seen inside pid namespace pidns, in our own pid namespace. Kept
+ * small and private on purpose: the library's pid-translation API replaces
+ * it once it lands. The ioctl (Linux 6.11) first; else a snapshot scan for
+ * a process whose NSpid chain has PID at the namespace's level.
+ */
+static int pid_from_pidns(struct enter *e, const struct nsinfo_nsref *pidns, pid_t pid)
+{
+	const struct nsinfo_proc *procs;
+	const struct nsinfo_ns *nss;
+	struct nsinfo_snapshot *s;
+	size_t nprocs, nns;
+	int r, idx;
+
+	if (pidns->fd >= 0) {
+		r = ioctl(pidns->fd, NS_GET_TGID_FROM_PIDNS, pid);
+		if (r > 0)
+			return r;
+		if (errno == ESRCH)
+			return -ESRCH;
+	}
+	s = snapshot(e);
+	idx = nsinfo_snapshot_find_ns(s, NSINFO_PID, pidns->ino);
+	if (idx < 0)
+		return -ESRCH;
+	procs = nsinfo_snapshot_procs(s, &nprocs);
+	nss = nsinfo_snapshot_namespaces(s, &nns);
+	for (size_t i = 0; i < nprocs; i++) {
+		const struct nsinfo_proc *p = &procs[i];
+		int n = p->ns[NSINFO_PID], depth = 0;
+
+		if (p->flags & NSINFO_PROC_THREAD)
+			continue;
+		/* how far below pidns is this process's own pid namespace? */
+		while (n >= 0 && n != idx && depth <= NSINFO_NTYPES * 8) {
+			n = nss[n].parent;
+			depth++;
+		}
+		if (n == idx && p->nspid_len > depth &&
+		    p->nspid[p->nspid_len - 1 - depth] == pid)
+			return p->pid;
+	}
+	return -ESRCH;
+}
+
+static pid_t resolve_in_pidns(struct enter *e)
+{
+	struct nsinfo_nsref ref;
+	pid_t pid;
+	int r;
+
+	if (nsinfo_parse_pid(e->o.target, &pid) < 0)
+		die(EXIT_OWN, "invalid pid '%s': with --pidns the target is a pid", e->o.target);
+	r = ref_resolve(e, e->o.pidns, NSINFO_PID, &ref);
+	if (r < 0)
+		die(EXIT_OWN, "cannot resolve pid namespace '%s': %s", e->o.pidns,
+		    r == -EINVAL ? "not a namespace reference" : errno_reason(r));
+	r = pid_from_pidns(e, &ref, pid);
+	if (ref.fd >= 0)
+		close(ref.fd);
+	if (r < 0)
+		die(EXIT_OWN, "no process %d in pid namespace %s", (int)pid, e->o.pidns);
+	return r;
+}
+
+static bool all_digits(const char *s)
+{
+	return s[strspn(s, "0123456789")] == '\0';
+}
+
+static pid_t resolve_target(struct enter *e)
+{
+	const char *t = e->o.target;
+	struct nsinfo_nsref ref;
+	pid_t pid;
+	int r;
+
+	if (e->o.pidns)
+		return resolve_in_pidns(e);
+	if (all_digits(t)) {
+		if (nsinfo_parse_pid(t, &pid) < 0)
+			die(EXIT_OWN, "invalid pid '%s'", t);
+		return pid;
+	}
+	/* a container name or id, or a REF naming a pid namespace */
+	r = ref_resolve(e, t, NSINFO_PID, &ref);
+	if (r < 0)
+		die(EXIT_OWN, "%s: no such process or container", t);
+	if (ref.fd >= 0)
+		close(ref.fd);
+	if (ref.pid <= 0)
+		die(EXIT_OWN, "%s: no process to enter it through", t);
+	return ref.pid;
+}
+
+static void open_target(struct enter *e)
+{
+	char path[32];
+
+	e->pid = resolve_target(e);
+	/* messages name the target as typed, a container by its name */
+	if (e->o.pidns || all_digits(e->o.target))
+		snprintf(e->label, sizeof(e->label), "%d", (int)e->pid);
+	else
+		snprintf(e->label, sizeof(e->label), "%.60s", e->o.target);
+
+	/* the pidfd first: once /proc/PID is open too and the pidfd says the
+	 * process still lives, both name the same process, not a reused pid */
+	e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
+	if (e->pidfd < 0 && errno != ENOSYS) {
+		if (errno == EINVAL)
+			die(EXIT_OWN, "%d is a thread, not a process: use its process id", (int)e->pid);
+		die(EXIT_OWN, "cannot open target %s: %s", e->label, errno_reason(errno));
+	}
+	snprintf(path, sizeof(path), "/proc/%d", (int)e->pid);
+	e->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (e->procfd < 0 || target_exited(e))
+		die(EXIT_OWN, "cannot open target %s: %s", e->label,
+		    e->procfd < 0 ? errno_reason(errno) : "it exited");
+}
+
+static void identify(int fd, uint64_t *ino, uint64_t *nsid)
+{
+	int type;
+
+	*nsid = 0;
+	if (nsinfo_fd_identify(fd, &type, ino) < 0)
+		*ino = 0;
+	(void)nsinfo_fd_nsid(fd, nsid);
+}
+
+/* ns/ entries are named as nsinfo_type_name() names the types */
+static int open_ns_at(int dirfd, int t)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "ns/%s", nsinfo_type_name(t));
+	return openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+}
+
+static void open_from_target(struct enter *e, int t)
+{
+	struct ns_slot *s = &e->ns[t];
+
+	if (!nsinfo_type_supported(t)) {
+		s->action = s->by_all ? ACT_ABSENT : ACT_FAIL;
+		s->err = -EOPNOTSUPP;
+		return;
+	}
+	s->fd = open_ns_at(e->procfd, t);
+	if (s->fd < 0) {
+		int err = errno;
+
+		s->action = ACT_FAIL;
+		/* a zombie has no ns links any more */
+		s->err = err == ENOENT || target_exited(e) ? -ESRCH : -err;
+		return;
+	}
+	identify(s->fd, &s->ino, &s->nsid);
+}
+
+static void open_from_file(struct enter *e, int t)
+{
+	struct ns_slot *s = &e->ns[t];
+	struct nsinfo_nsref ref;
+	const char *tn = nsinfo_type_name(t);
+	int r = ref_resolve(e, s->file, t, &ref);
+
+	if (r == -EMEDIUMTYPE && ref_resolve(e, s->file, -1, &ref) == 0) {
+		close(ref.fd);
+		die(EXIT_OWN, "%s: a %s namespace, not %s", s->file, nsinfo_type_name(ref.type), tn);
+	}
+	if (r == -EINVAL)
+		die(EXIT_OWN, "%s: not a namespace file or reference", s->file);
+	if (r < 0)
+		die(EXIT_OWN, "cannot open %s namespace file %s: %s", tn, s->file,
+		    r == -ENOTTY ? "not a namespace file" : strerror(-r));
+	if (ref.fd < 0)
+		die(EXIT_OWN, "cannot open %s namespace %s: no process or file holds it open", tn,
+		    s->file);
+	s->fd = ref.fd;
+	s->ino = ref.ino;
+	s->nsid = ref.nsid;
+}
+
+/* Same namespace as ours? Ids where the kernel has them: inodes are reused. */
+static bool same_ns(const struct ns_slot *s)
+{
+	if (s->nsid && s->cur_nsid)
+		return s->nsid == s->cur_nsid;
+	return s->ino == s->cur_ino;
+}
+
+static void open_slot(struct enter *e, int selffd, int t)
+{
+	struct ns_slot *s = &e->ns[t];
+	int fd;
+
+	fd = open_ns_at(selffd, t);
+	if (fd >= 0) {
+		identify(fd, &s->cur_ino, &s->cur_nsid);
+		close(fd);
+	}
+	if (s->want == WANT_NO && e->o.all) {
+		s->want = WANT_TARGET;
+		s->by_all = true;
+	}
+	if (s->want == WANT_NO) {
+		/* shown by --explain only: what stays different */
+		fd = e->procfd >= 0 ? open_ns_at(e->procfd, t) : -1;
+		if (fd >= 0) {
+			identify(fd, &s->ino, &s->nsid);
+			close(fd);
+		}
+		return;
+	}
+	if (s->want == WANT_FILE)
+		open_from_file(e, t);
+	else
+		open_from_target(e, t);
+	if (s->action == ACT_NONE)
+		s->action = same_ns(s) ? ACT_SAME : ACT_JOIN;
+}
+
+static int open_dir_of_target(struct enter *e, const char *name, const char *what)
+{
+	int fd = openat(e->procfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		die(EXIT_OWN, "cannot open %s of %s: %s", what, e->label,
+		    errno == ENOENT ? "it exited" : strerror(errno));
+	return fd;
+}
+
+/* /proc/PID/environ into an envp array (NUL-separated strings). */
+static void read_target_env(struct enter *e)
+{
+	size_t len = 0, cap = 0, n = 0;
+	ssize_t got;
+	char *buf = NULL;
+	int fd = openat(e->procfd, "environ", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(errno));
+	do {
+		if (len + 4096 > cap) {
+			cap = cap ? cap * 2 : 16384;
+			buf = realloc(buf, cap + 1);
+			if (!buf)
+				die(EXIT_OWN, "cannot read environment of %s: %s", e->label,
+				    strerror(ENOMEM));
+		}
+		got = read(fd, buf + len, cap - len);
+		if (got < 0)
+			die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(errno));
+		len += (size_t)got;
+	} while (got > 0);
+	close(fd);
+	buf[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		n += buf[i] == '\0';
+	e->env = calloc(n + 2, sizeof(char *));
+	if (!e->env)
+		die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(ENOMEM));
+	n = 0;
+	for (size_t i = 0; i < len; i += strlen(buf + i) + 1)
+		if (buf[i])
+			e->env[n++] = buf + i;
+	e->env_buf = buf;
+}
+
+void enter_prepare(struct enter *e)
+{
+	int selffd;
+
+	if (e->o.target)
+		open_target(e);
+	selffd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (selffd < 0)
+		die(EXIT_OWN, "cannot open /proc/self: %s", strerror(errno));
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		open_slot(e, selffd, t);
+	close(selffd);
+
+	if (e->o.mount_proc && (!e->ns[NSINFO_MNT].want || !e->ns[NSINFO_PID].want))
+		die(EXIT_OWN, "--mount-proc needs both -m and -p (or -a)");
+	if (e->o.root)
+		e->root_fd = open_dir_of_target(e, "root", "root directory");
+	if (e->o.wd)
+		e->wd_fd = open_dir_of_target(e, "cwd", "working directory");
+	if (e->o.env)
+		read_target_env(e);
+}
+
+void slot_describe(const struct enter *e, int t, char *buf, size_t len)
+{
+	const struct ns_slot *s = &e->ns[t];
+
+	if (s->want == WANT_FILE)
+		snprintf(buf, len, "%s namespace %s", nsinfo_type_name(t), s->file);
+	else
+		snprintf(buf, len, "%s namespace of %s", nsinfo_type_name(t), e->label);
+}
