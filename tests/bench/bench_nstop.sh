@@ -66,6 +66,7 @@ if command -v htop >/dev/null && command -v tmux >/dev/null; then
 			"htop -d 5 (tmux, 5 s)" "$(( (b - a) * 1000 / hz ))" "$htop_ref"
 	fi
 	$TM kill-server
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/nstop-bench-$$"
 else
 	echo "htop: not installed, not measured"
 fi

@@ -17,7 +17,8 @@ A2=$(bg_start nsenter -t "$A" -n -u -i sleep 301)
 for _ in $(seq 100); do [ "$(ns_ino "$A2" net)" = "$A_NET" ] && break; sleep 0.05; done
 diag "A=$A A2=$A2 net=$A_NET"
 
-on_exit "$TM kill-server"
+# the socket file outlives the server
+on_exit "$TM kill-server; rm -f '${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/nstop-test-$$'"
 $TM new-session -d -x 120 -y 40 \
 	"ASAN_OPTIONS=\${ASAN_OPTIONS:-} '$NSTOP' -d 0.3 2>'$T_TMP/stderr'; echo \$? >'$T_TMP/status'; sleep 60"
 
