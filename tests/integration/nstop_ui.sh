@@ -83,6 +83,21 @@ wait_screen "View: flat, type all" ; ok $? "t cycles back to all"
 keys g
 wait_screen "View: tree, type all" ; ok $? "g switches to the tree"
 
+# sort column, order, pause, interval
+keys '>'
+wait_screen "View: tree, type all, sort RSS \(desc\)" ; ok $? "> sorts by the next column"
+keys '<' '<'
+wait_screen "View: tree, type all, sort NPROCS \(desc\)" ; ok $? "< sorts by the previous one"
+keys r
+wait_screen "sort NPROCS *$" ; ok $? "r reverses the order"
+keys s
+wait_screen "sort %CPU \(desc\)" ; ok $? "s moves to the next column, largest first"
+keys p
+wait_screen "\[paused\]" ; ok $? "p pauses"
+keys p +
+wait_screen "refresh every 0.5 s" ; ok $? "+ lengthens the interval"
+unlike "$(screen)" "\[paused\]" "p resumes"
+
 # help screen
 keys h
 wait_screen "cycle the type filter" ; ok $? "h shows the key help"
