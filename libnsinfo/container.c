@@ -458,21 +458,50 @@ static int set_name(struct nsinfo_snapshot *s, struct nsinfo_container *c, const
 	return c->name ? 0 : -ENOMEM;
 }
 
-static int docker_name(struct nsinfo_snapshot *s, struct nsinfo_container *c)
+/* docker's "Name" is "/web"; NULL if the file names none */
+static const char *docker_config_name(json_object *j)
+{
+	const char *name = json_str(j, "Name");
+
+	return name && *name == '/' ? name + 1 : name;
+}
+
+static json_object *docker_config(const char *id)
 {
 	char path[sizeof(DOCKER_CONFIG) + 256];
-	json_object *j;
-	const char *name;
+
+	snprintf(path, sizeof(path), DOCKER_CONFIG, id);
+	return json_load(path);
+}
+
+static int docker_name(struct nsinfo_snapshot *s, struct nsinfo_container *c)
+{
+	json_object *j = docker_config(c->id);
 	int r;
 
-	snprintf(path, sizeof(path), DOCKER_CONFIG, c->id);
-	j = json_load(path);
 	if (!j)
 		return 0;
-	name = json_str(j, "Name");
-	r = set_name(s, c, name && *name == '/' ? name + 1 : name);
+	r = set_name(s, c, docker_config_name(j));
 	json_object_put(j);
 	return r;
+}
+
+/* One entry of a podman list: its id, and its first name in *name. */
+static const char *podman_entry(json_object *e, const char **name)
+{
+	const char *id = json_str(e, "id");
+	json_object *names;
+
+	if (!id || !json_object_object_get_ex(e, "names", &names) ||
+	    !json_object_is_type(names, json_type_array) || !json_object_array_length(names))
+		return NULL;
+	*name = json_object_get_string(json_object_array_get_idx(names, 0));
+	return id;
+}
+
+static size_t json_array_len(json_object *j)
+{
+	return json_object_is_type(j, json_type_array) ? json_object_array_length(j) : 0;
 }
 
 static int podman_names(struct nsinfo_snapshot *s, const char *list)
@@ -482,19 +511,12 @@ static int podman_names(struct nsinfo_snapshot *s, const char *list)
 
 	if (!j)
 		return 0;
-	for (size_t i = 0; json_object_is_type(j, json_type_array) &&
-			   i < json_object_array_length(j) && !r; i++) {
-		json_object *e = json_object_array_get_idx(j, i), *names;
-		const char *id = json_str(e, "id");
+	for (size_t i = 0; i < json_array_len(j) && !r; i++) {
+		const char *name, *id = podman_entry(json_object_array_get_idx(j, i), &name);
 
-		if (!id || !json_object_object_get_ex(e, "names", &names) ||
-		    !json_object_is_type(names, json_type_array) ||
-		    !json_object_array_length(names))
-			continue;
-		for (size_t k = 0; k < s->ncontainers && !r; k++)
+		for (size_t k = 0; id && k < s->ncontainers && !r; k++)
 			if (!s->containers[k].name && !strcmp(s->containers[k].id, id))
-				r = set_name(s, &s->containers[k],
-					     json_object_get_string(json_object_array_get_idx(names, 0)));
+				r = set_name(s, &s->containers[k], name);
 	}
 	json_object_put(j);
 	return r;
@@ -596,4 +618,72 @@ NSINFO_EXPORT int nsinfo_snapshot_find_container(const struct nsinfo_snapshot *s
 		found = (int)i;
 	}
 	return found;
+}
+
+/* ------------------------------------------------ one process, no scan */
+
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+/* The runtime's name for one container, as container_names() finds it. */
+static void lookup_name(struct nsinfo_container_info *out)
+{
+	json_object *j;
+
+	if (!strcmp(out->runtime, "docker")) {
+		if ((j = docker_config(out->id))) {
+			copy_str(out->name, sizeof(out->name), docker_config_name(j));
+			json_object_put(j);
+		}
+		return;
+	}
+	if (strcmp(out->runtime, "podman") && strcmp(out->runtime, "cri-o"))
+		return;
+	for (size_t l = 0; l < sizeof(podman_lists) / sizeof(podman_lists[0]) && !out->name[0]; l++) {
+		if (!(j = json_load(podman_lists[l])))
+			continue;
+		for (size_t i = 0; i < json_array_len(j) && !out->name[0]; i++) {
+			const char *name, *id = podman_entry(json_object_array_get_idx(j, i), &name);
+
+			if (id && !strcmp(id, out->id))
+				copy_str(out->name, sizeof(out->name), name);
+		}
+		json_object_put(j);
+	}
+}
+
+NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
+					  struct nsinfo_container_info *out)
+{
+	struct nsinfo__cgroup_id id;
+	char rel[32], *buf;
+	int dirfd;
+	ssize_t n;
+
+	if (pid <= 0 || !out)
+		return -EINVAL;
+	dirfd = open(proc_root ? proc_root : "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	buf = malloc(CGROUP_BUF);
+	if (!buf) {
+		close(dirfd);
+		return -ENOMEM;
+	}
+	snprintf(rel, sizeof(rel), "%d/cgroup", (int)pid);
+	n = read_small(dirfd, rel, buf, CGROUP_BUF);
+	close(dirfd);
+	if (n < 0 || !nsinfo__cgroup_identify(buf, &id)) {
+		free(buf);
+		return n == -ENOENT ? -ESRCH : n < 0 ? (int)n : -ENOENT;
+	}
+	free(buf);
+	memset(out, 0, sizeof(*out));
+	copy_str(out->runtime, sizeof(out->runtime), id.runtime);
+	copy_str(out->id, sizeof(out->id), id.id);
+	copy_str(out->pod, sizeof(out->pod), id.pod);
+	lookup_name(out);
+	return 0;
 }

@@ -385,6 +385,22 @@ const char *nsinfo_holder_kind_name(int kind);
  * prefix shared by several containers, -EINVAL bad arguments. */
 int nsinfo_snapshot_find_container(const struct nsinfo_snapshot *s, const char *name);
 
+/* The container of one process, without a snapshot: its /proc/PID/cgroup
+ * (the runtimes listed above) and the runtime's state files for the name.
+ * Containers known only from container= in a pid namespace init's
+ * environment need a snapshot. */
+struct nsinfo_container_info {
+	char runtime[16];         /* as nsinfo_container.runtime */
+	char id[256];
+	char name[256];           /* "" where no name is known */
+	char pod[64];             /* Kubernetes pod UID, "" if none */
+};
+/* proc_root NULL = "/proc". 0, -ENOENT not in a container, -ESRCH no such
+ * process, -EINVAL bad arguments, else -errno reading its cgroup file.
+ * out is written only on success. */
+int nsinfo_container_lookup(const char *proc_root, pid_t pid,
+			    struct nsinfo_container_info *out);
+
 /* ------------------------------------------------------ pid translation */
 
 /*

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cost of entering a target: nsenter-lite (pidfd, one setns; and one fd at a
-# time) against util-linux nsenter, same target, same namespaces, command
-# `true`. Needs hyperfine and the test helpers (make tests).
+# time; and through a pid translated from the target's pid namespace)
+# against util-linux nsenter, same target, same namespaces, command `true`. Needs hyperfine and the test helpers (make tests).
 #   BUILD=build bash tests/bench/bench_nsenter_lite.sh
 set -u
 : "${BUILD:?BUILD must be set}"
@@ -24,6 +24,7 @@ hyperfine -N --warmup 20 --runs "${RUNS:-300}" --export-json "$dir/r.json" \
 	-n "nsenter-lite -a (pidfd)" "$NSL -t $T -a true" \
 	-n "nsenter-lite -a (fds)" "$H/nsenter_oldkernel --no-pidfd -- $NSL -t $T -a true" \
 	-n "nsenter -a" "nsenter -t $T -a true" \
+	-n "nsenter-lite -N -t 1 -n" "$NSL -N pid:$T -t 1 -n true" \
 	-n "nsenter-lite -n" "$NSL -t $T -n true" \
 	-n "nsenter -n" "nsenter -t $T -n true" >/dev/null 2>"$dir/warnings"
 python3 - "$dir/r.json" <<'PY'

@@ -59,6 +59,32 @@ is "$rc" 125 "unreadable namespace file: exit 125"
 is "$out" "nsenter-lite: cannot open uts namespace file /proc/$T/ns/uts: Permission denied" \
 	"unreadable namespace file: message"
 
+# Threads and translations, against tests/helpers/nspid_nest's pid
+# namespaces (each pid made by clone3 with set_tid, each tid reported by
+# the thread itself): "thr" is pid 9 in a3's pid namespace, with 2 threads.
+NEST=$T_TMP/nest
+NP=$(bg_start "$HELPERS/nspid_nest" "$NEST")
+if wait_for "$NEST"; then
+	A3=$(awk '$1 == "ns" && $2 == "a3" { print $3 }' "$NEST")
+	read -r _ _ TID0 TIDN _ < <(grep '^thread thr ' "$NEST" | head -1)
+	THR=$(awk '$1 == "proc" && $2 == "thr" { print $3 }' "$NEST")
+	check "a thread id as target" 125 "nsenter-lite: $TID0 is a thread, not a process: use its process id" \
+		-t "$TID0" -u true
+	check "a thread id with --pidns" 125 \
+		"nsenter-lite: pid $TIDN in pid namespace pid:$A3: a thread id, not a process id" \
+		-N "pid:$A3" -t "$TIDN" -u true
+	like "$("$NSL" -N "pid:$A3" -t 9 --explain)" "pid 9 in pid namespace pid:$A3 is pid $THR here" \
+		"--pidns: its process, two pid namespaces down, by the number the helper gave it"
+else
+	fail "nspid_nest started"
+fi
+kill -TERM "$NP"
+
+check "digits too large for a pid: no such namespace or container" 125 \
+	"nsenter-lite: 99999999999: no such process or container" -t 99999999999 -u true
+is "$("$NSL" -t "$(ns_ino "$T" pid)" -u hostname)" "err-$$" \
+	"-t INODE of a pid namespace (too large for a pid): its process"
+
 check "command not found" 127 "nsenter-lite: no-such-command-$$: command not found" \
 	-t "$T" -u no-such-command-$$
 check "command not found, forked" 127 "nsenter-lite: no-such-command-$$: command not found" \
@@ -76,6 +102,11 @@ out=$("$NSL" --help); rc=$?
 is "$rc" 0 "--help: exit 0"
 like "$out" "^Usage:" "--help: usage on stdout"
 like "$out" "--mount-proc" "--help lists --mount-proc"
+# one column table: --help, the man page and the --explain header agree
+helpcols=$(echo "$out" | sed -n '/^Available output columns:/,/^$/p' | awk 'NR > 1 && NF > 1 { print $1 }' | paste -sd' ')
+mancols=$(sed -n '/^\.SH EXPLAIN COLUMNS/,/^\.PP/p' "$SRCDIR/man/nsenter-lite.1" | awk 'prev == ".TP" && /^\.B / { print $2 } { prev = $0 }' | paste -sd' ')
+is "$mancols" "$helpcols" "--explain columns: the man page lists those of --help"
+is "$("$NSL" -t "$T" -u --explain | head -1 | xargs)" "$helpcols" "--explain columns: the table's header"
 is "$("$NSL" -V)" "nsenter-lite from nstools $(sed -n 's/^#define NSINFO_VERSION "\(.*\)"/\1/p' "$SRCDIR/libnsinfo/include/nsinfo.h")" "-V"
 if [ -w /dev/full ]; then
 	out=$("$NSL" --help 2>&1 >/dev/full); rc=$?

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # nsenter-lite's fallbacks for older kernels, forced on this one through a
 # seccomp filter (tests/helpers/nsenter_oldkernel): joining one fd at a time
-# without pidfds, and pid translation by snapshot scan without the
-# NS_GET_TGID_FROM_PIDNS ioctl.
+# without pidfds, and pid translation (libnsinfo's pidmap) by its /proc scan
+# without the NS_GET_TGID_FROM_PIDNS ioctl.
 source "$(dirname "$0")/../lib/lib.sh"
 source "$(dirname "$0")/../lib/nsenter_lite.sh"
 on_exit "wait"
@@ -32,7 +32,7 @@ is "$rc" 125 "without pidfds, target gone after the fds were opened: exit 125"
 ok $([ ! -e "$T_TMP/ran" ]; echo $?) "... and nothing was run, though the fds could still be joined"
 like "$(cat "$T_TMP/err")" "^nsenter-lite: cannot join .* namespaces of $R \(pid $R exited\)$" "... message names target"
 
-# ------------------------------------------- pid translation by snapshot
+# ------------------------------------------ pid translation by /proc scan
 # Two more processes in the target's pid namespace: "inner", pid 2 or so
 # there, and "nested", one pid namespace further down. Their pids there
 # come from their own NSpid lines, read by the test.

@@ -39,10 +39,12 @@ bad "nstree: no-such-container: no such namespace" no-such-container
 self_net=$(ns_ino $$ net)
 is "$("$NSTREE" -l -n -r -o NS,TYPE -t net -p $$ 2>/dev/null)" "$self_net net" "-l -n -r -o NS,TYPE"
 like "$("$NSTREE" -l -o NS,TYPE -p $$ 2>/dev/null | head -1)" '^ +NS +TYPE$' "headings by default"
-like "$("$NSTREE" -l -o +NSID -p $$ 2>/dev/null | head -1)" 'COMMAND +NSID$' "-o +LIST appends"
-is "$("$NSTREE" -l --output-all -p $$ 2>/dev/null | head -1 | wc -w)" 12 "--output-all: 12 columns"
+like "$("$NSTREE" -l -o +NSID -p $$ 2>/dev/null | head -1)" 'COMMAND +HOLDERS +NSID$' "-o +LIST appends"
+is "$("$NSTREE" -l --output-all -p $$ 2>/dev/null | head -1 | wc -w)" 15 "--output-all: 15 columns"
 cols=$("$NSTREE" -H -r -n | awk '{print $1}' | tr '\n' ' ')
-is "$cols" "NS TYPE NPROCS PID USER COMMAND PNS ONS NSID UID LEVEL FLAGS " "-H lists the column table"
+is "$cols" "NS TYPE NPROCS PID USER COMMAND PNS ONS NSID UID LEVEL FLAGS HOLDERS CONTAINER HOSTNAME " "-H lists the column table"
+man_cols=$(sed -n '/^\.SH COLUMNS/,/^\.SH /{s/^\.B \([A-Z]*\)$/\1/p}' "$SRCDIR/man/nstree.1" | tr '\n' ' ')
+is "$man_cols" "$cols" "man page lists the columns of the column table"
 like "$("$NSTREE" -H -J)" '"name": "NSID"' "-H -J"
 "$NSTREE" -l -J -p $$ 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["namespaces"]) == 8'
 ok $? "-J output is JSON with our 8 namespaces"

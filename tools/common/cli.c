@@ -57,7 +57,8 @@ void nst_print_version(void)
 	exit(EXIT_SUCCESS);
 }
 
-/* The tool's code for a failed stdout; set once before main's work. */
+/* The tool's code for its own failures (a failed stdout, no memory for a
+ * table); set once before main's work. */
 static int close_stdout_code = EXIT_FAILURE;
 
 static void close_stdout(void)
@@ -120,6 +121,8 @@ void nst_out_init(struct nst_out *o, const struct nst_col *cols, size_t ncols,
 	o->ncols = ncols < NST_MAX_COLS ? ncols : NST_MAX_COLS;
 	o->tree_col = -1;
 	o->colors = nst_colors_wanted();
+	o->usage_code = EXIT_FAILURE;
+	o->applied = true;
 	if (nst_out_select(o, defaults, &bad, &badlen))
 		abort(); /* a tool's own default list is wrong: a build-time bug */
 }
@@ -158,6 +161,34 @@ int nst_out_select(struct nst_out *o, const char *list, const char **bad, size_t
 	o->nsel = nsel;
 	reindex(o);
 	return 0;
+}
+
+static void apply_wanted(struct nst_out *o)
+{
+	const char *bad;
+	size_t badlen;
+
+	if (o->want_all)
+		nst_out_select_all(o);
+	if (o->want_list && nst_out_select(o, o->want_list, &bad, &badlen))
+		nst_usage_error(o->usage_code, "unknown column: %.*s", (int)badlen, bad);
+	o->applied = true;
+}
+
+void nst_out_columns(struct nst_out *o, const struct nst_col *cols, size_t ncols,
+		     const char *defaults)
+{
+	struct nst_out keep = *o;
+
+	nst_out_init(o, cols, ncols, defaults);
+	o->json = keep.json;
+	o->raw = keep.raw;
+	o->noheadings = keep.noheadings;
+	o->colors = keep.colors;
+	o->want_list = keep.want_list;
+	o->want_all = keep.want_all;
+	o->usage_code = keep.usage_code;
+	apply_wanted(o);
 }
 
 void nst_out_select_all(struct nst_out *o)
@@ -213,7 +244,11 @@ int nst_list_columns(const struct nst_col *cols, size_t ncols, bool json, bool r
 
 struct libscols_table *nst_out_table(struct nst_out *o, const char *name)
 {
-	struct libscols_table *tb = scols_new_table();
+	struct libscols_table *tb;
+
+	if (!o->applied)
+		apply_wanted(o);
+	tb = scols_new_table();
 
 	if (!tb)
 		return NULL;
@@ -246,7 +281,7 @@ struct libscols_line *nst_out_line(struct nst_out *o, struct libscols_line *pare
 	struct libscols_line *ln = scols_table_new_line(o->tb, parent);
 
 	if (!ln)
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(close_stdout_code, "out of memory");
 	return ln;
 }
 
@@ -255,7 +290,7 @@ void nst_out_set(struct nst_out *o, struct libscols_line *ln, int id, const char
 	if (!nst_out_has(o, id) || !val)
 		return;
 	if (scols_line_set_data(ln, (size_t)o->pos[id], val))
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(close_stdout_code, "out of memory");
 }
 
 void nst_out_setf(struct nst_out *o, struct libscols_line *ln, int id, const char *fmt, ...)
@@ -270,10 +305,10 @@ void nst_out_setf(struct nst_out *o, struct libscols_line *ln, int id, const cha
 	r = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (r < 0)
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(close_stdout_code, "out of memory");
 	/* the table takes ownership of s */
 	if (scols_line_refer_data(ln, (size_t)o->pos[id], s))
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(close_stdout_code, "out of memory");
 }
 
 int nst_out_print(struct nst_out *o)
@@ -287,16 +322,17 @@ int nst_out_print(struct nst_out *o)
 
 bool nst_out_option(struct nst_out *o, int opt, const char *arg, int usage_code)
 {
-	const char *bad;
-	size_t badlen;
-
+	o->usage_code = usage_code;
 	switch (opt) {
 	case 'o':
-		if (nst_out_select(o, arg, &bad, &badlen))
-			nst_usage_error(usage_code, "unknown column: %.*s", (int)badlen, bad);
+		/* the table may depend on options still to come: checked and
+		 * applied by nst_out_columns() */
+		o->want_list = arg;
+		o->applied = false;
 		return true;
 	case NST_OPT_OUTPUT_ALL:
-		nst_out_select_all(o);
+		o->want_all = true;
+		o->applied = false;
 		return true;
 	case 'n':
 		o->noheadings = true;

@@ -32,6 +32,8 @@ void nst_print_version(void) __attribute__((noreturn));
 /*
  * Flush and close stdout at exit; on a write error (full disk, closed pipe
  * other than EPIPE) say "write error" and exit with code. Call once, early.
+ * code is also the exit code of the table layer's out-of-memory deaths
+ * (EXIT_FAILURE until this is called).
  */
 void nst_close_stdout_at_exit(int code);
 /* Whether to colour stdout: a terminal and NO_COLOR unset. */
@@ -56,6 +58,10 @@ struct nst_out {
 	bool json, raw, noheadings, colors;
 	int tree_col;             /* column id drawn as the tree, -1 for none */
 	struct libscols_table *tb;
+	/* -o / --output-all as given, applied by nst_out_columns() */
+	const char *want_list;
+	bool want_all, applied;
+	int usage_code;
 };
 
 /* Initialise with the tool's table and a default column list ("A,B,C"). */
@@ -67,6 +73,15 @@ void nst_out_init(struct nst_out *o, const struct nst_col *cols, size_t ncols,
  * unknown name (points into list; length in *badlen).
  */
 int nst_out_select(struct nst_out *o, const char *list, const char **bad, size_t *badlen);
+/*
+ * Choose the column table and defaults once the tool knows its mode (they
+ * may depend on options such as --list), then apply -o/--output-all as
+ * given on the command line. Keeps the json/raw/noheadings/colour choices.
+ * An unknown column name is a usage error (exit with the code given to
+ * nst_out_option).
+ */
+void nst_out_columns(struct nst_out *o, const struct nst_col *cols, size_t ncols,
+		     const char *defaults);
 /* Select every column (--output-all). */
 void nst_out_select_all(struct nst_out *o);
 /* Column id of a name (case-insensitive), -1. */
@@ -99,6 +114,9 @@ int nst_out_print(struct nst_out *o);
 /*
  * Handle the common output options; returns true if opt was one of them.
  * -o LIST, --output-all, -n, -r, -J; -H is left to the tool (it exits).
+ * -o and --output-all take effect in nst_out_columns(), or when the table
+ * is created for a tool that never calls it; nst_out_has() reflects them
+ * only after that.
  */
 bool nst_out_option(struct nst_out *o, int opt, const char *arg, int usage_code);
 /* getopt_long values for long-only common options */

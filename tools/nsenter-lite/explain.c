@@ -8,66 +8,40 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <libsmartcols.h>
 
 #include "nsenter-lite.h"
 
+enum { COL_TYPE, COL_TARGET, COL_CURRENT, COL_ACTION, COL_WHY, NCOLS };
+
+/* The columns of --explain; --help and the man page list the same. */
+static const struct nst_col cols[NCOLS] = {
+	[COL_TYPE]    = { "TYPE",    6,   0,              SCOLS_JSON_STRING, "namespace type" },
+	[COL_TARGET]  = { "TARGET",  10,  SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+			  "inode of the namespace to join, - where it cannot be read" },
+	[COL_CURRENT] = { "CURRENT", 10,  SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+			  "inode of our own namespace of that type" },
+	[COL_ACTION]  = { "ACTION",  5,   0,              SCOLS_JSON_STRING, "join, skip or FAIL" },
+	[COL_WHY]     = { "WHY",     0.5, SCOLS_FL_WRAP,  SCOLS_JSON_STRING,
+			  "the reason, and where the namespace comes from" },
+};
+
+void explain_help_columns(FILE *f)
+{
+	nst_help_columns(f, cols, NCOLS);
+}
+
 struct row {
-	const struct enter *e;
-	int type;
 	const char *action;
 	char why[PATH_MAX + 128];
 };
 
-struct col {
-	const char *name;
-	double whint;
-	int flags;
-	void (*fill)(const struct row *r, char *buf, size_t len);
-};
-
-static void fill_type(const struct row *r, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", nsinfo_type_name(r->type));
-}
-
-static void fill_ns(uint64_t ino, char *buf, size_t len)
+static void set_ino(struct nst_out *o, struct libscols_line *ln, int col, uint64_t ino)
 {
 	if (ino)
-		snprintf(buf, len, "%llu", (unsigned long long)ino);
+		nst_out_setf(o, ln, col, "%llu", (unsigned long long)ino);
 	else
-		snprintf(buf, len, "-");
+		nst_out_set(o, ln, col, "-");
 }
-
-static void fill_target(const struct row *r, char *buf, size_t len)
-{
-	fill_ns(r->e->ns[r->type].ino, buf, len);
-}
-
-static void fill_current(const struct row *r, char *buf, size_t len)
-{
-	fill_ns(r->e->ns[r->type].cur_ino, buf, len);
-}
-
-static void fill_action(const struct row *r, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", r->action);
-}
-
-static void fill_why(const struct row *r, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s", r->why);
-}
-
-/* The columns of --explain; the man page lists the same. */
-static const struct col cols[] = {
-	{ "TYPE",    6,   0,               fill_type },    /* namespace type */
-	{ "TARGET",  10,  SCOLS_FL_RIGHT,  fill_target },  /* inode of the namespace to join */
-	{ "CURRENT", 10,  SCOLS_FL_RIGHT,  fill_current }, /* inode of nsenter-lite's own */
-	{ "ACTION",  5,   0,               fill_action },  /* join, skip or FAIL */
-	{ "WHY",     0.5, SCOLS_FL_WRAP,   fill_why },     /* the reason, and where from */
-};
-#define NCOLS (sizeof(cols) / sizeof(cols[0]))
 
 /* Decide the row of one type; returns 1 if the real run would fail on it. */
 static int plan_row(const struct enter *e, int t, struct row *r)
@@ -76,8 +50,6 @@ static int plan_row(const struct enter *e, int t, struct row *r)
 	char from[PATH_MAX + 64];
 	int fails = 0;
 
-	r->e = e;
-	r->type = t;
 	r->action = "skip";
 	if (s->want == WANT_FILE)
 		snprintf(from, sizeof(from), "from %s", s->file);
@@ -113,30 +85,25 @@ static int plan_row(const struct enter *e, int t, struct row *r)
 
 static int print_table(const struct enter *e)
 {
-	struct libscols_table *tb = scols_new_table();
-	char buf[PATH_MAX + 128];
+	struct nst_out o;
 	int fails = 0;
 
-	if (!tb)
-		die(EXIT_OWN, "cannot create a table: %s", strerror(ENOMEM));
-	for (size_t c = 0; c < NCOLS; c++)
-		if (!scols_table_new_column(tb, cols[c].name, cols[c].whint, cols[c].flags))
-			die(EXIT_OWN, "cannot create a table: %s", strerror(ENOMEM));
+	nst_out_init(&o, cols, NCOLS, "TYPE,TARGET,CURRENT,ACTION,WHY");
+	if (!nst_out_table(&o, "namespaces"))
+		nst_die(EXIT_OWN, "cannot create a table: %s", strerror(ENOMEM));
 	for (int i = 0; i < NSINFO_NTYPES; i++) {
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		int t = join_order[i];
+		struct libscols_line *ln = nst_out_line(&o, NULL);
 		struct row r;
 
-		if (!ln)
-			die(EXIT_OWN, "cannot create a table: %s", strerror(ENOMEM));
-		fails += plan_row(e, join_order[i], &r);
-		for (size_t c = 0; c < NCOLS; c++) {
-			cols[c].fill(&r, buf, sizeof(buf));
-			if (scols_line_set_data(ln, c, buf) < 0)
-				die(EXIT_OWN, "cannot create a table: %s", strerror(ENOMEM));
-		}
+		fails += plan_row(e, t, &r);
+		nst_out_set(&o, ln, COL_TYPE, nsinfo_type_name(t));
+		set_ino(&o, ln, COL_TARGET, e->ns[t].ino);
+		set_ino(&o, ln, COL_CURRENT, e->ns[t].cur_ino);
+		nst_out_set(&o, ln, COL_ACTION, r.action);
+		nst_out_set(&o, ln, COL_WHY, r.why);
 	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
+	nst_out_print(&o);
 	return fails;
 }
 
@@ -164,6 +131,16 @@ static bool root_mapped(const struct enter *e)
 	return mapped;
 }
 
+/* Which container the target is in: the operator checks it is the one meant. */
+static void print_container(const struct enter *e)
+{
+	struct nsinfo_container_info ci;
+
+	if (e->pid && nsinfo_container_lookup(NULL, e->pid, &ci) == 0)
+		printf("container: %s %s%s%s\n", ci.runtime, ci.id, *ci.name ? " named " : "",
+		       ci.name);
+}
+
 static int print_summary(const struct enter *e)
 {
 	const struct ns_slot *u = &e->ns[NSINFO_USER];
@@ -174,6 +151,7 @@ static int print_summary(const struct enter *e)
 	if (e->o.pidns)
 		printf("target: pid %s in pid namespace %s is pid %d here\n", e->o.target,
 		       e->o.pidns, (int)e->pid);
+	print_container(e);
 	if (e->pid && target_exited(e)) {
 		printf("FAIL: target %s has exited\n", e->label);
 		fails++;

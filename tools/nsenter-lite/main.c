@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,51 +12,16 @@
 
 #include "nsenter-lite.h"
 
-void warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void die(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(code);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
-	exit(EXIT_OWN);
-}
-
 /* Operators read these mid-incident: say what it means for a join. */
 const char *errno_reason(int err)
 {
 	static const struct { int err; const char *why; } reasons[] = {
-		{ ESRCH,      "no such process" },
 		{ EPERM,      "permission denied" },
 		{ EACCES,     "permission denied" },
 		{ EOPNOTSUPP, "namespace type not supported by this kernel" },
 		{ ENOTTY,     "not a namespace file" },
 		{ EMEDIUMTYPE, "a namespace of another type" },
+		{ ENOTUNIQ,   "an id prefix shared by several containers" },
 	};
 
 	if (err < 0)
@@ -65,7 +29,9 @@ const char *errno_reason(int err)
 	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
 		if (reasons[i].err == err)
 			return reasons[i].why;
-	return strerror(err);
+	/* the pid lookups' reasons (a thread id, /proc of another pid
+	 * namespace, ...), else strerror() */
+	return nsinfo_pid_strerror(err);
 }
 
 /* Type options: the letters and long names util-linux nsenter uses. */
@@ -110,14 +76,16 @@ static void __attribute__((noreturn)) usage(void)
 	       "                              (the default there is 0/0)\n"
 	       "\n"
 	       "     --explain                join nothing: show what would be joined and why\n"
-	       "                              a run would fail\n"
+	       "                              a run would fail (the output columns below)\n"
 	       " -h, --help                   display this help\n"
 	       " -V, --version                display version\n"
 	       "\nThe command defaults to $SHELL, else /bin/sh. It is looked up with our own PATH\n"
 	       "inside the entered mount namespace.\n"
 	       "Exit status: the command's, 128+N when killed by signal N, 125 when " PROG "\n"
-	       "fails, 126 when the command cannot be run, 127 when it is not found.\n"
-	       "\nFor more details see " PROG "(1).\n");
+	       "fails, 126 when the command cannot be run, 127 when it is not found.\n");
+	/* the columns of --explain, the only table nsenter-lite prints */
+	explain_help_columns(stdout);
+	printf("\nFor more details see " PROG "(1).\n");
 	exit(EXIT_SUCCESS);
 }
 
@@ -137,7 +105,7 @@ static unsigned long parse_id(const char *s, const char *what)
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (!*s || *s == '-' || *end || errno || v >= UINT_MAX)
-		usage_error("invalid %s '%s': not a number", what, s);
+		nst_usage_error(EXIT_OWN, "invalid %s '%s': not a number", what, s);
 	return v;
 }
 
@@ -188,19 +156,17 @@ static void parse_args(struct enter *e, int argc, char **argv)
 		case OPT_PRESERVE: o->preserve_cred = true; break;
 		case OPT_EXPLAIN: o->explain = true; break;
 		case 'h': usage();
-		case 'V':
-			printf(PROG " from nstools " NSTOOLS_VERSION "\n");
-			exit(fflush(stdout) || ferror(stdout) ? EXIT_OWN : EXIT_SUCCESS);
+		case 'V': nst_print_version();
 		case ':':
-			usage_error("option '%s' requires an argument", argv[optind - 1]);
+			nst_usage_error(EXIT_OWN, "option '%s' requires an argument", argv[optind - 1]);
 		case '?':
 			if (optopt)
-				usage_error("invalid option -- '%c'", optopt);
-			usage_error("unrecognized option '%s'", argv[optind - 1]);
+				nst_usage_error(EXIT_OWN, "invalid option -- '%c'", optopt);
+			nst_usage_error(EXIT_OWN, "unrecognized option '%s'", argv[optind - 1]);
 		default:
 			t = type_of_opt(c);
 			if (optarg && !*optarg)
-				usage_error("--%s=: empty namespace file", nsinfo_type_name(t));
+				nst_usage_error(EXIT_OWN, "--%s=: empty namespace file", nsinfo_type_name(t));
 			e->ns[t].want = optarg ? WANT_FILE : WANT_TARGET;
 			e->ns[t].file = optarg;
 		}
@@ -218,27 +184,15 @@ static void check_args(struct enter *e)
 		from_target |= e->ns[t].want == WANT_TARGET;
 	}
 	if (o->pidns && !o->target)
-		usage_error("--pidns needs --target: the PID to look up in it");
+		nst_usage_error(EXIT_OWN, "--pidns needs --target: the PID to look up in it");
 	if (!o->target && (o->root || o->wd || o->env))
-		usage_error("--root, --wd and --env need --target");
+		nst_usage_error(EXIT_OWN, "--root, --wd and --env need --target");
 	if (!o->target && from_target)
-		usage_error("no target: use -t PID, or name a file as in --net=/run/netns/NAME");
+		nst_usage_error(EXIT_OWN, "no target: use -t PID, or name a file as in --net=/run/netns/NAME");
 	if (!o->target && !any_type)
-		usage_error("nothing to enter: use -t PID, or namespace files such as --net=FILE");
+		nst_usage_error(EXIT_OWN, "nothing to enter: use -t PID, or namespace files such as --net=FILE");
 	if (o->target && !any_type)
 		e->o.all = true;
-}
-
-/* Stdout carries --explain and --help only, but a full disk or closed pipe
- * there must not pass silently. */
-static void close_stdout(void)
-{
-	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-		if (errno == EPIPE)
-			_exit(EXIT_OWN);
-		fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
-		_exit(EXIT_OWN);
-	}
 }
 
 /* The reason in "cannot join X (reason)": a vanished target by its pid. */
@@ -263,7 +217,7 @@ static void fail_slots(const struct enter *e)
 			continue;
 		slot_describe(e, t, what, sizeof(what));
 		why_failed(e, s->err, why, sizeof(why));
-		warnx_("cannot join %s (%s)", what, why);
+		nst_warn("cannot join %s (%s)", what, why);
 		code = EXIT_OWN;
 	}
 	if (code)
@@ -302,7 +256,7 @@ static void join_or_die(struct enter *e)
 		slot_describe(e, last, what, sizeof(what));
 	else
 		snprintf(what, sizeof(what), "%s namespaces of %s", names, e->label);
-	warnx_("cannot join %s (%s)", what, why);
+	nst_warn("cannot join %s (%s)", what, why);
 	/* some namespaces may be joined already, the pid one among them:
 	 * nothing may run at exit from here, not even a sanitizer's fork */
 	_exit(EXIT_OWN);
@@ -314,7 +268,9 @@ int main(int argc, char **argv)
 	int ret;
 
 	enter_init(&e);
-	atexit(close_stdout);
+	/* stdout carries --explain and --help only; a full disk there must
+	 * not pass silently */
+	nst_close_stdout_at_exit(EXIT_OWN);
 	parse_args(&e, argc, argv);
 	check_args(&e);
 	enter_prepare(&e);

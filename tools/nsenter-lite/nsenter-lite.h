@@ -13,8 +13,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
+#include "cli.h"
 #include "nsinfo.h"
 
 #define PROG "nsenter-lite"
@@ -66,19 +68,18 @@ struct opts {
 struct enter {
 	struct opts o;
 	pid_t pid;            /* target, in our pid namespace; 0 without -t */
-	char label[64];       /* the target as named in messages */
+	char label[80];       /* the target as named in messages (a full container id fits) */
 	int pidfd;            /* pins the target; -1 without -t or pidfd_open */
 	int procfd;           /* /proc/PID directory */
 	int root_fd, wd_fd;   /* -r, -w: the target's, opened before joining */
 	char **env;           /* -e: the target's environment */
 	char *env_buf;
 	struct nsinfo_snapshot *snap; /* only when a REF needs one */
+	struct nsinfo_pidmap *pidmap; /* looks the target up and pins it */
 	struct ns_slot ns[NSINFO_NTYPES];
 };
 
-/* main.c */
-void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* main.c (messages go through cli.h: nst_warn, nst_die) */
 const char *errno_reason(int err);
 
 /* target.c */
@@ -109,5 +110,7 @@ void run_command(struct enter *e) __attribute__((noreturn));
 
 /* explain.c */
 int explain(struct enter *e);
+/* The --explain columns, for --help. */
+void explain_help_columns(FILE *f);
 
 #endif

@@ -35,27 +35,27 @@ static void forward(int sig, siginfo_t *si, void *uc)
 static void mount_proc(const struct enter *e)
 {
 	if (unshare(CLONE_NEWNS) < 0)
-		die(EXIT_OWN, "--mount-proc: cannot make a private mount namespace: %s",
+		nst_die(EXIT_OWN, "--mount-proc: cannot make a private mount namespace: %s",
 		    strerror(errno));
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-		die(EXIT_OWN, "--mount-proc: cannot stop mount propagation to %s: %s", e->label,
+		nst_die(EXIT_OWN, "--mount-proc: cannot stop mount propagation to %s: %s", e->label,
 		    strerror(errno));
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		die(EXIT_OWN, "--mount-proc: cannot mount /proc: %s", strerror(errno));
+		nst_die(EXIT_OWN, "--mount-proc: cannot mount /proc: %s", strerror(errno));
 }
 
 static void change_root_and_wd(const struct enter *e)
 {
 	if (e->root_fd >= 0 && (fchdir(e->root_fd) < 0 || chroot(".") < 0))
-		die(EXIT_OWN, "cannot change root to that of %s: %s", e->label, strerror(errno));
+		nst_die(EXIT_OWN, "cannot change root to that of %s: %s", e->label, strerror(errno));
 	if (e->o.mount_proc)
 		mount_proc(e);
 	if (e->wd_fd >= 0) {
 		if (fchdir(e->wd_fd) < 0)
-			die(EXIT_OWN, "cannot change directory to that of %s: %s", e->label,
+			nst_die(EXIT_OWN, "cannot change directory to that of %s: %s", e->label,
 			    strerror(errno));
 	} else if (e->root_fd >= 0 && chdir("/") < 0) {
-		die(EXIT_OWN, "cannot change directory to /: %s", strerror(errno));
+		nst_die(EXIT_OWN, "cannot change directory to /: %s", strerror(errno));
 	}
 }
 
@@ -69,13 +69,13 @@ static void set_credentials(const struct enter *e)
 	if (e->o.set_gid || userns) {
 		/* refused in a user namespace whose setgroups is "deny" */
 		if (setgroups(0, NULL) < 0 && !(errno == EPERM && e->ns[NSINFO_USER].joined))
-			die(EXIT_OWN, "cannot drop supplementary groups: %s", strerror(errno));
+			nst_die(EXIT_OWN, "cannot drop supplementary groups: %s", strerror(errno));
 		if (setgid(gid) < 0)
-			die(EXIT_OWN, "cannot set gid %u%s: %s", (unsigned)gid,
+			nst_die(EXIT_OWN, "cannot set gid %u%s: %s", (unsigned)gid,
 			    userns ? " in the user namespace (not mapped?)" : "", strerror(errno));
 	}
 	if ((e->o.set_uid || userns) && setuid(uid) < 0)
-		die(EXIT_OWN, "cannot set uid %u%s: %s", (unsigned)uid,
+		nst_die(EXIT_OWN, "cannot set uid %u%s: %s", (unsigned)uid,
 		    userns ? " in the user namespace (not mapped?)" : "", strerror(errno));
 }
 
@@ -90,8 +90,8 @@ static void __attribute__((noreturn)) exec_command(const struct enter *e)
 	/* execvpe looks the command up with our PATH, whatever envp says */
 	execvpe(argv[0], argv, e->env ? e->env : environ);
 	if (errno == ENOENT)
-		die(EXIT_NOTFOUND, "%s: command not found", argv[0]);
-	die(EXIT_NOEXEC, "%s: %s", argv[0], strerror(errno));
+		nst_die(EXIT_NOTFOUND, "%s: command not found", argv[0]);
+	nst_die(EXIT_NOEXEC, "%s: %s", argv[0], strerror(errno));
 }
 
 static int wait_child(pid_t pid)
@@ -100,7 +100,7 @@ static int wait_child(pid_t pid)
 
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
-			die(EXIT_OWN, "cannot wait for the command: %s", strerror(errno));
+			nst_die(EXIT_OWN, "cannot wait for the command: %s", strerror(errno));
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return WEXITSTATUS(st);
@@ -124,7 +124,7 @@ void run_command(struct enter *e)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		die(EXIT_OWN, "cannot fork: %s", strerror(errno));
+		nst_die(EXIT_OWN, "cannot fork: %s", strerror(errno));
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		exec_command(e);

@@ -9,11 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include "compat.h"
 #include "nsenter-lite.h"
 
 /* util-linux's order: user first when it must come first (see join.c),
@@ -49,6 +46,8 @@ void enter_cleanup(struct enter *e)
 	free(e->env);
 	free(e->env_buf);
 	nsinfo_snapshot_unref(e->snap);
+	nsinfo_pidmap_unref(e->pidmap);
+	e->pidmap = NULL;
 	e->env = NULL;
 	e->env_buf = NULL;
 	e->snap = NULL;
@@ -66,8 +65,17 @@ static struct nsinfo_snapshot *snapshot(struct enter *e)
 		return e->snap;
 	r = nsinfo_snapshot_new(&so, &e->snap);
 	if (r < 0)
-		die(EXIT_OWN, "cannot scan /proc: %s", strerror(-r));
+		nst_die(EXIT_OWN, "cannot scan /proc: %s", strerror(-r));
 	return e->snap;
+}
+
+static struct nsinfo_pidmap *pidmap(struct enter *e)
+{
+	int r;
+
+	if (!e->pidmap && (r = nsinfo_pidmap_new(NULL, 0, &e->pidmap)) < 0)
+		nst_die(EXIT_OWN, "cannot open /proc: %s", strerror(-r));
+	return e->pidmap;
 }
 
 /* Paths and pid:N need no snapshot; scan only for inodes, ids and names. */
@@ -92,69 +100,61 @@ bool target_exited(const struct enter *e)
 	return kill(e->pid, 0) < 0 && errno == ESRCH;
 }
 
-/*
- * PID as seen inside pid namespace pidns, in our own pid namespace. Kept
- * small and private on purpose: the library's pid-translation API replaces
- * it once it lands. The ioctl (Linux 6.11) first; else a snapshot scan for
- * a process whose NSpid chain has PID at the namespace's level.
- */
-static int pid_from_pidns(struct enter *e, const struct nsinfo_nsref *pidns, pid_t pid)
+static void __attribute__((noreturn)) untranslated(const struct enter *e, pid_t pid, int err)
 {
-	const struct nsinfo_proc *procs;
-	const struct nsinfo_ns *nss;
-	struct nsinfo_snapshot *s;
-	size_t nprocs, nns;
-	int r, idx;
-
-	if (pidns->fd >= 0) {
-		r = ioctl(pidns->fd, NS_GET_TGID_FROM_PIDNS, pid);
-		if (r > 0)
-			return r;
-		if (errno == ESRCH)
-			return -ESRCH;
-	}
-	s = snapshot(e);
-	idx = nsinfo_snapshot_find_ns(s, NSINFO_PID, pidns->ino);
-	if (idx < 0)
-		return -ESRCH;
-	procs = nsinfo_snapshot_procs(s, &nprocs);
-	nss = nsinfo_snapshot_namespaces(s, &nns);
-	for (size_t i = 0; i < nprocs; i++) {
-		const struct nsinfo_proc *p = &procs[i];
-		int n = p->ns[NSINFO_PID], depth = 0;
-
-		if (p->flags & NSINFO_PROC_THREAD)
-			continue;
-		/* how far below pidns is this process's own pid namespace? */
-		while (n >= 0 && n != idx && depth <= NSINFO_NTYPES * 8) {
-			n = nss[n].parent;
-			depth++;
-		}
-		if (n == idx && p->nspid_len > depth &&
-		    p->nspid[p->nspid_len - 1 - depth] == pid)
-			return p->pid;
-	}
-	return -ESRCH;
+	if (err == -ESRCH)
+		nst_die(EXIT_OWN, "no process %d in pid namespace %s", (int)pid, e->o.pidns);
+	nst_die(EXIT_OWN, "pid %d in pid namespace %s: %s", (int)pid, e->o.pidns, errno_reason(err));
 }
 
-static pid_t resolve_in_pidns(struct enter *e)
+/*
+ * The target is pinned by the pidfd libnsinfo's pidmap takes for a lookup:
+ * once /proc/PID is open too and the pidfd says the process still lives,
+ * both name the process looked up, not a successor reusing its pid.
+ */
+static void pin(struct enter *e, const struct nsinfo_pidchain *c)
 {
+	e->pid = c->levels[0].pid;
+	e->pidfd = c->pidfd; /* -1 on kernels without pidfds */
+}
+
+/*
+ * PID as seen inside the pid namespace -N names, in our own: the kernel's
+ * NS_GET_TGID_FROM_PIDNS, else the library's /proc scan (older kernels).
+ */
+static void resolve_in_pidns(struct enter *e)
+{
+	struct nsinfo_pidchain c;
 	struct nsinfo_nsref ref;
 	pid_t pid;
 	int r;
 
 	if (nsinfo_parse_pid(e->o.target, &pid) < 0)
-		die(EXIT_OWN, "invalid pid '%s': with --pidns the target is a pid", e->o.target);
+		nst_die(EXIT_OWN, "invalid pid '%s': with --pidns the target is a pid", e->o.target);
 	r = ref_resolve(e, e->o.pidns, NSINFO_PID, &ref);
 	if (r < 0)
-		die(EXIT_OWN, "cannot resolve pid namespace '%s': %s", e->o.pidns,
-		    r == -EINVAL ? "not a namespace reference" : errno_reason(r));
-	r = pid_from_pidns(e, &ref, pid);
-	if (ref.fd >= 0)
-		close(ref.fd);
+		nst_die(EXIT_OWN, "cannot resolve pid namespace '%s': %s", e->o.pidns,
+			r == -EINVAL ? "not a namespace reference" : errno_reason(r));
+	if (ref.fd < 0)
+		nst_die(EXIT_OWN, "cannot resolve pid namespace '%s': no process or file holds it open",
+			e->o.pidns);
+	r = nsinfo_pidmap_lookup_in(pidmap(e), ref.fd, pid, &c);
+	close(ref.fd);
 	if (r < 0)
-		die(EXIT_OWN, "no process %d in pid namespace %s", (int)pid, e->o.pidns);
-	return r;
+		untranslated(e, pid, r);
+	pin(e, &c);
+}
+
+static void resolve_pid(struct enter *e, pid_t pid)
+{
+	struct nsinfo_pidchain c;
+	int r = nsinfo_pidmap_lookup(pidmap(e), pid, &c);
+
+	if (r == -ECHILD)
+		nst_die(EXIT_OWN, "%d is a thread, not a process: use its process id", (int)pid);
+	if (r < 0)
+		nst_die(EXIT_OWN, "cannot open target %s: %s", e->label, errno_reason(r));
+	pin(e, &c);
 }
 
 static bool all_digits(const char *s)
@@ -162,55 +162,49 @@ static bool all_digits(const char *s)
 	return s[strspn(s, "0123456789")] == '\0';
 }
 
-static pid_t resolve_target(struct enter *e)
+/* A container name or id, or a REF naming a pid namespace: its lowest
+ * process. */
+static pid_t pid_of_ref(struct enter *e, const char *t)
 {
-	const char *t = e->o.target;
 	struct nsinfo_nsref ref;
-	pid_t pid;
-	int r;
+	int r = ref_resolve(e, t, NSINFO_PID, &ref);
 
-	if (e->o.pidns)
-		return resolve_in_pidns(e);
-	if (all_digits(t)) {
-		if (nsinfo_parse_pid(t, &pid) < 0)
-			die(EXIT_OWN, "invalid pid '%s'", t);
-		return pid;
-	}
-	/* a container name or id, or a REF naming a pid namespace */
-	r = ref_resolve(e, t, NSINFO_PID, &ref);
+	if (r == -ENOENT || r == -ESRCH || r == -EINVAL)
+		nst_die(EXIT_OWN, "%s: no such process or container", t);
 	if (r < 0)
-		die(EXIT_OWN, "%s: no such process or container", t);
+		nst_die(EXIT_OWN, "%s: %s", t, errno_reason(r));
 	if (ref.fd >= 0)
 		close(ref.fd);
 	if (ref.pid <= 0)
-		die(EXIT_OWN, "%s: no process to enter it through", t);
+		nst_die(EXIT_OWN, "%s: no process to enter it through", t);
 	return ref.pid;
 }
 
 static void open_target(struct enter *e)
 {
+	const char *t = e->o.target;
 	char path[32];
+	pid_t pid;
+	int r = nsinfo_parse_pid(t, &pid);
 
-	e->pid = resolve_target(e);
 	/* messages name the target as typed, a container by its name */
-	if (e->o.pidns || all_digits(e->o.target))
+	snprintf(e->label, sizeof(e->label), "%.72s", t);
+	if (e->o.pidns)
+		resolve_in_pidns(e);
+	else if (r == 0)
+		resolve_pid(e, pid);
+	else if (all_digits(t) && r != -ERANGE)
+		nst_die(EXIT_OWN, "invalid pid '%s'", t);
+	else /* digits too large for a pid are an inode, or a docker short id */
+		resolve_pid(e, pid_of_ref(e, t));
+	if (e->o.pidns || r == 0)
 		snprintf(e->label, sizeof(e->label), "%d", (int)e->pid);
-	else
-		snprintf(e->label, sizeof(e->label), "%.60s", e->o.target);
 
-	/* the pidfd first: once /proc/PID is open too and the pidfd says the
-	 * process still lives, both name the same process, not a reused pid */
-	e->pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
-	if (e->pidfd < 0 && errno != ENOSYS) {
-		if (errno == EINVAL)
-			die(EXIT_OWN, "%d is a thread, not a process: use its process id", (int)e->pid);
-		die(EXIT_OWN, "cannot open target %s: %s", e->label, errno_reason(errno));
-	}
 	snprintf(path, sizeof(path), "/proc/%d", (int)e->pid);
 	e->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (e->procfd < 0 || target_exited(e))
-		die(EXIT_OWN, "cannot open target %s: %s", e->label,
-		    e->procfd < 0 ? errno_reason(errno) : "it exited");
+		nst_die(EXIT_OWN, "cannot open target %s: %s", e->label,
+			e->procfd < 0 ? errno_reason(errno) : "it exited");
 }
 
 static void identify(int fd, uint64_t *ino, uint64_t *nsid)
@@ -262,15 +256,15 @@ static void open_from_file(struct enter *e, int t)
 
 	if (r == -EMEDIUMTYPE && ref_resolve(e, s->file, -1, &ref) == 0) {
 		close(ref.fd);
-		die(EXIT_OWN, "%s: a %s namespace, not %s", s->file, nsinfo_type_name(ref.type), tn);
+		nst_die(EXIT_OWN, "%s: a %s namespace, not %s", s->file, nsinfo_type_name(ref.type), tn);
 	}
 	if (r == -EINVAL)
-		die(EXIT_OWN, "%s: not a namespace file or reference", s->file);
+		nst_die(EXIT_OWN, "%s: not a namespace file or reference", s->file);
 	if (r < 0)
-		die(EXIT_OWN, "cannot open %s namespace file %s: %s", tn, s->file,
+		nst_die(EXIT_OWN, "cannot open %s namespace file %s: %s", tn, s->file,
 		    r == -ENOTTY ? "not a namespace file" : strerror(-r));
 	if (ref.fd < 0)
-		die(EXIT_OWN, "cannot open %s namespace %s: no process or file holds it open", tn,
+		nst_die(EXIT_OWN, "cannot open %s namespace %s: no process or file holds it open", tn,
 		    s->file);
 	s->fd = ref.fd;
 	s->ino = ref.ino;
@@ -321,7 +315,7 @@ static int open_dir_of_target(struct enter *e, const char *name, const char *wha
 	int fd = openat(e->procfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
-		die(EXIT_OWN, "cannot open %s of %s: %s", what, e->label,
+		nst_die(EXIT_OWN, "cannot open %s of %s: %s", what, e->label,
 		    errno == ENOENT ? "it exited" : strerror(errno));
 	return fd;
 }
@@ -335,18 +329,18 @@ static void read_target_env(struct enter *e)
 	int fd = openat(e->procfd, "environ", O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(errno));
+		nst_die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(errno));
 	do {
 		if (len + 4096 > cap) {
 			cap = cap ? cap * 2 : 16384;
 			buf = realloc(buf, cap + 1);
 			if (!buf)
-				die(EXIT_OWN, "cannot read environment of %s: %s", e->label,
+				nst_die(EXIT_OWN, "cannot read environment of %s: %s", e->label,
 				    strerror(ENOMEM));
 		}
 		got = read(fd, buf + len, cap - len);
 		if (got < 0)
-			die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(errno));
+			nst_die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(errno));
 		len += (size_t)got;
 	} while (got > 0);
 	close(fd);
@@ -355,7 +349,7 @@ static void read_target_env(struct enter *e)
 		n += buf[i] == '\0';
 	e->env = calloc(n + 2, sizeof(char *));
 	if (!e->env)
-		die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(ENOMEM));
+		nst_die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(ENOMEM));
 	n = 0;
 	for (size_t i = 0; i < len; i += strlen(buf + i) + 1)
 		if (buf[i])
@@ -371,13 +365,13 @@ void enter_prepare(struct enter *e)
 		open_target(e);
 	selffd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (selffd < 0)
-		die(EXIT_OWN, "cannot open /proc/self: %s", strerror(errno));
+		nst_die(EXIT_OWN, "cannot open /proc/self: %s", strerror(errno));
 	for (int t = 0; t < NSINFO_NTYPES; t++)
 		open_slot(e, selffd, t);
 	close(selffd);
 
 	if (e->o.mount_proc && (!e->ns[NSINFO_MNT].want || !e->ns[NSINFO_PID].want))
-		die(EXIT_OWN, "--mount-proc needs both -m and -p (or -a)");
+		nst_die(EXIT_OWN, "--mount-proc needs both -m and -p (or -a)");
 	if (e->o.root)
 		e->root_fd = open_dir_of_target(e, "root", "root directory");
 	if (e->o.wd)

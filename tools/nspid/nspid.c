@@ -24,7 +24,7 @@
 enum { EXIT_OK = 0, EXIT_UNTRANSLATED = 1, EXIT_USAGE = 2 };
 
 enum { COL_LEVEL, COL_PIDNS, COL_NSID, COL_PID, COL_TGID, COL_NSPID, COL_REFPID,
-       COL_COMMAND, COL_STATE, COL_HOSTNAME, NCOLS };
+       COL_COMMAND, COL_STATE, COL_HOSTNAME, COL_CONTAINER, NCOLS };
 
 static const struct nst_col columns[NCOLS] = {
 	[COL_LEVEL]   = { "LEVEL",   0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
@@ -47,10 +47,12 @@ static const struct nst_col columns[NCOLS] = {
 			  "process state (R, S, D, Z, ...)" },
 	[COL_HOSTNAME] = { "HOSTNAME", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			  "hostname of the task's uts namespace (innermost row)" },
+	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING,
+			  "container of the task from its cgroup: name, else id (innermost row)" },
 };
 
-#define DEFAULT_COLS     "LEVEL,PIDNS,NSID,PID,COMMAND"
-#define DEFAULT_COLS_T   "LEVEL,PIDNS,NSID,PID,TGID,COMMAND"
+#define DEFAULT_COLS     "LEVEL,PIDNS,NSID,PID,COMMAND,CONTAINER,HOSTNAME"
+#define DEFAULT_COLS_T   "LEVEL,PIDNS,NSID,PID,TGID,COMMAND,CONTAINER,HOSTNAME"
 #define DEFAULT_COLS_ALL "PID,REFPID,NSPID,COMMAND"
 #define DEFAULT_COLS_ALL_T "PID,TGID,REFPID,NSPID,COMMAND"
 
@@ -90,8 +92,8 @@ static void __attribute__((noreturn)) usage(void)
 	      " -h, --help             display this help\n"
 	      " -V, --version          display version\n", f);
 	fputs("\n<ref> is a pid namespace: an inode number, id:NSID, pid:N (the pid\n"
-	      "namespace of process N as the caller sees it) or a namespace file\n"
-	      "(/proc/N/ns/pid, a bind mount).\n", f);
+	      "namespace of process N as the caller sees it), a namespace file\n"
+	      "(/proc/N/ns/pid, a bind mount) or a container name or id prefix.\n", f);
 	nst_help_columns(f, columns, NCOLS);
 	fputs("\nExit status: 0 every pid translated, 1 some not, 2 bad usage.\n"
 	      "For more details see nspid(1).\n", f);
@@ -105,7 +107,13 @@ static void resolve_ref(struct ctl *ctl, const char *ref, struct nsinfo_nsref *o
 
 	if (r == -EINVAL) {
 		if (!ctl->snap) {
-			int s = nsinfo_snapshot_new(NULL, &ctl->snap);
+			/* a name may be a container's; container= ones are named
+			 * by their hostname */
+			struct nsinfo_scan_opts opts = {
+				.size = sizeof(opts),
+				.flags = NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES,
+			};
+			int s = nsinfo_snapshot_new(&opts, &ctl->snap);
 
 			if (s < 0)
 				nst_die(EXIT_UNTRANSLATED, "cannot scan /proc: %s", strerror(-s));
@@ -116,6 +124,8 @@ static void resolve_ref(struct ctl *ctl, const char *ref, struct nsinfo_nsref *o
 		nst_usage_error(EXIT_USAGE, "%s: not a namespace reference", ref);
 	if (r == -EMEDIUMTYPE)
 		nst_die(EXIT_UNTRANSLATED, "%s: %s", ref, nsinfo_pid_strerror(r));
+	if (r == -ENOTUNIQ)
+		nst_die(EXIT_UNTRANSLATED, "%s: ambiguous: several containers match", ref);
 	if (r == -ESRCH)
 		nst_die(EXIT_UNTRANSLATED, "%s: no such process", ref);
 	if (r < 0)
@@ -143,8 +153,7 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 		{ "version",      no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *outlist = NULL;
-	bool list_cols = false, outall = false;
+	bool list_cols = false;
 	int c;
 
 	opterr = 0; /* messages in the "nspid: ..." form below */
@@ -161,12 +170,6 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 			break;
 		case 'T':
 			ctl->threads = true;
-			break;
-		case 'o':
-			outlist = optarg; /* applied once the defaults are known */
-			break;
-		case NST_OPT_OUTPUT_ALL:
-			outall = true;
 			break;
 		case 'H':
 			list_cols = true;
@@ -192,20 +195,9 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 				      ctl->out.noheadings) ? EXIT_UNTRANSLATED : EXIT_OK);
 
 	/* -o replaces (or with '+' extends) the mode's defaults */
-	{
-		struct nst_out o = ctl->out;
-
-		nst_out_init(&ctl->out, columns, NCOLS,
-			     ctl->all ? (ctl->threads ? DEFAULT_COLS_ALL_T : DEFAULT_COLS_ALL)
-				      : (ctl->threads ? DEFAULT_COLS_T : DEFAULT_COLS));
-		ctl->out.json = o.json;
-		ctl->out.raw = o.raw;
-		ctl->out.noheadings = o.noheadings;
-		if (outall)
-			nst_out_select_all(&ctl->out);
-		if (outlist)
-			nst_out_option(&ctl->out, 'o', outlist, EXIT_USAGE);
-	}
+	nst_out_columns(&ctl->out, columns, NCOLS,
+			ctl->all ? (ctl->threads ? DEFAULT_COLS_ALL_T : DEFAULT_COLS_ALL)
+				 : (ctl->threads ? DEFAULT_COLS_T : DEFAULT_COLS));
 
 	if (ctl->all && !ctl->from_ref)
 		nst_usage_error(EXIT_USAGE, "--all needs --pidns");
@@ -266,6 +258,19 @@ static void set_hostname(struct ctl *ctl, struct libscols_line *ln,
 		nst_out_set(&ctl->out, ln, COL_HOSTNAME, name);
 }
 
+/* The container goes where the hostname does; not printed once the task
+ * has gone (its pid may name another process by now). */
+static void set_container(struct ctl *ctl, struct libscols_line *ln,
+			  const struct nsinfo_pidchain *c)
+{
+	struct nsinfo_container_info ci;
+
+	if (!nst_out_has(&ctl->out, COL_CONTAINER) ||
+	    nsinfo_container_lookup(NULL, c->levels[0].pid, &ci) < 0 || nsinfo_pidchain_check(c) < 0)
+		return;
+	nst_out_set(&ctl->out, ln, COL_CONTAINER, ci.name[0] ? ci.name : ci.id);
+}
+
 static void add_row(struct ctl *ctl, const struct nsinfo_pidchain *c, int l, int reflevel,
 		    bool innermost)
 {
@@ -285,8 +290,10 @@ static void add_row(struct ctl *ctl, const struct nsinfo_pidchain *c, int l, int
 		nst_out_setf(o, ln, COL_REFPID, "%d", (int)c->levels[reflevel].pid);
 	nst_out_set(o, ln, COL_COMMAND, c->comm);
 	nst_out_setf(o, ln, COL_STATE, "%c", c->state ? c->state : '?');
-	if (innermost)
+	if (innermost) {
 		set_hostname(ctl, ln, c);
+		set_container(ctl, ln, c);
+	}
 }
 
 /* Rows of one chain; false (with a message) if --to cannot see it. */

@@ -24,12 +24,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "nsinfo.h"
+#include "nstree.h"
 
 enum {
 	COL_NS, COL_TYPE, COL_NPROCS, COL_PID, COL_USER, COL_COMMAND,
-	COL_PNS, COL_ONS, COL_NSID, COL_UID, COL_LEVEL, COL_FLAGS, NCOLS
+	COL_PNS, COL_ONS, COL_NSID, COL_UID, COL_LEVEL, COL_FLAGS,
+	COL_HOLDERS, COL_CONTAINER, COL_HOSTNAME, NCOLS
 };
 
 static const struct nst_col columns[NCOLS] = {
@@ -44,31 +44,21 @@ static const struct nst_col columns[NCOLS] = {
 	[COL_NSID]    = { "NSID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "64-bit namespace id (NS_GET_ID), where the kernel has one" },
 	[COL_UID]     = { "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "owner UID of a user namespace" },
 	[COL_LEVEL]   = { "LEVEL", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "nesting depth of a pid or user namespace (0 = top seen)" },
-	[COL_FLAGS]   = { "FLAGS", 8, 0, SCOLS_JSON_STRING, "ancestor (no process in it), detached (kernel not asked)" },
+	[COL_FLAGS]   = { "FLAGS", 8, 0, SCOLS_JSON_STRING, "noprocs (held by something else), ancestor (held by a child ns only), detached (kernel not asked)" },
+	[COL_HOLDERS] = { "HOLDERS", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING, "what keeps it alive: processes, threads, fds, bind mounts, child and owned namespaces" },
+	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING, "container all its processes are in (name, else short id)" },
+	[COL_HOSTNAME] = { "HOSTNAME", 0.1, 0, SCOLS_JSON_STRING, "hostname of the uts namespace (of the PID process for other types)" },
 };
 
 /* Default columns by [list][processes]; holder lines (-P) say what they are
- * in FLAGS, kept before COMMAND, the one long column */
+ * in FLAGS, kept before COMMAND. HOLDERS comes last: it is as long as
+ * COMMAND, and a namespace without processes has no COMMAND to show. */
 /* --list -J: lsns's keys first, so that scripts written for lsns -J keep
  * working, then what lsns does not have */
-#define JSON_LIST_DEFAULT "NS,TYPE,NPROCS,PID,USER,COMMAND,PNS,ONS,NSID,UID,LEVEL"
+#define JSON_LIST_DEFAULT "NS,TYPE,NPROCS,PID,USER,COMMAND,PNS,ONS,NSID,UID,LEVEL,HOLDERS"
 static const char *const default_cols[2][2] = {
-	{ "NS,TYPE,NPROCS,PID,UID,COMMAND", "NS,TYPE,NPROCS,PID,UID,FLAGS,COMMAND" },
-	{ "NS,TYPE,NPROCS,PID,USER,COMMAND", "NS,TYPE,NPROCS,PID,USER,FLAGS,COMMAND" },
-};
-
-/* Filters come from the command line; a namespace is shown if it passes all. */
-struct ctl {
-	struct nsinfo_snapshot *snap;
-	const struct nsinfo_ns *ns;
-	size_t nns;
-	struct nst_out out;
-	bool list, processes, output_set;
-	unsigned types;           /* bit per enum nsinfo_type; 0 = all */
-	pid_t task;               /* -p, 0 = none */
-	int32_t *tparent;         /* tree parent of each namespace, -1 */
-	uint32_t *kids, *kid_start; /* display children, grouped per namespace */
-	bool *shown;
+	{ "NS,TYPE,NPROCS,PID,UID,COMMAND,HOLDERS", "NS,TYPE,NPROCS,PID,UID,FLAGS,COMMAND,HOLDERS" },
+	{ "NS,TYPE,NPROCS,PID,USER,COMMAND,HOLDERS", "NS,TYPE,NPROCS,PID,USER,FLAGS,COMMAND,HOLDERS" },
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -77,19 +67,26 @@ static void __attribute__((noreturn)) usage(void)
 
 	fputs("Usage:\n"
 	      " nstree [options] [<namespace>...]\n"
+	      " nstree [options] --holders <namespace>\n"
 	      "\nShow the namespaces of the host as they nest: user namespaces at the\n"
 	      "top, what each one owns beneath it, pid namespaces under their parent.\n"
-	      "A <namespace> (inode, id:NSID or a namespace file) limits the view to\n"
-	      "that namespace and what it owns or contains.\n"
+	      "Namespaces no process is in (kept by an fd, a bind mount, a thread, a\n"
+	      "child namespace) are shown too, with what holds them.\n"
+	      "A <namespace> (inode, id:NSID, a namespace file, pid:N with -t, or a\n"
+	      "container name or id prefix) limits the view to that namespace and what\n"
+	      "it owns or contains.\n"
 	      "\nOptions:\n"
 	      " -l, --list             flat lsns-style list instead of the tree\n"
 	      " -t, --type <type>      only namespaces of this type (repeatable):\n"
 	      "                        cgroup, ipc, mnt, net, pid, time, user, uts\n"
 	      " -p, --task <pid>       only the namespaces of this process\n"
 	      " -P, --processes        list the member processes under each namespace\n"
+	      "     --persistent       only namespaces without processes\n"
+	      "     --holders <ns>     everything that keeps one namespace alive\n"
+	      " -q, --quick            processes only: skip the fd and bind-mount scans\n"
 	      " -o, --output <list>    output columns (\"+LIST\" appends)\n"
 	      "     --output-all       output all columns\n"
-	      " -H, --list-columns     list the available columns\n"
+	      " -H, --list-columns     list the available columns (with --holders: its own)\n"
 	      " -n, --noheadings       don't print headings\n"
 	      " -r, --raw              use the raw output format\n"
 	      " -J, --json             use the JSON output format\n"
@@ -97,6 +94,9 @@ static void __attribute__((noreturn)) usage(void)
 	      "\n -h, --help             display this help\n"
 	      " -V, --version          display version\n", f);
 	nst_help_columns(f, columns, NCOLS);
+	fputs("\nColumns of --holders:\n", f);
+	for (size_t i = 0; i < holder_ncols; i++)
+		fprintf(f, " %10s  %s\n", holder_columns[i].name, holder_columns[i].help);
 	fputs("\nExit status: 0 success (also with a partial view), 1 failure.\n"
 	      "For more details see nstree(1).\n", f);
 	exit(EXIT_SUCCESS);
@@ -229,16 +229,45 @@ static void mark_subtree(struct ctl *c, bool *sub, uint32_t i, int depth)
 		mark_subtree(c, sub, n->owned[k], depth + 1);
 }
 
-/* Index of the namespace an argument names: a namespace file, id:NSID, or a
- * number that is an inode or else a 64-bit id. */
-static int32_t resolve_arg(struct ctl *c, const char *arg)
+/* The one type -t gave, -1 if none or several. */
+static int single_type(const struct ctl *c)
+{
+	return c->types && !(c->types & (c->types - 1)) ? __builtin_ctz(c->types) : -1;
+}
+
+/* A container name or id prefix, unless a namespace has that inode. */
+static bool as_container(struct ctl *c, const char *arg, struct nst_target *t)
+{
+	int k = nsinfo_snapshot_find_container(c->snap, arg);
+
+	if (k == -ENOTUNIQ)
+		nst_die(EXIT_FAILURE, "%s: ambiguous: several containers match", arg);
+	if (k < 0)
+		return false;
+	t->ns = -1;
+	t->container = k;
+	return true;
+}
+
+/*
+ * What an argument names: a namespace file, id:NSID, pid:N (with the type
+ * of -t), a number that is an inode or else a 64-bit id, or a container
+ * (all its namespaces; the one of -t's type when -t names one type).
+ */
+void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t)
 {
 	struct nsinfo_nsref ref;
+	int type = single_type(c);
 	int r = nsinfo_ref_resolve(c->snap, arg, -1, &ref);
 	int idx = -ENOENT;
 	uint64_t v;
 	char *end;
 
+	/* pid:N and containers need a type; a path or an inode has its own */
+	if (r == -EINVAL && type >= 0)
+		r = nsinfo_ref_resolve(c->snap, arg, type, &ref);
+	if (r == -EINVAL && type < 0 && as_container(c, arg, t))
+		return;
 	if (r == 0) {
 		if (ref.fd >= 0)
 			close(ref.fd);
@@ -249,18 +278,44 @@ static int32_t resolve_arg(struct ctl *c, const char *arg)
 		if (!errno && !*end)
 			idx = nsinfo_snapshot_find_nsid(c->snap, -1, v);
 	}
+	if (r == -EINVAL && !strncmp(arg, "pid:", 4) && nsinfo_parse_pid(arg + 4, NULL) == 0)
+		nst_usage_error(EXIT_FAILURE, "%s: a process has a namespace of each type: "
+				"choose one with -t", arg);
 	if (r == -EINVAL)
-		nst_usage_error(EXIT_FAILURE, "%s: not a namespace (inode, id:NSID or path)", arg);
+		nst_usage_error(EXIT_FAILURE, "%s: not a namespace (inode, id:NSID, path, "
+				"pid:N or container)", arg);
+	if (r == -ENOTUNIQ)
+		nst_die(EXIT_FAILURE, "%s: ambiguous: several containers match", arg);
 	if (r == -ENOTTY)
 		nst_die(EXIT_FAILURE, "%s: not a namespace file", arg);
+	if (r == -ESRCH)
+		nst_die(EXIT_FAILURE, "%s: no such process", arg);
 	if (r == 0 && idx < 0)
 		nst_die(EXIT_FAILURE, "%s: no process is in this namespace", arg);
 	/* a missing file is the file's problem, a missing number the snapshot's */
+	/* an all-digit container id prefix, once no inode or id matched */
+	if (idx < 0 && r == -ENOENT && type < 0 && as_container(c, arg, t))
+		return;
 	if (idx < 0)
 		nst_die(EXIT_FAILURE, "%s: %s", arg,
 			r < 0 && (r != -ENOENT || strchr(arg, '/')) ? strerror(-r)
 								 : "no such namespace");
-	return idx;
+	t->ns = idx;
+	t->container = -1;
+}
+
+static void mark_arg(struct ctl *c, bool *sub, const char *arg)
+{
+	struct nst_target t;
+
+	resolve_arg(c, arg, &t);
+	if (t.ns >= 0) {
+		mark_subtree(c, sub, (uint32_t)t.ns, 0);
+		return;
+	}
+	for (size_t i = 0; i < c->nns; i++)
+		if (c->ns[i].container == t.container)
+			mark_subtree(c, sub, (uint32_t)i, 0);
 }
 
 static void compute_shown(struct ctl *c, char **args, int nargs)
@@ -286,18 +341,19 @@ static void compute_shown(struct ctl *c, char **args, int nargs)
 		if (!sub)
 			nst_die(EXIT_FAILURE, "out of memory");
 		for (int a = 0; a < nargs; a++)
-			mark_subtree(c, sub, (uint32_t)resolve_arg(c, args[a]), 0);
+			mark_arg(c, sub, args[a]);
 	}
 	for (size_t i = 0; i < c->nns; i++)
 		c->shown[i] = (!c->types || (c->types & (1u << c->ns[i].type))) &&
 			      (!task || in_task(task, (int32_t)i)) &&
-			      (!sub || sub[i]);
+			      (!sub || sub[i]) &&
+			      (!c->persistent || !c->ns[i].nprocs);
 	free(sub);
 }
 
 /* ------------------------------------------------------------ the output */
 
-static const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, size_t len)
+const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, size_t len)
 {
 	/* kernel threads and zombies have no command line: lsns shows comm */
 	if (nsinfo_proc_cmdline(c->snap, p->pid, buf, len) < 0 || !buf[0])
@@ -311,6 +367,19 @@ static void set_ns_ref(struct ctl *c, struct libscols_line *ln, int col, int32_t
 		nst_out_setf(&c->out, ln, col, "%" PRIu64, c->ns[i].ino);
 }
 
+static void set_hostname(struct ctl *c, struct libscols_line *ln, int32_t uts)
+{
+	if (uts >= 0 && (size_t)uts < c->nns)
+		nst_out_set(&c->out, ln, COL_HOSTNAME, c->ns[uts].hostname);
+}
+
+static void set_container(struct ctl *c, struct libscols_line *ln, int32_t idx)
+{
+	char buf[80];
+
+	nst_out_set(&c->out, ln, COL_CONTAINER, container_label(c->snap, idx, buf, sizeof(buf)));
+}
+
 static void fill_proc(struct ctl *c, struct libscols_line *ln, const struct nsinfo_proc *p)
 {
 	char cmd[4096];
@@ -319,6 +388,36 @@ static void fill_proc(struct ctl *c, struct libscols_line *ln, const struct nsin
 	nst_out_set(&c->out, ln, COL_USER, nsinfo_snapshot_username(c->snap, p->uid));
 	if (nst_out_has(&c->out, COL_COMMAND))
 		nst_out_set(&c->out, ln, COL_COMMAND, command_of(c, p, cmd, sizeof(cmd)));
+}
+
+/* Flags by weight: an ancestor has no processes either, but says more. */
+static const char *ns_flag(uint32_t flags)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {
+		{ NSINFO_NS_DETACHED, "detached" },
+		{ NSINFO_NS_ANCESTOR, "ancestor" },
+		{ NSINFO_NS_NOPROCS, "noprocs" },
+	};
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (flags & names[k].bit)
+			return names[k].name;
+	return NULL;
+}
+
+static void set_holders(struct ctl *c, struct libscols_line *ln, int32_t i)
+{
+	char *sum;
+
+	if (!nst_out_has(&c->out, COL_HOLDERS))
+		return;
+	/* JSON: an array of strings, which libsmartcols splits on newlines */
+	sum = holders_summary(c, i, c->out.json ? "\n" : ", ");
+	nst_out_set(&c->out, ln, COL_HOLDERS, sum);
+	free(sum);
 }
 
 static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
@@ -339,9 +438,10 @@ static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
 		nst_out_setf(&c->out, ln, COL_UID, "%" PRId64, n->owner_uid);
 	if (n->level >= 0)
 		nst_out_setf(&c->out, ln, COL_LEVEL, "%d", n->level);
-	if (n->flags & (NSINFO_NS_ANCESTOR | NSINFO_NS_DETACHED))
-		nst_out_set(&c->out, ln, COL_FLAGS,
-			    n->flags & NSINFO_NS_ANCESTOR ? "ancestor" : "detached");
+	nst_out_set(&c->out, ln, COL_FLAGS, ns_flag(n->flags));
+	set_holders(c, ln, i);
+	set_container(c, ln, n->container);
+	set_hostname(c, ln, n->type == NSINFO_UTS ? i : low ? low->ns[NSINFO_UTS] : -1);
 }
 
 /* -P: the member processes, then the threads and *_for_children holders. */
@@ -350,8 +450,14 @@ static void add_members(struct ctl *c, struct libscols_line *parent, int32_t i)
 	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(c->snap, NULL);
 	const struct nsinfo_ns *n = &c->ns[i];
 
-	for (uint32_t k = 0; k < n->nprocs; k++)
-		fill_proc(c, nst_out_line(&c->out, parent), &procs[n->procs[k]]);
+	for (uint32_t k = 0; k < n->nprocs; k++) {
+		const struct nsinfo_proc *p = &procs[n->procs[k]];
+		struct libscols_line *ln = nst_out_line(&c->out, parent);
+
+		fill_proc(c, ln, p);
+		set_container(c, ln, p->container);
+		set_hostname(c, ln, p->ns[NSINFO_UTS]);
+	}
 	for (uint32_t k = 0; k < n->nholders; k++) {
 		const struct nsinfo_holder *h = &n->holders[k];
 		int pi;
@@ -405,6 +511,20 @@ static void emit_list(struct ctl *c)
 	free(order);
 }
 
+/* libsmartcols splits an array cell into strings only through a newline
+ * wrap function */
+static void json_array_column(struct ctl *c, int id)
+{
+	struct libscols_column *cl;
+
+	if (!c->out.json || !nst_out_has(&c->out, id))
+		return;
+	cl = scols_table_get_column(c->out.tb, (size_t)c->out.pos[id]);
+	if (cl && (scols_column_set_flags(cl, scols_column_get_flags(cl) | SCOLS_FL_WRAP) ||
+		   scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk, NULL)))
+		nst_die(EXIT_FAILURE, "out of memory");
+}
+
 static void render(struct ctl *c)
 {
 	/* members nest under their namespace, which needs a tree column */
@@ -412,6 +532,7 @@ static void render(struct ctl *c)
 		c->out.tree_col = COL_NS;
 	if (!nst_out_table(&c->out, "namespaces"))
 		nst_die(EXIT_FAILURE, "out of memory");
+	json_array_column(c, COL_HOLDERS);
 	if (c->list) {
 		emit_list(c);
 	} else {
@@ -435,7 +556,7 @@ static void warn_coverage(const struct ctl *c)
 
 /* ---------------------------------------------------------------- options */
 
-enum { OPT_PROC_ROOT = NST_OPT_FIRST_TOOL };
+enum { OPT_PROC_ROOT = NST_OPT_FIRST_TOOL, OPT_PERSISTENT, OPT_HOLDERS };
 
 static void parse_type(struct ctl *c, const char *arg)
 {
@@ -446,13 +567,28 @@ static void parse_type(struct ctl *c, const char *arg)
 	c->types |= 1u << t;
 }
 
-static int parse_args(struct ctl *c, int argc, char **argv, const char **proc_root)
+/* Column table of the view: --holders has its own. */
+static void select_columns(struct ctl *c)
+{
+	if (c->holders_of)
+		nst_out_columns(&c->out, holder_columns, holder_ncols, HOLDER_DEFAULT_COLS);
+	else
+		/* the default columns depend on -l and -P, known only now */
+		nst_out_columns(&c->out, columns, NCOLS,
+				c->list && c->out.json && !c->processes
+					? JSON_LIST_DEFAULT : default_cols[c->list][c->processes]);
+}
+
+static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_opts *opts)
 {
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "type", required_argument, NULL, 't' },
 		{ "task", required_argument, NULL, 'p' },
 		{ "processes", no_argument, NULL, 'P' },
+		{ "persistent", no_argument, NULL, OPT_PERSISTENT },
+		{ "holders", required_argument, NULL, OPT_HOLDERS },
+		{ "quick", no_argument, NULL, 'q' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "output-all", no_argument, NULL, NST_OPT_OUTPUT_ALL },
 		{ "list-columns", no_argument, NULL, 'H' },
@@ -464,11 +600,13 @@ static int parse_args(struct ctl *c, int argc, char **argv, const char **proc_ro
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *outlist = NULL;
-	bool all = false, list_columns = false;
+	bool list_columns = false;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "lt:p:Po:HnrJhV", longopts, NULL)) != -1) {
+	/* the fd and bind-mount passes are what finds namespaces without
+	 * processes: on unless asked to be quick */
+	opts->flags |= NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS;
+	while ((opt = getopt_long(argc, argv, "lt:p:Pqo:HnrJhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'l': c->list = true; break;
 		case 't': parse_type(c, optarg); break;
@@ -477,10 +615,11 @@ static int parse_args(struct ctl *c, int argc, char **argv, const char **proc_ro
 				nst_usage_error(EXIT_FAILURE, "invalid PID: %s", optarg);
 			break;
 		case 'P': c->processes = true; break;
-		case 'o': outlist = optarg; break;
-		case NST_OPT_OUTPUT_ALL: all = true; break;
+		case OPT_PERSISTENT: c->persistent = true; break;
+		case OPT_HOLDERS: c->holders_of = optarg; break;
+		case 'q': opts->flags &= ~(NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS); break;
 		case 'H': list_columns = true; break;
-		case OPT_PROC_ROOT: *proc_root = optarg; break;
+		case OPT_PROC_ROOT: opts->proc_root = optarg; break;
 		case 'h': usage();
 		case 'V': nst_print_version();
 		default:
@@ -489,24 +628,52 @@ static int parse_args(struct ctl *c, int argc, char **argv, const char **proc_ro
 		}
 	}
 	if (list_columns)
-		exit(nst_list_columns(columns, NCOLS, c->out.json, c->out.raw,
-				      c->out.noheadings) ? EXIT_FAILURE : EXIT_SUCCESS);
-	/* the default columns depend on -l, known only now */
-	{
-		struct nst_out o = c->out;
-
-		nst_out_init(&c->out, columns, NCOLS,
-			     c->list && o.json && !c->processes ? JSON_LIST_DEFAULT
-								: default_cols[c->list][c->processes]);
-		c->out.json = o.json;
-		c->out.raw = o.raw;
-		c->out.noheadings = o.noheadings;
-	}
-	if (all)
-		nst_out_select_all(&c->out);
-	if (outlist)
-		nst_out_option(&c->out, 'o', outlist, EXIT_FAILURE);
+		exit(c->holders_of ? nst_list_columns(holder_columns, holder_ncols, c->out.json,
+						      c->out.raw, c->out.noheadings)
+				   : nst_list_columns(columns, NCOLS, c->out.json, c->out.raw,
+						      c->out.noheadings) ? EXIT_FAILURE : EXIT_SUCCESS);
+	if (c->holders_of && optind < argc)
+		nst_usage_error(EXIT_FAILURE, "--holders takes one namespace, not more arguments");
+	if (c->holders_of && (c->list || c->processes || c->persistent || c->task))
+		nst_usage_error(EXIT_FAILURE, "--holders lists one namespace's holders: "
+				"-l, -P, -p and --persistent do not apply");
+	select_columns(c);
 	return optind;
+}
+
+/* Does a REF need the container table? Paths, pid:N, id:N and inodes do
+ * not; a name or an all-digit id prefix may. */
+static bool ref_may_be_container(const char *ref)
+{
+	return ref[0] != '/' && ref[0] != '.' && strncmp(ref, "pid:", 4) && strncmp(ref, "id:", 3);
+}
+
+/*
+ * The container and hostname passes cost a cgroup read per process and a
+ * setns per uts namespace: asked for only when the output or an argument
+ * needs them. (Container names from container= need the hostnames.)
+ */
+static void scan_flags(const struct ctl *c, char **args, int nargs, struct nsinfo_scan_opts *opts)
+{
+	bool containers = !c->holders_of && nst_out_has(&c->out, COL_CONTAINER);
+
+	for (int a = 0; a < nargs; a++)
+		containers |= ref_may_be_container(args[a]);
+	if (c->holders_of)
+		containers |= ref_may_be_container(c->holders_of);
+	if (containers)
+		opts->flags |= NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES;
+	if (!c->holders_of && nst_out_has(&c->out, COL_HOSTNAME))
+		opts->flags |= NSINFO_SCAN_HOSTNAMES;
+}
+
+static void tree_view(struct ctl *c, char **args, int nargs)
+{
+	build_tree(c);
+	compute_shown(c, args, nargs);
+	if (!c->list)
+		build_display(c);
+	render(c);
 }
 
 int main(int argc, char **argv)
@@ -519,18 +686,18 @@ int main(int argc, char **argv)
 	argv[0] = program_invocation_short_name;
 	nst_close_stdout_at_exit(EXIT_FAILURE);
 	nst_out_init(&c.out, columns, NCOLS, default_cols[1][0]);
-	first = parse_args(&c, argc, argv, &opts.proc_root);
+	first = parse_args(&c, argc, argv, &opts);
+	scan_flags(&c, argv + first, argc - first, &opts);
 
 	r = nsinfo_snapshot_new(&opts, &c.snap);
 	if (r < 0)
 		nst_die(EXIT_FAILURE, "cannot read %s: %s",
 			opts.proc_root ? opts.proc_root : "/proc", strerror(-r));
 	c.ns = nsinfo_snapshot_namespaces(c.snap, &c.nns);
-	build_tree(&c);
-	compute_shown(&c, argv + first, argc - first);
-	if (!c.list)
-		build_display(&c);
-	render(&c);
+	if (c.holders_of)
+		holders_view(&c);
+	else
+		tree_view(&c, argv + first, argc - first);
 	warn_coverage(&c);
 
 	free(c.tparent);

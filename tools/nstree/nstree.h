@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* nstree internals shared by the tree/list view and the --holders view. */
+#ifndef NSTREE_H
+#define NSTREE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cli.h"
+#include "nsinfo.h"
+
+struct ctl {
+	struct nsinfo_snapshot *snap;
+	const struct nsinfo_ns *ns;
+	size_t nns;
+	struct nst_out out;
+	bool list, processes, persistent;
+	unsigned types;           /* bit per enum nsinfo_type; 0 = all */
+	pid_t task;               /* -p, 0 = none */
+	const char *holders_of;   /* --holders NS */
+	int32_t *tparent;         /* tree parent of each namespace, -1 */
+	uint32_t *kids, *kid_start; /* display children, grouped per namespace */
+	bool *shown;
+};
+
+/* What a namespace argument names: one namespace, or a container's. */
+struct nst_target {
+	int32_t ns;               /* namespace index, -1 */
+	int container;            /* container index when ns is -1 */
+};
+void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t);
+
+/* The HOLDERS cell: "3 procs, fd 812:5, mount /run/netns/blue"; items are
+ * separated by sep. Returns a malloc'ed string. */
+char *holders_summary(const struct ctl *c, int32_t i, const char *sep);
+/* CONTAINER cell text: its name, else its id (docker-style short hex). */
+const char *container_label(const struct nsinfo_snapshot *s, int32_t idx, char *buf, size_t len);
+/* Command line of a process, or its comm where it has none. */
+const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, size_t len);
+
+/* --holders: column table and the view. */
+extern const struct nst_col holder_columns[];
+extern const size_t holder_ncols;
+#define HOLDER_DEFAULT_COLS "KIND,PID,FD,MNTNS,PATH,TYPE,NS,COMMAND"
+void holders_view(struct ctl *c);
+
+#endif
