@@ -2,6 +2,8 @@
 #ifndef NSINFO_INTERNAL_H
 #define NSINFO_INTERNAL_H
 
+#include <stdbool.h>
+
 #include "nsinfo.h"
 #include "compat.h"
 
@@ -51,6 +53,7 @@ struct nsinfo_snapshot {
 	uint64_t self_ns_ino[NSINFO_NTYPES];
 	int32_t self_ns[NSINFO_NTYPES];
 	struct nsinfo_coverage cov;
+	struct nsinfo__reuse *reuse; /* refresh.c: identities for a later refresh */
 };
 
 /* Deepest pid namespace nesting is 32 levels; NSpid lists one more at most */
@@ -119,4 +122,26 @@ void nsinfo__read_self_ns(struct nsinfo_snapshot *s, int procfd);
  * s->source_why when this source cannot be used here. */
 int nsinfo__scan_bpf(struct nsinfo_snapshot *s);
 
+/* refresh.c: incremental refresh */
+struct nsinfo__reuse_req {
+	struct nsinfo_snapshot *prev;
+	bool trust_links;         /* prev's links hold but for changed[] */
+	const pid_t *changed;
+	size_t nchanged;
+};
+int nsinfo__snapshot_new(const struct nsinfo_scan_opts *opts, const struct nsinfo__reuse_req *req,
+			 struct nsinfo_snapshot **out);
+/* Before the scan: start recording identities (NSINFO_SCAN_REUSABLE or a
+ * prev to reuse); 0 or -ENOMEM. */
+int nsinfo__reuse_begin(struct nsinfo_snapshot *s, const struct nsinfo__reuse_req *req);
+/* After the scan: drop prev, index the identities. */
+void nsinfo__reuse_end(struct nsinfo_snapshot *s);
+void nsinfo__reuse_free(struct nsinfo_snapshot *s);
+/* Record the identity of /proc/PID (pidfd) and, when prev read the same
+ * process, fill st from it: 0 if filled, -ENOENT if status must be read. */
+int nsinfo__reuse_status(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
+			 struct nsinfo__status *st);
+/* After reuse_status said 0: take process pi's links from prev when they
+ * are trusted; 0 if done, -ENOENT if they must be read. */
+int nsinfo__reuse_links(struct nsinfo_snapshot *s, int pi);
 #endif

@@ -286,8 +286,13 @@ static int read_links(struct nsinfo_snapshot *s, int nsdir, uint64_t inos[NLINKS
 {
 	char buf[64];
 	int nread = 0, err = 0;
+	int nlinks = (s->flags & NSINFO_SCAN_NO_CHILDREN_LINKS) ? NSINFO_NTYPES : NLINKS;
 
-	for (int l = 0; l < NLINKS; l++) {
+	for (int l = nlinks; l < NLINKS; l++) {
+		inos[l] = 0;
+		idx[l] = -1;
+	}
+	for (int l = 0; l < nlinks; l++) {
 		const char *name;
 		int type = nsinfo__link_type(l, &name);
 		ssize_t n = readlinkat(nsdir, name, buf, sizeof(buf) - 1);
@@ -431,8 +436,11 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 			s->cov.vanished++;
 		return;
 	}
-	r = (int)nsinfo__read_at(pidfd, "status", buf, sizeof(buf));
-	if (r < 0 || nsinfo__parse_status(buf, &st) < 0) {
+	/* refresh.c: a process the previous snapshot read keeps its status */
+	bool reused = nsinfo__reuse_status(s, pidfd, pid, &st) == 0;
+
+	r = reused ? 0 : (int)nsinfo__read_at(pidfd, "status", buf, sizeof(buf));
+	if (r < 0 || (!reused && nsinfo__parse_status(buf, &st) < 0)) {
 		if (r == -EACCES || r == -EPERM)
 			s->cov.denied++;
 		else
@@ -460,6 +468,11 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 		return;
 	}
 	if (flags & NSINFO_PROC_ZOMBIE) {
+		close(pidfd);
+		return;
+	}
+	/* refresh.c: links the caller's event source vouches for */
+	if (reused && nsinfo__reuse_links(s, pi) == 0) {
 		close(pidfd);
 		return;
 	}

@@ -319,8 +319,9 @@ static int scan_source(struct nsinfo_snapshot *s)
 	return nsinfo__scan_proc(s);
 }
 
-NSINFO_EXPORT int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
-				      struct nsinfo_snapshot **out)
+/* req: what an earlier snapshot may lend (refresh.c), or NULL */
+int nsinfo__snapshot_new(const struct nsinfo_scan_opts *opts, const struct nsinfo__reuse_req *req,
+			 struct nsinfo_snapshot **out)
 {
 	struct nsinfo_snapshot *s;
 	int r;
@@ -340,7 +341,11 @@ NSINFO_EXPORT int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
 		free(s);
 		return -ENOMEM;
 	}
-	r = scan_source(s);
+	/* reuse only ever lends to the /proc walk; the iterator reads all */
+	r = nsinfo__reuse_begin(s, req);
+	if (r == 0)
+		r = scan_source(s);
+	nsinfo__reuse_end(s);
 	if (r == 0)
 		r = nsinfo__holders_scan(s);     /* holders.c: before finalize groups them */
 	if (r == 0)
@@ -355,6 +360,12 @@ NSINFO_EXPORT int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
 	}
 	*out = s;
 	return 0;
+}
+
+NSINFO_EXPORT int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
+				      struct nsinfo_snapshot **out)
+{
+	return nsinfo__snapshot_new(opts, NULL, out);
 }
 
 NSINFO_EXPORT struct nsinfo_snapshot *nsinfo_snapshot_ref(struct nsinfo_snapshot *s)
@@ -381,6 +392,7 @@ NSINFO_EXPORT void nsinfo_snapshot_unref(struct nsinfo_snapshot *s)
 	free(s->holder_owner);
 	free(s->containers);
 	free(s->users);
+	nsinfo__reuse_free(s);
 	free(s->proc_root);
 	free(s);
 }

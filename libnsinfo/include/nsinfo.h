@@ -507,6 +507,48 @@ int nsinfo_pidmap_hostname(struct nsinfo_pidmap *m, const struct nsinfo_pidchain
 /* Why a pid translation failed, for an error code above. */
 const char *nsinfo_pid_strerror(int err);
 
+/* -------------------------------------------------- incremental refresh */
+
+/*
+ * For viewers that rescan every second or so (nstop): a refresh reuses what
+ * the previous snapshot read from /proc/PID/status for every process still
+ * there, and reads only the namespace links of those again (setns and
+ * unshare change them at any time). A process is "still there" when its
+ * /proc/PID directory is the same inode, so a recycled pid is read afresh.
+ * Reused status fields (comm, state, ppid, uid, NSpid) are those of the
+ * first snapshot that read the process: a later exec or prctl rename is not
+ * seen; tgid and NSpid never change.
+ */
+#define NSINFO_SCAN_REUSABLE          (1u << 12) /* record what a refresh needs */
+#define NSINFO_SCAN_NO_CHILDREN_LINKS (1u << 13) /* skip pid_for_children, time_for_children */
+
+struct nsinfo_refresh_opts {
+	size_t size;              /* sizeof(struct nsinfo_refresh_opts) */
+	unsigned flags;           /* NSINFO_REFRESH_* */
+	unsigned scan_flags;      /* NSINFO_REFRESH_SCAN_FLAGS: the new snapshot's NSINFO_SCAN_* */
+	const pid_t *changed;     /* NSINFO_REFRESH_TRUST_LINKS: tgids, any order */
+	size_t nchanged;
+};
+/*
+ * NSINFO_REFRESH_TRUST_LINKS: the namespace links of prev's processes are
+ * taken as they were too, except for the processes listed in changed[]:
+ * for callers that know from the event source, with no lost events since
+ * prev was taken, which processes called clone, unshare or setns. A change
+ * made while the refresh runs may show one refresh late.
+ * NSINFO_REFRESH_SCAN_FLAGS: scan with scan_flags instead of prev's (e.g.
+ * NSINFO_SCAN_CONTAINERS only every so often).
+ */
+#define NSINFO_REFRESH_TRUST_LINKS (1u << 0)
+#define NSINFO_REFRESH_SCAN_FLAGS  (1u << 1)
+
+/* A new snapshot with prev's proc root and flags, reusing prev where it
+ * can (prev must have been made with NSINFO_SCAN_REUSABLE, or by a
+ * refresh; otherwise everything is read). Threads are always read again
+ * unless NSINFO_SCAN_NO_THREADS. opts may be NULL. 0 or -errno (-EINVAL:
+ * no prev, or changed NULL with a count); prev is not changed. */
+int nsinfo_snapshot_refresh(struct nsinfo_snapshot *prev, const struct nsinfo_refresh_opts *opts,
+			    struct nsinfo_snapshot **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# nstop's screen driven through tmux: the test's namespaces show, Enter
+# drills in, the filter narrows, a member exiting while shown, resize,
+# help, the events pane with an unshare done meanwhile, q exits 0.
+source "$(dirname "$0")/../lib/lib.sh"
+NSTOP=$BUILD/nstop
+command -v tmux >/dev/null || { skip "tmux not installed"; done_testing; exit; }
+TM="tmux -L nstop-test-$$"
+export LC_ALL=C
+
+HOST=nstopA$$
+A=$(bg_start unshare --net --uts --ipc sh -c "hostname $HOST; exec sleep 300")
+for _ in $(seq 100); do [ "$(cat /proc/$A/comm)" = sleep ] && break; sleep 0.05; done
+A_NET=$(ns_ino "$A" net)
+# a second member of A's namespaces, to exit while the members are shown
+A2=$(bg_start nsenter -t "$A" -n -u -i sleep 301)
+for _ in $(seq 100); do [ "$(ns_ino "$A2" net)" = "$A_NET" ] && break; sleep 0.05; done
+diag "A=$A A2=$A2 net=$A_NET"
+
+# the socket file outlives the server
+on_exit "$TM kill-server; rm -f '${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/nstop-test-$$'"
+$TM new-session -d -x 120 -y 40 \
+	"ASAN_OPTIONS=\${ASAN_OPTIONS:-} '$NSTOP' -d 0.3 2>'$T_TMP/stderr'; echo \$? >'$T_TMP/status'; sleep 60"
+
+screen() { $TM capture-pane -p; }
+# wait_screen REGEX [SECONDS]: poll the screen until it matches
+wait_screen() {
+	local n=$(( ${2:-10} * 10 ))
+	while [ $n -gt 0 ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1; n=$((n - 1))
+	done
+	return 1
+}
+keys() { $TM send-keys "$@"; }
+
+wait_screen "namespaces shown" ; ok $? "the screen comes up"
+screen | grep -q "^TYPE  *NS  *NSID  *CONTAINER  *NPROCS  *%CPU  *RSS  *CHURN  *COMMAND"
+ok $? "column header line"
+# other tests may run thousands of namespaces: filter to A's net namespace;
+# the tree keeps its owner, the host's user namespace, as context
+keys / ; for ((i = 0; i < ${#A_NET}; i++)); do keys "${A_NET:$i:1}"; done; keys Enter
+wait_screen "^net +\`- $A_NET +[0-9]+ +$HOST +2 " ; ok $? "tree: A's net namespace under its owner, its hostname, 2 members"
+wait_screen "^2 namespaces shown" ; ok $? "the filter narrows to it and its context"
+like "$(screen | grep -E -B1 "^net +\`- $A_NET")" "^user +[0-9]+ " "the row above is the user namespace"
+keys g
+wait_screen "View: container, type all, sort %CPU \(desc\), filter '$A_NET'" ; ok $? "g groups by container"
+keys g
+wait_screen "View: flat, type all" ; ok $? "g again: flat"
+wait_screen "^1 namespaces shown" ; ok $? "flat: one namespace left"
+like "$(screen | grep -c "^[a-z]\+ \+[0-9]\{6,\}")" '^1$' "one namespace row"
+
+# Enter: its members, with host pid and pid inside
+keys Enter
+wait_screen "net namespace $A_NET: 2 processes" ; ok $? "Enter opens the namespace"
+like "$(screen | grep -E "^ +$A +[0-9]+ ")" "^ +$A +$A root .* sleep 300" "member A with its command line"
+like "$(screen | grep -E "^ +$A2 +[0-9]+ ")" "sleep 301" "member A2 listed"
+
+# Enter on the first member: its namespaces against ours
+keys Home Enter
+wait_screen "^process $A \(sleep\)" ; ok $? "Enter on a process opens its namespaces"
+like "$(screen | grep '^net ')" "^net +$A_NET .* differs" "net differs from the host's"
+like "$(screen | grep '^uts ')" "differs" "uts differs"
+like "$(screen | grep '^mnt ')" " same" "mnt is the host's"
+keys Escape
+wait_screen "net namespace $A_NET: 2 processes" ; ok $? "Esc goes back to the members"
+
+# a member exits while shown
+kill -KILL "$A2"
+wait_screen "net namespace $A_NET: 1 processes" ; ok $? "an exited member disappears"
+unlike "$(screen)" "sleep 301" "its line is gone"
+keys BSpace
+wait_screen "^1 namespaces shown" ; ok $? "Backspace back to the namespaces"
+
+# clear the filter, cycle the type filter
+keys / Escape
+wait_screen "View: flat, type all, sort" ; ok $? "Esc in the prompt clears the filter"
+keys t t t
+wait_screen "View: flat, type mnt" ; ok $? "t cycles the type filter"
+like "$(screen | awk '/^TYPE/ {f=1; next} f && /^[a-z]+ +[0-9]/ {print $1}' | sort -u)" '^mnt$' "only mnt rows"
+keys t t t t t t
+wait_screen "View: flat, type all" ; ok $? "t cycles back to all"
+keys g
+wait_screen "View: tree, type all" ; ok $? "g switches to the tree"
+
+# sort column, order, pause, interval
+keys '>'
+wait_screen "View: tree, type all, sort RSS \(desc\)" ; ok $? "> sorts by the next column"
+keys '<' '<'
+wait_screen "View: tree, type all, sort NPROCS \(desc\)" ; ok $? "< sorts by the previous one"
+keys r
+wait_screen "sort NPROCS *$" ; ok $? "r reverses the order"
+keys s
+wait_screen "sort %CPU \(desc\)" ; ok $? "s moves to the next column, largest first"
+keys p
+wait_screen "\[paused\]" ; ok $? "p pauses"
+keys p +
+wait_screen "refresh every 0.5 s" ; ok $? "+ lengthens the interval"
+unlike "$(screen)" "\[paused\]" "p resumes"
+
+# help screen
+keys h
+wait_screen "cycle the type filter" ; ok $? "h shows the key help"
+keys x
+wait_screen "namespaces shown" ; ok $? "any key leaves the help"
+
+# resizing
+$TM resize-window -x 40 -y 10
+wait_screen "^nstop - " ; ok $? "40x10 still draws"
+$TM resize-window -x 20 -y 5
+wait_screen "terminal too small" ; ok $? "20x5 says the terminal is too small"
+$TM resize-window -x 120 -y 40
+wait_screen "namespaces shown" ; ok $? "back to 120x40"
+
+# events pane, with an unshare done while it is open
+keys e
+wait_screen "^Events, newest first: " ; ok $? "e opens the events pane"
+if screen | grep -q "event source not available"; then
+	skip "event source not available: $(screen | sed -n 's/.*event source not available: //p' | head -1)"
+else
+	unshare --uts true
+	wait_screen "unshare +pid +[0-9]+ +unshare +uts " ; ok $? "the unshare shows in the pane"
+fi
+
+keys q
+for _ in $(seq 50); do [ -s "$T_TMP/status" ] && break; sleep 0.1; done
+is "$(cat "$T_TMP/status" 2>/dev/null)" 0 "q exits 0"
+is "$(cat "$T_TMP/stderr" 2>/dev/null)" "" "nothing on stderr"
+done_testing

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The live event feed of nstop: the latest clone/unshare/setns events,
+ * newest first, and the events/s and lost figures of the header. Behind
+ * this interface sits libnsinfo's eBPF event source; when it cannot load,
+ * the pane carries the reason and everything else works without it.
+ */
+#ifndef NSTOP_EVENTS_PANE_H
+#define NSTOP_EVENTS_PANE_H
+
+#include <stddef.h>
+
+struct events_pane;
+
+/* Try to start the event source. NULL only on ENOMEM; a source that could
+ * not load gives an inactive pane with the reason in events_pane_status. */
+struct events_pane *events_pane_open(void);
+void events_pane_close(struct events_pane *p);
+/* fd to poll for POLLIN, -1 when inactive */
+int events_pane_fd(const struct events_pane *p);
+/* Take what the source has buffered. */
+void events_pane_consume(struct events_pane *p);
+/* "2.0/s, lost 0" while active, "event source not available: <why>" if not. */
+const char *events_pane_status(struct events_pane *p);
+/*
+ * For an incremental refresh: the processes that made namespace calls since
+ * the previous call. Returns false when the feed cannot vouch for the
+ * others (inactive, events lost, or the first call: the feed must have been
+ * on during the whole interval). Consume first. *pids stays valid until the
+ * next call.
+ */
+#include <stdbool.h>
+#include <sys/types.h>
+bool events_pane_changes(struct events_pane *p, const pid_t **pids, size_t *n);
+/* Formatted events, 0 the newest; NULL past the end. */
+size_t events_pane_count(const struct events_pane *p);
+const char *events_pane_line(const struct events_pane *p, size_t i);
+
+#endif
