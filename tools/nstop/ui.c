@@ -59,8 +59,10 @@ static void k_back(struct ui *u, int c)
 
 static void rebuild(struct ui *u)
 {
-	if (model_build_rows(u->m) < 0)
+	if (model_build_rows(u->m) < 0) {
 		snprintf(u->msg, sizeof(u->msg), "out of memory");
+		u->msg_until = 0;
+	}
 }
 
 static void k_type(struct ui *u, int c)
@@ -129,6 +131,7 @@ static void k_interval(struct ui *u, int c)
 		i -= i > 0;
 	u->delay = steps[i];
 	snprintf(u->msg, sizeof(u->msg), "refresh every %g s", u->delay);
+	u->msg_until = 0;
 }
 
 static void k_events(struct ui *u, int c)

@@ -28,7 +28,8 @@ struct ui {
 	struct events_pane *ev;
 	bool show_events, paused, colors, quit, prompting;
 	double delay;
-	char msg[128];            /* one-shot message on the bottom line */
+	char msg[128];            /* message on the bottom line ... */
+	double msg_until;         /* ... until this CLOCK_MONOTONIC time (0: set it when drawn) */
 	long list_len;            /* lines of the current view's list */
 	long page;                /* list lines on screen */
 };

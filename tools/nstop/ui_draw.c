@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ui.h"
 
@@ -328,6 +329,8 @@ static void draw_events(struct ui *u, int y, int h)
 	}
 }
 
+#define MSG_SECONDS 2.0
+
 static void draw_bottom(struct ui *u)
 {
 	char line[256];
@@ -340,7 +343,18 @@ static void draw_bottom(struct ui *u)
 		snprintf(line, sizeof(line),
 			 "h:help q:quit Enter:open Esc:back t:type g:group s:sort /:filter e:events p:pause");
 	put_line(LINES - 1, line, u->prompting ? (attr_t)A_BOLD : (attr_t)A_DIM);
-	u->msg[0] = 0;
+	/* long enough to read, whatever the refresh interval */
+	if (u->msg[0]) {
+		struct timespec ts;
+		double now;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+		if (!u->msg_until)
+			u->msg_until = now + MSG_SECONDS;
+		else if (now >= u->msg_until)
+			u->msg[0] = 0;
+	}
 }
 
 /* Keep the cursor inside the list and on screen. */
