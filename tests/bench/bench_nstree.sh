@@ -10,6 +10,10 @@
 # this size) and the /proc walk. The lsns target is the iterator's, the
 # floor (the /proc walk's syscall floor) the walk's, memory both; the load
 # cost is measured again on the quiet host once the population is gone.
+# The floor does what a processes-only scan does (ns links, status, ioctls
+# per namespace), so its target is measured on `nstree -q` (no fd and
+# bind-mount passes, which nstree runs by default); the default /proc run
+# is reported beside it.
 source "$(dirname "$0")/lib.sh"
 NPROCS=${NPROCS:-10000}
 NSETS=${NSETS:-200}
@@ -19,10 +23,11 @@ pop_start "$NPROCS" "$NSETS" || exit 1
 total=$(ls /proc | grep -c '^[0-9]')
 echo "population: $NPROCS processes in $NSETS namespace sets; $total processes on the host"
 
-names=(nstree-bpf nstree-proc lsns ps floor)
+names=(nstree-bpf nstree-proc nstree-proc-q lsns ps floor)
 cmds=(
 	"$BUILD/nstree --source=bpf --list -J"
 	"$BUILD/nstree --source=proc --list -J"
+	"$BUILD/nstree --source=proc -q --list -J"
 	"lsns -J"
 	"ps -e -o pid,pidns,netns,mntns,utsns,ipcns,userns,cgroupns"
 	"$BUILD/tests/helpers/floor"
@@ -43,11 +48,11 @@ med() { # med NAME FIELD: median in ms
 	awk -v n="$1" -v f="$2" '$1 == n {print $f}' "$BENCH_TMP/times" | sort -g |
 	awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.0f", m*1000}'; }
 declare -A wall cpu
-printf '%-8s %12s %12s\n' command "wall ms" "cpu ms"
+printf '%-14s %12s %12s\n' command "wall ms" "cpu ms"
 for n in "${names[@]}"; do
 	wall[$n]=$(med "$n" 2)
 	cpu[$n]=$(med "$n" 3)
-	printf '%-8s %12s %12s\n' "$n" "${wall[$n]}" "${cpu[$n]}"
+	printf '%-14s %12s %12s\n' "$n" "${wall[$n]}" "${cpu[$n]}"
 done
 echo "(medians of $RUNS interleaved rounds; load average $(cut -d' ' -f1 /proc/loadavg))"
 
@@ -75,8 +80,7 @@ for r in json.load(open(sys.argv[1]))["results"]:
 miss=0
 for k in wall cpu; do
 	declare -n m=$k
-	for src in bpf proc; do
-		n=nstree-$src
+	for n in nstree-bpf nstree-proc nstree-proc-q; do
 		lsns_x=$(ratio "${m[lsns]}" "${m[$n]}")
 		ps_x=$(ratio "${m[ps]}" "${m[$n]}")
 		floor_x=$(ratio "${m[$n]}" "${m[floor]}")
@@ -85,8 +89,8 @@ for k in wall cpu; do
 	# the target is the default command's: at this size auto is the iterator
 	lsns_x=$(ratio "${m[lsns]}" "${m[nstree-bpf]}")
 	awk -v x="$lsns_x" 'BEGIN { exit !(x >= 10) }' || { echo "TARGET MISSED ($k): lsns ratio"; miss=1; }
-	floor_x=$(ratio "${m[nstree-proc]}" "${m[floor]}")
-	awk -v x="$floor_x" 'BEGIN { exit !(x <= 1.2) }' || { echo "TARGET MISSED ($k): /proc walk over its floor (target <= 1.2)"; miss=1; }
+	floor_x=$(ratio "${m[nstree-proc-q]}" "${m[floor]}")
+	awk -v x="$floor_x" 'BEGIN { exit !(x <= 1.2) }' || { echo "TARGET MISSED ($k): /proc walk (-q) over its floor (target <= 1.2)"; miss=1; }
 done
 for src in bpf proc; do
 	per=$(awk -v r="${rss[$src]}" -v n="$total" 'BEGIN { printf "%.2f", r / n }')
