@@ -239,7 +239,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: nspid_nest OUTFILE\n");
 		return 2;
 	}
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* No PR_SET_PDEATHSIG here: started by bg_start, the parent is a
+	 * subshell that exits at once, and whether its death signals us
+	 * would depend on who runs first. Whoever starts the helper sets
+	 * it (it is kept across execve) or kills the helper itself. */
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) < 0 ||

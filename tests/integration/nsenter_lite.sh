@@ -127,10 +127,12 @@ like "$out" "uts +$(target_ns "$D" uts) +$(stat -L -c %i /proc/$$/ns/uts) +join"
 like "$out" "ipc +$(target_ns "$D" ipc) +$(stat -L -c %i /proc/$$/ns/ipc) +skip +not requested" "--explain: ipc not requested"
 like "$out" "pid +$(target_ns "$D" pid) +$(stat -L -c %i /proc/$$/ns/pid) +skip +not requested: stays ours \(the target's differs\)" \
 	"--explain: a type left out that differs is flagged"
-out=$("$NSL" -t "$T" --explain)
+# SHELL set here: bash gives itself a SHELL it does not export when the
+# environment has none, so ${SHELL} in this script need not be the child's
+out=$(SHELL=/bin/bash "$NSL" -t "$T" --explain)
 like "$out" "user +$(stat -L -c %i /proc/$$/ns/user) +$(stat -L -c %i /proc/$$/ns/user) +skip +already in it" \
 	"--explain -a: the user namespace we share is skipped"
-like "$out" "command: ${SHELL:-/bin/sh} \(in a child: pid namespace\)" "--explain: default command, forked for pid"
+like "$out" "command: /bin/bash \(in a child: pid namespace\)" "--explain: default command, forked for pid"
 
 # ----------------------------------------------------- target exits mid-join
 for opts in "-u -p" "-a" "--uts=/proc/$T/ns/uts -n"; do

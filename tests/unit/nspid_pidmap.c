@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -126,6 +127,8 @@ static pid_t start_nest(const char *out)
 	snprintf(helper, sizeof(helper), "%s/tests/helpers/nspid_nest", build ? build : "build");
 	pid = fork();
 	if (pid == 0) {
+		/* kept across execve: the helper goes when this test does */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		execl(helper, helper, out, (char *)NULL);
 		_exit(127);
 	}
