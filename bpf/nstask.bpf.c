@@ -13,6 +13,9 @@
  * gone, no pid_for_children link before the namespace has its init, and
  * only those threads whose namespaces differ from their leader's (the
  * threads a /proc scan records).
+ *
+ * A second program (iter/task_file) lists the open nsfs files of every
+ * thread-group leader, what /proc/PID/fd/ shows as "net:[N]" links.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -199,5 +202,60 @@ int nstask(struct bpf_iter__task *ctx)
 		else
 			totals.threads++;
 	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ nsfs fds */
+
+#define NSFS_MAGIC 0x6e736673
+
+/* before 6.18 the type lived in the namespace's operations */
+struct proc_ns_operations___old {
+	int type;
+} __attribute__((preserve_access_index));
+
+struct nsfile_rec frec = {};
+
+static __always_inline __u32 ns_clone_type(struct ns_common *ns)
+{
+	struct proc_ns_operations___old *ops;
+
+	if (bpf_core_field_exists(ns->ns_type))
+		return BPF_CORE_READ(ns, ns_type);
+	ops = (struct proc_ns_operations___old *)BPF_CORE_READ(ns, ops);
+	if (bpf_core_field_exists(ops->type))
+		return (__u32)BPF_CORE_READ(ops, type);
+	return 0;
+}
+
+SEC("iter/task_file")
+int nsfile(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct task_struct *me = bpf_get_current_task_btf();
+	struct file *f = ctx->file;
+	struct ns_common *ns;
+	struct pid *mypid;
+	unsigned int rlevel;
+
+	/* /proc/PID/fd is the leader's table; a thread with a table of its
+	 * own (unshare(CLONE_FILES)) is not in it either */
+	if (!t || !f || BPF_CORE_READ(t, group_leader) != t)
+		return 0;
+	if (BPF_CORE_READ(f, f_inode, i_sb, s_magic) != NSFS_MAGIC)
+		return 0;
+	ns = (struct ns_common *)BPF_CORE_READ(f, f_inode, i_private);
+	if (!ns)
+		return 0;
+	mypid = BPF_CORE_READ(me, thread_pid);
+	rlevel = BPF_CORE_READ(mypid, level);
+	frec.tgid = pid_nr_in(BPF_CORE_READ(t, thread_pid), pid_level(mypid, rlevel).ns, rlevel);
+	if (!frec.tgid)
+		return 0;
+	frec.fd = ctx->fd;
+	frec.clone_type = ns_clone_type(ns);
+	frec.ino = BPF_CORE_READ(ns, inum);
+	frec.id = bpf_core_field_exists(ns->ns_id) ? BPF_CORE_READ(ns, ns_id) : 0;
+	bpf_seq_write(ctx->meta->seq, &frec, sizeof(frec));
 	return 0;
 }

@@ -57,6 +57,17 @@ struct nstask_rec {
 	__u32 pad2;
 };
 
+/* One open nsfs file of a thread-group leader (iter/task_file): the fd
+ * pass of the snapshot's holders without a /proc/PID/fd read per process */
+struct nsfile_rec {
+	__u32 tgid;               /* in the reader's pid namespace */
+	__u32 fd;
+	__u32 clone_type;         /* CLONE_NEW* of the namespace; 0 unknown */
+	__u32 pad;
+	__u64 ino;
+	__u64 id;                 /* 64-bit namespace id, 0 if the kernel has none */
+};
+
 /* Totals, in the program's .bss, read after the iteration */
 struct nstask_totals {
 	__u64 leaders;            /* thread-group leaders seen */

@@ -5,12 +5,16 @@
  * the process scan already implies (threads, *_for_children, child and owned
  * namespaces). The fd and mount passes are optional (NSINFO_SCAN_FDS,
  * NSINFO_SCAN_MOUNTS): they cost one directory read per process and one
- * mountinfo read per mount namespace.
+ * mountinfo read per mount namespace. Where the snapshot came from the BPF
+ * task iterator, its task_file iterator has already listed the nsfs fds
+ * (iter.c), and the fd pass only reads /proc for namespaces new to the
+ * snapshot.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +63,44 @@ static int add(struct nsinfo_snapshot *s, int32_t ns, int kind, pid_t pid, int f
 	};
 
 	return nsinfo__add_holder(s, ns, &h);
+}
+
+struct pid_slot {
+	pid_t pid;
+	uint32_t idx;
+};
+
+static int cmp_slot(const void *a, const void *b)
+{
+	const struct pid_slot *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* The thread-group leaders (rows that are not threads), sorted by pid */
+struct leaders {
+	struct pid_slot *v;
+	size_t n;
+};
+
+static int leaders_index(const struct nsinfo_snapshot *s, struct leaders *l)
+{
+	l->n = 0;
+	l->v = malloc((s->nprocs ? s->nprocs : 1) * sizeof(*l->v));
+	if (!l->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (!(s->procs[i].flags & NSINFO_PROC_THREAD))
+			l->v[l->n++] = (struct pid_slot){ s->procs[i].pid, (uint32_t)i };
+	qsort(l->v, l->n, sizeof(*l->v), cmp_slot);
+	return 0;
+}
+
+static const struct pid_slot *leader_of(const struct leaders *l, pid_t pid)
+{
+	struct pid_slot key = { .pid = pid };
+
+	return bsearch(&key, l->v, l->n, sizeof(key), cmp_slot);
 }
 
 /* Type of an nsfs link text ("net:[4026531840]"), -1 for anything else
@@ -163,7 +205,45 @@ static int scan_fds(struct nsinfo_snapshot *s, int procfd, pid_t pid, char *dent
 	return 0;
 }
 
-static int fds_pass(struct nsinfo_snapshot *s, int procfd)
+/* The records of the task_file iterator (iter.c), holder by holder as the
+ * /proc pass would find them; a new namespace is probed through
+ * /proc/PID/fd/N all the same. */
+static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int procfd,
+			 char *dents)
+{
+	bool saw_init = false;
+	char rel[48], link[64];
+
+	for (size_t i = 0; i < s->nfdrecs; i++) {
+		const struct nsinfo__fdrec *f = &s->fdrecs[i];
+		int type = f->type, idx;
+		uint64_t ino = f->ino;
+
+		saw_init |= f->pid == 1;
+		/* a process born since the task pass is not in the snapshot */
+		if (!leader_of(l, f->pid))
+			continue;
+		snprintf(rel, sizeof(rel), "%d/fd/%d", (int)f->pid, f->fd);
+		if (type < 0) { /* a kernel without the type where we look: ask /proc */
+			ssize_t len = readlinkat(procfd, rel, link, sizeof(link) - 1);
+
+			if (len <= 0)
+				continue;
+			link[len] = 0;
+			if ((type = nsfs_link_type(link, &ino)) < 0)
+				continue;
+		}
+		idx = note_ns(s, type, ino, procfd, rel);
+		if (idx < 0 || add(s, idx, NSINFO_HOLD_FD, f->pid, f->fd, 0, NULL, -1))
+			return -ENOMEM;
+	}
+	/* the iterator may not list pid 1 (iter.c): its fds the /proc way */
+	if (!saw_init && leader_of(l, 1))
+		return scan_fds(s, procfd, 1, dents);
+	return 0;
+}
+
+static int fds_pass(struct nsinfo_snapshot *s, const struct leaders *l, int procfd)
 {
 	char *dents = malloc(DENTS_BUF);
 	size_t nprocs = s->nprocs;
@@ -171,6 +251,11 @@ static int fds_pass(struct nsinfo_snapshot *s, int procfd)
 
 	if (!dents)
 		return -ENOMEM;
+	if (s->fdrecs_done) {
+		r = fds_from_iter(s, l, procfd, dents);
+		free(dents);
+		return r;
+	}
 	/* fd tables are per process: threads share their leader's */
 	for (size_t i = 0; i < nprocs && !r; i++) {
 		const struct nsinfo_proc *p = &s->procs[i];
@@ -318,27 +403,14 @@ static int mounts_pass(struct nsinfo_snapshot *s, int procfd)
 	return r;
 }
 
-struct pid_slot {
-	pid_t pid;
-	uint32_t idx;
-};
-
-static int cmp_slot(const void *a, const void *b)
-{
-	const struct pid_slot *x = a, *y = b;
-
-	return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
 /* A thread row pins each namespace in which it differs from its leader. */
-static int thread_holders(struct nsinfo_snapshot *s, const struct pid_slot *leaders,
-			  size_t nleaders, const struct nsinfo_proc *p)
+static int thread_holders(struct nsinfo_snapshot *s, const struct leaders *l,
+			  const struct nsinfo_proc *p)
 {
-	struct pid_slot key = { .pid = p->tgid };
-	const struct pid_slot *l = bsearch(&key, leaders, nleaders, sizeof(key), cmp_slot);
+	const struct pid_slot *lp = leader_of(l, p->tgid);
 
 	for (int t = 0; t < NSINFO_NTYPES; t++) {
-		if (p->ns[t] < 0 || (l && s->procs[l->idx].ns[t] == p->ns[t]))
+		if (p->ns[t] < 0 || (lp && s->procs[lp->idx].ns[t] == p->ns[t]))
 			continue;
 		if (add(s, p->ns[t], NSINFO_HOLD_THREAD, p->pid, -1, 0, NULL, -1))
 			return -ENOMEM;
@@ -346,29 +418,20 @@ static int thread_holders(struct nsinfo_snapshot *s, const struct pid_slot *lead
 	return 0;
 }
 
-static int proc_holders(struct nsinfo_snapshot *s)
+static int proc_holders(struct nsinfo_snapshot *s, const struct leaders *l)
 {
-	struct pid_slot *leaders = malloc((s->nprocs ? s->nprocs : 1) * sizeof(*leaders));
-	size_t nl = 0;
 	int r = 0;
 
-	if (!leaders)
-		return -ENOMEM;
-	for (size_t i = 0; i < s->nprocs; i++)
-		if (!(s->procs[i].flags & NSINFO_PROC_THREAD))
-			leaders[nl++] = (struct pid_slot){ s->procs[i].pid, (uint32_t)i };
-	qsort(leaders, nl, sizeof(*leaders), cmp_slot);
 	for (size_t i = 0; i < s->nprocs && !r; i++) {
 		const struct nsinfo_proc *p = &s->procs[i];
 
 		if (p->flags & NSINFO_PROC_THREAD)
-			r = thread_holders(s, leaders, nl, p);
+			r = thread_holders(s, l, p);
 		if (!r && p->pid_for_children >= 0)
 			r = add(s, p->pid_for_children, NSINFO_HOLD_CHILDREN, p->pid, -1, 0, NULL, -1);
 		if (!r && p->time_for_children >= 0)
 			r = add(s, p->time_for_children, NSINFO_HOLD_CHILDREN, p->pid, -1, 0, NULL, -1);
 	}
-	free(leaders);
 	return r;
 }
 
@@ -391,23 +454,30 @@ static int ns_holders(struct nsinfo_snapshot *s)
 
 int nsinfo__holders_scan(struct nsinfo_snapshot *s)
 {
-	int r = 0;
+	struct leaders l;
+	int r = leaders_index(s, &l);
 
-	if (s->flags & (NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS)) {
+	if (!r && (s->flags & (NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS))) {
 		int procfd = open(s->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		if (procfd < 0)
-			return -errno;
-		if (s->flags & NSINFO_SCAN_FDS)
-			r = fds_pass(s, procfd);
+			r = -errno;
+		if (!r && (s->flags & NSINFO_SCAN_FDS))
+			r = fds_pass(s, &l, procfd);
 		if (!r && (s->flags & NSINFO_SCAN_MOUNTS))
 			r = mounts_pass(s, procfd);
-		close(procfd);
+		if (procfd >= 0)
+			close(procfd);
 	}
 	if (!r)
-		r = proc_holders(s);
+		r = proc_holders(s, &l);
 	if (!r)
 		r = ns_holders(s);
+	free(l.v);
+	/* what the iterator listed is in the holders now */
+	free(s->fdrecs);
+	s->fdrecs = NULL;
+	s->nfdrecs = s->fdrecs_cap = 0;
 	return r;
 }
 

@@ -54,6 +54,19 @@ struct nsinfo_snapshot {
 	int32_t self_ns[NSINFO_NTYPES];
 	struct nsinfo_coverage cov;
 	struct nsinfo__reuse *reuse; /* refresh.c: identities for a later refresh */
+
+	/* iter.c -> holders.c: the fd pass, done by the iterator */
+	struct nsinfo__fdrec *fdrecs;
+	size_t nfdrecs, fdrecs_cap;
+	bool fdrecs_done;         /* fdrecs stand for /proc/PID/fd of every process */
+};
+
+/* An open nsfs file of a process, as the task_file iterator saw it */
+struct nsinfo__fdrec {
+	pid_t pid;
+	int fd;
+	int type;                 /* enum nsinfo_type, -1 unknown */
+	uint64_t ino;
 };
 
 /* Deepest pid namespace nesting is 32 levels; NSpid lists one more at most */

@@ -8,7 +8,10 @@
  * check and proc inode a /proc walk pays. Rows and namespaces go through
  * the same entry points as the /proc walk (scan.c); a namespace new to the
  * snapshot is still opened once through /proc/PID/ns/TYPE of one member
- * for the nsfs ioctls (id check, owner, parent).
+ * for the nsfs ioctls (id check, owner, parent). With NSINFO_SCAN_FDS an
+ * iter/task_file program of the same object lists every open nsfs file,
+ * which the holders' fd pass (holders.c) takes instead of reading each
+ * /proc/PID/fd.
  *
  * Coverage: scanned counts thread-group leaders seen, tasks_scanned the
  * other threads; vanished and denied stay 0 (the kernel hands over every
@@ -239,23 +242,49 @@ static int take(struct iter *it, const struct nstask_rec *r)
 	return 0;
 }
 
+/* One nsfs fd of a process: kept for the holders' fd pass (holders.c) */
+static int take_fd(struct iter *it, const void *rec)
+{
+	struct nsinfo_snapshot *s = it->s;
+	struct nsfile_rec r;
+	int type;
+
+	memcpy(&r, rec, sizeof(r));
+	type = r.clone_type ? nsinfo_type_from_clone_flag(r.clone_type) : -1;
+	if (nsinfo__grow((void **)&s->fdrecs, &s->fdrecs_cap, s->nfdrecs + 1, sizeof(*s->fdrecs)))
+		return -ENOMEM;
+	s->fdrecs[s->nfdrecs++] = (struct nsinfo__fdrec){
+		.pid = (pid_t)r.tgid, .fd = (int)r.fd, .type = type < 0 ? -1 : type, .ino = r.ino,
+	};
+	return 0;
+}
+
+static int take_task(struct iter *it, const void *rec)
+{
+	struct nstask_rec r;
+
+	memcpy(&r, rec, sizeof(r));
+	return take(it, &r);
+}
+
+typedef int (*take_fn)(struct iter *it, const void *rec);
+
 /* Whole records out of the byte stream; returns the bytes left over. */
-static ssize_t take_all(struct iter *it, const char *buf, size_t len)
+static ssize_t take_all(struct iter *it, const char *buf, size_t len, size_t size, take_fn fn)
 {
 	size_t off = 0;
 
-	for (; off + sizeof(struct nstask_rec) <= len; off += sizeof(struct nstask_rec)) {
-		struct nstask_rec r;
-		int err;
+	for (; off + size <= len; off += size) {
+		int err = fn(it, buf + off);
 
-		memcpy(&r, buf + off, sizeof(r));
-		if ((err = take(it, &r)) < 0)
+		if (err < 0)
 			return err;
 	}
 	return (ssize_t)(len - off);
 }
 
-static int read_iter(struct iter *it, int fd)
+/* Every record of the iterator on fd, size bytes each, through fn */
+static int read_iter(struct iter *it, int fd, size_t size, take_fn fn)
 {
 	char *buf = malloc(READ_BUF);
 	size_t have = 0;
@@ -273,7 +302,7 @@ static int read_iter(struct iter *it, int fd)
 			break;
 		}
 		size_t total = have + (size_t)n;
-		ssize_t left = take_all(it, buf, total);
+		ssize_t left = take_all(it, buf, total, size, fn);
 
 		if (left < 0) {
 			err = (int)left;
@@ -285,6 +314,25 @@ static int read_iter(struct iter *it, int fd)
 	}
 	free(buf);
 	return err;
+}
+
+/* The fd pass through the task_file iterator. On any failure the holders'
+ * /proc pass does it (fdrecs_done stays false). */
+static void read_fds(struct iter *it, struct nstask_bpf *skel)
+{
+	struct nsinfo_snapshot *s = it->s;
+	int fd = bpf_iter_create(bpf_link__fd(skel->links.nsfile));
+
+	if (fd < 0)
+		return;
+	if (read_iter(it, fd, sizeof(struct nsfile_rec), take_fd) == 0) {
+		s->fdrecs_done = true;
+	} else {
+		free(s->fdrecs);
+		s->fdrecs = NULL;
+		s->nfdrecs = s->fdrecs_cap = 0;
+	}
+	close(fd);
 }
 
 /* ------------------------------------------------------------ dispatch */
@@ -373,7 +421,7 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 		err = why(s, -errno, "cannot create the task iterator: %s", strerror(errno));
 	} else {
 		nsinfo__read_self_ns(s, it.procfd);
-		err = read_iter(&it, fd);
+		err = read_iter(&it, fd, sizeof(struct nstask_rec), take_task);
 		close(fd);
 		if (err < 0) {
 			reset_rows(s);
@@ -383,6 +431,8 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 			s->cov.tasks_scanned += (uint32_t)skel->bss->totals.threads;
 			if (!it.saw_init)
 				nsinfo__scan_pid(s, it.procfd, "1", 1);
+			if (s->flags & NSINFO_SCAN_FDS)
+				read_fds(&it, skel);
 		}
 	}
 	nstask_bpf__destroy(skel);

@@ -392,6 +392,7 @@ NSINFO_EXPORT void nsinfo_snapshot_unref(struct nsinfo_snapshot *s)
 	free(s->holder_owner);
 	free(s->containers);
 	free(s->users);
+	free(s->fdrecs);
 	nsinfo__reuse_free(s);
 	free(s->proc_root);
 	free(s);

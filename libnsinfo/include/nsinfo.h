@@ -374,7 +374,8 @@ const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev);
  *  - always: THREAD, CHILDREN, CHILD_NS and OWNED_NS holders (from the
  *    process scan and the nsfs ioctls). Processes are not listed as holders:
  *    nsinfo_ns.procs is that list.
- *  - NSINFO_SCAN_FDS: FD holders, from /proc/PID/fd of every process.
+ *  - NSINFO_SCAN_FDS: FD holders, from /proc/PID/fd of every process (with
+ *    the BPF source, from its task_file iterator: the same holders).
  *  - NSINFO_SCAN_MOUNTS: MOUNT holders, from the mountinfo of one process per
  *    mount namespace (mntns is that namespace's inode, path the mount point
  *    as it sees it).

@@ -9,7 +9,10 @@
  *   - a pid_for_children namespace whose init has exited;
  *   - a user namespace whose last process exited while the net namespace it
  *     owns lives on, held by an fd of this test.
- * The fd and mount passes must find only what their flags ask for.
+ * The fd and mount passes must find only what their flags ask for. The fd
+ * fixtures are checked with each snapshot source: the /proc walk reads
+ * /proc/PID/fd, the BPF source lists nsfs files with its task_file
+ * iterator; both must also agree on every fd holder of the host.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -242,9 +245,12 @@ static void release(struct kid *k)
 	k->pid = 0;
 }
 
+/* NSINFO_SCAN_PROC or NSINFO_SCAN_BPF: the source the fd tests run with */
+static unsigned source = NSINFO_SCAN_PROC;
+
 static struct nsinfo_snapshot *snap(unsigned flags)
 {
-	struct nsinfo_scan_opts o = { .size = sizeof(o), .flags = flags };
+	struct nsinfo_scan_opts o = { .size = sizeof(o), .flags = flags | source };
 	struct nsinfo_snapshot *s = NULL;
 	int r = nsinfo_snapshot_new(&o, &s);
 
@@ -370,6 +376,69 @@ static void test_userns(pid_t self, int netfd, uint64_t user, uint64_t net)
 	nsinfo_snapshot_unref(s);
 }
 
+/* Every fd holder of the host as (pid, fd, type, inode), sorted */
+struct fdh {
+	pid_t pid;
+	int fd, type;
+	uint64_t ino;
+};
+
+static int cmp_fdh(const void *a, const void *b)
+{
+	const struct fdh *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+static size_t fd_holders(struct nsinfo_snapshot *s, struct fdh *out, size_t max)
+{
+	size_t nns = 0, n = 0;
+	const struct nsinfo_ns *all = nsinfo_snapshot_namespaces(s, &nns);
+
+	for (size_t i = 0; i < nns; i++)
+		for (uint32_t j = 0; j < all[i].nholders; j++)
+			if (all[i].holders[j].kind == NSINFO_HOLD_FD && n < max)
+				out[n++] = (struct fdh){ all[i].holders[j].pid, all[i].holders[j].fd,
+							 all[i].type, all[i].ino };
+	qsort(out, n, sizeof(*out), cmp_fdh);
+	return n;
+}
+
+/* Both sources, one after the other, list the same fd holders: the
+ * fixtures' fds and ours do not move in between. */
+static void test_sources_agree(const struct kid *k, int netfd)
+{
+	static struct fdh a[4096], b[4096];
+	struct nsinfo_snapshot *sb, *sp;
+	size_t na, nb;
+	int same = 1;
+
+	source = NSINFO_SCAN_BPF;
+	sb = snap(NSINFO_SCAN_FDS);
+	source = NSINFO_SCAN_PROC;
+	sp = snap(NSINFO_SCAN_FDS);
+	na = sb ? fd_holders(sb, a, 4096) : 0;
+	nb = sp ? fd_holders(sp, b, 4096) : 0;
+	ok(na >= 3, "the fd holders include the fixtures' two and ours (%zu)", na);
+	is((long)na, (long)nb, "task_file iterator and /proc/PID/fd: as many fd holders");
+	for (size_t i = 0; i < na && i < nb; i++)
+		if (a[i].pid != b[i].pid || a[i].fd != b[i].fd || a[i].type != b[i].type ||
+		    a[i].ino != b[i].ino) {
+			diag("bpf %d:%d %llu, proc %d:%d %llu", (int)a[i].pid, a[i].fd,
+			     (unsigned long long)a[i].ino, (int)b[i].pid, b[i].fd,
+			     (unsigned long long)b[i].ino);
+			same = 0;
+		}
+	ok(same, "the same pid:fd, type and inode for each");
+	ok(bsearch(&(struct fdh){ k->pid, k->r.fd_a, 0, 0 }, a, na, sizeof(*a), cmp_fdh) &&
+	   bsearch(&(struct fdh){ getpid(), netfd, 0, 0 }, a, na, sizeof(*a), cmp_fdh),
+	   "the iterator lists the fixture's fd %d and our fd %d", k->r.fd_a, netfd);
+	nsinfo_snapshot_unref(sb);
+	nsinfo_snapshot_unref(sp);
+}
+
 int main(void)
 {
 	struct kid fds = { 0 }, bind = { 0 }, thr = { 0 }, pch = { 0 }, usr = { 0 };
@@ -404,6 +473,26 @@ int main(void)
 	test_pidchildren(&pch);
 	ok(netfd >= 0 && fd_ino(netfd) == usr.r.b, "we hold the orphan's net namespace");
 	test_userns(getpid(), netfd, usr.r.a, usr.r.b);
+	/* the same fd fixtures through the BPF source, where it loads */
+	{
+		struct nsinfo_scan_opts o = { .size = sizeof(o), .flags = NSINFO_SCAN_BPF };
+		struct nsinfo_snapshot *s = NULL;
+		const char *why = NULL, *src;
+
+		nsinfo_snapshot_new(&o, &s);
+		src = s ? nsinfo_snapshot_source(s, &why) : NULL;
+		if (src && !strcmp(src, "bpf")) {
+			source = NSINFO_SCAN_BPF;
+			diag("fd fixtures again, BPF source (task_file iterator)");
+			test_fds(&fds);
+			test_userns(getpid(), netfd, usr.r.a, usr.r.b);
+			test_sources_agree(&fds, netfd);
+			source = NSINFO_SCAN_PROC;
+		} else {
+			skip("BPF snapshot source unavailable: %s", why ? why : "unknown");
+		}
+		nsinfo_snapshot_unref(s);
+	}
 	is_str(nsinfo_holder_kind_name(NSINFO_HOLD_MOUNT), "mount", "holder kind names");
 	ok(nsinfo_holder_kind_name(99) == NULL, "unknown holder kind");
 out:
