@@ -59,6 +59,10 @@ struct nsinfo_snapshot {
 	struct nsinfo__fdrec *fdrecs;
 	size_t nfdrecs, fdrecs_cap;
 	bool fdrecs_done;         /* fdrecs stand for /proc/PID/fd of every process */
+
+	/* json.c: read from a file, not from this host's /proc */
+	bool loaded;
+	const char **cmdlines;    /* per process (leaders), NULL where not saved */
 };
 
 /* An open nsfs file of a process, as the task_file iterator saw it */
@@ -131,6 +135,9 @@ void nsinfo__apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NSINFO
 void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid);
 /* The caller's own namespaces, read from procfd's self/ns. */
 void nsinfo__read_self_ns(struct nsinfo_snapshot *s, int procfd);
+/* Build the graph from the flat scan results (member, child, owned and
+ * holder lists, levels); the last step of a scan or of a load. */
+int nsinfo__finalize(struct nsinfo_snapshot *s);
 /* Fill s from the task iterator. -errno (nothing added) and a reason in
  * s->source_why when this source cannot be used here. */
 int nsinfo__scan_bpf(struct nsinfo_snapshot *s);

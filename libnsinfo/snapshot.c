@@ -186,7 +186,7 @@ static int ns_level(struct nsinfo_snapshot *s, int idx, int guard)
  * lists. Lists live in one index pool (s->idx) so the snapshot frees in O(1)
  * allocations.
  */
-static int finalize(struct nsinfo_snapshot *s)
+int nsinfo__finalize(struct nsinfo_snapshot *s)
 {
 	size_t total = 0, pos = 0;
 	uint32_t *cnt_procs, *cnt_children, *cnt_owned;
@@ -349,7 +349,7 @@ int nsinfo__snapshot_new(const struct nsinfo_scan_opts *opts, const struct nsinf
 	if (r == 0)
 		r = nsinfo__holders_scan(s);     /* holders.c: before finalize groups them */
 	if (r == 0)
-		r = finalize(s);
+		r = nsinfo__finalize(s);
 	if (r == 0)
 		r = nsinfo__hostnames_scan(s);   /* hostname.c */
 	if (r == 0)
@@ -393,6 +393,7 @@ NSINFO_EXPORT void nsinfo_snapshot_unref(struct nsinfo_snapshot *s)
 	free(s->containers);
 	free(s->users);
 	free(s->fdrecs);
+	free(s->cmdlines);
 	nsinfo__reuse_free(s);
 	free(s->proc_root);
 	free(s);
@@ -509,6 +510,14 @@ NSINFO_EXPORT int nsinfo_proc_cmdline(const struct nsinfo_snapshot *s, pid_t pid
 
 	if (!s || !buf || len < 2 || pid <= 0)
 		return -EINVAL;
+	if (s->loaded) { /* as saved: this host's /proc is another one */
+		int i = nsinfo_snapshot_find_proc(s, pid);
+
+		if (i < 0 || !s->cmdlines || !s->cmdlines[i])
+			return -ENOENT;
+		snprintf(buf, len, "%s", s->cmdlines[i]);
+		return 0;
+	}
 	snprintf(path, sizeof(path), "%s/%d/cmdline", s->proc_root, (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
@@ -549,7 +558,8 @@ NSINFO_EXPORT const char *nsinfo_snapshot_username(struct nsinfo_snapshot *s, ui
 		return NULL;
 	u = &s->users[s->nusers++];
 	u->uid = uid;
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+	/* a loaded snapshot's users are those of the host it was taken on */
+	if (!s->loaded && getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
 		snprintf(u->name, sizeof(u->name), "%s", pw.pw_name);
 	else
 		snprintf(u->name, sizeof(u->name), "%u", (unsigned)uid);

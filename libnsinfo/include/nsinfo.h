@@ -15,6 +15,7 @@
 #define NSINFO_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -192,6 +193,23 @@ const char *nsinfo_snapshot_proc_root(const struct nsinfo_snapshot *s);
  * and tasks_scanned the other threads, as for /proc.
  */
 const char *nsinfo_snapshot_source(const struct nsinfo_snapshot *s, const char **why);
+
+/*
+ * A snapshot as one JSON document (schema in libnsinfo(3)): every namespace
+ * with its holders, every process with its command line, the containers,
+ * the coverage and the user names of the uids seen, so that it can be read
+ * back on another host. 0 or -errno.
+ */
+int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f);
+/*
+ * Read a snapshot written by nsinfo_snapshot_write_json ("-" is standard
+ * input). It answers every query a fresh one does; its command lines and
+ * user names are the saved ones; nsinfo_snapshot_refresh() from it scans
+ * this host afresh (it lends nothing). 0, -errno from opening the file, or -EINVAL for anything
+ * that is not such a snapshot, with a one-line reason in why (may be NULL).
+ */
+int nsinfo_snapshot_read_json(const char *path, struct nsinfo_snapshot **out,
+			      char *why, size_t whylen);
 
 /* Index of the process (leader or recorded thread) with that pid, -ENOENT. */
 int nsinfo_snapshot_find_proc(const struct nsinfo_snapshot *s, pid_t pid);

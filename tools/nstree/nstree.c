@@ -92,6 +92,10 @@ static void __attribute__((noreturn)) usage(void)
 	      " -J, --json             use the JSON output format\n"
 	      "     --proc-root <dir>  read this tree instead of /proc\n"
 	      "     --source <src>     auto, bpf (task iterator) or proc (/proc walk)\n"
+	      "     --save <file>      write the whole snapshot to <file> as JSON\n"
+	      "                        (- for stdout) and show nothing\n"
+	      "     --load <file>      show a snapshot saved with --save instead of\n"
+	      "                        scanning this host\n"
 	      "\n -h, --help             display this help\n"
 	      " -V, --version          display version\n", f);
 	nst_help_columns(f, columns, NCOLS);
@@ -557,7 +561,11 @@ static void warn_coverage(const struct ctl *c)
 
 /* ---------------------------------------------------------------- options */
 
-enum { OPT_PROC_ROOT = NST_OPT_FIRST_TOOL, OPT_PERSISTENT, OPT_HOLDERS, OPT_SOURCE };
+enum { OPT_PROC_ROOT = NST_OPT_FIRST_TOOL, OPT_PERSISTENT, OPT_HOLDERS, OPT_SOURCE, OPT_SAVE,
+       OPT_LOAD };
+
+/* --save and --load: the snapshot as a file */
+static const char *save_path, *load_path;
 
 /* --source: where the snapshot comes from (auto: the BPF task iterator
  * where it can be loaded, else the /proc walk) */
@@ -623,11 +631,13 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		{ "json", no_argument, NULL, 'J' },
 		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "save", required_argument, NULL, OPT_SAVE },
+		{ "load", required_argument, NULL, OPT_LOAD },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool list_columns = false;
+	bool list_columns = false, scan_opts = false;
 	int opt;
 
 	/* the fd and bind-mount passes are what finds namespaces without
@@ -644,10 +654,15 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		case 'P': c->processes = true; break;
 		case OPT_PERSISTENT: c->persistent = true; break;
 		case OPT_HOLDERS: c->holders_of = optarg; break;
-		case 'q': opts->flags &= ~(NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS); break;
+		case 'q':
+			opts->flags &= ~(NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS);
+			scan_opts = true;
+			break;
 		case 'H': list_columns = true; break;
-		case OPT_PROC_ROOT: opts->proc_root = optarg; break;
-		case OPT_SOURCE: *source = parse_source(optarg); break;
+		case OPT_PROC_ROOT: opts->proc_root = optarg; scan_opts = true; break;
+		case OPT_SOURCE: *source = parse_source(optarg); scan_opts = true; break;
+		case OPT_SAVE: save_path = optarg; break;
+		case OPT_LOAD: load_path = optarg; break;
 		case 'h': usage();
 		case 'V': nst_print_version();
 		default:
@@ -660,6 +675,9 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 						      c->out.raw, c->out.noheadings)
 				   : nst_list_columns(columns, NCOLS, c->out.json, c->out.raw,
 						      c->out.noheadings) ? EXIT_FAILURE : EXIT_SUCCESS);
+	if (load_path && scan_opts)
+		nst_usage_error(EXIT_FAILURE, "--load reads a saved snapshot: "
+				"-q, --proc-root and --source do not apply");
 	if (c->holders_of && optind < argc)
 		nst_usage_error(EXIT_FAILURE, "--holders takes one namespace, not more arguments");
 	if (c->holders_of && (c->list || c->processes || c->persistent || c->task))
@@ -704,6 +722,24 @@ static void tree_view(struct ctl *c, char **args, int nargs)
 	render(c);
 }
 
+/* --save: the snapshot and nothing else, to a file or stdout */
+static void save(struct ctl *c)
+{
+	bool out = !strcmp(save_path, "-");
+	FILE *f = out ? stdout : fopen(save_path, "we");
+	int r;
+
+	if (!f)
+		nst_die(EXIT_FAILURE, "cannot write %s: %s", save_path, strerror(errno));
+	r = nsinfo_snapshot_write_json(c->snap, f);
+	if (!out && fclose(f) && !r)
+		r = -errno;
+	if (r < 0)
+		nst_die(EXIT_FAILURE, "cannot write %s: %s", out ? "standard output" : save_path,
+			strerror(-r));
+	warn_coverage(c);
+}
+
 int main(int argc, char **argv)
 {
 	struct ctl c = { 0 };
@@ -721,11 +757,28 @@ int main(int argc, char **argv)
 		opts.flags |= NSINFO_SCAN_PROC;
 	else if (source == SRC_BPF)
 		opts.flags |= NSINFO_SCAN_BPF;
-	r = nsinfo_snapshot_new(&opts, &c.snap);
-	if (r < 0)
-		nst_die(EXIT_FAILURE, "cannot read %s: %s",
-			opts.proc_root ? opts.proc_root : "/proc", strerror(-r));
-	check_source(&c, source);
+	/* a saved snapshot has everything a later view may ask for */
+	if (save_path)
+		opts.flags |= NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES;
+	if (load_path) {
+		char why[256];
+
+		r = nsinfo_snapshot_read_json(load_path, &c.snap, why, sizeof(why));
+		if (r < 0)
+			nst_die(EXIT_FAILURE, "cannot load %s: %s", load_path,
+				r == -EINVAL && why[0] ? why : strerror(-r));
+	} else {
+		r = nsinfo_snapshot_new(&opts, &c.snap);
+		if (r < 0)
+			nst_die(EXIT_FAILURE, "cannot read %s: %s",
+				opts.proc_root ? opts.proc_root : "/proc", strerror(-r));
+		check_source(&c, source);
+	}
+	if (save_path) {
+		save(&c);
+		nsinfo_snapshot_unref(c.snap);
+		return EXIT_SUCCESS;
+	}
 	c.ns = nsinfo_snapshot_namespaces(c.snap, &c.nns);
 	if (c.holders_of)
 		holders_view(&c);

@@ -1,0 +1,761 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * A snapshot written to JSON and read back: for tests, for diffing two
+ * moments, and for looking at a customer's host somewhere else. The file
+ * holds the flat scan results (namespaces in index order with their
+ * holders, processes, containers, coverage) plus what a tool would
+ * otherwise fetch from the live /proc afterwards: each process's command
+ * line and the user names of the uids seen. Reading rebuilds the graph
+ * (member, child and owned lists, holder runs) with the same finalize step
+ * a scan ends with, so a loaded snapshot answers every query a fresh one
+ * does.
+ *
+ * Schema (version 1), all integers as JSON numbers:
+ *   { "nsinfo_snapshot": 1, "proc_root", "source", "source_why", "flags",
+ *     "nsfs_dev", "coverage": {scanned, vanished, denied, zombies,
+ *     tasks_scanned}, "self": {TYPE: ino, ...},
+ *     "namespaces": [{type, ino, dev, nsid, parent, owner, owner_uid, level,
+ *                     flags, container, hostname?, holders: [{kind, pid, fd,
+ *                     mntns, path?, ns}]}],
+ *     "processes": [{pid, tgid, ppid, uid, flags, comm, state, nspid: [],
+ *                    ns: {TYPE: index}, pid_for_children, time_for_children,
+ *                    container, cmdline?}],
+ *     "containers": [{runtime, id, name?, pod?}],
+ *     "users": [{uid, name}] }
+ * Indices (parent, owner, container, ns, holder ns) refer to positions in
+ * these arrays; -1 is none.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "internal.h"
+
+#define FORMAT_VERSION 1
+
+/* ---------------------------------------------------------------- write */
+
+static int put(json_object *o, const char *key, json_object *v)
+{
+	if (!v)
+		return -ENOMEM;
+	json_object_object_add(o, key, v);
+	return 0;
+}
+
+static int put_int(json_object *o, const char *key, int64_t v)
+{
+	return put(o, key, json_object_new_int64(v));
+}
+
+static int put_str(json_object *o, const char *key, const char *v)
+{
+	return v ? put(o, key, json_object_new_string(v)) : 0;
+}
+
+static int push(json_object *arr, json_object *v)
+{
+	if (!v)
+		return -ENOMEM;
+	return json_object_array_add(arr, v) ? -ENOMEM : 0;
+}
+
+static json_object *holder_json(const struct nsinfo_holder *h)
+{
+	json_object *o = json_object_new_object();
+	const char *kind = nsinfo_holder_kind_name(h->kind);
+
+	if (!o)
+		return NULL;
+	if (put_str(o, "kind", kind ? kind : "?") || put_int(o, "pid", h->pid) ||
+	    put_int(o, "fd", h->fd) || put_int(o, "mntns", (int64_t)h->mntns) ||
+	    put_str(o, "path", h->path) || put_int(o, "ns", h->ns)) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* A new array or object added to o under key (o owns it from then on) */
+static json_object *child(json_object *o, const char *key, int array)
+{
+	json_object *c = array ? json_object_new_array() : json_object_new_object();
+
+	return c && put(o, key, c) == 0 ? c : NULL;
+}
+
+static json_object *ns_json(const struct nsinfo_ns *n)
+{
+	json_object *o = json_object_new_object(), *hs = o ? child(o, "holders", 1) : NULL;
+	int r = !hs;
+
+	r = r || put_str(o, "type", nsinfo_type_name(n->type)) || put_int(o, "ino", (int64_t)n->ino) ||
+	    put_int(o, "dev", (int64_t)n->dev) || put_int(o, "nsid", (int64_t)n->nsid) ||
+	    put_int(o, "parent", n->parent) || put_int(o, "owner", n->owner) ||
+	    put_int(o, "owner_uid", n->owner_uid) || put_int(o, "level", n->level) ||
+	    put_int(o, "flags", n->flags) || put_int(o, "container", n->container) ||
+	    put_str(o, "hostname", n->hostname);
+	for (uint32_t i = 0; !r && i < n->nholders; i++)
+		r = push(hs, holder_json(&n->holders[i]));
+	if (r) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_object *proc_json(const struct nsinfo_snapshot *s, const struct nsinfo_proc *p)
+{
+	json_object *o = json_object_new_object();
+	json_object *pids = o ? child(o, "nspid", 1) : NULL, *ns = pids ? child(o, "ns", 0) : NULL;
+	char state[2] = { p->state, 0 }, comm[sizeof(p->comm) + 1], cmd[4096];
+	int r = !ns;
+
+	memcpy(comm, p->comm, sizeof(p->comm));
+	comm[sizeof(p->comm)] = 0;
+	for (int i = 0; !r && i < p->nspid_len; i++)
+		r = push(pids, json_object_new_int64(p->nspid[i]));
+	for (int t = 0; !r && t < NSINFO_NTYPES; t++)
+		if (p->ns[t] >= 0)
+			r = put_int(ns, nsinfo_type_name(t), p->ns[t]);
+	r = r || put_int(o, "pid", p->pid) || put_int(o, "tgid", p->tgid) ||
+	    put_int(o, "ppid", p->ppid) || put_int(o, "uid", p->uid) ||
+	    put_int(o, "flags", p->flags) || put_str(o, "comm", comm) ||
+	    put_str(o, "state", state) ||
+	    put_int(o, "pid_for_children", p->pid_for_children) ||
+	    put_int(o, "time_for_children", p->time_for_children) ||
+	    put_int(o, "container", p->container);
+	/* the command line is what a reader cannot fetch later */
+	if (!r && !(p->flags & NSINFO_PROC_THREAD) &&
+	    nsinfo_proc_cmdline(s, p->pid, cmd, sizeof(cmd)) == 0)
+		r = put_str(o, "cmdline", cmd);
+	if (r) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_object *container_json(const struct nsinfo_container *c)
+{
+	json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	if (put_str(o, "runtime", c->runtime) || put_str(o, "id", c->id) ||
+	    put_str(o, "name", c->name) || put_str(o, "pod", c->pod)) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_object *users_json(struct nsinfo_snapshot *s)
+{
+	json_object *arr = json_object_new_array();
+
+	/* fill the cache with every uid a tool may print, then dump it */
+	for (size_t i = 0; arr && i < s->nprocs; i++)
+		nsinfo_snapshot_username(s, s->procs[i].uid);
+	for (size_t i = 0; arr && i < s->nusers; i++) {
+		json_object *u = json_object_new_object();
+
+		if (!u || put_int(u, "uid", s->users[i].uid) || put_str(u, "name", s->users[i].name) ||
+		    push(arr, u)) {
+			json_object_put(u);
+			json_object_put(arr);
+			return NULL;
+		}
+	}
+	return arr;
+}
+
+static json_object *snapshot_json(struct nsinfo_snapshot *s)
+{
+	json_object *o = json_object_new_object();
+	json_object *cov = o ? child(o, "coverage", 0) : NULL;
+	json_object *self = cov ? child(o, "self", 0) : NULL;
+	json_object *nss = self ? child(o, "namespaces", 1) : NULL;
+	json_object *procs = nss ? child(o, "processes", 1) : NULL;
+	json_object *conts = procs ? child(o, "containers", 1) : NULL;
+	int r = !conts;
+
+	r = r || put_int(o, "nsinfo_snapshot", FORMAT_VERSION) ||
+	    put_str(o, "proc_root", s->proc_root) || put_str(o, "source", s->source) ||
+	    put_str(o, "source_why", s->source_why[0] ? s->source_why : NULL) ||
+	    put_int(o, "flags", s->flags) || put_int(o, "nsfs_dev", (int64_t)s->nsfs_dev);
+	for (int t = 0; !r && t < NSINFO_NTYPES; t++)
+		if (s->self_ns_ino[t])
+			r = put_int(self, nsinfo_type_name(t), (int64_t)s->self_ns_ino[t]);
+	r = r || put_int(cov, "scanned", s->cov.scanned) || put_int(cov, "vanished", s->cov.vanished) ||
+	    put_int(cov, "denied", s->cov.denied) || put_int(cov, "zombies", s->cov.zombies) ||
+	    put_int(cov, "tasks_scanned", s->cov.tasks_scanned);
+	for (size_t i = 0; !r && i < s->nns; i++)
+		r = push(nss, ns_json(&s->ns[i]));
+	for (size_t i = 0; !r && i < s->nprocs; i++)
+		r = push(procs, proc_json(s, &s->procs[i]));
+	for (size_t i = 0; !r && i < s->ncontainers; i++)
+		r = push(conts, container_json(&s->containers[i]));
+	r = r || put(o, "users", users_json(s));
+	if (r) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+NSINFO_EXPORT int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f)
+{
+	json_object *o;
+	const char *text;
+	int r = 0;
+
+	if (!s || !f)
+		return -EINVAL;
+	o = snapshot_json(s);
+	if (!o)
+		return -ENOMEM;
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						 JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!text)
+		r = -ENOMEM;
+	else if (fputs(text, f) == EOF || fputc('\n', f) == EOF || fflush(f))
+		r = errno ? -errno : -EIO;
+	json_object_put(o);
+	return r;
+}
+
+/* ----------------------------------------------------------------- read */
+
+struct reader {
+	struct nsinfo_snapshot *s;
+	char *why;
+	size_t whylen;
+	const char *where;        /* "namespace 3", "process 12", ... */
+};
+
+static int bad(struct reader *rd, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (rd->why && rd->whylen)
+		snprintf(rd->why, rd->whylen, "%s%s%s", rd->where ? rd->where : "",
+			 rd->where ? ": " : "", msg);
+	return -EINVAL;
+}
+
+/* An integer member in [min, max]; absent gives def when def_ok. */
+static int get_int(struct reader *rd, json_object *o, const char *key, int64_t min,
+		   int64_t max, int64_t *out, int def_ok, int64_t def)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !v) {
+		if (def_ok) {
+			*out = def;
+			return 0;
+		}
+		return bad(rd, "\"%s\" missing", key);
+	}
+	if (!json_object_is_type(v, json_type_int))
+		return bad(rd, "\"%s\" is not an integer", key);
+	errno = 0;
+	*out = json_object_get_int64(v);
+	if (errno || *out < min || *out > max)
+		return bad(rd, "\"%s\" out of range", key);
+	return 0;
+}
+
+/* A string member; NULL when absent and optional. */
+static int get_str(struct reader *rd, json_object *o, const char *key, const char **out,
+		   int optional)
+{
+	json_object *v;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return optional ? 0 : bad(rd, "\"%s\" missing", key);
+	if (!json_object_is_type(v, json_type_string))
+		return bad(rd, "\"%s\" is not a string", key);
+	*out = json_object_get_string(v);
+	return 0;
+}
+
+static int get_array(struct reader *rd, json_object *o, const char *key, json_object **out)
+{
+	if (!json_object_object_get_ex(o, key, out) || !json_object_is_type(*out, json_type_array))
+		return bad(rd, "\"%s\" missing or not an array", key);
+	return 0;
+}
+
+static int get_object(struct reader *rd, json_object *o, const char *key, json_object **out)
+{
+	if (!json_object_object_get_ex(o, key, out) || !json_object_is_type(*out, json_type_object))
+		return bad(rd, "\"%s\" missing or not an object", key);
+	return 0;
+}
+
+static int own_str(struct reader *rd, const char *in, const char **out)
+{
+	*out = NULL;
+	if (in && !(*out = nsinfo__strdup(rd->s, in)))
+		return -ENOMEM;
+	return 0;
+}
+
+static int kind_from_name(const char *name)
+{
+	for (int k = 0; nsinfo_holder_kind_name(k); k++)
+		if (!strcmp(nsinfo_holder_kind_name(k), name))
+			return k;
+	return -1;
+}
+
+/* Holders refer to namespaces by index: every namespace is in by now */
+static int read_holders(struct reader *rd, json_object *arr, int32_t ns)
+{
+	size_t n = json_object_array_length(arr), nns = rd->s->nns;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		struct nsinfo_holder h = { 0 };
+		const char *kind, *path;
+		int64_t pid, fd, mntns, other;
+		int r;
+
+		if (!json_object_is_type(o, json_type_object))
+			return bad(rd, "holder %zu is not an object", i);
+		if ((r = get_str(rd, o, "kind", &kind, 0)) || (r = get_int(rd, o, "pid", 0, INT_MAX, &pid, 1, 0)) ||
+		    (r = get_int(rd, o, "fd", -1, INT_MAX, &fd, 1, -1)) ||
+		    (r = get_int(rd, o, "mntns", 0, INT64_MAX, &mntns, 1, 0)) ||
+		    (r = get_str(rd, o, "path", &path, 1)) ||
+		    (r = get_int(rd, o, "ns", -1, (int64_t)nns - 1, &other, 1, -1)))
+			return r;
+		if ((h.kind = kind_from_name(kind)) < 0)
+			return bad(rd, "holder %zu: unknown kind \"%s\"", i, kind);
+		h.pid = (pid_t)pid;
+		h.fd = (int)fd;
+		h.mntns = (uint64_t)mntns;
+		h.ns = (int32_t)other;
+		if ((r = own_str(rd, path, &h.path)) || (r = nsinfo__add_holder(rd->s, ns, &h)))
+			return r;
+	}
+	return 0;
+}
+
+static int read_namespaces(struct reader *rd, json_object *arr, size_t ncont)
+{
+	struct nsinfo_snapshot *s = rd->s;
+	size_t n = json_object_array_length(arr);
+	char where[48];
+	int r;
+
+	rd->where = where;
+	/* every namespace first: parents and owners may come later in the list */
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		const char *type;
+		int64_t ino;
+		int t, isnew, idx;
+
+		snprintf(where, sizeof(where), "namespace %zu", i);
+		if (!json_object_is_type(o, json_type_object))
+			return bad(rd, "not an object");
+		if ((r = get_str(rd, o, "type", &type, 0)) ||
+		    (r = get_int(rd, o, "ino", 1, INT64_MAX, &ino, 0, 0)))
+			return r;
+		if ((t = nsinfo_type_from_name(type)) < 0)
+			return bad(rd, "unknown namespace type \"%s\"", type);
+		idx = nsinfo__ns_insert(s, t, (uint64_t)ino, &isnew);
+		if (idx < 0)
+			return idx;
+		if (!isnew)
+			return bad(rd, "%s namespace %lld listed twice", type, (long long)ino);
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(arr, i), *hs;
+		struct nsinfo_ns *ns = &s->ns[i];
+		int64_t dev, nsid, parent, owner, ouid, level, flags, cont;
+		const char *host;
+
+		snprintf(where, sizeof(where), "namespace %zu", i);
+		if ((r = get_int(rd, o, "dev", 0, INT64_MAX, &dev, 1, 0)) ||
+		    (r = get_int(rd, o, "nsid", 0, INT64_MAX, &nsid, 1, 0)) ||
+		    (r = get_int(rd, o, "parent", -1, (int64_t)n - 1, &parent, 1, -1)) ||
+		    (r = get_int(rd, o, "owner", -1, (int64_t)n - 1, &owner, 1, -1)) ||
+		    (r = get_int(rd, o, "owner_uid", -1, UINT32_MAX, &ouid, 1, -1)) ||
+		    (r = get_int(rd, o, "level", -1, 64, &level, 1, -1)) ||
+		    (r = get_int(rd, o, "flags", 0, UINT32_MAX, &flags, 1, 0)) ||
+		    (r = get_int(rd, o, "container", -1, (int64_t)ncont - 1, &cont, 1, -1)) ||
+		    (r = get_str(rd, o, "hostname", &host, 1)) ||
+		    (r = get_array(rd, o, "holders", &hs)))
+			return r;
+		if (parent >= 0 && s->ns[parent].type != ns->type)
+			return bad(rd, "parent %lld is of another type", (long long)parent);
+		if (owner >= 0 && s->ns[owner].type != NSINFO_USER)
+			return bad(rd, "owner %lld is not a user namespace", (long long)owner);
+		ns->dev = (uint64_t)dev;
+		ns->nsid = (uint64_t)nsid;
+		ns->parent = (int32_t)parent;
+		ns->owner = (int32_t)owner;
+		ns->owner_uid = ouid;
+		/* levels are recomputed from the parents: a file cannot loop them */
+		ns->level = -1;
+		(void)level;
+		ns->flags = (uint32_t)flags;
+		ns->container = (int32_t)cont;
+		if ((r = own_str(rd, host, &ns->hostname)) || (r = read_holders(rd, hs, (int32_t)i)))
+			return r;
+	}
+	/* the kernel nests 32 deep: a longer chain is a loop */
+	for (size_t i = 0; i < n; i++) {
+		int32_t up = (int32_t)i, own = (int32_t)i;
+
+		snprintf(where, sizeof(where), "namespace %zu", i);
+		for (int d = 0; d <= 64 && (up >= 0 || own >= 0); d++) {
+			if (d == 64)
+				return bad(rd, "parents or owners nest over 64 deep (a loop)");
+			up = up >= 0 ? s->ns[up].parent : -1;
+			own = own >= 0 ? s->ns[own].owner : -1;
+		}
+	}
+	rd->where = NULL;
+	return 0;
+}
+
+static int read_nspid(struct reader *rd, json_object *o, struct nsinfo__status *st)
+{
+	json_object *arr;
+	size_t n;
+	int r;
+
+	if ((r = get_array(rd, o, "nspid", &arr)))
+		return r;
+	n = json_object_array_length(arr);
+	if (n > NSINFO__MAX_LEVELS)
+		return bad(rd, "\"nspid\" has %zu levels, at most %d", n, NSINFO__MAX_LEVELS);
+	for (size_t i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(arr, i);
+		int64_t x;
+
+		if (!json_object_is_type(v, json_type_int) || (x = json_object_get_int64(v)) < 0 ||
+		    x > INT_MAX)
+			return bad(rd, "\"nspid\" holds something other than pids");
+		st->nspid[i] = (pid_t)x;
+	}
+	st->nspid_len = (int)n;
+	return 0;
+}
+
+/* The command lines, by pid, until the process table is sorted */
+struct cmdline {
+	pid_t pid;
+	const char *text;
+};
+
+static int read_processes(struct reader *rd, json_object *arr, size_t ncont,
+			  struct cmdline **cmds, size_t *ncmds)
+{
+	struct nsinfo_snapshot *s = rd->s;
+	size_t n = json_object_array_length(arr), nns = s->nns;
+	char where[48];
+	int r;
+
+	*cmds = calloc(n ? n : 1, sizeof(**cmds));
+	if (!*cmds)
+		return -ENOMEM;
+	rd->where = where;
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(arr, i), *nso;
+		struct nsinfo__status st = { 0 };
+		int64_t pid, tgid, ppid, uid, flags, pfc, tfc, cont, v;
+		const char *comm, *state, *cmd;
+		struct nsinfo_proc *p;
+		int pi;
+
+		snprintf(where, sizeof(where), "process %zu", i);
+		if (!json_object_is_type(o, json_type_object))
+			return bad(rd, "not an object");
+		if ((r = get_int(rd, o, "pid", 1, INT_MAX, &pid, 0, 0)) ||
+		    (r = get_int(rd, o, "tgid", 0, INT_MAX, &tgid, 1, 0)) ||
+		    (r = get_int(rd, o, "ppid", 0, INT_MAX, &ppid, 1, 0)) ||
+		    (r = get_int(rd, o, "uid", 0, UINT32_MAX, &uid, 1, 0)) ||
+		    (r = get_int(rd, o, "flags", 0, UINT32_MAX, &flags, 1, 0)) ||
+		    (r = get_str(rd, o, "comm", &comm, 0)) || (r = get_str(rd, o, "state", &state, 1)) ||
+		    (r = read_nspid(rd, o, &st)) || (r = get_object(rd, o, "ns", &nso)) ||
+		    (r = get_int(rd, o, "pid_for_children", -1, (int64_t)nns - 1, &pfc, 1, -1)) ||
+		    (r = get_int(rd, o, "time_for_children", -1, (int64_t)nns - 1, &tfc, 1, -1)) ||
+		    (r = get_int(rd, o, "container", -1, (int64_t)ncont - 1, &cont, 1, -1)) ||
+		    (r = get_str(rd, o, "cmdline", &cmd, 1)))
+			return r;
+		snprintf(st.comm, sizeof(st.comm), "%s", comm);
+		st.state = state && state[0] ? state[0] : '?';
+		st.pid = (pid_t)pid;
+		st.tgid = (pid_t)tgid;
+		st.ppid = (pid_t)ppid;
+		st.uid = (uid_t)uid;
+		if ((pi = nsinfo__add_proc(s, &st, (pid_t)pid, (uint32_t)flags)) < 0)
+			return pi;
+		p = &s->procs[pi];
+		json_object_object_foreach(nso, key, val) {
+			int t = nsinfo_type_from_name(key);
+
+			if (t < 0)
+				return bad(rd, "unknown namespace type \"%s\"", key);
+			if (!json_object_is_type(val, json_type_int) ||
+			    (v = json_object_get_int64(val)) < 0 || v >= (int64_t)nns)
+				return bad(rd, "%s namespace index out of range", key);
+			if (s->ns[v].type != t)
+				return bad(rd, "%s namespace index %lld is a %s namespace", key,
+					   (long long)v, nsinfo_type_name(s->ns[v].type));
+			p->ns[t] = (int32_t)v;
+		}
+		p->pid_for_children = (int32_t)pfc;
+		p->time_for_children = (int32_t)tfc;
+		p->container = (int32_t)cont;
+		if (cmd) {
+			(*cmds)[*ncmds].pid = p->pid;
+			if ((r = own_str(rd, cmd, &(*cmds)[*ncmds].text)))
+				return r;
+			(*ncmds)++;
+		}
+	}
+	rd->where = NULL;
+	return 0;
+}
+
+static int read_containers(struct reader *rd, json_object *arr)
+{
+	struct nsinfo_snapshot *s = rd->s;
+	size_t n = json_object_array_length(arr);
+	char where[48];
+	int r;
+
+	if (n && nsinfo__grow((void **)&s->containers, &s->containers_cap, n, sizeof(*s->containers)))
+		return -ENOMEM;
+	rd->where = where;
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		struct nsinfo_container *c = &s->containers[i];
+		const char *runtime, *id, *name, *pod;
+
+		snprintf(where, sizeof(where), "container %zu", i);
+		if (!json_object_is_type(o, json_type_object))
+			return bad(rd, "not an object");
+		memset(c, 0, sizeof(*c));
+		if ((r = get_str(rd, o, "runtime", &runtime, 0)) || (r = get_str(rd, o, "id", &id, 0)) ||
+		    (r = get_str(rd, o, "name", &name, 1)) || (r = get_str(rd, o, "pod", &pod, 1)) ||
+		    (r = own_str(rd, runtime, &c->runtime)) || (r = own_str(rd, id, &c->id)) ||
+		    (r = own_str(rd, name, &c->name)) || (r = own_str(rd, pod, &c->pod)))
+			return r;
+		s->ncontainers = i + 1;
+	}
+	rd->where = NULL;
+	return 0;
+}
+
+static int read_users(struct reader *rd, json_object *top)
+{
+	struct nsinfo_snapshot *s = rd->s;
+	json_object *arr;
+	size_t n;
+	int r;
+
+	if (!json_object_object_get_ex(top, "users", &arr))
+		return 0;
+	if ((r = get_array(rd, top, "users", &arr)))
+		return r;
+	n = json_object_array_length(arr);
+	if (n && nsinfo__grow((void **)&s->users, &s->users_cap, n, sizeof(*s->users)))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		const char *name;
+		int64_t uid;
+
+		if (!json_object_is_type(o, json_type_object))
+			return bad(rd, "user %zu is not an object", i);
+		if ((r = get_int(rd, o, "uid", 0, UINT32_MAX, &uid, 0, 0)) ||
+		    (r = get_str(rd, o, "name", &name, 0)))
+			return r;
+		s->users[i].uid = (uid_t)uid;
+		snprintf(s->users[i].name, sizeof(s->users[i].name), "%s", name);
+		s->nusers = i + 1;
+	}
+	return 0;
+}
+
+static int read_head(struct reader *rd, json_object *top)
+{
+	struct nsinfo_snapshot *s = rd->s;
+	json_object *cov, *self;
+	const char *root, *source, *why;
+	int64_t version, flags, dev, v[5];
+	static const char *const cov_keys[] = { "scanned", "vanished", "denied", "zombies",
+						"tasks_scanned" };
+	int r;
+
+	if (!json_object_is_type(top, json_type_object) ||
+	    !json_object_object_get_ex(top, "nsinfo_snapshot", NULL))
+		return bad(rd, "not an nsinfo snapshot (no \"nsinfo_snapshot\" member)");
+	if ((r = get_int(rd, top, "nsinfo_snapshot", 0, INT_MAX, &version, 0, 0)))
+		return r;
+	if (version != FORMAT_VERSION)
+		return bad(rd, "snapshot format version %lld; this library reads %d",
+			   (long long)version, FORMAT_VERSION);
+	if ((r = get_str(rd, top, "proc_root", &root, 1)) ||
+	    (r = get_str(rd, top, "source", &source, 1)) ||
+	    (r = get_str(rd, top, "source_why", &why, 1)) ||
+	    (r = get_int(rd, top, "flags", 0, UINT32_MAX, &flags, 1, 0)) ||
+	    (r = get_int(rd, top, "nsfs_dev", 0, INT64_MAX, &dev, 1, 0)) ||
+	    (r = get_object(rd, top, "coverage", &cov)) || (r = get_object(rd, top, "self", &self)))
+		return r;
+	for (int i = 0; i < 5; i++)
+		if ((r = get_int(rd, cov, cov_keys[i], 0, UINT32_MAX, &v[i], 1, 0)))
+			return r;
+	s->cov = (struct nsinfo_coverage){ (uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2],
+					   (uint32_t)v[3], (uint32_t)v[4] };
+	json_object_object_foreach(self, key, val) {
+		int t = nsinfo_type_from_name(key);
+
+		if (t < 0 || !json_object_is_type(val, json_type_int))
+			return bad(rd, "\"self\": bad entry \"%s\"", key);
+		s->self_ns_ino[t] = (uint64_t)json_object_get_int64(val);
+	}
+	free(s->proc_root);
+	if (!(s->proc_root = strdup(root ? root : "/proc")))
+		return -ENOMEM;
+	s->source = source && !strcmp(source, "bpf") ? "bpf" : "proc";
+	snprintf(s->source_why, sizeof(s->source_why), "%s", why ? why : "");
+	s->flags = (unsigned)flags;
+	s->nsfs_dev = (uint64_t)dev;
+	return 0;
+}
+
+static int cmp_cmdline(const void *a, const void *b)
+{
+	const struct cmdline *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* Once the table is sorted: the saved command line of each process */
+static int attach_cmdlines(struct nsinfo_snapshot *s, struct cmdline *cmds, size_t n)
+{
+	s->cmdlines = calloc(s->nprocs ? s->nprocs : 1, sizeof(*s->cmdlines));
+	if (!s->cmdlines)
+		return -ENOMEM;
+	qsort(cmds, n, sizeof(*cmds), cmp_cmdline);
+	for (size_t i = 0; i < s->nprocs; i++) {
+		struct cmdline key = { .pid = s->procs[i].pid }, *c;
+
+		if (s->procs[i].flags & NSINFO_PROC_THREAD)
+			continue;
+		c = bsearch(&key, cmds, n, sizeof(*cmds), cmp_cmdline);
+		s->cmdlines[i] = c ? c->text : NULL;
+	}
+	return 0;
+}
+
+/* The whole file (or standard input for "-"), NUL-terminated */
+static char *slurp(const char *path, int *err)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	char *buf = NULL;
+	size_t cap = 0, len = 0, n;
+
+	if (!f) {
+		*err = -errno;
+		return NULL;
+	}
+	do {
+		if (len + 1 >= cap) {
+			char *nb = realloc(buf, cap = cap ? cap * 2 : 64 * 1024);
+
+			if (!nb) {
+				*err = -ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - 1 - len, f);
+		len += n;
+	} while (n > 0);
+	if (!*err && ferror(f))
+		*err = -EIO;
+	if (f != stdin)
+		fclose(f);
+	if (*err) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = 0;
+	return buf;
+}
+
+static json_object *parse(const char *path, struct reader *rd, int *err)
+{
+	enum json_tokener_error jerr = json_tokener_success;
+	char *text = slurp(path, err);
+	json_object *top;
+
+	if (!text)
+		return NULL;
+	top = json_tokener_parse_verbose(text, &jerr);
+	if (jerr != json_tokener_success || !top) {
+		*err = jerr != json_tokener_success
+			       ? bad(rd, "not valid JSON (%s)", json_tokener_error_desc(jerr))
+			       : bad(rd, "not an nsinfo snapshot (JSON null)");
+		json_object_put(top);
+		top = NULL;
+	}
+	free(text);
+	return top;
+}
+
+NSINFO_EXPORT int nsinfo_snapshot_read_json(const char *path, struct nsinfo_snapshot **out,
+					    char *why, size_t whylen)
+{
+	struct reader rd = { .why = why, .whylen = whylen };
+	json_object *top = NULL, *nss, *procs, *conts;
+	struct cmdline *cmds = NULL;
+	size_t ncmds = 0;
+	int r = 0;
+
+	if (why && whylen)
+		why[0] = 0;
+	if (!path || !out)
+		return -EINVAL;
+	rd.s = calloc(1, sizeof(*rd.s));
+	if (!rd.s)
+		return -ENOMEM;
+	rd.s->refcnt = 1;
+	rd.s->loaded = true;
+	top = parse(path, &rd, &r);
+	if (top && !(r = read_head(&rd, top)) && !(r = get_array(&rd, top, "namespaces", &nss)) &&
+	    !(r = get_array(&rd, top, "processes", &procs)) &&
+	    !(r = get_array(&rd, top, "containers", &conts)) && !(r = read_containers(&rd, conts)) &&
+	    !(r = read_namespaces(&rd, nss, rd.s->ncontainers)) &&
+	    !(r = read_processes(&rd, procs, rd.s->ncontainers, &cmds, &ncmds)) &&
+	    !(r = read_users(&rd, top)) && !(r = nsinfo__finalize(rd.s)))
+		r = attach_cmdlines(rd.s, cmds, ncmds);
+	free(cmds);
+	json_object_put(top);
+	if (r < 0) {
+		if (r == -ENOMEM && why && whylen && !why[0])
+			snprintf(why, whylen, "out of memory");
+		nsinfo_snapshot_unref(rd.s);
+		return r;
+	}
+	*out = rd.s;
+	return 0;
+}

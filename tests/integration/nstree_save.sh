@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# nstree --save / --load: a snapshot written to a file and shown later, after
+# what it recorded is gone from the host. Fixtures made here: an `ip netns
+# add` namespace (held by a bind mount only) and a process in its own uts
+# namespace with a hostname of ours; both are removed before --load, so what
+# --load shows can only come from the file.
+source "$(dirname "$0")/../lib/lib.sh"
+NSTREE=$BUILD/nstree
+[ "$(id -u)" = 0 ] || { skip "not root: fixtures need ip netns and unshare"; done_testing; exit; }
+
+NETNS=nst-sv-$$ HOST=nst-sv-$$
+ip netns add "$NETNS" || { fail "ip netns add $NETNS"; done_testing; exit; }
+on_exit "ip netns del $NETNS 2>/dev/null"
+NETNS_INO=$(stat -L -c %i "/run/netns/$NETNS")
+U=$(bg_start unshare --uts sh -c "hostname $HOST && echo up >'$T_TMP/up' && exec sleep 600")
+wait_for "$T_TMP/up" || { fail "uts fixture started"; done_testing; exit; }
+UPID=$(pgrep -P "$U" -x sleep || echo "$U")
+UTS_INO=$(ns_ino "$UPID" uts)
+
+F=$T_TMP/snap.json
+out=$("$NSTREE" --save "$F" 2>/dev/null); rc=$?
+is "$rc:$out" "0:" "--save: exit 0, nothing on stdout"
+ok "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["nsinfo_snapshot"] == 1 and d["processes"] and d["namespaces"] else 1)' "$F"; echo $?)" \
+	"--save: a JSON document with processes and namespaces (format 1)"
+
+# the fixtures go away: from here the host has neither
+kill -KILL "$UPID" "$U" 2>/dev/null
+ip netns del "$NETNS"
+sleep 0.1
+is "$("$NSTREE" -l -n -r -o NS -t uts | grep -cx "$UTS_INO")" 0 "(the uts namespace is gone from the host)"
+is "$("$NSTREE" -l -n -r -o NS -t net | grep -cx "$NETNS_INO")" 0 "(the ip netns namespace is gone from the host)"
+
+got=$("$NSTREE" --load "$F" -l -n -r -o NS,TYPE,NPROCS,PID,HOSTNAME -t uts | awk -v i="$UTS_INO" '$1 == i')
+is "$got" "$UTS_INO uts 1 $UPID $HOST" "--load: the uts namespace, its one process and hostname, as saved"
+got=$("$NSTREE" --load "$F" -l -n -o COMMAND -t uts -p "$UPID")
+is "$got" "sleep 600" "--load -p: the saved command line of that process"
+got=$("$NSTREE" --load "$F" -l -n -o NS,NPROCS,HOLDERS -t net | awk -v i="$NETNS_INO" '$1 == i')
+like "$got" "^$NETNS_INO +0 +no procs, mount /run/netns/$NETNS$" "--load: the ip netns namespace, held by its bind mount"
+got=$("$NSTREE" --load "$F" --holders "$NETNS_INO" -n -r -o KIND,PATH)
+is "$got" "mount /run/netns/$NETNS" "--load --holders: what pinned it when saved"
+got=$("$NSTREE" --load "$F" -l -J | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["namespaces"]))')
+is "$got" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["namespaces"]))' "$F")" \
+	"--load -l -J: one row per saved namespace"
+got=$("$NSTREE" --load "$F" | grep -c "$UTS_INO")
+is "$got" 1 "--load: the tree shows it too"
+
+# saved again from the file: the same bytes
+"$NSTREE" --load "$F" --save "$T_TMP/again.json" 2>/dev/null
+ok "$(cmp -s "$F" "$T_TMP/again.json"; echo $?)" "--load F --save G: G is F byte for byte"
+got=$("$NSTREE" --save - 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["nsinfo_snapshot"])')
+is "$got" 1 "--save -: the snapshot on stdout"
+
+# ------------------------------------------------------------ bad input
+check() { # check NAME EXPECTED-STDERR ARGS...
+	local name=$1 msg=$2 out rc
+	shift 2
+	out=$("$NSTREE" "$@" 2>&1 >/dev/null); rc=$?
+	is "$rc" 1 "$name: exit 1"
+	is "$out" "$msg" "$name: message"
+}
+check "--load a missing file" "nstree: cannot load $T_TMP/none: No such file or directory" \
+	--load "$T_TMP/none"
+printf '{"nsinfo_snapshot": 1, ' >"$T_TMP/cut.json"
+check "--load a cut file" "nstree: cannot load $T_TMP/cut.json: not valid JSON (unexpected end of data)" \
+	--load "$T_TMP/cut.json"
+echo '{"namespaces": []}' >"$T_TMP/other.json"
+check "--load another JSON document" \
+	"nstree: cannot load $T_TMP/other.json: not an nsinfo snapshot (no \"nsinfo_snapshot\" member)" \
+	--load "$T_TMP/other.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["namespaces"][0]["parent"] = 99999; json.dump(d, open(sys.argv[2], "w"))' \
+	"$F" "$T_TMP/broken.json"
+check "--load an index out of range" \
+	"nstree: cannot load $T_TMP/broken.json: namespace 0: \"parent\" out of range" \
+	--load "$T_TMP/broken.json"
+check "--load with --source" "nstree: --load reads a saved snapshot: -q, --proc-root and --source do not apply
+Try 'nstree --help' for more information." --load "$F" --source=proc
+check "--save into a missing directory" \
+	"nstree: cannot write $T_TMP/none/x.json: No such file or directory" --save "$T_TMP/none/x.json"
+
+# 60 damaged copies of the file (tests/lib/damage_snapshot.py): each is
+# shown or refused with one line, never a crash
+res=$(python3 "$(dirname "$0")/../lib/damage_snapshot.py" "$F" "$NSTREE" 60 "$T_TMP/damaged.json")
+grep '^#' <<<"$res"
+read -r shown refused bad <<<"$(tail -1 <<<"$res")"
+is "$bad" 0 "60 damaged files: $shown shown, $refused refused with one line, none crashed"
+ok $(( refused > 0 ? 0 : 1 )) "(some of the damage is refused)"
+
+done_testing
