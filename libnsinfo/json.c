@@ -384,7 +384,7 @@ static int read_namespaces(struct reader *rd, json_object *arr, size_t ncont)
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(arr, i), *hs;
 		struct nsinfo_ns *ns = &s->ns[i];
-		int64_t dev, nsid, parent, owner, ouid, level, flags, cont;
+		int64_t dev, nsid, parent, owner, ouid, flags, cont;
 		const char *host;
 
 		snprintf(where, sizeof(where), "namespace %zu", i);
@@ -393,7 +393,6 @@ static int read_namespaces(struct reader *rd, json_object *arr, size_t ncont)
 		    (r = get_int(rd, o, "parent", -1, (int64_t)n - 1, &parent, 1, -1)) ||
 		    (r = get_int(rd, o, "owner", -1, (int64_t)n - 1, &owner, 1, -1)) ||
 		    (r = get_int(rd, o, "owner_uid", -1, UINT32_MAX, &ouid, 1, -1)) ||
-		    (r = get_int(rd, o, "level", -1, 64, &level, 1, -1)) ||
 		    (r = get_int(rd, o, "flags", 0, UINT32_MAX, &flags, 1, 0)) ||
 		    (r = get_int(rd, o, "container", -1, (int64_t)ncont - 1, &cont, 1, -1)) ||
 		    (r = get_str(rd, o, "hostname", &host, 1)) ||
@@ -408,9 +407,8 @@ static int read_namespaces(struct reader *rd, json_object *arr, size_t ncont)
 		ns->parent = (int32_t)parent;
 		ns->owner = (int32_t)owner;
 		ns->owner_uid = ouid;
-		/* levels are recomputed from the parents: a file cannot loop them */
+		/* "level" is for readers of the file: finalize derives it again */
 		ns->level = -1;
-		(void)level;
 		ns->flags = (uint32_t)flags;
 		ns->container = (int32_t)cont;
 		if ((r = own_str(rd, host, &ns->hostname)) || (r = read_holders(rd, hs, (int32_t)i)))
