@@ -9,10 +9,10 @@
  *
  * What /proc would show is the contract, field by field: pids as seen from
  * the reader's pid namespace (the iterator only visits tasks visible
- * there), the state letter of get_task_state(), no ns links once nsproxy is
- * gone, no pid_for_children link before the namespace has its init, and
- * only those threads whose namespaces differ from their leader's (the
- * threads a /proc scan records).
+ * there), the state letter of get_task_state(), only the pid and user links
+ * once nsproxy is gone (a zombie), no pid_for_children link before the
+ * namespace has its init, and only those threads whose namespaces differ
+ * from their leader's (the threads a /proc scan records).
  *
  * A second program (iter/task_file) lists the open nsfs files of every
  * thread-group leader, what /proc/PID/fd/ shows as "net:[N]" links.
@@ -163,10 +163,16 @@ static __always_inline void fill(struct nstask_rec *r, struct task_struct *t,
 		r->nspid[i] = pid_level(pid, rlevel + i).nr;
 		r->nspid_len = i + 1;
 	}
-	if (nsp)
+	if (nsp) {
 		read_task_ns(r, t, nsp);
-	else
+	} else {
+		/* a zombie (or an exiting task) keeps its pid and user links,
+		 * as proc_ns_get_link shows them, until it is reaped */
 		r->flags |= NSTASK_F_NONS;
+		if (pid)
+			read_ns(&r->ns[NSTASK_SLOT_PID], &pid_level(pid, level).ns->ns);
+		read_ns(&r->ns[NSTASK_SLOT_USER], &BPF_CORE_READ(t, real_cred, user_ns)->ns);
+	}
 }
 
 SEC("iter/task")

@@ -33,7 +33,7 @@ enum nstask_slot {
 };
 
 /* Record flags */
-#define NSTASK_F_NONS    (1u << 0) /* no nsproxy (zombie, exiting): no ns links */
+#define NSTASK_F_NONS    (1u << 0) /* no nsproxy (zombie, exiting): pid and user links only */
 #define NSTASK_F_THREAD  (1u << 1) /* a non-leader whose namespaces differ */
 #define NSTASK_F_KTHREAD (1u << 2) /* PF_KTHREAD */
 

@@ -218,8 +218,7 @@ static int take(struct iter *it, const struct nstask_rec *r)
 	pi = nsinfo__add_proc(s, &st, st.pid, row_flags(s, r));
 	if (pi < 0)
 		return pi;
-	if (r->flags & NSTASK_F_NONS)
-		return 0;
+	/* NONS: a zombie's pid and user namespaces, the slots left are 0 */
 	for (int l = 0; l < NSINFO__NLINKS; l++)
 		inos[l] = r->ns[l].ino;
 	for (int l = 0; l < NSINFO__NLINKS; l++) {

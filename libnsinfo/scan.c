@@ -467,20 +467,23 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 		close(pidfd);
 		return;
 	}
-	if (flags & NSINFO_PROC_ZOMBIE) {
-		close(pidfd);
-		return;
-	}
 	/* refresh.c: links the caller's event source vouches for */
-	if (reused && nsinfo__reuse_links(s, pi) == 0) {
+	if (reused && !(flags & NSINFO_PROC_ZOMBIE) && nsinfo__reuse_links(s, pi) == 0) {
 		close(pidfd);
 		return;
 	}
 
+	/* A zombie still answers on its pid and user links (the namespaces it
+	 * pins until reaped, which lsns lists); the others are gone. */
 	nsdir = openat(pidfd, "ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	r = nsdir < 0 ? -errno : read_links(s, nsdir, inos, idx);
 	if (nsdir >= 0)
 		close(nsdir);
+	if (r <= 0 && (flags & NSINFO_PROC_ZOMBIE)) {
+		/* reaped since its status was read: a zombie with nothing */
+		close(pidfd);
+		return;
+	}
 	if (r <= 0) {
 		if (r == -EACCES || r == -EPERM) {
 			s->procs[pi].flags |= NSINFO_PROC_DENIED;
@@ -495,7 +498,7 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 	}
 	nsinfo__apply_links(s, pi, idx);
 
-	if (st.threads > 1 && !(s->flags & NSINFO_SCAN_NO_THREADS))
+	if (st.threads > 1 && !(flags & NSINFO_PROC_ZOMBIE) && !(s->flags & NSINFO_SCAN_NO_THREADS))
 		scan_threads(s, pidfd, pid, inos);
 	close(pidfd);
 }

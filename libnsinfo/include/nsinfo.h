@@ -138,7 +138,7 @@ struct nsinfo_coverage {
 	uint32_t scanned;         /* /proc/PID entries looked at */
 	uint32_t vanished;        /* exited while being read */
 	uint32_t denied;          /* namespaces unreadable (EACCES/EPERM) */
-	uint32_t zombies;         /* no ns links */
+	uint32_t zombies;         /* listed in their pid and user namespaces only */
 	uint32_t tasks_scanned;   /* threads looked at (multi-threaded processes) */
 };
 

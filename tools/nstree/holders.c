@@ -92,6 +92,32 @@ static void mount_items(const struct nsinfo_ns *n, const char *sep, FILE *f)
 	}
 }
 
+/*
+ * A zombie pins its pid and user namespaces until its parent reaps it: name
+ * both, since the parent is the process to look at ("zombie 812 of 790").
+ */
+static void zombie_items(const struct ctl *c, const struct nsinfo_ns *n, const char *sep,
+			 FILE *f)
+{
+	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(c->snap, NULL);
+	unsigned zombies = 0, listed = 0;
+
+	for (uint32_t k = 0; k < n->nprocs; k++)
+		zombies += !!(procs[n->procs[k]].flags & NSINFO_PROC_ZOMBIE);
+	if (zombies > SUMMARY_ITEMS) {
+		fprintf(f, "%s%u zombies", sep, zombies);
+		return;
+	}
+	for (uint32_t k = 0; k < n->nprocs && listed < zombies; k++) {
+		const struct nsinfo_proc *p = &procs[n->procs[k]];
+
+		if (!(p->flags & NSINFO_PROC_ZOMBIE))
+			continue;
+		listed++;
+		fprintf(f, "%szombie %d of %d", sep, (int)p->pid, (int)p->ppid);
+	}
+}
+
 char *holders_summary(const struct ctl *c, int32_t i, const char *sep)
 {
 	const struct nsinfo_ns *n = &c->ns[i];
@@ -107,6 +133,7 @@ char *holders_summary(const struct ctl *c, int32_t i, const char *sep)
 		fprintf(f, "%u %s", n->nprocs, n->nprocs == 1 ? "proc" : "procs");
 	else
 		fputs("no procs", f);
+	zombie_items(c, n, sep, f);
 	for (uint32_t k = 0; k < n->nholders; k++)
 		if ((size_t)n->holders[k].kind < NKINDS)
 			count[n->holders[k].kind]++;
