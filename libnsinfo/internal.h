@@ -92,6 +92,9 @@ struct nsinfo__status {
 ssize_t nsinfo__read_at(int dirfd, const char *name, char *buf, size_t len);
 /* Parse a /proc/PID/status text; 0 or -EINVAL if it is not one. */
 int nsinfo__parse_status(const char *buf, struct nsinfo__status *st);
+/* Whose pid namespace proc_root shows: 0 (*foreign: another live one, not
+ * the caller's), -ENOLINK (one that no longer exists) or -errno. */
+int nsinfo__check_proc_root(const char *proc_root, bool *foreign);
 /* Walk proc_root into the snapshot; 0 or -errno if proc_root is unusable. */
 int nsinfo__scan_proc(struct nsinfo_snapshot *s);
 

@@ -16,10 +16,15 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
 
 struct linux_dirent64 {
 	uint64_t d_ino;
@@ -525,6 +530,59 @@ void nsinfo__read_self_ns(struct nsinfo_snapshot *s, int procfd)
 	}
 	if (selfns >= 0)
 		close(selfns);
+}
+
+/* Any process directory at all in procfd */
+static bool has_pid_entry(int procfd, char *dents)
+{
+	for (;;) {
+		long n = syscall(SYS_getdents64, procfd, dents, DENTS_BUF);
+
+		if (n <= 0)
+			return false;
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+
+			off += d->d_reclen;
+			if (d->d_name[0] >= '1' && d->d_name[0] <= '9' && all_digits(d->d_name))
+				return true;
+		}
+	}
+}
+
+/*
+ * Whose pid namespace the proc root shows. A procfs without "self" is
+ * another pid namespace's (a child's, mounted in a mount namespace we
+ * share or entered): *foreign is set and the BPF iterator, which sees the
+ * caller's own, cannot stand in for it. Without any process it belongs to a
+ * pid namespace that no longer exists (its init died; the mount namespace
+ * was kept): -ENOLINK, the cut pid chain nsinfo_pid_strerror() words.
+ * A tree that is not procfs (a fixture) is taken as it is.
+ */
+int nsinfo__check_proc_root(const char *proc_root, bool *foreign)
+{
+	struct statfs sf;
+	char link[32], *dents;
+	int fd, r = 0;
+
+	*foreign = false;
+	fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC ||
+	    readlinkat(fd, "self", link, sizeof(link)) > 0 || errno != ENOENT) {
+		close(fd);
+		return 0;
+	}
+	*foreign = true;
+	dents = malloc(DENTS_BUF);
+	if (!dents)
+		r = -ENOMEM;
+	else if (!has_pid_entry(fd, dents))
+		r = -ENOLINK;
+	free(dents);
+	close(fd);
+	return r;
 }
 
 int nsinfo__scan_proc(struct nsinfo_snapshot *s)

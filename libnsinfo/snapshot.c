@@ -310,6 +310,18 @@ int nsinfo__finalize(struct nsinfo_snapshot *s)
  * (s->source_why says why). */
 static int scan_source(struct nsinfo_snapshot *s)
 {
+	bool foreign;
+	int r = nsinfo__check_proc_root(s->proc_root, &foreign);
+
+	if (r < 0)
+		return r;
+	if (foreign) {
+		/* the iterator would list the caller's pid namespace instead */
+		s->source = "proc";
+		snprintf(s->source_why, sizeof(s->source_why),
+			 "%s shows another pid namespace than the caller's", s->proc_root);
+		return nsinfo__scan_proc(s);
+	}
 	if (nsinfo__scan_bpf(s) == 0) {
 		s->source = "bpf";
 		s->source_why[0] = 0;

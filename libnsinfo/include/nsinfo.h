@@ -159,8 +159,9 @@ struct nsinfo_scan_opts {
 };
 
 /* Build a snapshot. opts may be NULL (defaults). Returns 0 or -errno (e.g.
- * the proc root cannot be opened). Partial views are not errors: see
- * nsinfo_snapshot_coverage(). */
+ * the proc root cannot be opened; -ENOLINK: it is the /proc of a pid
+ * namespace that no longer exists, worded by nsinfo_pid_strerror()).
+ * Partial views are not errors: see nsinfo_snapshot_coverage(). */
 int nsinfo_snapshot_new(const struct nsinfo_scan_opts *opts,
 			struct nsinfo_snapshot **out);
 struct nsinfo_snapshot *nsinfo_snapshot_ref(struct nsinfo_snapshot *s);

@@ -83,7 +83,7 @@ int batch_run(struct model *m, const struct nstop_opts *opt)
 			break;
 		r = nstop_refresh(m, opt->ev);
 		if (r < 0)
-			nst_die(EXIT_FAILURE, "cannot scan /proc: %s", strerror(-r));
+			nst_die(EXIT_FAILURE, "cannot scan /proc: %s", nsinfo_pid_strerror(r));
 		putchar('\n');
 	}
 	return EXIT_SUCCESS;

@@ -192,7 +192,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	r = nstop_refresh(&m, o.ev);
 	if (r < 0)
-		nst_die(EXIT_FAILURE, "cannot scan /proc: %s", strerror(-r));
+		nst_die(EXIT_FAILURE, "cannot scan /proc: %s", nsinfo_pid_strerror(r));
 	if (m.pid_filter && nsinfo_snapshot_find_proc(m.snap, m.pid_filter) < 0)
 		nst_die(EXIT_FAILURE, "pid %d: %s", (int)m.pid_filter, strerror(ESRCH));
 	rc = o.batch ? batch_run(&m, &o) : ui_run(&m, &o);

@@ -370,7 +370,7 @@ int ui_run(struct model *m, const struct nstop_opts *o)
 			int r = nstop_refresh(m, u.ev);
 
 			if (r < 0)
-				snprintf(u.msg, sizeof(u.msg), "refresh failed: %s", strerror(-r));
+				snprintf(u.msg, sizeof(u.msg), "refresh failed: %s", nsinfo_pid_strerror(r));
 			follow_selection(&u);
 			next = now_s() + u.delay;
 		}

@@ -771,7 +771,7 @@ int main(int argc, char **argv)
 		r = nsinfo_snapshot_new(&opts, &c.snap);
 		if (r < 0)
 			nst_die(EXIT_FAILURE, "cannot read %s: %s",
-				opts.proc_root ? opts.proc_root : "/proc", strerror(-r));
+				opts.proc_root ? opts.proc_root : "/proc", nsinfo_pid_strerror(r));
 		check_source(&c, source);
 	}
 	if (save_path) {
