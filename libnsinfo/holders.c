@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "holders.h"
@@ -118,6 +119,90 @@ static int nsfs_link_type(const char *link, uint64_t *ino)
 	return -1;
 }
 
+/* ------------------------------------- opening what a container controls */
+
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+#ifndef RESOLVE_NO_MAGICLINKS
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS   0x04
+#define RESOLVE_IN_ROOT       0x10
+#endif
+
+struct open_how_v0 {
+	uint64_t flags, mode, resolve;
+};
+
+/*
+ * O_PATH open of path inside the root rootfd without following anything
+ * its owner controls: no symlink, no magic link, ".." stops at the root.
+ * An O_PATH open never blocks (a FIFO) and opens no device. Kernels before
+ * openat2 (5.6) get an O_PATH|O_NOFOLLOW openat: a symlink inside the path
+ * may be followed there, but what is opened is checked all the same.
+ */
+static int open_path_in_root(int rootfd, const char *path)
+{
+	struct open_how_v0 how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+
+	if (fd < 0 && errno == ENOSYS) {
+		while (*path == '/')
+			path++;
+		fd = openat(rootfd, *path ? path : ".", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	}
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/* The O_PATH fd pfd (closed here) as an O_RDONLY fd, if it is the nsfs
+ * file ino: -EMEDIUMTYPE not nsfs, -ESTALE another namespace. */
+static int reopen_nsfs(int pfd, uint64_t ino)
+{
+	struct statfs sf;
+	struct stat st;
+	char self[40];
+	int fd;
+
+	if (pfd < 0)
+		return pfd;
+	/* what was opened is checked before anything else is done with it */
+	if (fstatfs(pfd, &sf) < 0 || sf.f_type != NSFS_MAGIC || fstat(pfd, &st) < 0) {
+		close(pfd);
+		return -EMEDIUMTYPE;
+	}
+	if (st.st_ino != ino) {
+		close(pfd);
+		return -ESTALE;
+	}
+	/* nsfs ioctls and setns need a real open: the same file, reopened
+	 * through our own fd (an nsfs file is never a FIFO or a device) */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = open(self, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = fd < 0 ? -errno : fd;
+	close(pfd);
+	return fd;
+}
+
+int nsinfo__open_nsfs_in_root(int rootfd, const char *path, uint64_t ino)
+{
+	return reopen_nsfs(open_path_in_root(rootfd, path), ino);
+}
+
+/* A proc link (ns/TYPE, fd/N) relative to dirfd: the kernel's magic link,
+ * but an fd number may have been reused for anything since it was read */
+static int open_proc_nsfs(int dirfd, const char *rel, uint64_t ino)
+{
+	int pfd = openat(dirfd, rel, O_PATH | O_CLOEXEC);
+
+	return reopen_nsfs(pfd < 0 ? -errno : pfd, ino);
+}
+
 /*
  * Find or add the namespace (type, ino); a new one is opened through
  * rel (relative to dirfd) and probed like any namespace the process scan
@@ -135,9 +220,9 @@ static int note_ns(struct nsinfo_snapshot *s, int type, uint64_t ino, int dirfd,
 		s->ns[idx].flags |= NSINFO_NS_DETACHED;
 		return idx;
 	}
-	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	/* the fd may have been closed (and its number reused) since readlink */
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_ino != ino) {
+	fd = open_proc_nsfs(dirfd, rel, ino);
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		s->ns[idx].flags |= NSINFO_NS_DETACHED;
 		if (fd >= 0)
 			close(fd);
@@ -345,15 +430,50 @@ static int parse_nsfs_mount(char *line, char **root, char **mountpoint)
 	return 0;
 }
 
+/*
+ * A namespace bind-mounted at mp in the mount namespace whose root is
+ * rootfd. mountinfo is the kernel's word for the namespace (its root field);
+ * the path belongs to whoever owns that mount namespace, so it is opened
+ * only the way nsinfo__open_nsfs_in_root() allows, and a refusal (a
+ * symlink, a FIFO or anything not that nsfs file at the path) is counted
+ * in the coverage: the holder stays, the namespace is not asked anything.
+ */
+static int note_mount_ns(struct nsinfo_snapshot *s, int type, uint64_t ino, int rootfd,
+			 const char *mp)
+{
+	int isnew, idx, fd;
+
+	idx = nsinfo__ns_insert(s, type, ino, &isnew);
+	if (idx < 0 || !isnew)
+		return idx;
+	s->ns[idx].flags |= NSINFO_NS_DETACHED;
+	if (s->flags & NSINFO_SCAN_NO_IOCTL)
+		return idx;
+	fd = rootfd < 0 ? -EBADF : nsinfo__open_nsfs_in_root(rootfd, mp, ino);
+	if (fd < 0) {
+		if (fd != -ENOENT && fd != -EBADF)
+			s->cov.refused++;
+		return idx;
+	}
+	s->ns[idx].flags &= ~NSINFO_NS_DETACHED;
+	if (nsinfo__probe_fd(s, idx, fd, 0) < 0)
+		s->ns[idx].flags |= NSINFO_NS_DETACHED;
+	close(fd);
+	return idx;
+}
+
 static int scan_mountinfo(struct nsinfo_snapshot *s, int procfd, pid_t pid, uint64_t mntns)
 {
-	char rel[PATH_MAX], *text, *line, *save = NULL;
-	int r = 0;
+	char rel[64], *text, *line, *save = NULL;
+	int r = 0, rootfd;
 
 	snprintf(rel, sizeof(rel), "%d/mountinfo", (int)pid);
 	text = read_all(procfd, rel);
 	if (!text)
 		return 0;
+	/* the mount points as that mount namespace sees them */
+	snprintf(rel, sizeof(rel), "%d/root", (int)pid);
+	rootfd = openat(procfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	for (line = strtok_r(text, "\n", &save); line && !r; line = strtok_r(NULL, "\n", &save)) {
 		char *root, *mp;
 		const char *path;
@@ -365,14 +485,13 @@ static int scan_mountinfo(struct nsinfo_snapshot *s, int procfd, pid_t pid, uint
 		type = nsfs_link_type(root, &ino);
 		if (type < 0)
 			continue;
-		/* the mount point as that mount namespace sees it */
-		if (snprintf(rel, sizeof(rel), "%d/root%s", (int)pid, mp) >= (int)sizeof(rel))
-			continue;
-		idx = note_ns(s, type, ino, procfd, rel);
+		idx = note_mount_ns(s, type, ino, rootfd, mp);
 		path = nsinfo__strdup(s, mp);
 		if (idx < 0 || !path || add(s, idx, NSINFO_HOLD_MOUNT, 0, -1, mntns, path, -1))
 			r = -ENOMEM;
 	}
+	if (rootfd >= 0)
+		close(rootfd);
 	free(text);
 	return r;
 }
@@ -492,6 +611,61 @@ static int mount_path(const struct nsinfo_snapshot *s, const struct nsinfo_holde
 	if (!p)
 		return -ENOENT;
 	return snprintf(buf, len, "%d/root%s", (int)p->pid, h->path) < (int)len ? 0 : -ENOENT;
+}
+
+static int open_mount(const struct nsinfo_snapshot *s, int procfd, const struct nsinfo_holder *h,
+		      uint64_t ino)
+{
+	int m = nsinfo_snapshot_find_ns(s, NSINFO_MNT, h->mntns);
+	const struct nsinfo_proc *p = m >= 0 ? nsinfo_ns_lowest_proc(s, &s->ns[m]) : NULL;
+	char rel[32];
+	int rootfd, fd;
+
+	if (!p)
+		return -ENOENT;
+	snprintf(rel, sizeof(rel), "%d/root", (int)p->pid);
+	rootfd = openat(procfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -errno;
+	fd = nsinfo__open_nsfs_in_root(rootfd, h->path, ino);
+	close(rootfd);
+	return fd;
+}
+
+int nsinfo__ns_open(const struct nsinfo_snapshot *s, int procfd, int idx)
+{
+	const struct nsinfo_ns *n = &s->ns[idx];
+	const struct nsinfo_proc *p = nsinfo_ns_lowest_proc(s, n);
+	const char *file = nsinfo__ns_file[n->type];
+	char rel[64];
+	int fd = -ENOENT;
+
+	if (p) {
+		snprintf(rel, sizeof(rel), "%d/ns/%s", (int)p->pid, file);
+		return open_proc_nsfs(procfd, rel, n->ino);
+	}
+	for (uint32_t i = 0; i < n->nholders && fd < 0; i++) {
+		const struct nsinfo_holder *h = &n->holders[i];
+
+		switch (h->kind) {
+		case NSINFO_HOLD_THREAD:
+			snprintf(rel, sizeof(rel), "%d/ns/%s", (int)h->pid, file);
+			break;
+		case NSINFO_HOLD_CHILDREN:
+			snprintf(rel, sizeof(rel), "%d/ns/%s_for_children", (int)h->pid, file);
+			break;
+		case NSINFO_HOLD_FD:
+			snprintf(rel, sizeof(rel), "%d/fd/%d", (int)h->pid, h->fd);
+			break;
+		case NSINFO_HOLD_MOUNT:
+			fd = open_mount(s, procfd, h, n->ino);
+			continue;
+		default:
+			continue;
+		}
+		fd = open_proc_nsfs(procfd, rel, n->ino);
+	}
+	return fd;
 }
 
 int nsinfo__ns_path(const struct nsinfo_snapshot *s, int idx, char *buf, size_t len)

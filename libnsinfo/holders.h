@@ -25,6 +25,17 @@ int nsinfo__containers_scan(struct nsinfo_snapshot *s);
  * the proc root ("812/ns/net"). 0 or -ENOENT. */
 int nsinfo__ns_path(const struct nsinfo_snapshot *s, int idx, char *buf, size_t len);
 
+/* Namespace idx opened O_RDONLY through its first usable holder (as
+ * nsinfo__ns_path), a bind mount only through nsinfo__open_nsfs_in_root();
+ * the fd or -errno (-ENOENT: no way to it). */
+int nsinfo__ns_open(const struct nsinfo_snapshot *s, int procfd, int idx);
+/* The nsfs file ino at path inside the root dirfd rootfd, O_RDONLY, opened
+ * without following any symlink or magic link, without blocking, checked
+ * to be nsfs and that namespace before anything else: the fd, or -ELOOP,
+ * -EXDEV (a path that resolves outside the root), -EMEDIUMTYPE (not nsfs:
+ * a FIFO, a file), -ESTALE (another namespace), -errno. */
+int nsinfo__open_nsfs_in_root(int rootfd, const char *path, uint64_t ino);
+
 /* What /proc/PID/cgroup says about the container of a process. */
 struct nsinfo__cgroup_id {
 	const char *runtime;      /* static string, NULL: not in a container */

@@ -28,25 +28,24 @@ struct uts_answer {
 
 struct uts_visit {
 	int32_t idx;
-	uint64_t ino;
-	char rel[256];            /* nsinfo__ns_path(); longer mount paths are skipped */
 };
 
-/* Child side: only async-signal-safe calls, the caller may have threads. */
+/* Child side: system calls and the snapshot's memory only, the caller may
+ * have threads. nsinfo__ns_open() checks the inode (a recycled pid or fd
+ * would show another namespace's name) and opens a bind mount in another
+ * mount namespace without following what its owner controls. */
 static void __attribute__((noreturn))
-visit_all(int procfd, const struct uts_visit *v, size_t n, int out)
+visit_all(const struct nsinfo_snapshot *s, int procfd, const struct uts_visit *v, size_t n,
+	  int out)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct uts_answer a = { .idx = v[i].idx };
 		struct utsname u;
-		struct stat st;
-		int fd = openat(procfd, v[i].rel, O_RDONLY | O_CLOEXEC);
+		int fd = nsinfo__ns_open(s, procfd, v[i].idx);
 
 		if (fd < 0)
 			continue;
-		/* a recycled pid or fd would show another namespace's name */
-		if (fstat(fd, &st) < 0 || st.st_ino != v[i].ino || setns(fd, CLONE_NEWUTS) < 0 ||
-		    uname(&u) < 0) {
+		if (setns(fd, CLONE_NEWUTS) < 0 || uname(&u) < 0) {
 			close(fd);
 			continue;
 		}
@@ -101,7 +100,7 @@ static int run_child(struct nsinfo_snapshot *s, int procfd, const struct uts_vis
 	}
 	if (pid == 0) {
 		close(p[0]);
-		visit_all(procfd, v, n, p[1]);
+		visit_all(s, procfd, v, n, p[1]);
 	}
 	close(p[1]);
 	r = collect(s, p[0]);
@@ -137,11 +136,7 @@ int nsinfo__hostnames_scan(struct nsinfo_snapshot *s)
 			}
 			continue;
 		}
-		if (nsinfo__ns_path(s, (int)i, v[n].rel, sizeof(v[n].rel)))
-			continue;
-		v[n].idx = (int32_t)i;
-		v[n].ino = s->ns[i].ino;
-		n++;
+		v[n++].idx = (int32_t)i;
 	}
 	procfd = n ? open(s->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	r = procfd >= 0 ? run_child(s, procfd, v, n) : 0;

@@ -620,8 +620,9 @@ static int read_head(struct reader *rd, json_object *top)
 	for (int i = 0; i < 5; i++)
 		if ((r = get_int(rd, cov, cov_keys[i], 0, UINT32_MAX, &v[i], 1, 0)))
 			return r;
-	s->cov = (struct nsinfo_coverage){ (uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2],
-					   (uint32_t)v[3], (uint32_t)v[4] };
+	s->cov = (struct nsinfo_coverage){ .scanned = (uint32_t)v[0], .vanished = (uint32_t)v[1],
+					   .denied = (uint32_t)v[2], .zombies = (uint32_t)v[3],
+					   .tasks_scanned = (uint32_t)v[4] };
 	json_object_object_foreach(self, key, val) {
 		int t = nsinfo_type_from_name(key);
 

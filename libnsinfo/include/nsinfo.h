@@ -140,6 +140,8 @@ struct nsinfo_coverage {
 	uint32_t denied;          /* namespaces unreadable (EACCES/EPERM) */
 	uint32_t zombies;         /* listed in their pid and user namespaces only */
 	uint32_t tasks_scanned;   /* threads looked at (multi-threaded processes) */
+	uint32_t refused;         /* bind-mount paths not opened: a symlink, a FIFO or
+				   * anything but that nsfs file at the mount point */
 };
 
 /* Scan flags */

@@ -552,11 +552,20 @@ static void render(struct ctl *c)
 static void warn_coverage(const struct ctl *c)
 {
 	struct nsinfo_coverage cov = { 0 };
+	char buf[512] = "";
+	size_t o = 0;
 
 	nsinfo_snapshot_coverage(c->snap, &cov);
 	if (cov.denied || cov.vanished)
-		nst_warn("partial view: %u of %u processes denied, %u vanished while scanned",
-			 cov.denied, cov.scanned, cov.vanished);
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+				      "%u of %u processes denied, %u vanished while scanned",
+				      cov.denied, cov.scanned, cov.vanished);
+	if (cov.refused && o < sizeof(buf))
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+				      "%s%u bind-mount paths refused (a symlink on the way, or not "
+				      "an nsfs file)", o ? "; " : "", cov.refused);
+	if (o)
+		nst_warn("partial view: %s", buf);
 }
 
 /* ---------------------------------------------------------------- options */
