@@ -153,6 +153,7 @@ static __always_inline void fill(struct nstask_rec *r, struct task_struct *t,
 	r->euid = BPF_CORE_READ(t, real_cred, euid.val);
 	BPF_CORE_READ_STR_INTO(&r->comm, t, comm);
 	r->state = task_state(t);
+	r->start_ns = BPF_CORE_READ(t, start_boottime);
 	if (!leader)
 		r->flags |= NSTASK_F_THREAD;
 	if (BPF_CORE_READ(t, flags) & PF_KTHREAD)

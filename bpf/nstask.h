@@ -53,6 +53,7 @@ struct nstask_rec {
 	char state;               /* as /proc/PID/status shows it */
 	__u8 pad[7];
 	struct nstask_ns ns[NSTASK_NSLOTS];
+	__u64 start_ns;           /* task->start_boottime: ns since boot */
 	__s32 nspid[NSTASK_MAX_LEVELS]; /* from the reader's level inwards */
 	__u32 pad2;
 };

@@ -246,16 +246,22 @@ static int is_pid_name(const char *s)
 	return 1;
 }
 
-/* The nsfs fds of one process; -ENOMEM is the only error that matters. */
-static int scan_fds(struct nsinfo_snapshot *s, int procfd, pid_t pid, char *dents)
+/* The nsfs fds of one process; -ENOMEM is the only error that matters.
+ * Only while the pid is the process the scan saw: a reused pid's fds would
+ * be credited to it. */
+static int scan_fds(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_proc *p,
+		    char *dents)
 {
-	char rel[32], link[64];
-	int dfd;
+	char link[64];
+	pid_t pid = p->pid;
+	int dfd, pidfd = nsinfo__pid_open(procfd, pid, p->start_time);
 
-	snprintf(rel, sizeof(rel), "%d/fd", (int)pid);
-	dfd = openat(procfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
+	if (pidfd < 0)
 		return 0; /* gone, or not ours to look at: the scan counted it */
+	dfd = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(pidfd);
+	if (dfd < 0)
+		return 0;
 	for (;;) {
 		long n = syscall(SYS_getdents64, dfd, dents, DENTS_BUF);
 
@@ -324,7 +330,7 @@ static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int
 	}
 	/* the iterator may not list pid 1 (iter.c): its fds the /proc way */
 	if (!saw_init && leader_of(l, 1))
-		return scan_fds(s, procfd, 1, dents);
+		return scan_fds(s, procfd, &s->procs[leader_of(l, 1)->idx], dents);
 	return 0;
 }
 
@@ -347,7 +353,7 @@ static int fds_pass(struct nsinfo_snapshot *s, const struct leaders *l, int proc
 
 		if (p->flags & (NSINFO_PROC_THREAD | NSINFO_PROC_ZOMBIE | NSINFO_PROC_KTHREAD))
 			continue;
-		r = scan_fds(s, procfd, p->pid, dents);
+		r = scan_fds(s, procfd, p, dents);
 	}
 	free(dents);
 	return r;
@@ -462,18 +468,23 @@ static int note_mount_ns(struct nsinfo_snapshot *s, int type, uint64_t ino, int 
 	return idx;
 }
 
-static int scan_mountinfo(struct nsinfo_snapshot *s, int procfd, pid_t pid, uint64_t mntns)
+/* The nsfs mounts of mount namespace mntns, read through member p (only
+ * while its pid still is that process: another's would be another mount
+ * namespace's). */
+static int scan_mountinfo(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_proc *p,
+			  uint64_t mntns)
 {
-	char rel[64], *text, *line, *save = NULL;
-	int r = 0, rootfd;
+	char *text, *line, *save = NULL;
+	int r = 0, rootfd, pidfd = nsinfo__pid_open(procfd, p->pid, p->start_time);
 
-	snprintf(rel, sizeof(rel), "%d/mountinfo", (int)pid);
-	text = read_all(procfd, rel);
+	if (pidfd < 0)
+		return 0;
+	text = read_all(pidfd, "mountinfo");
+	/* the mount points as that mount namespace sees them */
+	rootfd = text ? openat(pidfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	close(pidfd);
 	if (!text)
 		return 0;
-	/* the mount points as that mount namespace sees them */
-	snprintf(rel, sizeof(rel), "%d/root", (int)pid);
-	rootfd = openat(procfd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	for (line = strtok_r(text, "\n", &save); line && !r; line = strtok_r(NULL, "\n", &save)) {
 		char *root, *mp;
 		const char *path;
@@ -517,7 +528,7 @@ static int mounts_pass(struct nsinfo_snapshot *s, int procfd)
 	}
 	for (size_t m = 0; m < nns && !r; m++)
 		if (member[m] >= 0)
-			r = scan_mountinfo(s, procfd, s->procs[member[m]].pid, s->ns[m].ino);
+			r = scan_mountinfo(s, procfd, &s->procs[member[m]], s->ns[m].ino);
 	free(member);
 	return r;
 }

@@ -82,6 +82,7 @@ struct nsinfo__status {
 	pid_t pid, tgid, ppid;
 	uid_t uid;
 	int threads;
+	uint64_t start_time;      /* /proc/PID/stat field 22, 0 unknown */
 	int nspid_len;
 	pid_t nspid[NSINFO__MAX_LEVELS];
 };
@@ -92,6 +93,19 @@ struct nsinfo__status {
 ssize_t nsinfo__read_at(int dirfd, const char *name, char *buf, size_t len);
 /* Parse a /proc/PID/status text; 0 or -EINVAL if it is not one. */
 int nsinfo__parse_status(const char *buf, struct nsinfo__status *st);
+/* The start time (field 22, clock ticks after boot) of a /proc/PID/stat
+ * text; 0 or -EINVAL. */
+int nsinfo__parse_stat_start(const char *buf, uint64_t *start);
+/* The start time of the process whose /proc dir is pidfd; 0 unknown. */
+uint64_t nsinfo__read_start_time(int pidfd);
+/* /proc/PID of process row pi as an O_PATH directory fd, if it still is
+ * the process the snapshot saw (same start time): the fd, -ESRCH (gone, or
+ * the pid now names another process, or unknown start), -errno. Reads
+ * through that fd can only reach that process. */
+int nsinfo__proc_open(const struct nsinfo_snapshot *s, int procfd, pid_t pid);
+/* The same for a pid and the start time the scan saw (before finalize,
+ * when the process table is not sorted yet). */
+int nsinfo__pid_open(int procfd, pid_t pid, uint64_t start_time);
 /* Whose pid namespace proc_root shows: 0 (*foreign: another live one, not
  * the caller's), -ENOLINK (one that no longer exists) or -errno. */
 int nsinfo__check_proc_root(const char *proc_root, bool *foreign);

@@ -83,7 +83,37 @@ struct iter {
 	bool saw_init;            /* pid 1 of the reader's pid namespace */
 	uint8_t *tries;           /* per namespace: failed probes so far, while unprobed */
 	size_t tries_cap;
+	uint64_t tick_ns;         /* one clock tick (USER_HZ) in ns */
+	int64_t boot_off_ns;      /* the reader's time namespace boottime offset */
 };
+
+/*
+ * /proc/PID/stat's start time is task->start_boottime as the reader's time
+ * namespace sees it, in clock ticks: compute the same from the record, so
+ * that the identity per-pid reads check (nsinfo__proc_open) matches.
+ */
+static void clock_setup(struct iter *it)
+{
+	char buf[256], *p;
+	long tck = sysconf(_SC_CLK_TCK);
+	long long sec, nsec;
+
+	it->tick_ns = tck > 0 && tck <= 1000000000L ? 1000000000ULL / (uint64_t)tck : 10000000ULL;
+	it->boot_off_ns = 0;
+	if (nsinfo__read_at(it->procfd, "self/timens_offsets", buf, sizeof(buf)) < 0)
+		return;
+	p = strstr(buf, "boottime");
+	if (p && sscanf(p, "boottime %lld %lld", &sec, &nsec) == 2 &&
+	    sec > -(1LL << 32) && sec < (1LL << 32))
+		it->boot_off_ns = sec * 1000000000LL + nsec;
+}
+
+static uint64_t start_ticks(const struct iter *it, uint64_t start_ns)
+{
+	int64_t t = (int64_t)start_ns + it->boot_off_ns;
+
+	return t > 0 ? (uint64_t)t / it->tick_ns : 0;
+}
 
 /* ---------------------------------------------------- libbpf messages */
 
@@ -171,9 +201,11 @@ static void probe(struct iter *it, const struct nstask_rec *r, int l, int idx)
 		close(fd);
 }
 
-static void to_status(const struct nstask_rec *r, struct nsinfo__status *st)
+static void to_status(const struct iter *it, const struct nstask_rec *r,
+		      struct nsinfo__status *st)
 {
 	memset(st, 0, sizeof(*st));
+	st->start_time = start_ticks(it, r->start_ns);
 	memcpy(st->comm, r->comm, sizeof(st->comm));
 	st->comm[sizeof(st->comm) - 1] = 0;
 	st->state = r->state;
@@ -212,7 +244,7 @@ static int take(struct iter *it, const struct nstask_rec *r)
 	int idx[NSINFO__NLINKS];
 	int pi;
 
-	to_status(r, &st);
+	to_status(it, r, &st);
 	if (st.pid == 1)
 		it->saw_init = true;
 	pi = nsinfo__add_proc(s, &st, st.pid, row_flags(s, r));
@@ -411,6 +443,7 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 
 	if ((it.procfd = usable(s)) < 0)
 		return it.procfd;
+	clock_setup(&it);
 	if ((err = load(s, &skel)) < 0) {
 		close(it.procfd);
 		return err;

@@ -122,6 +122,7 @@ static void fill_status(const struct nsinfo_proc *p, struct nsinfo__status *st)
 	st->ppid = p->ppid;
 	st->uid = p->uid;
 	st->threads = 1;
+	st->start_time = p->start_time;
 	st->nspid_len = p->nspid_len < NSINFO__MAX_LEVELS ? p->nspid_len : NSINFO__MAX_LEVELS;
 	memcpy(st->nspid, p->nspid, sizeof(pid_t) * (size_t)st->nspid_len);
 }

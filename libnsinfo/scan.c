@@ -174,6 +174,68 @@ int nsinfo__parse_status(const char *buf, struct nsinfo__status *st)
 	return (seen & 1) ? 0 : -EINVAL;
 }
 
+int nsinfo__parse_stat_start(const char *buf, uint64_t *start)
+{
+	/* comm (field 2) may hold anything, ')' and spaces included: the
+	 * fields start after the last ')' */
+	const char *p = strrchr(buf, ')');
+	uint64_t v = 0;
+	int field = 2;
+
+	if (!p)
+		return -EINVAL;
+	for (p++; *p && field < 22; p++)
+		if (*p == ' ' && p[1] && p[1] != ' ')
+			field++;
+	if (field != 22 || *p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p && *p != ' ' && *p != '\n')
+		return -EINVAL;
+	*start = v;
+	return 0;
+}
+
+uint64_t nsinfo__read_start_time(int pidfd)
+{
+	char buf[1024];
+	uint64_t start;
+
+	if (nsinfo__read_at(pidfd, "stat", buf, sizeof(buf)) < 0 ||
+	    nsinfo__parse_stat_start(buf, &start) < 0)
+		return 0;
+	return start;
+}
+
+int nsinfo__pid_open(int procfd, pid_t pid, uint64_t start_time)
+{
+	char name[16];
+	int fd;
+
+	if (!start_time)
+		return -ESRCH;
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	fd = openat(procfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (nsinfo__read_start_time(fd) != start_time) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
+int nsinfo__proc_open(const struct nsinfo_snapshot *s, int procfd, pid_t pid)
+{
+	int i = nsinfo_snapshot_find_proc(s, pid);
+
+	return i < 0 ? -ESRCH : nsinfo__pid_open(procfd, pid, s->procs[i].start_time);
+}
+
 ssize_t nsinfo__read_at(int dirfd, const char *name, char *buf, size_t len)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -222,6 +284,7 @@ int nsinfo__add_proc(struct nsinfo_snapshot *s, const struct nsinfo__status *st,
 	p->uid = st->uid;
 	p->flags = flags;
 	p->state = st->state;
+	p->start_time = st->start_time;
 	memcpy(p->comm, st->comm, sizeof(p->comm));
 	p->nspid_len = st->nspid_len;
 	/* offset now, pointer once the pool has stopped moving */
@@ -414,6 +477,10 @@ static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
 			if (nsinfo__read_at(taskfd, path, buf, sizeof(buf)) < 0 ||
 			    nsinfo__parse_status(buf, &st) < 0)
 				continue;
+			snprintf(path, sizeof(path), "%s/stat", d->d_name);
+			if (nsinfo__read_at(taskfd, path, buf, sizeof(buf)) < 0 ||
+			    nsinfo__parse_stat_start(buf, &st.start_time) < 0)
+				st.start_time = 0;
 			int ti = nsinfo__add_proc(s, &st, (pid_t)tid, NSINFO_PROC_THREAD);
 
 			if (ti >= 0)
@@ -453,6 +520,9 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 		close(pidfd);
 		return;
 	}
+	/* the identity later per-pid reads check (refresh.c lends it) */
+	if (!reused)
+		st.start_time = nsinfo__read_start_time(pidfd);
 	if (st.nspid_len == 0) {
 		/* kernels without NSpid: the pid itself is the only level we know */
 		st.nspid[0] = pid;

@@ -516,9 +516,8 @@ NSINFO_EXPORT const struct nsinfo_proc *nsinfo_ns_lowest_proc(const struct nsinf
 NSINFO_EXPORT int nsinfo_proc_cmdline(const struct nsinfo_snapshot *s, pid_t pid,
 				      char *buf, size_t len)
 {
-	char path[64];
 	ssize_t n = 0;
-	int fd;
+	int fd, procfd, pidfd;
 
 	if (!s || !buf || len < 2 || pid <= 0)
 		return -EINVAL;
@@ -530,8 +529,17 @@ NSINFO_EXPORT int nsinfo_proc_cmdline(const struct nsinfo_snapshot *s, pid_t pid
 		snprintf(buf, len, "%s", s->cmdlines[i]);
 		return 0;
 	}
-	snprintf(path, sizeof(path), "%s/%d/cmdline", s->proc_root, (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* only through the directory of the process the snapshot saw: a pid
+	 * reused since names another process, whose command it would show */
+	procfd = open(s->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0)
+		return -errno;
+	pidfd = nsinfo__proc_open(s, procfd, pid);
+	close(procfd);
+	if (pidfd < 0)
+		return pidfd;
+	fd = openat(pidfd, "cmdline", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	close(pidfd);
 	if (fd < 0)
 		return -errno;
 	for (;;) {

@@ -125,6 +125,8 @@ struct nsinfo_proc {
 	int32_t pid_for_children; /* index, -1 if same as ns[PID] or unknown */
 	int32_t time_for_children;
 	int32_t container;        /* index in the container table, -1 */
+	uint64_t start_time;      /* clock ticks after boot (/proc/PID/stat field 22),
+				   * 0 unknown: what per-pid reads check */
 };
 
 struct nsinfo_container {
@@ -226,7 +228,10 @@ int nsinfo_snapshot_self_ns(const struct nsinfo_snapshot *s, int type);
 const struct nsinfo_proc *nsinfo_ns_lowest_proc(const struct nsinfo_snapshot *s,
 						const struct nsinfo_ns *ns);
 
-/* Read /proc/PID/cmdline on demand, NULs turned to spaces; 0 or -errno. */
+/* Read /proc/PID/cmdline on demand, NULs turned to spaces; 0 or -errno.
+ * Only for a process of the snapshot, and only while the pid still is
+ * that process (same start time): -ESRCH once it is gone or the pid was
+ * reused. A loaded snapshot gives the saved command line. */
 int nsinfo_proc_cmdline(const struct nsinfo_snapshot *s, pid_t pid,
 			char *buf, size_t len);
 /* User name for a uid (cached per snapshot; the numeric form if unknown). */

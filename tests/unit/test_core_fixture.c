@@ -66,6 +66,11 @@ static void status(const char *dir, const char *name, char state, int pid, int t
 			 name, state, tgid, pid, ppid, uid, uid, uid, uid, pid, threads);
 
 	xwrite(buf, (size_t)n, "%s/status", dir);
+	/* the start time (field 22) per-pid reads check after the scan */
+	n = snprintf(buf, sizeof(buf),
+		     "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 %d 0 %d 0 0\n",
+		     pid, name, state, ppid, tgid, tgid, threads, 1000 + pid);
+	xwrite(buf, (size_t)n, "%s/stat", dir);
 }
 
 /* ns/ dir with the host set, with one type overridden (-1 for none) and

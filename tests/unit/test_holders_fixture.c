@@ -110,6 +110,12 @@ static int write_proc(const struct fproc *p)
 	snprintf(rel, sizeof(rel), "%d/status", p->pid);
 	if (put(rel, buf, (size_t)n))
 		return -1;
+	/* the start time (field 22) the holder passes check a pid against */
+	n = snprintf(buf, sizeof(buf), "%d (p%d) S 1 %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %d 0\n",
+		     p->pid, p->pid, p->pid, p->pid, 500 + p->pid);
+	snprintf(rel, sizeof(rel), "%d/stat", p->pid);
+	if (put(rel, buf, (size_t)n))
+		return -1;
 	for (int t = 0; t < NSINFO_NTYPES; t++) {
 		snprintf(buf, sizeof(buf), "%s:[%llu]", files[t], (unsigned long long)p->ns[t]);
 		if (link_at(p->pid, "ns", files[t], buf))

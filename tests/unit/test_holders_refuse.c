@@ -103,6 +103,8 @@ int main(void)
 	snprintf(p, sizeof(p), "%s/100/status", root);
 	xwrite(p, "Name:\tctr\nState:\tS (sleeping)\nTgid:\t100\nPid:\t100\nPPid:\t1\n"
 		  "Uid:\t0\t0\t0\t0\nNSpid:\t100\nThreads:\t1\n");
+	snprintf(p, sizeof(p), "%s/100/stat", root);
+	xwrite(p, "100 (ctr) S 1 100 100 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 4242 0\n");
 	snprintf(mi, sizeof(mi),
 		 "40 30 0:50 / / rw - overlay overlay rw\n"
 		 "41 40 0:4 net:[%llu] /fifo rw - nsfs nsfs rw\n"
