@@ -109,6 +109,10 @@ int nsinfo__pid_open(int procfd, pid_t pid, uint64_t start_time);
 /* Whose pid namespace proc_root shows: 0 (*foreign: another live one, not
  * the caller's), -ENOLINK (one that no longer exists) or -errno. */
 int nsinfo__check_proc_root(const char *proc_root, bool *foreign);
+/* The hidepid= mount option of a mountinfo line ("ID PARENT ... - proc
+ * SOURCE SUPEROPTS") if its mount ID is mnt_id: 1 and *hidepid (0, 1, 2,
+ * 4) and *gid (-1 if none); 0 for another mount, -EINVAL if malformed. */
+int nsinfo__parse_proc_mount(const char *line, uint64_t mnt_id, int *hidepid, int64_t *gid);
 /* Walk proc_root into the snapshot; 0 or -errno if proc_root is unusable. */
 int nsinfo__scan_proc(struct nsinfo_snapshot *s);
 

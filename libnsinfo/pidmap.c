@@ -53,6 +53,10 @@ static const struct {
 	{ ESTALE, "process exited during lookup" },
 	{ ECHILD, "a thread id, not a process id" },
 	{ EMEDIUMTYPE, "not a pid namespace" },
+	/* hidepid=noaccess, or a protected process: the same words whether a
+	 * snapshot or a lookup met it */
+	{ EACCES, "permission denied" },
+	{ EPERM, "permission denied" },
 };
 
 NSINFO_EXPORT const char *nsinfo_pid_strerror(int err)

@@ -491,6 +491,24 @@ static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
 	free(dents);
 }
 
+/*
+ * A process /proc lists but will not let us read (hidepid=noaccess, or a
+ * process protected otherwise): a row with what is known, flagged DENIED,
+ * so that asking for it gives "permission denied", as a pid lookup does,
+ * rather than "no such process". It is in no namespace.
+ */
+static void add_denied(struct nsinfo_snapshot *s, int pidfd, pid_t pid)
+{
+	struct nsinfo__status st = { .state = '?', .pid = pid, .tgid = pid, .uid = (uid_t)-1,
+				     .threads = 1, .nspid_len = 1, .nspid = { pid } };
+	struct stat sb;
+
+	/* the directory's owner is the process's effective uid */
+	if (fstat(pidfd, &sb) == 0)
+		st.uid = sb.st_uid;
+	nsinfo__add_proc(s, &st, pid, NSINFO_PROC_DENIED);
+}
+
 void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid)
 {
 	char buf[STATUS_BUF];
@@ -513,10 +531,12 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 
 	r = reused ? 0 : (int)nsinfo__read_at(pidfd, "status", buf, sizeof(buf));
 	if (r < 0 || (!reused && nsinfo__parse_status(buf, &st) < 0)) {
-		if (r == -EACCES || r == -EPERM)
+		if (r == -EACCES || r == -EPERM) {
 			s->cov.denied++;
-		else
+			add_denied(s, pidfd, pid);
+		} else {
 			s->cov.vanished++;
+		}
 		close(pidfd);
 		return;
 	}
@@ -602,6 +622,130 @@ void nsinfo__read_self_ns(struct nsinfo_snapshot *s, int procfd)
 		close(selfns);
 }
 
+/* hidepid= values: the numbers and the names (Linux 5.8) */
+static int hidepid_value(const char *v, size_t n)
+{
+	static const struct { const char *name; int val; } names[] = {
+		{ "0", 0 }, { "off", 0 }, { "1", 1 }, { "noaccess", 1 },
+		{ "2", 2 }, { "invisible", 2 }, { "4", 4 }, { "ptraceable", 4 },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i].name) == n && !strncmp(v, names[i].name, n))
+			return names[i].val;
+	return -1;
+}
+
+int nsinfo__parse_proc_mount(const char *line, uint64_t mnt_id, int *hidepid, int64_t *gid)
+{
+	const char *sep, *opts;
+	char *end;
+	unsigned long long id;
+	int hp = 0;
+	int64_t g = -1;
+
+	errno = 0;
+	id = strtoull(line, &end, 10);
+	if (errno || end == line || *end != ' ')
+		return -EINVAL;
+	if (id != mnt_id)
+		return 0;
+	/* the optional fields end at " - "; then fstype, source, options */
+	sep = strstr(end, " - ");
+	if (!sep || strncmp(sep + 3, "proc ", 5))
+		return -EINVAL;
+	opts = strchr(sep + 8, ' ');
+	if (!opts)
+		return -EINVAL;
+	for (opts++; *opts && *opts != '\n';) {
+		size_t n = strcspn(opts, ",\n");
+
+		if (n > 8 && !strncmp(opts, "hidepid=", 8)) {
+			hp = hidepid_value(opts + 8, n - 8);
+			if (hp < 0)
+				return -EINVAL;
+		} else if (n > 4 && !strncmp(opts, "gid=", 4)) {
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(opts + 4, &end, 10);
+			if (errno || end != opts + n || v > UINT32_MAX)
+				return -EINVAL;
+			g = (int64_t)v;
+		}
+		opts += n;
+		if (*opts == ',')
+			opts++;
+	}
+	*hidepid = hp;
+	*gid = g;
+	return 1;
+}
+
+/* CAP_SYS_PTRACE in the caller's effective set (hidepid spares it) */
+static bool can_ptrace_all(void)
+{
+	char buf[STATUS_BUF], *p;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	p = strstr(buf, "\nCapEff:");
+	return p && (strtoull(p + 9, NULL, 16) >> 19) & 1;
+}
+
+static bool in_group(int64_t gid)
+{
+	gid_t groups[256];
+	int n;
+
+	if (gid < 0)
+		return false;
+	if ((gid_t)gid == getegid())
+		return true;
+	n = getgroups(sizeof(groups) / sizeof(groups[0]), groups);
+	for (int i = 0; i < n; i++)
+		if (groups[i] == (gid_t)gid)
+			return true;
+	return false;
+}
+
+/*
+ * What the proc root's hidepid= hides from the caller (proc(5)): nothing
+ * for a member of its gid= group or a holder of CAP_SYS_PTRACE. The mount
+ * is found by its id in the caller's mountinfo.
+ */
+static uint32_t proc_hidepid(int procfd)
+{
+	struct statx stx;
+	char *line = NULL;
+	size_t cap = 0;
+	int hidepid = 0;
+	int64_t gid = -1;
+	FILE *f;
+
+	if (statx(procfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return 0;
+	while (getline(&line, &cap, f) > 0)
+		if (nsinfo__parse_proc_mount(line, stx.stx_mnt_id, &hidepid, &gid) != 0)
+			break;
+	free(line);
+	fclose(f);
+	if (hidepid <= 0 || in_group(gid) || can_ptrace_all())
+		return 0;
+	return (uint32_t)hidepid;
+}
+
 /* Any process directory at all in procfd */
 static bool has_pid_entry(int procfd, char *dents)
 {
@@ -670,6 +814,7 @@ int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 	}
 
 	nsinfo__read_self_ns(s, procfd);
+	s->cov.hidepid = proc_hidepid(procfd);
 
 	for (;;) {
 		long n = syscall(SYS_getdents64, procfd, dents, DENTS_BUF);

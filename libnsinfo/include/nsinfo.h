@@ -144,7 +144,14 @@ struct nsinfo_coverage {
 	uint32_t tasks_scanned;   /* threads looked at (multi-threaded processes) */
 	uint32_t refused;         /* bind-mount paths not opened: a symlink, a FIFO or
 				   * anything but that nsfs file at the mount point */
+	uint32_t hidepid;         /* the proc root's hidepid= where it hides processes
+				   * from the caller: NSINFO_HIDEPID_*, else 0 */
 };
+
+/* /proc mount option hidepid= (proc(5)), as the caller is subject to it */
+#define NSINFO_HIDEPID_NOACCESS   1 /* others' processes listed, not readable (denied) */
+#define NSINFO_HIDEPID_INVISIBLE  2 /* others' processes not listed at all */
+#define NSINFO_HIDEPID_PTRACEABLE 4 /* only processes the caller may ptrace are listed */
 
 /* Scan flags */
 #define NSINFO_SCAN_NO_THREADS (1u << 0) /* skip /proc/PID/task */

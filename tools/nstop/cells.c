@@ -132,8 +132,15 @@ static void procs_line(struct model *m, char *buf, size_t len)
 			     "Processes: %zu, containers: %zu, churn: +%" PRIu32 "/-%" PRIu32,
 			     m->nprocs, nc, m->born, m->died);
 	if ((cov.vanished || cov.denied) && o < len)
-		snprintf(buf + o, len - o, ", coverage: %" PRIu32 " scanned, %" PRIu32
-			 " vanished, %" PRIu32 " denied", cov.scanned, cov.vanished, cov.denied);
+		o += (size_t)snprintf(buf + o, len - o, ", coverage: %" PRIu32 " scanned, %" PRIu32
+				      " vanished, %" PRIu32 " denied", cov.scanned, cov.vanished,
+				      cov.denied);
+	/* what /proc hides from this user: said, not guessed at */
+	if (cov.hidepid && o < len)
+		snprintf(buf + o, len - o, ", /proc hidepid=%s: other users' processes %s",
+			 cov.hidepid == NSINFO_HIDEPID_NOACCESS ? "noaccess" :
+			 cov.hidepid == NSINFO_HIDEPID_INVISIBLE ? "invisible" : "ptraceable",
+			 cov.hidepid == NSINFO_HIDEPID_NOACCESS ? "unreadable" : "not listed");
 }
 
 static void view_line(struct model *m, char *buf, size_t len)

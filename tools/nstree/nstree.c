@@ -335,11 +335,10 @@ static void compute_shown(struct ctl *c, char **args, int nargs)
 		int pi = nsinfo_snapshot_find_proc(c->snap, c->task);
 
 		if (pi < 0)
-			nst_die(EXIT_FAILURE, "%d: no such process", (int)c->task);
+			nst_die(EXIT_FAILURE, "%d: %s", (int)c->task, nsinfo_pid_strerror(-ESRCH));
 		task = &nsinfo_snapshot_procs(c->snap, NULL)[pi];
 		if (task->flags & NSINFO_PROC_DENIED)
-			nst_die(EXIT_FAILURE, "%d: namespaces not readable: %s", (int)c->task,
-				strerror(EACCES));
+			nst_die(EXIT_FAILURE, "%d: %s", (int)c->task, nsinfo_pid_strerror(-EACCES));
 	}
 	if (nargs) {
 		sub = calloc(c->nns + 1, sizeof(*sub));
@@ -548,6 +547,20 @@ static void render(struct ctl *c)
 		nst_die(EXIT_FAILURE, "cannot print the table: %s", strerror(errno));
 }
 
+/* What the proc root's hidepid= keeps from this user */
+static const char *hidepid_words(uint32_t hidepid)
+{
+	switch (hidepid) {
+	case NSINFO_HIDEPID_NOACCESS:
+		return "/proc is mounted hidepid=noaccess: other users' processes cannot be read";
+	case NSINFO_HIDEPID_INVISIBLE:
+		return "/proc is mounted hidepid=invisible: other users' processes are not listed";
+	default:
+		return "/proc is mounted hidepid=ptraceable: processes this user cannot trace "
+		       "are not listed";
+	}
+}
+
 /* One line when the view is partial; the exit status does not change. */
 static void warn_coverage(const struct ctl *c)
 {
@@ -560,6 +573,9 @@ static void warn_coverage(const struct ctl *c)
 		o += (size_t)snprintf(buf + o, sizeof(buf) - o,
 				      "%u of %u processes denied, %u vanished while scanned",
 				      cov.denied, cov.scanned, cov.vanished);
+	if (cov.hidepid && o < sizeof(buf))
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", o ? "; " : "",
+				      hidepid_words(cov.hidepid));
 	if (cov.refused && o < sizeof(buf))
 		o += (size_t)snprintf(buf + o, sizeof(buf) - o,
 				      "%s%u bind-mount paths refused (a symlink on the way, or not "
