@@ -23,14 +23,24 @@ is "$(ns_ino "$zombie" user)" "$(ns_ino $$ user)" "a zombie still answers on ns/
 readlink "/proc/$zombie/ns/net" >/dev/null 2>&1 && x=0 || x=1
 is "$x" 1 "a zombie's other links are gone (the kernel this test knows)"
 
-# lsns fails now and then on a busy host (a process gone mid-read): retry
-lsns_nprocs= n=5
-while [ -z "$lsns_nprocs" ] && [ $n -gt 0 ]; do
-	lsns_nprocs=$(lsns -n -t pid -o NS,NPROCS 2>"$T_TMP/lsns.err" | awk -v ns="$ns" '$1 == ns {print $2}')
+# lsns (util-linux 2.38) exits 1 without a word when any process on the
+# host has a newline in its comm, and now and then when one exits mid-read:
+# retry, and compare with it only when it answers. The ground truth is this
+# test's: the zombie is the only process of that namespace.
+lsns_nprocs= lsns_rc=1 n=5
+while [ $lsns_rc != 0 ] && [ $n -gt 0 ]; do
+	lsns -n -t pid -o NS,NPROCS >"$T_TMP/lsns.out" 2>"$T_TMP/lsns.err"
+	lsns_rc=$?
 	n=$((n - 1))
 done
-[ -n "$lsns_nprocs" ] || diag "lsns: $(cat "$T_TMP/lsns.err")"
-is "$lsns_nprocs" 1 "lsns counts the zombie in its pid namespace"
+if [ $lsns_rc = 0 ]; then
+	lsns_nprocs=$(awk -v ns="$ns" '$1 == ns {print $2}' "$T_TMP/lsns.out")
+	is "$lsns_nprocs" 1 "lsns counts the zombie in its pid namespace"
+else
+	err=$(head -1 "$T_TMP/lsns.err")
+	skip "lsns fails on this host (exit $lsns_rc, ${err:-no message})"
+fi
+lsns_nprocs=1
 
 for src in proc bpf; do
 	out=$("$NSTREE" --source=$src -l -n -t pid -o NS,NPROCS,PID,HOLDERS 2>"$T_TMP/err")

@@ -12,6 +12,20 @@ if ! unshare -m -p --propagation private true 2>/dev/null; then
 	exit 0
 fi
 msg="/proc is mounted from another pid namespace: the pid chain is cut"
+# a sanitizer runtime needs /proc/self, which a foreign /proc lacks: its
+# leak check cannot run there, and its warnings are not the tool's output
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
+# ... and it changes the exit status there (its own exit path fails)
+sanitized=0
+grep -q __asan_init "$BUILD/nstree" 2>/dev/null && sanitized=1
+rc_is() { # rc_is GOT EXPECTED NAME
+	if [ $sanitized = 1 ]; then skip "$3: a sanitizer runtime without /proc/self sets the status"
+	else is "$@"; fi
+}
+tool_lines() {
+	grep -v -e '^==[0-9]*==' -e '^False positive error reports may follow' \
+		-e '^For details see https://github.com/google/sanitizers/issues/189' "$@"
+}
 
 # unshare without --fork: sh stays in our pid namespace, in a new mount
 # namespace; its first child is the new pid namespace's init, mounts that
@@ -24,20 +38,20 @@ in_dead() { # in_dead TOOL ARGS...: stdout+stderr to $T_TMP/out, status echoed
 }
 
 rc=$(in_dead "$BUILD/nstree")
-is "$rc" 1 "nstree exits 1"
-is "$(cat "$T_TMP/out")" "nstree: cannot read /proc: $msg" "nstree: the cut chain, one line"
+rc_is "$rc" 1 "nstree exits 1"
+is "$(tool_lines "$T_TMP/out")" "nstree: cannot read /proc: $msg" "nstree: the cut chain, one line"
 rc=$(in_dead "$BUILD/nstree" -l --source=bpf)
-is "$rc" 1 "nstree --source=bpf exits 1"
-is "$(cat "$T_TMP/out")" "nstree: cannot read /proc: $msg" "nstree --source=bpf: the same line"
+rc_is "$rc" 1 "nstree --source=bpf exits 1"
+is "$(tool_lines "$T_TMP/out")" "nstree: cannot read /proc: $msg" "nstree --source=bpf: the same line"
 rc=$(in_dead "$BUILD/nstop" -b -n 1)
-is "$rc" 1 "nstop -b exits 1"
-is "$(cat "$T_TMP/out")" "nstop: cannot scan /proc: $msg" "nstop -b: the cut chain, one line"
+rc_is "$rc" 1 "nstop -b exits 1"
+is "$(tool_lines "$T_TMP/out")" "nstop: cannot scan /proc: $msg" "nstop -b: the cut chain, one line"
 rc=$(in_dead "$BUILD/nspid" 1)
-is "$rc" 1 "nspid exits 1"
-like "$(cat "$T_TMP/out")" "^nspid: 1: $msg\$" "nspid: the same wording"
+rc_is "$rc" 1 "nspid exits 1"
+like "$(tool_lines "$T_TMP/out")" "^nspid: 1: $msg\$" "nspid: the same wording"
 rc=$(in_dead "$BUILD/nsenter-lite" -t 1 -u true)
-is "$rc" 125 "nsenter-lite exits 125"
-like "$(cat "$T_TMP/out")" "$msg\$" "nsenter-lite: the same wording"
+rc_is "$rc" 125 "nsenter-lite exits 125"
+like "$(tool_lines "$T_TMP/out")" "$msg\$" "nsenter-lite: the same wording"
 
 # a live child pid namespace's /proc, seen from outside it (nsenter -m
 # joins its mount namespace only): walked, and the BPF source refuses it
@@ -51,11 +65,11 @@ while [ $n -gt 0 ]; do
 done
 [ -n "$init" ] && pass "a child pid namespace with its own /proc" || fail "no child pid namespace"
 out=$(nsenter -m -t "$init" "$BUILD/nstree" -l -n -o NPROCS,PID,COMMAND -t pid 2>"$T_TMP/err")
-is "$?" 0 "a live child's /proc: nstree exits 0"
+rc_is "$?" 0 "a live child's /proc: nstree exits 0"
 like "$out" "^ +1 +1 sleep 300$" "a live child's /proc: its pid namespace, its init"
 nsenter -m -t "$init" "$BUILD/nstree" -l -t pid --source=bpf >/dev/null 2>"$T_TMP/err"
-is "$?" 1 "a live child's /proc: --source=bpf exits 1"
-is "$(cat "$T_TMP/err")" \
+rc_is "$?" 1 "a live child's /proc: --source=bpf exits 1"
+is "$(tool_lines "$T_TMP/err")" \
 	"nstree: cannot use the BPF source: /proc shows another pid namespace than the caller's" \
 	"a live child's /proc: --source=bpf says why"
 done_testing
