@@ -686,16 +686,9 @@ int nsinfo__parse_proc_mount(const char *line, uint64_t mnt_id, int *hidepid, in
 static bool can_ptrace_all(void)
 {
 	char buf[STATUS_BUF], *p;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
-	if (fd < 0)
+	if (nsinfo__read_at(AT_FDCWD, "/proc/self/status", buf, sizeof(buf)) <= 0)
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
 	p = strstr(buf, "\nCapEff:");
 	return p && (strtoull(p + 9, NULL, 16) >> 19) & 1;
 }
