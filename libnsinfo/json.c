@@ -213,6 +213,8 @@ NSINFO_EXPORT int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f)
 {
 	json_object *o;
 	const char *text;
+	char *buf = NULL;
+	size_t size = 0;
 	int r = 0;
 
 	if (!s || !f)
@@ -222,10 +224,15 @@ NSINFO_EXPORT int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f)
 		return -ENOMEM;
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						 JSON_C_TO_STRING_NOSLASHESCAPE);
+	/* json-c passes invalid UTF-8, DEL and C1 through: valid JSON
+	 * whatever a process named itself */
+	if (text)
+		text = nsinfo_escape(text, NSINFO_ESCAPE_JSON_DOC, &buf, &size);
 	if (!text)
 		r = -ENOMEM;
 	else if (fputs(text, f) == EOF || fputc('\n', f) == EOF || fflush(f))
 		r = errno ? -errno : -EIO;
+	free(buf);
 	json_object_put(o);
 	return r;
 }

@@ -198,7 +198,8 @@ const char *nsinfo_snapshot_source(const struct nsinfo_snapshot *s, const char *
  * A snapshot as one JSON document (schema in libnsinfo(3)): every namespace
  * with its holders, every process with its command line, the containers,
  * the coverage and the user names of the uids seen, so that it can be read
- * back on another host. 0 or -errno.
+ * back on another host. The file is valid UTF-8 JSON whatever the strings
+ * hold (see NSINFO_ESCAPE_JSON: invalid bytes become U+FFFD). 0 or -errno.
  */
 int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f);
 /*
@@ -206,7 +207,8 @@ int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f);
  * input). It answers every query a fresh one does; its command lines and
  * user names are the saved ones; nsinfo_snapshot_refresh() from it scans
  * this host afresh (it lends nothing). 0, -errno from opening the file, or -EINVAL for anything
- * that is not such a snapshot, with a one-line reason in why (may be NULL).
+ * that is not such a snapshot, with a one-line reason in why (may be NULL;
+ * it may quote the file, so show it through nsinfo_escape()).
  */
 int nsinfo_snapshot_read_json(const char *path, struct nsinfo_snapshot **out,
 			      char *why, size_t whylen);
