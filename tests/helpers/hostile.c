@@ -41,6 +41,11 @@ int main(int argc, char **argv)
 		perror("hostile: exec");
 		return 1;
 	}
+	/* the name first: the unshare is seen with it */
+	if (prctl(PR_SET_NAME, COMM, 0, 0, 0)) {
+		perror("hostile: prctl");
+		return 1;
+	}
 	if (!strcmp(argv[2], "-u")) {
 		if (unshare(CLONE_NEWUTS)) {
 			perror("hostile: unshare");
@@ -50,10 +55,6 @@ int main(int argc, char **argv)
 			perror("hostile: sethostname");
 			return 1;
 		}
-	}
-	if (prctl(PR_SET_NAME, COMM, 0, 0, 0)) {
-		perror("hostile: prctl");
-		return 1;
 	}
 	printf("ready %d\n", (int)getpid());
 	fflush(stdout);
