@@ -109,7 +109,7 @@ run text "nstree --load" "$BUILD/nstree" --load "$T_TMP/snap.json" -p "$HPID" -o
 # --load error messages quote the file: escaped too
 python3 - "$T_TMP/snap.json" "$T_TMP/bad.json" <<'EOP'
 import sys
-t = open(sys.argv[1], encoding="utf-8").read()
+t = open(sys.argv[1], encoding="utf-8", errors="replace").read()
 t = t.replace('"type":"cgroup"', '"type":"\\u001b]0;pwn\\u0007\\u001b[2J\\n\\u202e\\u0085"', 1)
 open(sys.argv[2], "w", encoding="utf-8").write(t)
 EOP
