@@ -127,6 +127,34 @@ static bool plain(const unsigned char *s, int mode, bool ascii, int *len, uint32
 	return *len && !ascii && !is_hidden(*cp);
 }
 
+/* The run of ASCII bytes at p that stay as they are: the hot path (most
+ * names are short clean ASCII). */
+static const unsigned char *skip_plain_ascii(const unsigned char *p, int mode)
+{
+	if (mode == (int)NSINFO_ESCAPE_JSON_DOC) {
+		while (*p && *p < 0x7f)
+			p++;
+		return p;
+	}
+	while (*p >= 0x20 && *p < 0x7f && *p != '\\' &&
+	       !(*p == '"' && mode == (int)NSINFO_ESCAPE_JSON))
+		p++;
+	return p;
+}
+
+/* The run of characters at p that stay as they are (*len, *cp: those of
+ * the character that ends it). */
+static const unsigned char *skip_plain(const unsigned char *p, int mode, bool ascii, int *len,
+				       uint32_t *cp)
+{
+	for (;;) {
+		p = skip_plain_ascii(p, mode);
+		if (!*p || !plain(p, mode, ascii, len, cp))
+			return p;
+		p += *len;
+	}
+}
+
 struct out {
 	char **buf;
 	size_t *size;
@@ -210,8 +238,7 @@ NSINFO_EXPORT const char *nsinfo_escape(const char *s, unsigned flags, char **bu
 		return NULL;
 	}
 	/* fast path: nothing to change, nothing allocated */
-	while (*p && plain(p, mode, ascii, &len, &cp))
-		p += len;
+	p = skip_plain(p, mode, ascii, &len, &cp);
 	if (!*p)
 		return s;
 
@@ -222,8 +249,7 @@ NSINFO_EXPORT const char *nsinfo_escape(const char *s, unsigned flags, char **bu
 	while (*p) {
 		const unsigned char *run = p;
 
-		while (*p && plain(p, mode, ascii, &len, &cp))
-			p += len;
+		p = skip_plain(p, mode, ascii, &len, &cp);
 		if (reserve(&o, (size_t)(p - run) + 12))
 			goto nomem;
 		put(&o, run, (size_t)(p - run));
