@@ -71,22 +71,24 @@ struct state {
 
 /* ----------------------------------------------------------- helpers */
 
+/* messages may quote paths and commands: escaped like every output */
 static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
 {
 	va_list ap;
+	char *msg = NULL;
 
-	fprintf(stderr, PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, PROG ": %s\n", msg ? nst_esc(msg) : "out of memory");
 	exit(EXIT_TRACE_FAILED);
 }
 
 static void __attribute__((noreturn)) usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, PROG ": ");
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, nst_esc(arg));
 	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
 	exit(EXIT_TRACE_FAILED);
 }
