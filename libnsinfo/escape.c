@@ -19,13 +19,17 @@
  * JSON (NSINFO_ESCAPE_JSON), the inside of a string literal:
  *   \" \\, \u00XX for every C0 control and DEL, \uXXXX for C1 controls and
  *   the format characters above (a surrogate pair above U+FFFF), U+FFFD
- *   (written \ufffd) for each byte that is not valid UTF-8. Only that
+ *   (the character itself, as a real U+FFFD in the input is, so that a
+ *   document read and written again is the same) for each byte that is not
+ *   valid UTF-8. Only that
  *   replacement loses information; the rest decodes to the original.
  * JSON document (NSINFO_ESCAPE_JSON_DOC): a whole document from a writer
  *   that escaped quotes, backslashes and C0 controls but passes other bytes
  *   through (json-c, libsmartcols). Bytes >= 0x7f only occur inside string
  *   literals there, so they get the JSON treatment above; everything else
  *   is copied.
+ * UTF-8 (NSINFO_ESCAPE_UTF8): only made valid UTF-8, each invalid byte as
+ *   U+FFFD; for storing a string that is escaped again when shown.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -117,6 +121,8 @@ static bool plain(const unsigned char *s, int mode, bool ascii, int *len, uint32
 	if (c < 0x80) {
 		*len = 1;
 		*cp = c;
+		if (mode == (int)NSINFO_ESCAPE_UTF8)
+			return true;
 		if (mode == (int)NSINFO_ESCAPE_JSON_DOC)
 			return c != 0x7f;
 		if (c < 0x20 || c == 0x7f || c == '\\')
@@ -124,6 +130,8 @@ static bool plain(const unsigned char *s, int mode, bool ascii, int *len, uint32
 		return !(mode == (int)NSINFO_ESCAPE_JSON && c == '"');
 	}
 	*len = utf8_decode(s, cp);
+	if (mode == (int)NSINFO_ESCAPE_UTF8)
+		return *len;
 	return *len && !ascii && !is_hidden(*cp);
 }
 
@@ -131,7 +139,7 @@ static bool plain(const unsigned char *s, int mode, bool ascii, int *len, uint32
  * names are short clean ASCII). */
 static const unsigned char *skip_plain_ascii(const unsigned char *p, int mode)
 {
-	if (mode == (int)NSINFO_ESCAPE_JSON_DOC) {
+	if (mode == (int)NSINFO_ESCAPE_JSON_DOC || mode == (int)NSINFO_ESCAPE_UTF8) {
 		while (*p && *p < 0x7f)
 			p++;
 		return p;
@@ -213,7 +221,7 @@ static void escape_one(struct out *o, const unsigned char *s, int len, uint32_t 
 		return;
 	}
 	if (!len)
-		put(o, "\\ufffd", 6);
+		put(o, "\xef\xbf\xbd", 3);
 	else if (cp == '\\' || cp == '"')
 		put(o, cp == '\\' ? "\\\\" : "\\\"", 2);
 	else if (cp > 0xffff) {
@@ -232,7 +240,7 @@ NSINFO_EXPORT const char *nsinfo_escape(const char *s, unsigned flags, char **bu
 	uint32_t cp;
 	int len;
 
-	if (!s || !buf || !size || mode > (int)NSINFO_ESCAPE_JSON_DOC ||
+	if (!s || !buf || !size || mode > (int)NSINFO_ESCAPE_UTF8 ||
 	    (flags & ~(NSINFO_ESCAPE_MODE_MASK | NSINFO_ESCAPE_ASCII))) {
 		errno = EINVAL;
 		return NULL;

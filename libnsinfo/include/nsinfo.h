@@ -586,11 +586,15 @@ int nsinfo_snapshot_refresh(struct nsinfo_snapshot *prev, const struct nsinfo_re
  * NSINFO_ESCAPE_JSON      the inside of a JSON string literal, valid UTF-8:
  *                         \" \\, \u00XX for C0 controls and DEL, \uXXXX for
  *                         the characters above (surrogate pairs above
- *                         U+FFFF), \ufffd (U+FFFD) for each invalid byte.
+ *                         U+FFFF), U+FFFD (as itself, UTF-8 EF BF BD) for
+ *                         each invalid byte.
  * NSINFO_ESCAPE_JSON_DOC  a whole JSON document from a writer that escapes
  *                         quotes, backslashes and C0 controls but passes
  *                         other bytes through (json-c, libsmartcols): those
  *                         bytes get the JSON treatment, the rest is copied.
+ * NSINFO_ESCAPE_UTF8      only made valid UTF-8: each invalid byte as
+ *                         U+FFFD, everything else kept (for storing a string
+ *                         that is escaped again when shown).
  * NSINFO_ESCAPE_ASCII     (flag) also escape every other non-ASCII
  *                         character (\uXXXX), for a terminal that is not
  *                         UTF-8.
@@ -604,6 +608,7 @@ int nsinfo_snapshot_refresh(struct nsinfo_snapshot *prev, const struct nsinfo_re
 #define NSINFO_ESCAPE_TEXT      0u
 #define NSINFO_ESCAPE_JSON      1u
 #define NSINFO_ESCAPE_JSON_DOC  2u
+#define NSINFO_ESCAPE_UTF8      3u
 #define NSINFO_ESCAPE_MODE_MASK 0x0fu
 #define NSINFO_ESCAPE_ASCII     0x10u
 const char *nsinfo_escape(const char *s, unsigned flags, char **buf, size_t *size);

@@ -105,6 +105,9 @@ export LC_ALL=C.UTF-8
 "$BUILD/nstree" --save "$T_TMP/snap.json" 2>/dev/null; ok $? "nstree --save FILE"
 check "$T_TMP/snap.json" "nstree --save FILE" json
 run text "nstree --load" "$BUILD/nstree" --load "$T_TMP/snap.json" -p "$HPID" -o $cols
+"$BUILD/nstree" --load "$T_TMP/snap.json" --save "$T_TMP/snap2.json" 2>/dev/null
+cmp -s "$T_TMP/snap.json" "$T_TMP/snap2.json"
+ok $? "saved, loaded and saved again: the same bytes (U+FFFD stays U+FFFD)"
 
 # --load error messages quote the file: escaped too
 python3 - "$T_TMP/snap.json" "$T_TMP/bad.json" <<'EOP'

@@ -22,7 +22,7 @@ static const struct row rows[] = {
 	{ "bash", "bash", "bash", "clean ASCII" },
 	{ "", "", "", "empty" },
 	{ "\033]0;pwn\007\033[2J\xff\n", "\\x1b]0;pwn\\x07\\x1b[2J\\xff\\x0a",
-	  "\\u001b]0;pwn\\u0007\\u001b[2J\\ufffd\\u000a", "terminal title, clear, 0xff, newline" },
+	  "\\u001b]0;pwn\\u0007\\u001b[2J\xef\xbf\xbd\\u000a", "terminal title, clear, 0xff, newline" },
 	{ "a\\b", "a\\\\b", "a\\\\b", "backslash" },
 	{ "say \"hi\"", "say \"hi\"", "say \\\"hi\\\"", "quotes" },
 	{ "tab\there\r", "tab\\x09here\\x0d", "tab\\u0009here\\u000d", "tab, CR" },
@@ -30,7 +30,7 @@ static const struct row rows[] = {
 	{ "caf\xc3\xa9 \xe6\x97\xa5\xf0\x9f\x90\xa7", "caf\xc3\xa9 \xe6\x97\xa5\xf0\x9f\x90\xa7",
 	  "caf\xc3\xa9 \xe6\x97\xa5\xf0\x9f\x90\xa7", "valid UTF-8 kept" },
 	{ "c1\xc2\x85\xc2\x9b", "c1\\u0085\\u009b", "c1\\u0085\\u009b", "C1 controls as characters" },
-	{ "raw\x85\x9b", "raw\\x85\\x9b", "raw\\ufffd\\ufffd", "C1 bytes alone (invalid UTF-8)" },
+	{ "raw\x85\x9b", "raw\\x85\\x9b", "raw\xef\xbf\xbd\xef\xbf\xbd", "C1 bytes alone (invalid UTF-8)" },
 	{ "evil\xe2\x80\xaetxt.exe", "evil\\u202etxt.exe", "evil\\u202etxt.exe", "RLO U+202E" },
 	{ "\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad", "\\u202a\\u202b\\u202c\\u202d",
 	  "\\u202a\\u202b\\u202c\\u202d", "bidi embeddings and overrides" },
@@ -38,11 +38,11 @@ static const struct row rows[] = {
 	{ "z\xe2\x80\x8bw\xef\xbb\xbf", "z\\u200bw\\ufeff", "z\\u200bw\\ufeff", "zero width space, BOM" },
 	{ "ls\xe2\x80\xa8", "ls\\u2028", "ls\\u2028", "line separator" },
 	{ "tag\xf3\xa0\x80\x81", "tag\\U000e0001", "tag\\udb40\\udc01", "tag character above U+FFFF" },
-	{ "\xc0\xaf", "\\xc0\\xaf", "\\ufffd\\ufffd", "overlong /" },
-	{ "\xed\xa0\x80", "\\xed\\xa0\\x80", "\\ufffd\\ufffd\\ufffd", "surrogate" },
-	{ "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80", "\\ufffd\\ufffd\\ufffd\\ufffd", "above U+10FFFF" },
-	{ "cut\xe6\x97", "cut\\xe6\\x97", "cut\\ufffd\\ufffd", "truncated sequence" },
-	{ "\xe6\x97x", "\\xe6\\x97x", "\\ufffd\\ufffdx", "sequence broken by ASCII" },
+	{ "\xc0\xaf", "\\xc0\\xaf", "\xef\xbf\xbd\xef\xbf\xbd", "overlong /" },
+	{ "\xed\xa0\x80", "\\xed\\xa0\\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "surrogate" },
+	{ "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "above U+10FFFF" },
+	{ "cut\xe6\x97", "cut\\xe6\\x97", "cut\xef\xbf\xbd\xef\xbf\xbd", "truncated sequence" },
+	{ "\xe6\x97x", "\\xe6\\x97x", "\xef\xbf\xbd\xef\xbf\xbdx", "sequence broken by ASCII" },
 	{ "\\x1b", "\\\\x1b", "\\\\x1b", "a literal \\x1b is not an escape" },
 };
 
@@ -127,9 +127,12 @@ int main(void)
 	      "caf\\u00e9\\u202e", "text", "ASCII flag escapes every non-ASCII character");
 	check(nsinfo_escape("{\"a\":\"x\\\"\xff\xc2\x85\x7f\xe2\x80\xae\",\n \"b\":1}",
 			    NSINFO_ESCAPE_JSON_DOC, &buf, &size),
-	      "{\"a\":\"x\\\"\\ufffd\\u0085\\u007f\\u202e\",\n \"b\":1}", "json document",
+	      "{\"a\":\"x\\\"\xef\xbf\xbd\\u0085\\u007f\\u202e\",\n \"b\":1}", "json document",
 	      "structure and escapes kept, bytes >= 0x7f fixed");
 
+	check(nsinfo_escape("a\033\\\"\xff\xc2\x85\xe2\x80\xae\xe6\x97", NSINFO_ESCAPE_UTF8, &buf, &size),
+	      "a\033\\\"\xef\xbf\xbd\xc2\x85\xe2\x80\xae\xef\xbf\xbd\xef\xbf\xbd", "utf8",
+	      "only invalid bytes replaced");
 	errno = 0;
 	ok(!nsinfo_escape(NULL, NSINFO_ESCAPE_TEXT, &buf, &size) && errno == EINVAL, "NULL: EINVAL");
 	errno = 0;
