@@ -109,6 +109,30 @@ static json_object *ns_json(const struct nsinfo_ns *n)
 	return o;
 }
 
+/* A string of a fixed-size field (len bytes with the NUL) as a reader can
+ * hold it again: valid UTF-8 (an invalid byte as U+FFFD, which takes 3),
+ * cut at a character boundary, so a snapshot read and written again is
+ * the same file. In place. */
+static int utf8_fit(char *s, size_t len)
+{
+	char *buf = NULL;
+	size_t size = 0, n;
+	const char *c = nsinfo_escape(s, NSINFO_ESCAPE_UTF8, &buf, &size);
+
+	if (!c)
+		return -ENOMEM;
+	n = strlen(c);
+	if (n >= len) {
+		n = len - 1;
+		while (n && (c[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memmove(s, c, n);
+	s[n] = 0;
+	free(buf);
+	return 0;
+}
+
 static json_object *proc_json(const struct nsinfo_snapshot *s, const struct nsinfo_proc *p)
 {
 	json_object *o = json_object_new_object();
@@ -118,6 +142,7 @@ static json_object *proc_json(const struct nsinfo_snapshot *s, const struct nsin
 
 	memcpy(comm, p->comm, sizeof(p->comm));
 	comm[sizeof(p->comm)] = 0;
+	r = r || utf8_fit(comm, sizeof(p->comm));
 	for (int i = 0; !r && i < p->nspid_len; i++)
 		r = push(pids, json_object_new_int64(p->nspid[i]));
 	for (int t = 0; !r && t < NSINFO_NTYPES; t++)
@@ -133,7 +158,7 @@ static json_object *proc_json(const struct nsinfo_snapshot *s, const struct nsin
 	/* the command line is what a reader cannot fetch later */
 	if (!r && !(p->flags & NSINFO_PROC_THREAD) &&
 	    nsinfo_proc_cmdline(s, p->pid, cmd, sizeof(cmd)) == 0)
-		r = put_str(o, "cmdline", cmd);
+		r = utf8_fit(cmd, sizeof(cmd)) || put_str(o, "cmdline", cmd);
 	if (r) {
 		json_object_put(o);
 		return NULL;
@@ -213,6 +238,8 @@ NSINFO_EXPORT int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f)
 {
 	json_object *o;
 	const char *text;
+	char *buf = NULL;
+	size_t size = 0;
 	int r = 0;
 
 	if (!s || !f)
@@ -222,10 +249,15 @@ NSINFO_EXPORT int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f)
 		return -ENOMEM;
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						 JSON_C_TO_STRING_NOSLASHESCAPE);
+	/* json-c passes invalid UTF-8, DEL and C1 through: valid JSON
+	 * whatever a process named itself */
+	if (text)
+		text = nsinfo_escape(text, NSINFO_ESCAPE_JSON_DOC, &buf, &size);
 	if (!text)
 		r = -ENOMEM;
 	else if (fputs(text, f) == EOF || fputc('\n', f) == EOF || fflush(f))
 		r = errno ? -errno : -EIO;
+	free(buf);
 	json_object_put(o);
 	return r;
 }

@@ -210,7 +210,8 @@ const char *nsinfo_snapshot_source(const struct nsinfo_snapshot *s, const char *
  * A snapshot as one JSON document (schema in libnsinfo(3)): every namespace
  * with its holders, every process with its command line, the containers,
  * the coverage and the user names of the uids seen, so that it can be read
- * back on another host. 0 or -errno.
+ * back on another host. The file is valid UTF-8 JSON whatever the strings
+ * hold (see NSINFO_ESCAPE_JSON: invalid bytes become U+FFFD). 0 or -errno.
  */
 int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f);
 /*
@@ -218,7 +219,8 @@ int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f);
  * input). It answers every query a fresh one does; its command lines and
  * user names are the saved ones; nsinfo_snapshot_refresh() from it scans
  * this host afresh (it lends nothing). 0, -errno from opening the file, or -EINVAL for anything
- * that is not such a snapshot, with a one-line reason in why (may be NULL).
+ * that is not such a snapshot, with a one-line reason in why (may be NULL;
+ * it may quote the file, so show it through nsinfo_escape()).
  */
 int nsinfo_snapshot_read_json(const char *path, struct nsinfo_snapshot **out,
 			      char *why, size_t whylen);
@@ -582,6 +584,49 @@ struct nsinfo_refresh_opts {
  * no prev, or changed NULL with a count); prev is not changed. */
 int nsinfo_snapshot_refresh(struct nsinfo_snapshot *prev, const struct nsinfo_refresh_opts *opts,
 			    struct nsinfo_snapshot **out);
+
+/* --------------------------------------------------------------- escaping */
+
+/*
+ * How an untrusted string (comm, argv, hostname, environment, paths,
+ * container names, text read from files) is shown; every tool's output goes
+ * through this. Modes (flags & NSINFO_ESCAPE_MODE_MASK):
+ *
+ * NSINFO_ESCAPE_TEXT      terminal or log text: "\\" for a backslash, \xNN
+ *                         for a C0 control byte, DEL, or a byte that is not
+ *                         valid UTF-8; \uXXXX (\UXXXXXXXX above U+FFFF) for C1
+ *                         controls, Unicode format characters (bidi
+ *                         overrides and isolates U+202A-202E, U+2066-2069,
+ *                         zero-width characters, BOM, ...) and U+2028/9.
+ * NSINFO_ESCAPE_JSON      the inside of a JSON string literal, valid UTF-8:
+ *                         \" \\, \u00XX for C0 controls and DEL, \uXXXX for
+ *                         the characters above (surrogate pairs above
+ *                         U+FFFF), U+FFFD (as itself, UTF-8 EF BF BD) for
+ *                         each invalid byte.
+ * NSINFO_ESCAPE_JSON_DOC  a whole JSON document from a writer that escapes
+ *                         quotes, backslashes and C0 controls but passes
+ *                         other bytes through (json-c, libsmartcols): those
+ *                         bytes get the JSON treatment, the rest is copied.
+ * NSINFO_ESCAPE_UTF8      only made valid UTF-8: each invalid byte as
+ *                         U+FFFD, everything else kept (for storing a string
+ *                         that is escaped again when shown).
+ * NSINFO_ESCAPE_ASCII     (flag) also escape every other non-ASCII
+ *                         character (\uXXXX), for a terminal that is not
+ *                         UTF-8.
+ *
+ * s is NUL-terminated. Returns s itself when nothing needs escaping (no
+ * allocation); otherwise the escaped string in *buf, which is grown with
+ * realloc as needed (*size is its allocated size; start with NULL and 0,
+ * reuse across calls, free(*buf) at the end). NULL with errno EINVAL (bad
+ * arguments) or ENOMEM (*buf stays valid).
+ */
+#define NSINFO_ESCAPE_TEXT      0u
+#define NSINFO_ESCAPE_JSON      1u
+#define NSINFO_ESCAPE_JSON_DOC  2u
+#define NSINFO_ESCAPE_UTF8      3u
+#define NSINFO_ESCAPE_MODE_MASK 0x0fu
+#define NSINFO_ESCAPE_ASCII     0x10u
+const char *nsinfo_escape(const char *s, unsigned flags, char **buf, size_t *size);
 
 #ifdef __cplusplus
 }

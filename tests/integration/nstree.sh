@@ -203,10 +203,12 @@ def flat(nodes):  # lsns nests pid and user namespaces under their parents
     for n in nodes:
         yield n
         yield from flat(n.get("children", []))
-def rows(p):
+def rows(p, errors):
+    doc = json.loads(open(p, "rb").read().decode("utf-8", errors))
     return {n["ns"]: (n["type"], n["nprocs"], n["pid"], n["user"], n["command"])
-            for n in flat(json.load(open(p))["namespaces"]) if n["ns"] in want}
-a, b = rows(sys.argv[1]), rows(sys.argv[2])
+            for n in flat(doc["namespaces"]) if n["ns"] in want}
+# lsns writes other processes' invalid UTF-8 names raw; ours is strict
+a, b = rows(sys.argv[1], "replace"), rows(sys.argv[2], "strict")
 bad = [(k, a.get(k), b.get(k)) for k in sorted(want) if a.get(k) != b.get(k)]
 print(len(a), len(bad), bad[:3])
 sys.exit(1 if bad or len(a) != len(want) else 0)

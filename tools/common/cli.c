@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,11 +14,59 @@
 #define NSTOOLS_VERSION "unknown"
 #endif
 
+/* ---------------------------------------------------------------- escaping */
+
+unsigned nst_text_flags(void)
+{
+	static int utf8 = -1;
+
+	if (utf8 < 0) {
+		/* only the character type: messages stay untranslated */
+		setlocale(LC_CTYPE, "");
+		utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	}
+	return NSINFO_ESCAPE_TEXT | (utf8 ? 0 : NSINFO_ESCAPE_ASCII);
+}
+
+const char *nst_esc(const char *s)
+{
+	/* a few at a time, for several in one printf */
+	static char *buf[8];
+	static size_t size[8];
+	static unsigned next;
+	unsigned i = next++ % 8;
+	const char *r;
+
+	if (!s)
+		return NULL;
+	r = nsinfo_escape(s, nst_text_flags(), &buf[i], &size[i]);
+	return r ? r : "(out of memory)";
+}
+
+int nst_fputs_json(const char *doc, FILE *f)
+{
+	static char *buf;
+	static size_t size;
+	const char *r = nsinfo_escape(doc, NSINFO_ESCAPE_JSON_DOC, &buf, &size);
+
+	if (!r) {
+		errno = ENOMEM;
+		return EOF;
+	}
+	return fputs(r, f);
+}
+
+/* Messages echo names, paths and file contents: escaped as a whole (no
+ * message format holds a control character of its own). */
 static void vmsg(const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: ", program_invocation_short_name);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *msg = NULL;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
+		msg ? nst_esc(msg) : "(out of memory)");
+	free(msg);
 }
 
 void nst_warn(const char *fmt, ...)
@@ -257,6 +307,8 @@ struct libscols_table *nst_out_table(struct nst_out *o, const char *name)
 	scols_table_enable_raw(tb, o->raw);
 	scols_table_enable_noheadings(tb, o->noheadings);
 	scols_table_enable_colors(tb, o->colors && !o->json && !o->raw);
+	/* cells are escaped by nst_out_set(): not again */
+	scols_table_enable_noencoding(tb, !o->json && !o->raw);
 	for (size_t i = 0; i < o->nsel; i++) {
 		const struct nst_col *c = &o->cols[o->sel[i]];
 		int flags = c->flags;
@@ -289,6 +341,10 @@ void nst_out_set(struct nst_out *o, struct libscols_line *ln, int id, const char
 {
 	if (!nst_out_has(o, id) || !val)
 		return;
+	/* raw and JSON output are encoded by libsmartcols (and the JSON
+	 * document fixed in nst_out_print): they take the string as it is */
+	if (!o->raw && !o->json)
+		val = nst_esc(val);
 	if (scols_line_set_data(ln, (size_t)o->pos[id], val))
 		nst_die(close_stdout_code, "out of memory");
 }
@@ -306,14 +362,48 @@ void nst_out_setf(struct nst_out *o, struct libscols_line *ln, int id, const cha
 	va_end(ap);
 	if (r < 0)
 		nst_die(close_stdout_code, "out of memory");
+	if (!o->raw && !o->json) {
+		const char *e = nst_esc(s);
+
+		if (e != s) {
+			free(s);
+			s = strdup(e);
+			if (!s)
+				nst_die(close_stdout_code, "out of memory");
+		}
+	}
 	/* the table takes ownership of s */
 	if (scols_line_refer_data(ln, (size_t)o->pos[id], s))
 		nst_die(close_stdout_code, "out of memory");
 }
 
+/* libsmartcols escapes quotes, backslashes and C0 controls in JSON but
+ * passes other bytes through: the document is printed to memory and fixed
+ * (invalid UTF-8, DEL, C1, bidi controls) before it reaches the stream. */
+static int print_json(struct libscols_table *tb)
+{
+	FILE *out = scols_table_get_stream(tb), *mem;
+	char *doc = NULL;
+	size_t len = 0;
+	int r;
+
+	mem = open_memstream(&doc, &len);
+	if (!mem)
+		return -errno;
+	scols_table_set_stream(tb, mem);
+	r = scols_print_table(tb);
+	scols_table_set_stream(tb, out);
+	if (fclose(mem) && !r)
+		r = -ENOMEM;
+	if (!r && nst_fputs_json(doc, out) == EOF)
+		r = errno ? -errno : -EIO;
+	free(doc);
+	return r;
+}
+
 int nst_out_print(struct nst_out *o)
 {
-	int r = scols_print_table(o->tb);
+	int r = o->json ? print_json(o->tb) : scols_print_table(o->tb);
 
 	scols_unref_table(o->tb);
 	o->tb = NULL;

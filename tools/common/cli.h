@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <libsmartcols.h>
 
+#include "nsinfo.h"
+
 #define NST_MAX_COLS 64
 
 /* ---------------------------------------------------------------- messages */
@@ -38,6 +40,21 @@ void nst_print_version(void) __attribute__((noreturn));
 void nst_close_stdout_at_exit(int code);
 /* Whether to colour stdout: a terminal and NO_COLOR unset. */
 bool nst_colors_wanted(void);
+
+/* ---------------------------------------------------------------- escaping */
+
+/*
+ * Everything a process or container controls is shown through
+ * nsinfo_escape(). nst_text_flags(): the flags for text on this terminal
+ * (NSINFO_ESCAPE_ASCII unless the locale's character set is UTF-8).
+ * nst_esc(s): s escaped as text; valid until 8 more calls (NULL for NULL).
+ * nst_fputs_json(doc, f): a JSON document from json-c or libsmartcols,
+ * made valid UTF-8 with no raw control or bidi character, to f (fputs
+ * result).
+ */
+unsigned nst_text_flags(void);
+const char *nst_esc(const char *s);
+int nst_fputs_json(const char *doc, FILE *f);
 
 /* ------------------------------------------------------------------ columns */
 

@@ -137,8 +137,8 @@ static void print_container(const struct enter *e)
 	struct nsinfo_container_info ci;
 
 	if (e->pid && nsinfo_container_lookup(NULL, e->pid, &ci) == 0)
-		printf("container: %s %s%s%s\n", ci.runtime, ci.id, *ci.name ? " named " : "",
-		       ci.name);
+		printf("container: %s %s%s%s\n", nst_esc(ci.runtime), nst_esc(ci.id),
+		       *ci.name ? " named " : "", nst_esc(ci.name));
 }
 
 static int print_summary(const struct enter *e)
@@ -149,30 +149,30 @@ static int print_summary(const struct enter *e)
 	int fails = 0;
 
 	if (e->o.pidns)
-		printf("target: pid %s in pid namespace %s is pid %d here\n", e->o.target,
-		       e->o.pidns, (int)e->pid);
+		printf("target: pid %s in pid namespace %s is pid %d here\n", nst_esc(e->o.target),
+		       nst_esc(e->o.pidns), (int)e->pid);
 	print_container(e);
 	if (e->pid && target_exited(e)) {
-		printf("FAIL: target %s has exited\n", e->label);
+		printf("FAIL: target %s has exited\n", nst_esc(e->label));
 		fails++;
 	}
 	printf("command: ");
 	if (e->o.argv[0])
 		for (char **a = e->o.argv; *a; a++)
-			printf("%s%s", *a, a[1] ? " " : "");
+			printf("%s%s", nst_esc(*a), a[1] ? " " : "");
 	else
-		printf("%s", shell && *shell ? shell : "/bin/sh");
+		printf("%s", shell && *shell ? nst_esc(shell) : "/bin/sh");
 	printf(forks_child(e) ? " (in a child: %s)\n" : " (replaces " PROG ")\n",
 	       e->o.mount_proc ? "pid namespace, private /proc" :
 	       e->ns[NSINFO_PID].action == ACT_JOIN ? "pid namespace" : "time namespace");
-	printf("looked up with PATH=%s%s\n", getenv("PATH") ? getenv("PATH") : "(unset)",
+	printf("looked up with PATH=%s%s\n", getenv("PATH") ? nst_esc(getenv("PATH")) : "(unset)",
 	       e->ns[NSINFO_MNT].action == ACT_JOIN || e->o.root ? " in the target's files" : "");
 	if (default_root && !root_mapped(e)) {
 		printf("FAIL: uid 0 is not mapped in the user namespace of %s: use -S or "
-		       "--preserve-credentials\n", e->label);
+		       "--preserve-credentials\n", nst_esc(e->label));
 		fails++;
 	} else if (default_root) {
-		printf("credentials: uid 0, gid 0 in the user namespace of %s\n", e->label);
+		printf("credentials: uid 0, gid 0 in the user namespace of %s\n", nst_esc(e->label));
 	}
 	return fails;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "events_pane.h"
 #include "nsinfo.h"
 
@@ -109,7 +110,7 @@ static int on_event(const struct nsinfo_event *ev, void *userdata)
 		snprintf(res, sizeof(res), "ok");
 	snprintf(line, sizeof(line), "%02d:%02d:%02d %-7s pid %-7d %-15s %-24s %s",
 		 tm.tm_hour, tm.tm_min, tm.tm_sec, nsinfo_event_kind_name(ev->kind),
-		 (int)ev->tgid, ev->comm, types, res);
+		 (int)ev->tgid, nst_esc(ev->comm), types, res);
 	push_line(p, line);
 	return 0;
 }

@@ -89,8 +89,18 @@ static void ns_title(struct ui *u, char *buf, size_t len)
 		 u->m->pid_filter ? " (namespaces of one process, -p)" : "");
 }
 
+/* A cell holding a string a process controls (hostname, comm, argv):
+ * escaped before the layout, so a newline or a terminal sequence neither
+ * breaks the row nor reaches the terminal, and the columns stay put. */
+static void cell_text(char *cell, const char *s)
+{
+	snprintf(cell, CELL, "%s", nst_esc(s));
+}
+
 static void ns_cells(struct ui *u, const struct row *r, char cells[][CELL])
 {
+	char raw[CELL];
+
 	for (size_t c = 0; c < u->o->ncols; c++) {
 		int col = u->o->cols[c];
 
@@ -101,7 +111,8 @@ static void ns_cells(struct ui *u, const struct row *r, char cells[][CELL])
 			model_cell(u->m, r, col, ino, sizeof(ino));
 			snprintf(cells[c], CELL, "%s%s", pre, ino);
 		} else {
-			model_cell(u->m, r, col, cells[c], CELL);
+			model_cell(u->m, r, col, raw, sizeof(raw));
+			cell_text(cells[c], raw);
 		}
 	}
 }
@@ -156,15 +167,18 @@ static void proc_cells(struct ui *u, const struct view *v, size_t pi, int level,
 {
 	struct nsinfo_snapshot *s = u->m->snap;
 	const struct nsinfo_proc *p = nsinfo_snapshot_procs(s, NULL) + pi;
+	char cmd[CELL];
 
 	snprintf(cells[P_PID], CELL, "%d", (int)p->pid);
 	snprintf(cells[P_NSPID], CELL, "%d", (int)inner_pid(p, v, level));
-	snprintf(cells[P_USER], CELL, "%s", nsinfo_snapshot_username(s, p->uid));
+	cell_text(cells[P_USER], nsinfo_snapshot_username(s, p->uid));
 	snprintf(cells[P_CPU], CELL, "%.1f", u->m->pst[pi].cpu);
 	fmt_kib(u->m->pst[pi].rss, cells[P_RSS], CELL);
 	/* the command line only for the lines on screen */
-	if (nsinfo_proc_cmdline(s, p->pid, cells[P_CMD], CELL) < 0 || !cells[P_CMD][0])
-		snprintf(cells[P_CMD], CELL, "[%s]", model_proc_comm(u->m, p));
+	if (nsinfo_proc_cmdline(s, p->pid, cmd, sizeof(cmd)) == 0 && cmd[0])
+		cell_text(cells[P_CMD], cmd);
+	else
+		snprintf(cells[P_CMD], CELL, "[%s]", nst_esc(model_proc_comm(u->m, p)));
 }
 
 static void procs_title(struct ui *u, char *buf, size_t len)
@@ -223,7 +237,7 @@ static void procns_title(struct ui *u, char *buf, size_t len)
 		snprintf(buf, len, "process %d has exited (Esc: back)", (int)v->pid);
 	else
 		snprintf(buf, len, "process %d (%s): its namespaces against nstop's own (Esc: back)",
-			 (int)p->pid, model_proc_comm(u->m, p));
+			 (int)p->pid, nst_esc(model_proc_comm(u->m, p)));
 }
 
 static void draw_procns(struct ui *u, int y, int h)

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "nsinfo.h"
 
 #define PROG "nstrace"
@@ -70,22 +71,24 @@ struct state {
 
 /* ----------------------------------------------------------- helpers */
 
+/* messages may quote paths and commands: escaped like every output */
 static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
 {
 	va_list ap;
+	char *msg = NULL;
 
-	fprintf(stderr, PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, PROG ": %s\n", msg ? nst_esc(msg) : "out of memory");
 	exit(EXIT_TRACE_FAILED);
 }
 
 static void __attribute__((noreturn)) usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, PROG ": ");
-	fprintf(stderr, fmt, arg);
+	fprintf(stderr, fmt, nst_esc(arg));
 	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
 	exit(EXIT_TRACE_FAILED);
 }
@@ -195,7 +198,8 @@ static void print_result(const struct state *st, const struct nsinfo_event *e)
 static void print_human(struct state *st, const struct nsinfo_event *e)
 {
 	print_time(st, e->time_ns);
-	fprintf(st->out, " %s[%d]", e->comm, (int)e->tgid);
+	/* any process names itself: never raw to the terminal or log */
+	fprintf(st->out, " %s[%d]", nst_esc(e->comm), (int)e->tgid);
 	if (e->pid != e->tgid)
 		fprintf(st->out, "/%d", (int)e->pid);
 	print_call(st, e);
@@ -307,7 +311,7 @@ static json_object *jevent(const struct nsinfo_event *e)
 
 static void print_json(const struct state *st, json_object *o)
 {
-	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), st->out);
+	nst_fputs_json(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), st->out);
 	fputc('\n', st->out);
 	json_object_put(o);
 }
