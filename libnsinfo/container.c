@@ -959,7 +959,25 @@ static void label(char *buf, size_t len, const char *name, const char *id, int t
 		 trust == NSINFO_TRUST_ENGINE ? "" : "?");
 }
 
-NSINFO_EXPORT const char *nsinfo_container_label(struct nsinfo_snapshot *s, int32_t idx,
+/* A user's name without touching the snapshot's cache: the cached one, the
+ * password database's on this host, else the number. */
+static void owner_name(const struct nsinfo_snapshot *s, uid_t uid, char *buf, size_t len)
+{
+	struct passwd pw, *res = NULL;
+	char pwbuf[1024];
+
+	for (size_t i = 0; s && i < s->nusers; i++)
+		if (s->users[i].uid == uid) {
+			snprintf(buf, len, "%s", s->users[i].name);
+			return;
+		}
+	if ((!s || !s->loaded) && getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) == 0 && res)
+		snprintf(buf, len, "%s", pw.pw_name);
+	else
+		snprintf(buf, len, "%u", (unsigned)uid);
+}
+
+NSINFO_EXPORT const char *nsinfo_container_label(const struct nsinfo_snapshot *s, int32_t idx,
 						 char *buf, size_t len)
 {
 	const struct nsinfo_container *c;
@@ -969,7 +987,7 @@ NSINFO_EXPORT const char *nsinfo_container_label(struct nsinfo_snapshot *s, int3
 		return NULL;
 	c = &s->containers[idx];
 	if (c->trust == NSINFO_TRUST_USER)
-		snprintf(owner, sizeof(owner), "%s", nsinfo_snapshot_username(s, c->owner));
+		owner_name(s, c->owner, owner, sizeof(owner));
 	label(buf, len, c->name, c->id, c->trust, c->trust == NSINFO_TRUST_USER ? owner : NULL);
 	return buf;
 }
@@ -1018,8 +1036,6 @@ NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 	struct nsinfo_container_info ci;
 	struct cg_check *k;
 	char rel[32], *buf, owner[64] = "";
-	struct passwd pw, *res = NULL;
-	char pwbuf[1024];
 	struct stat st;
 	int dirfd;
 	ssize_t n;
@@ -1055,12 +1071,8 @@ NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 	copy_str(ci.id, sizeof(ci.id), id.id);
 	copy_str(ci.pod, sizeof(ci.pod), id.pod);
 	lookup_name(&ci);
-	if (ci.trust == NSINFO_TRUST_USER) {
-		if (getpwuid_r(ci.owner, &pw, pwbuf, sizeof(pwbuf), &res) == 0 && res)
-			copy_str(owner, sizeof(owner), pw.pw_name);
-		else
-			snprintf(owner, sizeof(owner), "%u", (unsigned)ci.owner);
-	}
+	if (ci.trust == NSINFO_TRUST_USER)
+		owner_name(NULL, ci.owner, owner, sizeof(owner));
 	label(ci.label, sizeof(ci.label), ci.name[0] ? ci.name : NULL, ci.id, ci.trust,
 	      ci.trust == NSINFO_TRUST_USER ? owner : NULL);
 	*out = ci;

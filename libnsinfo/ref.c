@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,12 +225,22 @@ static int from_number(struct nsinfo_snapshot *s, const char *ref, int type,
 			return -EMEDIUMTYPE;
 		}
 	}
-	/* no such inode: an all-digit container id prefix ("301472...") */
+	/* no such inode: a namespace id, else an all-digit container id prefix */
+	if (idx < 0 && (idx = nsinfo_snapshot_find_nsid(s, -1, ino)) >= 0 && type >= 0 &&
+	    s->ns[idx].type != type) {
+		why->found = s->ns[idx].type;
+		return -EMEDIUMTYPE;
+	}
 	if (idx < 0) {
 		ret = from_container(s, ref, type, out, why);
 		return ret == -EINVAL ? -ENOENT : ret;
 	}
 	return from_snapshot(s, idx, out);
+}
+
+static bool is_path(const char *ref)
+{
+	return ref[0] == '/' || !strncmp(ref, "./", 2) || !strncmp(ref, "../", 3);
 }
 
 static int resolve(struct nsinfo_snapshot *snap, const char *root, const char *ref, int type,
@@ -244,7 +255,7 @@ static int resolve(struct nsinfo_snapshot *snap, const char *root, const char *r
 	if (!ref || !*ref || !out || type < -1 || type >= NSINFO_NTYPES)
 		return -EINVAL;
 
-	if (ref[0] == '/' || !strncmp(ref, "./", 2) || !strncmp(ref, "../", 3)) {
+	if (is_path(ref)) {
 		int fd;
 
 		/* a loaded snapshot is offline: its files name another host's */
@@ -422,7 +433,7 @@ NSINFO_EXPORT const char *nsinfo_ref_strerror(int err)
 		{ ENOENT,       "no such namespace or container" },
 		{ ESRCH,        "no such process" },
 		{ EMEDIUMTYPE,  "a namespace of another type" },
-		{ EDOM,         "a process or container has a namespace of each type: give a type" },
+		{ EDOM,         "a process or container has a namespace of each type: choose one" },
 		{ ENOTUNIQ,     "several containers match" },
 		{ EKEYREJECTED, "only containers of unverified identity match (never entered by name)" },
 		{ EREMOTE,      "a loaded snapshot is offline: namespace files are not opened" },
@@ -467,6 +478,8 @@ NSINFO_EXPORT const char *nsinfo_resolver_message(struct nsinfo_resolver *r, con
 		snprintf(tmp, sizeof(tmp), "a %s namespace, not %s", nsinfo_type_name(r->why.found),
 			 nsinfo_type_name(r->why.want));
 		put(buf, len, &w, tmp);
+	} else if (err == -ENOENT && ref && is_path(ref)) {
+		put(buf, len, &w, strerror(ENOENT)); /* the file, not a namespace, is missing */
 	} else {
 		put(buf, len, &w, nsinfo_ref_strerror(err));
 	}

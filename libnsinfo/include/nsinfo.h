@@ -493,7 +493,7 @@ int nsinfo_snapshot_find_container(const struct nsinfo_snapshot *s, const char *
  * digits of a 64-hex id), "OWNER/" before it when a non-root user owns the
  * evidence, "?" after it unless NSINFO_TRUST_ENGINE: "web", "alice/web?",
  * "web?". NULL if idx is no container. */
-const char *nsinfo_container_label(struct nsinfo_snapshot *s, int32_t idx, char *buf,
+const char *nsinfo_container_label(const struct nsinfo_snapshot *s, int32_t idx, char *buf,
 				   size_t len);
 
 /* The container of one process, without a snapshot: its /proc/PID/cgroup
