@@ -92,19 +92,21 @@ done
 
 # ------------------------------------------------------------------ errors
 out=$("$NSL" -t "$P8" -u touch "$T_TMP/ran" 2>&1); rc=$?
-is "$rc:$out" "125:nsenter-lite: $P8: an id prefix shared by several containers" \
-	"-t PREFIX of two containers: refused"
+like "$rc:$out" "^125:nsenter-lite: $P8: several containers match: docker [0-9a-f]{12} [^,]+, docker [0-9a-f]{12} [^,]+$" \
+	"-t PREFIX of two containers: refused, one line"
+like "$out" "docker ${ID1:0:12} $NAME(,|$)" "... listing the first by runtime, short id and name"
+like "$out" "docker ${ID2:0:12} ${ID2:0:12}(,|$)" "... and the unnamed one by its short id"
 ok $([ ! -e "$T_TMP/ran" ]; echo $?) "... and nothing was run"
 out=$("$NSL" -N "$P8" -t 1 -u true 2>&1); rc=$?
-is "$rc:$out" "125:nsenter-lite: cannot resolve pid namespace '$P8': an id prefix shared by several containers" \
+like "$rc:$out" "^125:nsenter-lite: $P8: several containers match: docker [0-9a-f]{12} [^,]+, docker [0-9a-f]{12} [^,]+$" \
 	"-N PREFIX of two containers: refused"
 out=$("$NSL" -t "nsl-nobox-$$" -u true 2>&1); rc=$?
-is "$rc:$out" "125:nsenter-lite: nsl-nobox-$$: no such process or container" "-t unknown container name"
+is "$rc:$out" "125:nsenter-lite: nsl-nobox-$$: no such namespace or container" "-t unknown container name"
 
 # once the second container has no process left, the short prefix is unique
 kill -TERM "$TGT_LAUNCHER"; wait "$TGT_LAUNCHER" 2>/dev/null; wait_dead "$B2"
 is "$("$NSL" -t "$P8" -u hostname)" "box-$$" "the prefix names one container once the other has stopped"
 out=$("$NSL" -t "$ID2" -u true 2>&1); rc=$?
-is "$rc:$out" "125:nsenter-lite: $ID2: no such process or container" "-t a stopped container: no such container"
+is "$rc:$out" "125:nsenter-lite: $ID2: no such namespace or container" "-t a stopped container: no such container"
 
 done_testing
