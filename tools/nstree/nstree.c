@@ -46,7 +46,7 @@ static const struct nst_col columns[NCOLS] = {
 	[COL_LEVEL]   = { "LEVEL", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "nesting depth of a pid or user namespace (0 = top seen)" },
 	[COL_FLAGS]   = { "FLAGS", 8, 0, SCOLS_JSON_STRING, "noprocs (held by something else), ancestor (held by a child ns only), detached (kernel not asked)" },
 	[COL_HOLDERS] = { "HOLDERS", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING, "what keeps it alive: processes, threads, fds, bind mounts, child and owned namespaces" },
-	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING, "container all its processes are in (name, else short id)" },
+	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING, "container all its processes are in: name, else short id; OWNER/ a user's, ? unverified" },
 	[COL_HOSTNAME] = { "HOSTNAME", 0.1, 0, SCOLS_JSON_STRING, "hostname of the uts namespace (of the PID process for other types)" },
 };
 
