@@ -256,7 +256,8 @@ const char *nsinfo_snapshot_username(struct nsinfo_snapshot *s, uid_t uid);
 
 /*
  * The namespace reference grammar shared by every tool:
- *   4026531836        an inode number (needs a snapshot to find a holder)
+ *   4026531836        an inode number, else a namespace id, else a container
+ *                     id prefix (needs a snapshot)
  *   id:NSID           a 64-bit namespace id (needs a snapshot)
  *   pid:N             the namespace of process N, as seen by the caller
  *   /path             a namespace file: /proc/N/ns/net, a bind mount, ...
@@ -475,10 +476,12 @@ const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev);
  *    init of a pid namespace (runtime as given, id "pidns-<NSID>", name the
  *    hostname when NSINFO_SCAN_HOSTNAMES is on); nsinfo_ns.container when
  *    every member process whose cgroup was readable is in the same one.
- *    Names: docker's config.v2.json, podman's (and CRI-O's) containers.json.
- * REF NAME (nsinfo_ref_resolve) is a container name, id or unique id prefix;
- * an all-digit REF is an inode first, a container id prefix if no namespace
- * has that inode.
+ *    Names: docker's config.v2.json, podman's (and CRI-O's) containers.json,
+ *    the engine's under /var/lib or a rootless user's own (see
+ *    NSINFO_TRUST_*). Each container records what its identity rests on.
+ * REF NAME (nsinfo_resolver_resolve) is the name, id or unique id prefix of
+ * an NSINFO_TRUST_ENGINE container; an all-digit REF is an inode first, a
+ * container id prefix if no namespace has that inode.
  */
 
 /* "proc", "thread", "children", "fd", "mount", "child-ns", "owned-ns";
