@@ -48,7 +48,7 @@ static const struct nst_col columns[NCOLS] = {
 	[COL_HOSTNAME] = { "HOSTNAME", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			  "hostname of the task's uts namespace (innermost row)" },
 	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING,
-			  "container of the task from its cgroup: name, else id (innermost row)" },
+			  "container of the task from its cgroup: name, else id; OWNER/ a user's, ? unverified (innermost row)" },
 };
 
 #define DEFAULT_COLS     "LEVEL,PIDNS,NSID,PID,COMMAND,CONTAINER,HOSTNAME"
