@@ -37,7 +37,8 @@ ID=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 python3 - "$F" "$ROOT" "$P" "$ID" "ld-$$" <<'EOF'
 import json, sys
 f, root, pid, cid, name = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
-d = json.load(open(f))
+# raw bytes a hostile process may have put in a comm survive the edit
+d = json.load(open(f, encoding="utf-8", errors="surrogateescape"))
 d["proc_root"] = root
 # an engine's container (as a scan here would record it) and a hint
 d["containers"].append({"runtime": "docker", "id": cid, "name": name, "trust": "engine", "owner": 0})
@@ -45,10 +46,10 @@ d["containers"].append({"runtime": "docker", "id": "pidns-1", "name": name + "-h
 for p in d["processes"]:
     if p["pid"] == pid:
         p["container"] = len(d["containers"]) - 2
-json.dump(d, open(f, "w"))
+json.dump(d, open(f, "w", encoding="utf-8", errors="surrogateescape"), ensure_ascii=False)
 EOF
 ok $? "(proc_root pointed at the trap, containers added)"
-NSID=$(python3 -c 'import json,sys; print([n["nsid"] for n in json.load(open(sys.argv[1]))["namespaces"] if n["ino"] == int(sys.argv[2]) and n["type"] == "net"][0])' "$F" "$NET")
+NSID=$(python3 -c 'import json,sys; print([n["nsid"] for n in json.load(open(sys.argv[1], encoding="utf-8", errors="surrogateescape"))["namespaces"] if n["ino"] == int(sys.argv[2]) and n["type"] == "net"][0])' "$F" "$NET")
 
 # run ARGS...: nstree --load with a bound on time (a hang fails, not blocks)
 run() { timeout 10 "$NSTREE" --load "$F" "$@" 2>"$T_TMP/err"; }
