@@ -18,11 +18,9 @@ NSTREE=$BUILD/nstree
 NSPID=$BUILD/nspid
 NSL=$BUILD/nsenter-lite
 
+source "$(dirname "$0")/../lib/container.sh"
 [ "$(id -u)" = 0 ] || { skip "not root: a user, cgroups and docker state are made here"; done_testing; exit; }
-CGROOT=""
-for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
-	if [ -w "$d/cgroup.procs" ] && [ "$(stat -f -c %T "$d")" = cgroup2fs ]; then CGROOT=$d; break; fi
-done
+CGROOT=$(cgroup2_root)
 [ -n "$CGROOT" ] || { skip "no writable cgroup2 hierarchy: containers cannot be faked here"; done_testing; exit; }
 command -v useradd >/dev/null || { skip "no useradd: no throw-away user"; done_testing; exit; }
 
@@ -41,23 +39,12 @@ UIDU=$(id -u "$U") GIDU=$(id -g "$U")
 AS_U=(setpriv --reuid="$UIDU" --regid="$GIDU" --clear-groups)
 
 # --- engine state: root's, and the user's own (a rootless docker's)
-mkdir_owned() { # mkdir_owned DIR: each missing component, removed at exit
-	local d=$1
-	[ -d "$d" ] && return 0
-	mkdir_owned "$(dirname "$d")" || return 1
-	mkdir "$d" || return 1
-	on_exit "rmdir '$d'"
-}
-CFG=/var/lib/docker/containers/$ID
-mkdir_owned "$CFG" || { fail "docker state directory $CFG"; done_testing; exit; }
-on_exit "rm -f '$CFG/config.v2.json'"
-printf '{"ID":"%s","Name":"/%s"}' "$ID" "$NAME" >"$CFG/config.v2.json"
+docker_state "$ID" "$NAME" || { fail "docker state of $ID"; done_testing; exit; }
 mkdir -p "$HOME_U/.local/share/docker/containers/$ID"
 printf '{"ID":"%s","Name":"/%s"}' "$ID" "$NAME" >"$HOME_U/.local/share/docker/containers/$ID/config.v2.json"
 chown -R "$UIDU:$GIDU" "$HOME_U"
 
 # --- cgroups: root's container scope, and the user's delegated subtree
-rm_cgroup() { local n=50; while ! rmdir "$1" 2>/dev/null && [ -d "$1" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done; }
 TOP=$CGROOT/nst-forge-$$
 REAL=$TOP/docker-$ID.scope
 UDIR=$TOP/user@$UIDU.service

@@ -8,11 +8,8 @@ source "$(dirname "$0")/../lib/lib.sh"
 source "$(dirname "$0")/../lib/nsenter_lite.sh"
 on_exit "wait"
 
-# The cgroup2 hierarchy: hybrid hosts mount it at unified/, pure v2 at the top.
-CGROOT=""
-for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
-	if [ -w "$d/cgroup.procs" ] && [ "$(stat -f -c %T "$d")" = cgroup2fs ]; then CGROOT=$d; break; fi
-done
+source "$(dirname "$0")/../lib/container.sh"
+CGROOT=$(cgroup2_root)
 if [ -z "$CGROOT" ]; then
 	skip "no writable cgroup2 hierarchy: a container cannot be faked here"; done_testing; exit
 fi
@@ -27,22 +24,9 @@ ID1=$P8$(hex 28) ID2=$P8$(hex 28)
 NAME=nsl-box-$$
 TOP=$CGROOT/nsl-ctr-$$
 
-# docker's state: created here, removed at exit; directories that existed
-# are left alone (rmdir only removes what is empty)
-mkdir_owned() { # mkdir_owned DIR: each missing component, removed at exit
-	local d=$1
-	[ -d "$d" ] && return 0
-	mkdir_owned "$(dirname "$d")" || return 1
-	mkdir "$d" || return 1
-	on_exit "rmdir '$d'"
-}
-CFG=/var/lib/docker/containers/$ID1
-mkdir_owned "$CFG" || { fail "docker state directory $CFG"; done_testing; exit; }
-on_exit "rm -f '$CFG/config.v2.json'"
-printf '{"ID":"%s","Name":"/%s","Driver":"overlay2"}' "$ID1" "$NAME" >"$CFG/config.v2.json"
+docker_state "$ID1" "$NAME" || { fail "docker state of $ID1"; done_testing; exit; }
 
 # cgroups are removed after the targets are gone (on_exit runs in reverse)
-rm_cgroup() { local n=50; while ! rmdir "$1" 2>/dev/null && [ -d "$1" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done; }
 mkdir "$TOP" || { fail "cgroup $TOP"; done_testing; exit; }
 on_exit "rm_cgroup '$TOP'"
 for id in "$ID1" "$ID2"; do

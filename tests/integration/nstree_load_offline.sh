@@ -53,18 +53,19 @@ NSID=$(python3 -c 'import json,sys; print([n["nsid"] for n in json.load(open(sys
 
 # run ARGS...: nstree --load with a bound on time (a hang fails, not blocks)
 run() { timeout 10 "$NSTREE" --load "$F" "$@" 2>"$T_TMP/err"; }
-got=$(run -l -n -r -o NS -t net "$NET"); rc=$?
-is "$rc:$got" "0:$NET" "--load INODE: the namespace, from the file"
-got=$(run -l -n -r -o NS -t net "id:$NSID"); rc=$?
-is "$rc:$got" "0:$NET" "--load id:NSID: from the file"
-got=$(run -l -n -r -o NS -t net "pid:$P"); rc=$?
-is "$rc:$got" "0:$NET" "--load pid:N: that process's namespace as saved"
-got=$(run -l -n -r -o NS -t uts "pid:$P"); rc=$?
-is "$rc:$got" "0:$UTS" "--load pid:N -t uts (ns/uts a symlink in the trap): as saved"
-got=$(run -l -n -r -o NS -t net "ld-$$"); rc=$?
-is "$rc:$got" "0:$NET" "--load CONTAINER: an engine container of the file, offline"
-got=$(run -l -n -r -o NS -t net "${ID:0:12}"); rc=$?
-is "$rc:$got" "0:$NET" "--load SHORT-ID: the same"
+# from_file TYPE REF WHAT: REF resolves to the namespace the file holds
+from_file() {
+	local got rc want=$NET
+	[ "$1" = uts ] && want=$UTS
+	got=$(run -l -n -r -o NS -t "$1" "$2"); rc=$?
+	is "$rc:$got" "0:$want" "--load $3"
+}
+from_file net "$NET" "INODE: the namespace, from the file"
+from_file net "id:$NSID" "id:NSID: from the file"
+from_file net "pid:$P" "pid:N: that process's namespace as saved"
+from_file uts "pid:$P" "pid:N -t uts (ns/uts a symlink in the trap): as saved"
+from_file net "ld-$$" "CONTAINER: an engine container of the file, offline"
+from_file net "${ID:0:12}" "SHORT-ID: the same"
 got=$(run -t net "ld-$$-hint"); rc=$?
 is "$rc:$(cat "$T_TMP/err")" "1:nstree: ld-$$-hint: only containers of unverified identity match (never entered by name): docker pidns-1 ld-$$-hint? (claimed by uid 1000)" \
 	"--load a hint's name: refused, one line"
