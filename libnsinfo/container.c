@@ -281,7 +281,7 @@ int nsinfo__cgroup_identify(const char *text, struct nsinfo__cgroup_id *out)
  * otherwise. The hierarchies are found in this process's mountinfo.
  */
 #define CG_MAX_MOUNTS 32
-#define CG_MAX_SEEN 64
+#define CG_MAX_SEEN 256
 
 struct cg_mount {
 	char dir[256];
