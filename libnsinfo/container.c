@@ -19,9 +19,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -227,8 +231,11 @@ static int identify_path(const char *path, size_t len, struct nsinfo__cgroup_id 
 		m = match_rule(c, out);
 		if (!m)
 			m = match_parent(parent, c, in_kubepods, out);
-		if (m)
+		if (m) {
+			out->path = path;
+			out->path_len = (size_t)(c.p + c.n - path);
 			return m > 0;
+		}
 		parent = c;
 	}
 	return 0;
@@ -250,6 +257,8 @@ int nsinfo__cgroup_identify(const char *text, struct nsinfo__cgroup_id *out)
 			if (c2 && v2 == !pass) {
 				memset(&tmp, 0, sizeof(tmp));
 				if (identify_path(c2 + 1, (size_t)(end - c2 - 1), &tmp)) {
+					tmp.hier = c1 + 1;
+					tmp.hier_len = (size_t)(c2 - c1 - 1);
 					*out = tmp;
 					return 1;
 				}
@@ -260,16 +269,246 @@ int nsinfo__cgroup_identify(const char *text, struct nsinfo__cgroup_id *out)
 	return 0;
 }
 
+/* ------------------------------------------- is the cgroup the engine's? */
+
+/*
+ * A cgroup path in /proc/PID/cgroup is only a name: any user with a
+ * delegated subtree (user@UID.service/...) can make one that reads
+ * docker-<id>.scope. What the name cannot fake is who made the directory:
+ * only root can create one in a root-owned parent. So a container cgroup is
+ * the engine's when the directory and every ancestor up to the hierarchy's
+ * root are owned by root; the first non-root owner on the way down owns it
+ * otherwise. The hierarchies are found in this process's mountinfo.
+ */
+#define CG_MAX_MOUNTS 32
+#define CG_MAX_SEEN 256
+
+struct cg_mount {
+	char dir[256];
+	char opts[256];           /* super options: the v1 controllers */
+	bool v2;
+};
+
+struct cg_check {
+	struct cg_mount m[CG_MAX_MOUNTS];
+	size_t nm;
+	struct {
+		char *key;
+		int trust;
+		uid_t owner;
+	} seen[CG_MAX_SEEN];
+	size_t nseen;
+};
+
+/* mountinfo's octal escapes (\040) */
+static void unescape_octal(const char *in, size_t n, char *out, size_t len)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < n && w + 1 < len; i++) {
+		if (in[i] == '\\' && i + 3 < n && in[i + 1] >= '0' && in[i + 1] <= '3' &&
+		    in[i + 2] >= '0' && in[i + 2] <= '7' && in[i + 3] >= '0' && in[i + 3] <= '7') {
+			out[w++] = (char)((in[i + 1] - '0') * 64 + (in[i + 2] - '0') * 8 + (in[i + 3] - '0'));
+			i += 3;
+		} else {
+			out[w++] = in[i];
+		}
+	}
+	out[w] = 0;
+}
+
+/* The n-th space-separated field of a line; its length in *len. */
+static const char *field(const char *l, int n, size_t *len)
+{
+	for (; n > 0 && l; n--) {
+		l = strchr(l, ' ');
+		l = l ? l + 1 : NULL;
+	}
+	if (!l)
+		return NULL;
+	*len = strcspn(l, " \n");
+	return l;
+}
+
+static void cg_mounts_read(struct cg_check *k)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+
+	if (!f)
+		return;
+	while (k->nm < CG_MAX_MOUNTS && fgets(line, sizeof(line), f)) {
+		const char *sep = strstr(line, " - "), *root, *dir, *type, *opts;
+		size_t rl, dl, tl, ol;
+		struct cg_mount *m = &k->m[k->nm];
+
+		if (!sep || !(root = field(line, 3, &rl)) || !(dir = field(line, 4, &dl)) ||
+		    !(type = field(sep + 3, 0, &tl)) || !(opts = field(sep + 3, 2, &ol)))
+			continue;
+		/* a bind mount of a subtree, or a cgroup namespace's view: the
+		 * paths of /proc/PID/cgroup do not start at its root */
+		if (rl != 1 || *root != '/' || ol >= sizeof(m->opts))
+			continue;
+		if (tl == 7 && !strncmp(type, "cgroup2", 7))
+			m->v2 = true;
+		else if (!(tl == 6 && !strncmp(type, "cgroup", 6)))
+			continue;
+		unescape_octal(dir, dl, m->dir, sizeof(m->dir));
+		memcpy(m->opts, opts, ol);
+		m->opts[ol] = 0;
+		k->nm++;
+	}
+	fclose(f);
+}
+
+static bool opts_have(const char *opts, const char *item, size_t n)
+{
+	for (const char *o = opts; *o;) {
+		size_t l = strcspn(o, ",");
+
+		if (l == n && !strncmp(o, item, n))
+			return true;
+		o += l + (o[l] == ',');
+	}
+	return false;
+}
+
+/* Whether a mount is the hierarchy a /proc/PID/cgroup line names */
+static bool cg_mount_is(const struct cg_mount *m, const char *hier, size_t n)
+{
+	if (!n)
+		return m->v2;
+	if (m->v2)
+		return false;
+	for (size_t i = 0; i < n;) {
+		size_t l = strcspn(hier + i, ",");
+
+		if (l > n - i)
+			l = n - i;
+		if (l && !opts_have(m->opts, hier + i, l))
+			return false;
+		i += l + 1;
+	}
+	return true;
+}
+
+/* Walk path down from the mount, without following anything; the trust
+ * its directories' owners give. */
+static int cg_walk(const struct cg_mount *m, const char *path, size_t n, uid_t *owner)
+{
+	int fd = open(m->dir, O_PATH | O_DIRECTORY | O_CLOEXEC), trust = NSINFO_TRUST_ENGINE;
+	char comp[256];
+	struct stat st;
+
+	*owner = 0;
+	if (fd < 0)
+		return NSINFO_TRUST_HINT;
+	for (size_t i = 0;; ) {
+		size_t l;
+
+		if (fstat(fd, &st) < 0) {
+			trust = NSINFO_TRUST_HINT;
+			break;
+		}
+		if (st.st_uid != 0 && trust == NSINFO_TRUST_ENGINE) {
+			trust = NSINFO_TRUST_USER;
+			*owner = st.st_uid;
+		}
+		while (i < n && path[i] == '/')
+			i++;
+		if (i >= n)
+			break;
+		l = strcspn(path + i, "/");
+		if (l > n - i)
+			l = n - i;
+		if (l >= sizeof(comp) || (l == 1 && path[i] == '.') ||
+		    (l == 2 && path[i] == '.' && path[i + 1] == '.')) {
+			trust = NSINFO_TRUST_HINT;
+			break;
+		}
+		memcpy(comp, path + i, l);
+		comp[l] = 0;
+		i += l;
+		{
+			int next = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			close(fd);
+			fd = next;
+		}
+		if (fd < 0) /* gone since, or not in this hierarchy as seen here */
+			return NSINFO_TRUST_HINT;
+	}
+	close(fd);
+	return trust;
+}
+
+/* The trust of a container cgroup found by nsinfo__cgroup_identify. */
+static int cg_trust(struct cg_check *k, const struct nsinfo__cgroup_id *id, uid_t *owner)
+{
+	char *key = NULL;
+	int trust = NSINFO_TRUST_HINT;
+
+	*owner = (uid_t)-1;
+	if (!k || !id->path)
+		return trust;
+	if (asprintf(&key, "%.*s:%.*s", (int)id->hier_len, id->hier, (int)id->path_len,
+		     id->path) < 0)
+		key = NULL;
+	for (size_t i = 0; key && i < k->nseen; i++)
+		if (!strcmp(k->seen[i].key, key)) {
+			free(key);
+			*owner = k->seen[i].owner;
+			return k->seen[i].trust;
+		}
+	for (size_t i = 0; i < k->nm; i++) {
+		if (!cg_mount_is(&k->m[i], id->hier, id->hier_len))
+			continue;
+		trust = cg_walk(&k->m[i], id->path, id->path_len, owner);
+		if (trust == NSINFO_TRUST_HINT)
+			*owner = (uid_t)-1;
+		break;
+	}
+	if (key && k->nseen < CG_MAX_SEEN) {
+		k->seen[k->nseen].key = key;
+		k->seen[k->nseen].trust = trust;
+		k->seen[k->nseen++].owner = *owner;
+	} else {
+		free(key);
+	}
+	return trust;
+}
+
+static struct cg_check *cg_check_new(void)
+{
+	struct cg_check *k = calloc(1, sizeof(*k));
+
+	if (k)
+		cg_mounts_read(k);
+	return k;
+}
+
+static void cg_check_free(struct cg_check *k)
+{
+	for (size_t i = 0; k && i < k->nseen; i++)
+		free(k->seen[i].key);
+	free(k);
+}
+
 /* ------------------------------------------------------ the snapshot pass */
 
+/* One container per runtime, id and evidence: a user's cgroup that borrows
+ * the id of an engine's container is another container, not that one. */
 static int add_container(struct nsinfo_snapshot *s, const char *runtime, const char *id,
-			 const char *name, const char *pod)
+			 const char *name, const char *pod, int trust, uid_t owner)
 {
 	struct nsinfo_container *c;
 
-	for (size_t i = 0; i < s->ncontainers; i++)
-		if (!strcmp(s->containers[i].runtime, runtime) && !strcmp(s->containers[i].id, id))
+	for (size_t i = 0; i < s->ncontainers; i++) {
+		c = &s->containers[i];
+		if (!strcmp(c->runtime, runtime) && !strcmp(c->id, id) && c->trust == trust &&
+		    c->owner == owner)
 			return (int)i;
+	}
 	if (nsinfo__grow((void **)&s->containers, &s->containers_cap, s->ncontainers + 1,
 			 sizeof(*s->containers)))
 		return -ENOMEM;
@@ -278,6 +517,8 @@ static int add_container(struct nsinfo_snapshot *s, const char *runtime, const c
 	c->id = nsinfo__strdup(s, id);
 	c->name = name ? nsinfo__strdup(s, name) : NULL;
 	c->pod = pod && *pod ? nsinfo__strdup(s, pod) : NULL;
+	c->trust = trust;
+	c->owner = owner;
 	if (!c->runtime || !c->id)
 		return -ENOMEM;
 	return (int)s->ncontainers++;
@@ -290,13 +531,19 @@ static int add_container(struct nsinfo_snapshot *s, const char *runtime, const c
 static int from_cgroups(struct nsinfo_snapshot *s, int procfd, char *known)
 {
 	char *buf = malloc(CGROUP_BUF), rel[32];
+	struct cg_check *k = cg_check_new();
+	int r = 0;
 
-	if (!buf)
+	if (!buf || !k) {
+		free(buf);
+		cg_check_free(k);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < s->nprocs; i++) {
 		struct nsinfo_proc *p = &s->procs[i];
 		struct nsinfo__cgroup_id id;
-		int c;
+		uid_t owner;
+		int c, trust;
 
 		if (p->flags & (NSINFO_PROC_ZOMBIE | NSINFO_PROC_KTHREAD))
 			continue;
@@ -306,15 +553,19 @@ static int from_cgroups(struct nsinfo_snapshot *s, int procfd, char *known)
 		known[i] = 1;
 		if (!nsinfo__cgroup_identify(buf, &id))
 			continue;
-		c = add_container(s, id.runtime, id.id, NULL, id.pod);
+		trust = cg_trust(k, &id, &owner);
+		if (trust == NSINFO_TRUST_HINT)
+			owner = p->uid;
+		c = add_container(s, id.runtime, id.id, NULL, id.pod, trust, owner);
 		if (c < 0) {
-			free(buf);
-			return c;
+			r = c;
+			break;
 		}
 		p->container = c;
 	}
 	free(buf);
-	return 0;
+	cg_check_free(k);
+	return r;
 }
 
 /* The value of container= in an environ block (NUL-separated); NULL. */
@@ -332,7 +583,8 @@ static const char *env_runtime(const char *v)
 	return !strcmp(v, "systemd-nspawn") ? "nspawn" : v;
 }
 
-/* A container for a pid namespace whose init says container=X; -1 none. */
+/* A container for a pid namespace whose init says container=X; -1 none.
+ * Only a hint: any process can set its environment and its hostname. */
 static int env_container_of(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_proc *init,
 			    int32_t pidns)
 {
@@ -349,7 +601,7 @@ static int env_container_of(struct nsinfo_snapshot *s, int procfd, const struct 
 	/* nothing names it: the pid namespace does, by id where the kernel has one */
 	snprintf(id, sizeof(id), "pidns-%llu",
 		 (unsigned long long)(s->ns[pidns].nsid ? s->ns[pidns].nsid : s->ns[pidns].ino));
-	return add_container(s, env_runtime(v), id, host, NULL);
+	return add_container(s, env_runtime(v), id, host, NULL, NSINFO_TRUST_HINT, init->uid);
 }
 
 static int in_env_container(const struct nsinfo_snapshot *s, const int32_t *envc, int32_t pidns)
@@ -402,21 +654,49 @@ static int from_environ(struct nsinfo_snapshot *s, int procfd)
  * storage) one list of {"id", "names": [...]} for persistent containers and
  * one for --rm ones. Runtimes whose names need an API call (Kubernetes) stay
  * unnamed; nspawn and lxc ids are their names.
+ * An engine's container is named from the root-owned state under /var/lib,
+ * a user's from that user's own state (rootless engines keep it under
+ * ~/.local/share), each file owned by whom it should be; a hint from none.
  */
-#define DOCKER_CONFIG "/var/lib/docker/containers/%s/config.v2.json"
+#define DOCKER_CONFIG "%s/containers/%s/config.v2.json"
 static const char *const podman_lists[] = {
-	"/var/lib/containers/storage/overlay-containers/containers.json",
-	"/var/lib/containers/storage/overlay-containers/volatile-containers.json",
+	"%s/overlay-containers/containers.json",
+	"%s/overlay-containers/volatile-containers.json",
 };
+#define STATE_MAX (64u << 20)
 
-static json_object *json_load(const char *path)
+/* Where an engine keeps its state, for a container of that trust and owner;
+ * false where none is to be believed. */
+static bool state_dir(const char *engine, int trust, uid_t owner, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	json_object *j;
+	bool docker = !strcmp(engine, "docker");
+	struct passwd pw, *res = NULL;
+	char pwbuf[1024];
+
+	if (trust == NSINFO_TRUST_ENGINE) {
+		snprintf(buf, len, "%s", docker ? "/var/lib/docker" : "/var/lib/containers/storage");
+		return true;
+	}
+	if (trust != NSINFO_TRUST_USER || getpwuid_r(owner, &pw, pwbuf, sizeof(pwbuf), &res) ||
+	    !res || !pw.pw_dir || pw.pw_dir[0] != '/')
+		return false;
+	snprintf(buf, len, "%s/.local/share/%s", pw.pw_dir, docker ? "docker" : "containers/storage");
+	return true;
+}
+
+/* A state file: a regular file owned by owner, opened without following a
+ * final symlink or blocking on a FIFO. */
+static json_object *json_load(const char *path, uid_t owner)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	json_object *j = NULL;
+	struct stat st;
 
 	if (fd < 0)
 		return NULL;
-	j = json_object_from_fd(fd);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == owner &&
+	    (size_t)st.st_size <= STATE_MAX)
+		j = json_object_from_fd(fd);
 	close(fd);
 	return j;
 }
@@ -445,17 +725,19 @@ static const char *docker_config_name(json_object *j)
 	return name && *name == '/' ? name + 1 : name;
 }
 
-static json_object *docker_config(const char *id)
+static json_object *docker_config(const char *id, int trust, uid_t owner)
 {
-	char path[sizeof(DOCKER_CONFIG) + 256];
+	char dir[PATH_MAX], path[PATH_MAX + 320];
 
-	snprintf(path, sizeof(path), DOCKER_CONFIG, id);
-	return json_load(path);
+	if (strchr(id, '/') || !strcmp(id, "..") || !state_dir("docker", trust, owner, dir, sizeof(dir)))
+		return NULL;
+	snprintf(path, sizeof(path), DOCKER_CONFIG, dir, id);
+	return json_load(path, owner);
 }
 
 static int docker_name(struct nsinfo_snapshot *s, struct nsinfo_container *c)
 {
-	json_object *j = docker_config(c->id);
+	json_object *j = docker_config(c->id, c->trust, c->owner);
 	int r;
 
 	if (!j)
@@ -483,38 +765,62 @@ static size_t json_array_len(json_object *j)
 	return json_object_is_type(j, json_type_array) ? json_object_array_length(j) : 0;
 }
 
-static int podman_names(struct nsinfo_snapshot *s, const char *list)
+static bool podman_like(const struct nsinfo_container *c)
 {
-	json_object *j = json_load(list);
+	/* cri-o shares podman's storage and its list */
+	return !strcmp(c->runtime, "podman") || !strcmp(c->runtime, "cri-o");
+}
+
+/* Name the unnamed podman-like containers of one trust and owner from the
+ * lists of their state. */
+static int podman_names(struct nsinfo_snapshot *s, int trust, uid_t owner)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64];
 	int r = 0;
 
-	if (!j)
+	if (!state_dir("podman", trust, owner, dir, sizeof(dir)))
 		return 0;
-	for (size_t i = 0; i < json_array_len(j) && !r; i++) {
-		const char *name, *id = podman_entry(json_object_array_get_idx(j, i), &name);
+	for (size_t l = 0; !r && l < sizeof(podman_lists) / sizeof(podman_lists[0]); l++) {
+		json_object *j;
 
-		for (size_t k = 0; id && k < s->ncontainers && !r; k++)
-			if (!s->containers[k].name && !strcmp(s->containers[k].id, id))
-				r = set_name(s, &s->containers[k], name);
+		snprintf(path, sizeof(path), podman_lists[l], dir);
+		if (!(j = json_load(path, owner)))
+			continue;
+		for (size_t i = 0; i < json_array_len(j) && !r; i++) {
+			const char *name, *id = podman_entry(json_object_array_get_idx(j, i), &name);
+
+			for (size_t k = 0; id && k < s->ncontainers && !r; k++) {
+				struct nsinfo_container *c = &s->containers[k];
+
+				if (!c->name && c->trust == trust && c->owner == owner && podman_like(c) &&
+				    !strcmp(c->id, id))
+					r = set_name(s, c, name);
+			}
+		}
+		json_object_put(j);
 	}
-	json_object_put(j);
 	return r;
 }
 
 static int container_names(struct nsinfo_snapshot *s)
 {
-	int podman = 0, r = 0;
+	int r = 0;
 
 	for (size_t i = 0; i < s->ncontainers && !r; i++) {
 		struct nsinfo_container *c = &s->containers[i];
+		bool first = true;
 
 		if (!strcmp(c->runtime, "docker"))
 			r = docker_name(s, c);
-		/* cri-o shares podman's storage and its list */
-		podman |= !strcmp(c->runtime, "podman") || !strcmp(c->runtime, "cri-o");
+		if (r || !podman_like(c) || c->trust == NSINFO_TRUST_HINT)
+			continue;
+		/* each list once per owner: the first container of that owner reads it */
+		for (size_t k = 0; k < i && first; k++)
+			first = !(podman_like(&s->containers[k]) && s->containers[k].trust == c->trust &&
+				  s->containers[k].owner == c->owner);
+		if (first)
+			r = podman_names(s, c->trust, c->owner);
 	}
-	for (size_t i = 0; podman && !r && i < sizeof(podman_lists) / sizeof(podman_lists[0]); i++)
-		r = podman_names(s, podman_lists[i]);
 	return r;
 }
 
@@ -568,35 +874,122 @@ int nsinfo__containers_scan(struct nsinfo_snapshot *s)
 	return r;
 }
 
-NSINFO_EXPORT int nsinfo_snapshot_find_container(const struct nsinfo_snapshot *s,
-						 const char *name)
+/* Whether container c is named by name: its name, its id, or (prefix) the
+ * start of its id. */
+static bool names(const struct nsinfo_container *c, const char *name, bool prefix)
 {
-	int found = -ENOENT;
-	size_t len;
+	if (prefix)
+		return !strncmp(c->id, name, strlen(name));
+	return (c->name && !strcmp(c->name, name)) || !strcmp(c->id, name);
+}
+
+/*
+ * The engine container name names, or -ENOENT / -ENOTUNIQ / -EKEYREJECTED.
+ * Exact names and ids first, then id prefixes; containers of weaker trust
+ * never match, but are reported: cand (when not NULL) receives the engine
+ * containers of an ambiguous match, else the weaker ones that matched (up
+ * to max; *ncand counts them all).
+ */
+int nsinfo__container_match(const struct nsinfo_snapshot *s, const char *name, int32_t *cand,
+			    size_t max, size_t *ncand)
+{
+	size_t nc = 0;
+	bool weak_seen = false;
 
 	if (!s || !name || !*name)
 		return -EINVAL;
-	len = strlen(name);
-	/* exact names (not unique across runtimes, nor for hostnames), ids */
-	for (size_t i = 0; i < s->ncontainers; i++) {
-		const struct nsinfo_container *c = &s->containers[i];
+	for (int prefix = 0; prefix < 2; prefix++) {
+		int found = -1, engine = 0, weak = 0;
 
-		if (!(c->name && !strcmp(c->name, name)) && strcmp(c->id, name))
+		for (size_t i = 0; i < s->ncontainers; i++) {
+			const struct nsinfo_container *c = &s->containers[i];
+
+			if (!names(c, name, prefix))
+				continue;
+			if (c->trust == NSINFO_TRUST_ENGINE) {
+				engine++;
+				found = (int)i;
+			} else {
+				weak++;
+			}
+		}
+		if (engine == 1) {
+			if (ncand)
+				*ncand = 0;
+			return found;
+		}
+		if (!engine && (!weak || weak_seen))
 			continue;
-		if (found >= 0)
+		nc = 0;
+		for (size_t i = 0; i < s->ncontainers; i++) {
+			const struct nsinfo_container *c = &s->containers[i];
+
+			if (!names(c, name, prefix) || (engine > 0) != (c->trust == NSINFO_TRUST_ENGINE))
+				continue;
+			if (cand && nc < max)
+				cand[nc] = (int32_t)i;
+			nc++;
+		}
+		if (ncand)
+			*ncand = nc;
+		if (engine > 1)
 			return -ENOTUNIQ;
-		found = (int)i;
+		weak_seen = true;
 	}
-	if (found >= 0)
-		return found;
-	for (size_t i = 0; i < s->ncontainers; i++) {
-		if (strncmp(s->containers[i].id, name, len))
-			continue;
-		if (found >= 0)
-			return -ENOTUNIQ;
-		found = (int)i;
-	}
-	return found;
+	if (!weak_seen && ncand)
+		*ncand = 0;
+	return weak_seen ? -EKEYREJECTED : -ENOENT;
+}
+
+NSINFO_EXPORT int nsinfo_snapshot_find_container(const struct nsinfo_snapshot *s,
+						 const char *name)
+{
+	return nsinfo__container_match(s, name, NULL, 0, NULL);
+}
+
+/* "web", "alice/web?", "3f2a4b5c6d7e?" */
+static void label(char *buf, size_t len, const char *name, const char *id, int trust,
+		  const char *owner)
+{
+	/* 64-hex ids are shown as docker does: the first 12 digits */
+	int idlen = strlen(id) == 64 ? 12 : (int)strlen(id);
+
+	snprintf(buf, len, "%s%s%.*s%s", owner ? owner : "", owner ? "/" : "",
+		 name ? (int)strlen(name) : idlen, name ? name : id,
+		 trust == NSINFO_TRUST_ENGINE ? "" : "?");
+}
+
+/* A user's name without touching the snapshot's cache: the cached one, the
+ * password database's on this host, else the number. */
+static void owner_name(const struct nsinfo_snapshot *s, uid_t uid, char *buf, size_t len)
+{
+	struct passwd pw, *res = NULL;
+	char pwbuf[1024];
+
+	for (size_t i = 0; s && i < s->nusers; i++)
+		if (s->users[i].uid == uid) {
+			snprintf(buf, len, "%s", s->users[i].name);
+			return;
+		}
+	if ((!s || !s->loaded) && getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) == 0 && res)
+		snprintf(buf, len, "%s", pw.pw_name);
+	else
+		snprintf(buf, len, "%u", (unsigned)uid);
+}
+
+NSINFO_EXPORT const char *nsinfo_container_label(const struct nsinfo_snapshot *s, int32_t idx,
+						 char *buf, size_t len)
+{
+	const struct nsinfo_container *c;
+	char owner[64];
+
+	if (!s || idx < 0 || (size_t)idx >= s->ncontainers || !buf || !len)
+		return NULL;
+	c = &s->containers[idx];
+	if (c->trust == NSINFO_TRUST_USER)
+		owner_name(s, c->owner, owner, sizeof(owner));
+	label(buf, len, c->name, c->id, c->trust, c->trust == NSINFO_TRUST_USER ? owner : NULL);
+	return buf;
 }
 
 /* ------------------------------------------------ one process, no scan */
@@ -609,19 +1002,22 @@ static void copy_str(char *dst, size_t len, const char *src)
 /* The runtime's name for one container, as container_names() finds it. */
 static void lookup_name(struct nsinfo_container_info *out)
 {
+	char dir[PATH_MAX], path[PATH_MAX + 64];
 	json_object *j;
 
 	if (!strcmp(out->runtime, "docker")) {
-		if ((j = docker_config(out->id))) {
+		if ((j = docker_config(out->id, out->trust, out->owner))) {
 			copy_str(out->name, sizeof(out->name), docker_config_name(j));
 			json_object_put(j);
 		}
 		return;
 	}
-	if (strcmp(out->runtime, "podman") && strcmp(out->runtime, "cri-o"))
+	if ((strcmp(out->runtime, "podman") && strcmp(out->runtime, "cri-o")) ||
+	    !state_dir("podman", out->trust, out->owner, dir, sizeof(dir)))
 		return;
 	for (size_t l = 0; l < sizeof(podman_lists) / sizeof(podman_lists[0]) && !out->name[0]; l++) {
-		if (!(j = json_load(podman_lists[l])))
+		snprintf(path, sizeof(path), podman_lists[l], dir);
+		if (!(j = json_load(path, out->owner)))
 			continue;
 		for (size_t i = 0; i < json_array_len(j) && !out->name[0]; i++) {
 			const char *name, *id = podman_entry(json_object_array_get_idx(j, i), &name);
@@ -637,7 +1033,10 @@ NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 					  struct nsinfo_container_info *out)
 {
 	struct nsinfo__cgroup_id id;
-	char rel[32], *buf;
+	struct nsinfo_container_info ci;
+	struct cg_check *k;
+	char rel[32], *buf, owner[64] = "";
+	struct stat st;
 	int dirfd;
 	ssize_t n;
 
@@ -653,16 +1052,29 @@ NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 	}
 	snprintf(rel, sizeof(rel), "%d/cgroup", (int)pid);
 	n = nsinfo__read_at(dirfd, rel, buf, CGROUP_BUF);
+	snprintf(rel, sizeof(rel), "%d", (int)pid);
+	if (n >= 0 && fstatat(dirfd, rel, &st, 0) < 0)
+		st.st_uid = (uid_t)-1;
 	close(dirfd);
 	if (n < 0 || !nsinfo__cgroup_identify(buf, &id)) {
 		free(buf);
 		return n == -ENOENT ? -ESRCH : n < 0 ? (int)n : -ENOENT;
 	}
+	memset(&ci, 0, sizeof(ci));
+	k = cg_check_new();
+	ci.trust = cg_trust(k, &id, &ci.owner);
+	cg_check_free(k);
+	if (ci.trust == NSINFO_TRUST_HINT)
+		ci.owner = st.st_uid; /* /proc/PID is owned by the process's euid */
 	free(buf);
-	memset(out, 0, sizeof(*out));
-	copy_str(out->runtime, sizeof(out->runtime), id.runtime);
-	copy_str(out->id, sizeof(out->id), id.id);
-	copy_str(out->pod, sizeof(out->pod), id.pod);
-	lookup_name(out);
+	copy_str(ci.runtime, sizeof(ci.runtime), id.runtime);
+	copy_str(ci.id, sizeof(ci.id), id.id);
+	copy_str(ci.pod, sizeof(ci.pod), id.pod);
+	lookup_name(&ci);
+	if (ci.trust == NSINFO_TRUST_USER)
+		owner_name(NULL, ci.owner, owner, sizeof(owner));
+	label(ci.label, sizeof(ci.label), ci.name[0] ? ci.name : NULL, ci.id, ci.trust,
+	      ci.trust == NSINFO_TRUST_USER ? owner : NULL);
+	*out = ci;
 	return 0;
 }

@@ -41,10 +41,19 @@ struct nsinfo__cgroup_id {
 	const char *runtime;      /* static string, NULL: not in a container */
 	char id[256];             /* container id or machine name */
 	char pod[64];             /* Kubernetes pod UID, "" if none */
+	/* where the match was, pointing into the text identified: the
+	 * hierarchy field of its line ("" for v2, "cpu,cpuacct", "name=systemd")
+	 * and its path up to the end of the matched component */
+	const char *hier, *path;
+	size_t hier_len, path_len;
 };
 
 /* Identify the container from the text of a /proc/PID/cgroup file (v1 and
  * v2 lines). 1 if found, 0 if not a container. */
 int nsinfo__cgroup_identify(const char *text, struct nsinfo__cgroup_id *out);
+
+/* The NSINFO_TRUST_ENGINE container name names (see container.c). */
+int nsinfo__container_match(const struct nsinfo_snapshot *s, const char *name, int32_t *cand,
+			    size_t max, size_t *ncand);
 
 #endif

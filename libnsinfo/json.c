@@ -20,7 +20,7 @@
  *     "processes": [{pid, tgid, ppid, uid, flags, comm, state, nspid: [],
  *                    ns: {TYPE: index}, pid_for_children, time_for_children,
  *                    container, cmdline?}],
- *     "containers": [{runtime, id, name?, pod?}],
+ *     "containers": [{runtime, id, name?, pod?, trust, owner}],
  *     "users": [{uid, name}] }
  * Indices (parent, owner, container, ns, holder ns) refer to positions in
  * these arrays; -1 is none.
@@ -166,6 +166,9 @@ static json_object *proc_json(const struct nsinfo_snapshot *s, const struct nsin
 	return o;
 }
 
+/* nsinfo_container.trust by its value: what a file says it rested on */
+static const char *const trust_names[] = { "hint", "user", "engine" };
+
 static json_object *container_json(const struct nsinfo_container *c)
 {
 	json_object *o = json_object_new_object();
@@ -173,7 +176,10 @@ static json_object *container_json(const struct nsinfo_container *c)
 	if (!o)
 		return NULL;
 	if (put_str(o, "runtime", c->runtime) || put_str(o, "id", c->id) ||
-	    put_str(o, "name", c->name) || put_str(o, "pod", c->pod)) {
+	    put_str(o, "name", c->name) || put_str(o, "pod", c->pod) ||
+	    put_str(o, "trust", trust_names[c->trust == NSINFO_TRUST_ENGINE ? 2
+					    : c->trust == NSINFO_TRUST_USER ? 1 : 0]) ||
+	    put_int(o, "owner", c->owner == (uid_t)-1 ? -1 : (int64_t)c->owner)) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -576,7 +582,8 @@ static int read_containers(struct reader *rd, json_object *arr)
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(arr, i);
 		struct nsinfo_container *c = &s->containers[i];
-		const char *runtime, *id, *name, *pod;
+		const char *runtime, *id, *name, *pod, *trust;
+		int64_t owner;
 
 		snprintf(where, sizeof(where), "container %zu", i);
 		if (!json_object_is_type(o, json_type_object))
@@ -585,8 +592,16 @@ static int read_containers(struct reader *rd, json_object *arr)
 		if ((r = get_str(rd, o, "runtime", &runtime, 0)) || (r = get_str(rd, o, "id", &id, 0)) ||
 		    (r = get_str(rd, o, "name", &name, 1)) || (r = get_str(rd, o, "pod", &pod, 1)) ||
 		    (r = own_str(rd, runtime, &c->runtime)) || (r = own_str(rd, id, &c->id)) ||
-		    (r = own_str(rd, name, &c->name)) || (r = own_str(rd, pod, &c->pod)))
+		    (r = own_str(rd, name, &c->name)) || (r = own_str(rd, pod, &c->pod)) ||
+		    (r = get_str(rd, o, "trust", &trust, 1)) ||
+		    (r = get_int(rd, o, "owner", -1, (int64_t)UINT32_MAX - 1, &owner, 1, -1)))
 			return r;
+		/* a file without it claims nothing: a hint */
+		c->trust = NSINFO_TRUST_HINT;
+		for (int t = 0; trust && t < 3; t++)
+			if (!strcmp(trust, trust_names[t]))
+				c->trust = t;
+		c->owner = owner < 0 ? (uid_t)-1 : (uid_t)owner;
 		s->ncontainers = i + 1;
 	}
 	rd->where = NULL;

@@ -5,13 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "holders.h"
 
 NSINFO_EXPORT int nsinfo_parse_pid(const char *s, pid_t *out)
 {
@@ -71,12 +72,40 @@ static int from_fd(int fd, int type, struct nsinfo_nsref *out)
 	return 0;
 }
 
-/* Open a namespace found in the snapshot through one of its processes. */
+/* Internal: the reference needs a snapshot and none was given */
+#define NEEDS_SNAPSHOT (-ENODATA)
+#define MAX_CANDIDATES 16
+
+/* What a resolve leaves for the message: the containers that matched, the
+ * type found where another was wanted. */
+struct why {
+	int32_t cand[MAX_CANDIDATES];
+	size_t ncand;
+	int want, found;
+};
+
+static int known_ns(const struct nsinfo_snapshot *s, int idx, pid_t pid, struct nsinfo_nsref *out)
+{
+	const struct nsinfo_ns *n = &s->ns[idx];
+	const struct nsinfo_proc *low = pid ? NULL : nsinfo_ns_lowest_proc(s, n);
+
+	out->fd = -1;
+	out->type = n->type;
+	out->ino = n->ino;
+	out->nsid = n->nsid;
+	out->pid = pid ? pid : low ? low->pid : 0;
+	return 0;
+}
+
+/* Open a namespace found in the snapshot through one of its processes; a
+ * loaded snapshot opens nothing: the file's data only. */
 static int from_snapshot(struct nsinfo_snapshot *s, int idx, struct nsinfo_nsref *out)
 {
 	const struct nsinfo_ns *n = &s->ns[idx];
 	char path[PATH_MAX];
 
+	if (s->loaded)
+		return known_ns(s, idx, 0, out);
 	for (uint32_t i = 0; i < n->nprocs; i++) {
 		const struct nsinfo_proc *p = &s->procs[n->procs[i]];
 		struct nsinfo_nsref tmp;
@@ -84,7 +113,7 @@ static int from_snapshot(struct nsinfo_snapshot *s, int idx, struct nsinfo_nsref
 
 		snprintf(path, sizeof(path), "%s/%d/ns/%s", s->proc_root, (int)p->pid,
 			 nsinfo__ns_file[n->type]);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 		if (fd < 0)
 			continue;
 		/* the process may have moved on since the scan: check the inode */
@@ -106,28 +135,68 @@ static int from_snapshot(struct nsinfo_snapshot *s, int idx, struct nsinfo_nsref
 	return 0;
 }
 
+static int from_pid(struct nsinfo_snapshot *s, const char *root, pid_t pid, int type,
+		    struct nsinfo_nsref *out)
+{
+	struct nsinfo_nsref r;
+	char path[PATH_MAX];
+	int fd, ret;
+
+	if (type < 0)
+		return -EDOM; /* a process has one namespace of each type */
+	if (s && s->loaded) {
+		int pi = nsinfo_snapshot_find_proc(s, pid);
+
+		if (pi < 0)
+			return -ESRCH;
+		if (s->procs[pi].ns[type] < 0)
+			return -ENOENT;
+		return known_ns(s, s->procs[pi].ns[type], pid, out);
+	}
+	snprintf(path, sizeof(path), "%s/%d/ns/%s", s ? s->proc_root : root ? root : "/proc",
+		 (int)pid, nsinfo__ns_file[type]);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return errno == ENOENT || errno == ESRCH ? -ESRCH : -errno;
+	ret = from_fd(fd, type, &r);
+	if (ret < 0)
+		return ret;
+	r.pid = pid;
+	*out = r;
+	return 0;
+}
+
+static int match_container(struct nsinfo_snapshot *s, const char *name, struct why *why)
+{
+	size_t n = 0;
+	int c = nsinfo__container_match(s, name, why->cand, MAX_CANDIDATES, &n);
+
+	why->ncand = c == -ENOTUNIQ || c == -EKEYREJECTED ? n : 0;
+	return c;
+}
+
 /*
  * The namespace of a container: that of its lowest-pid process still in it.
  * A process that moved since the scan (setns) is passed over.
  */
 static int from_container(struct nsinfo_snapshot *s, const char *name, int type,
-			  struct nsinfo_nsref *out)
+			  struct nsinfo_nsref *out, struct why *why)
 {
-	int c = nsinfo_snapshot_find_container(s, name);
-	char ref[32];
+	int c = match_container(s, name, why);
 
 	if (c < 0)
 		return c;
 	if (type < 0)
-		return -EINVAL; /* a container has one namespace of each type */
+		return -EDOM; /* a container has one namespace of each type */
 	for (size_t i = 0; i < s->nprocs; i++) {
 		const struct nsinfo_proc *p = &s->procs[i];
 		struct nsinfo_nsref r;
 
 		if (p->container != c || p->ns[type] < 0 || (p->flags & NSINFO_PROC_THREAD))
 			continue;
-		snprintf(ref, sizeof(ref), "pid:%d", (int)p->pid);
-		if (nsinfo_ref_resolve(s, ref, type, &r) < 0)
+		if (s->loaded)
+			return known_ns(s, p->ns[type], p->pid, out);
+		if (from_pid(s, NULL, p->pid, type, &r) < 0)
 			continue;
 		if (r.ino == s->ns[p->ns[type]].ino) {
 			*out = r;
@@ -138,21 +207,73 @@ static int from_container(struct nsinfo_snapshot *s, const char *name, int type,
 	return -ENOENT;
 }
 
-NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *ref, int type,
-				     struct nsinfo_nsref *out)
+static int from_number(struct nsinfo_snapshot *s, const char *ref, int type,
+		       struct nsinfo_nsref *out, struct why *why)
+{
+	uint64_t ino;
+	int idx, ret;
+
+	if (parse_u64(ref, &ino))
+		return -EINVAL;
+	if (!s)
+		return NEEDS_SNAPSHOT;
+	idx = type >= 0 ? nsinfo_snapshot_find_ns(s, type, ino) : -ENOENT;
+	if (idx < 0) {
+		idx = nsinfo_snapshot_find_ns(s, -1, ino);
+		if (idx >= 0 && type >= 0) {
+			why->found = s->ns[idx].type;
+			return -EMEDIUMTYPE;
+		}
+	}
+	/* no such inode: a namespace id, else an all-digit container id prefix */
+	if (idx < 0 && (idx = nsinfo_snapshot_find_nsid(s, -1, ino)) >= 0 && type >= 0 &&
+	    s->ns[idx].type != type) {
+		why->found = s->ns[idx].type;
+		return -EMEDIUMTYPE;
+	}
+	if (idx < 0) {
+		ret = from_container(s, ref, type, out, why);
+		return ret == -EINVAL ? -ENOENT : ret;
+	}
+	return from_snapshot(s, idx, out);
+}
+
+static bool is_path(const char *ref)
+{
+	return ref[0] == '/' || !strncmp(ref, "./", 2) || !strncmp(ref, "../", 3);
+}
+
+static int resolve(struct nsinfo_snapshot *snap, const char *root, const char *ref, int type,
+		   struct nsinfo_nsref *out, struct why *why)
 {
 	struct nsinfo_nsref r = { .fd = -1, .type = -1 };
 	int ret, idx;
 
+	why->ncand = 0;
+	why->want = type;
+	why->found = -1;
 	if (!ref || !*ref || !out || type < -1 || type >= NSINFO_NTYPES)
 		return -EINVAL;
 
-	if (ref[0] == '/' || !strncmp(ref, "./", 2) || !strncmp(ref, "../", 3)) {
-		int fd = open(ref, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (is_path(ref)) {
+		int fd;
 
+		/* a loaded snapshot is offline: its files name another host's */
+		if (snap && snap->loaded)
+			return -EREMOTE;
+		fd = open(ref, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd < 0)
 			return -errno;
 		ret = from_fd(fd, type, &r);
+		if (ret == -EMEDIUMTYPE && (fd = open(ref, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+						      O_NONBLOCK)) >= 0) {
+			int t;
+			uint64_t ino;
+
+			if (nsinfo_fd_identify(fd, &t, &ino) == 0)
+				why->found = t;
+			close(fd);
+		}
 		if (ret < 0)
 			return ret;
 		*out = r;
@@ -160,26 +281,11 @@ NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *r
 	}
 
 	if (!strncmp(ref, "pid:", 4)) {
-		const char *root = snap ? snap->proc_root : "/proc";
-		char path[PATH_MAX];
 		pid_t pid;
-		int fd;
 
-		ret = nsinfo_parse_pid(ref + 4, &pid);
-		if (ret < 0)
+		if (nsinfo_parse_pid(ref + 4, &pid) < 0)
 			return -EINVAL;
-		if (type < 0)
-			return -EINVAL; /* a process has one namespace of each type */
-		snprintf(path, sizeof(path), "%s/%d/ns/%s", root, (int)pid, nsinfo__ns_file[type]);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return errno == ENOENT || errno == ESRCH ? -ESRCH : -errno;
-		ret = from_fd(fd, type, &r);
-		if (ret < 0)
-			return ret;
-		r.pid = pid;
-		*out = r;
-		return 0;
+		return from_pid(snap, root, pid, type, out);
 	}
 
 	if (!strncmp(ref, "id:", 3)) {
@@ -188,45 +294,213 @@ NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *r
 		if (parse_u64(ref + 3, &id))
 			return -EINVAL;
 		if (!snap)
-			return -EINVAL;
+			return NEEDS_SNAPSHOT;
 		idx = nsinfo_snapshot_find_nsid(snap, -1, id);
 		if (idx < 0)
 			return -ENOENT;
-		if (type >= 0 && snap->ns[idx].type != type)
+		if (type >= 0 && snap->ns[idx].type != type) {
+			why->found = snap->ns[idx].type;
 			return -EMEDIUMTYPE;
-		ret = from_snapshot(snap, idx, &r);
-		if (ret == 0)
-			*out = r;
-		return ret;
+		}
+		return from_snapshot(snap, idx, out);
 	}
 
 	/* all digits: an inode; "3f2a..." is a container id prefix (below) */
-	if (ref[strspn(ref, "0123456789")] == 0) {
-		uint64_t ino;
-
-		if (parse_u64(ref, &ino))
-			return -EINVAL;
-		if (!snap)
-			return -EINVAL;
-		idx = type >= 0 ? nsinfo_snapshot_find_ns(snap, type, ino) : -ENOENT;
-		if (idx < 0) {
-			idx = nsinfo_snapshot_find_ns(snap, -1, ino);
-			if (idx >= 0 && type >= 0)
-				return -EMEDIUMTYPE;
-		}
-		/* no such inode: an all-digit container id prefix ("301472...") */
-		if (idx < 0) {
-			ret = from_container(snap, ref, type, out);
-			return ret == -EINVAL ? -ENOENT : ret;
-		}
-		ret = from_snapshot(snap, idx, &r);
-		if (ret == 0)
-			*out = r;
-		return ret;
-	}
+	if (ref[strspn(ref, "0123456789")] == 0)
+		return from_number(snap, ref, type, out, why);
 
 	/* A container id prefix or name (the snapshot needs NSINFO_SCAN_CONTAINERS) */
 	if (!snap)
+		return NEEDS_SNAPSHOT;
+	return from_container(snap, ref, type, out, why);
+}
+
+NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *ref, int type,
+				     struct nsinfo_nsref *out)
+{
+	struct why why;
+	int r = resolve(snap, NULL, ref, type, out, &why);
+
+	return r == NEEDS_SNAPSHOT || r == -EDOM ? -EINVAL : r;
+}
+
+/* ---------------------------------------------------------- the resolver */
+
+struct nsinfo_resolver {
+	int refcnt;
+	struct nsinfo_snapshot *snap;
+	char *proc_root;
+	struct why why;
+};
+
+NSINFO_EXPORT int nsinfo_resolver_new(struct nsinfo_snapshot *snap, const char *proc_root,
+				      struct nsinfo_resolver **out)
+{
+	struct nsinfo_resolver *r;
+
+	if (!out)
 		return -EINVAL;
-	return from_container(snap, ref, type, out);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->refcnt = 1;
+	r->snap = snap ? nsinfo_snapshot_ref(snap) : NULL;
+	if (proc_root && !(r->proc_root = strdup(proc_root))) {
+		nsinfo_resolver_unref(r);
+		return -ENOMEM;
+	}
+	*out = r;
+	return 0;
+}
+
+NSINFO_EXPORT struct nsinfo_resolver *nsinfo_resolver_ref(struct nsinfo_resolver *r)
+{
+	if (r)
+		r->refcnt++;
+	return r;
+}
+
+NSINFO_EXPORT void nsinfo_resolver_unref(struct nsinfo_resolver *r)
+{
+	if (!r || --r->refcnt > 0)
+		return;
+	nsinfo_snapshot_unref(r->snap);
+	free(r->proc_root);
+	free(r);
+}
+
+NSINFO_EXPORT struct nsinfo_snapshot *nsinfo_resolver_snapshot(const struct nsinfo_resolver *r)
+{
+	return r ? r->snap : NULL;
+}
+
+/* Container names need the container table; container= ones are named by
+ * their hostname (shown among the candidates, never matched). */
+static int build(struct nsinfo_resolver *r)
+{
+	struct nsinfo_scan_opts o = {
+		.size = sizeof(o),
+		.proc_root = r->proc_root,
+		.flags = NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES,
+	};
+
+	return r->snap ? 0 : nsinfo_snapshot_new(&o, &r->snap);
+}
+
+NSINFO_EXPORT int nsinfo_resolver_resolve(struct nsinfo_resolver *r, const char *ref, int type,
+					  struct nsinfo_nsref *out)
+{
+	int ret;
+
+	if (!r)
+		return -EINVAL;
+	ret = resolve(r->snap, r->proc_root, ref, type, out, &r->why);
+	if (ret == NEEDS_SNAPSHOT) {
+		ret = build(r);
+		if (ret == 0)
+			ret = resolve(r->snap, r->proc_root, ref, type, out, &r->why);
+	}
+	return ret;
+}
+
+NSINFO_EXPORT int nsinfo_resolver_container(struct nsinfo_resolver *r, const char *ref)
+{
+	int ret;
+
+	if (!r || !ref || !*ref)
+		return -EINVAL;
+	r->why.ncand = 0;
+	r->why.found = -1;
+	if ((ret = build(r)) < 0)
+		return ret;
+	return match_container(r->snap, ref, &r->why);
+}
+
+NSINFO_EXPORT const int32_t *nsinfo_resolver_candidates(const struct nsinfo_resolver *r,
+							 size_t *n)
+{
+	size_t k = r ? r->why.ncand : 0;
+
+	if (n)
+		*n = k;
+	return k ? r->why.cand : NULL;
+}
+
+NSINFO_EXPORT const char *nsinfo_ref_strerror(int err)
+{
+	static const struct { int err; const char *why; } reasons[] = {
+		{ EINVAL,       "not a namespace reference (inode, id:NSID, pid:N, path or container)" },
+		{ ENOENT,       "no such namespace or container" },
+		{ ESRCH,        "no such process" },
+		{ EMEDIUMTYPE,  "a namespace of another type" },
+		{ EDOM,         "a process or container has a namespace of each type: choose one" },
+		{ ENOTUNIQ,     "several containers match" },
+		{ EKEYREJECTED, "only containers of unverified identity match (never entered by name)" },
+		{ EREMOTE,      "a loaded snapshot is offline: namespace files are not opened" },
+		{ ENOTTY,       "not a namespace file" },
+		{ EPERM,        "permission denied" },
+		{ EACCES,       "permission denied" },
+		{ ENOLINK,      "no process or file holds it open" },
+	};
+
+	if (err < 0)
+		err = -err;
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].err == err)
+			return reasons[i].why;
+	return strerror(err);
+}
+
+/* Append to buf at *w, keeping it terminated; control bytes a name from a
+ * container may hold are shown as '?'. */
+static void put(char *buf, size_t len, size_t *w, const char *str)
+{
+	for (; *str && *w + 1 < len; str++)
+		buf[(*w)++] = (unsigned char)*str < 0x20 || *str == 0x7f ? '?' : *str;
+	buf[*w < len ? *w : len - 1] = 0;
+}
+
+NSINFO_EXPORT const char *nsinfo_resolver_message(struct nsinfo_resolver *r, const char *ref,
+						  int err, char *buf, size_t len)
+{
+	size_t w = 0, n = 0, nc;
+	const int32_t *cand = nsinfo_resolver_candidates(r, &n);
+	const struct nsinfo_container *c = r && r->snap ? nsinfo_snapshot_containers(r->snap, &nc)
+						    : NULL;
+	char tmp[400];
+
+	if (!buf || !len)
+		return buf;
+	buf[0] = 0;
+	put(buf, len, &w, ref ? ref : "");
+	put(buf, len, &w, ": ");
+	if (err == -EMEDIUMTYPE && r && r->why.found >= 0 && r->why.want >= 0) {
+		snprintf(tmp, sizeof(tmp), "a %s namespace, not %s", nsinfo_type_name(r->why.found),
+			 nsinfo_type_name(r->why.want));
+		put(buf, len, &w, tmp);
+	} else if (err == -ENOENT && ref && is_path(ref)) {
+		put(buf, len, &w, strerror(ENOENT)); /* the file, not a namespace, is missing */
+	} else {
+		put(buf, len, &w, nsinfo_ref_strerror(err));
+	}
+	if (err != -ENOTUNIQ && err != -EKEYREJECTED)
+		return buf;
+	for (size_t i = 0; c && i < n && i < MAX_CANDIDATES; i++) {
+		char lab[300];
+		const struct nsinfo_container *k = &c[cand[i]];
+
+		nsinfo_container_label(r->snap, cand[i], lab, sizeof(lab));
+		snprintf(tmp, sizeof(tmp), "%s%s %.*s %s", i ? ", " : ": ", k->runtime,
+			 strlen(k->id) == 64 ? 12 : 64, k->id, lab);
+		put(buf, len, &w, tmp);
+		if (k->trust == NSINFO_TRUST_HINT && k->owner != (uid_t)-1) {
+			snprintf(tmp, sizeof(tmp), " (claimed by uid %u)", (unsigned)k->owner);
+			put(buf, len, &w, tmp);
+		}
+	}
+	if (n > MAX_CANDIDATES) {
+		snprintf(tmp, sizeof(tmp), ", and %zu more", n - MAX_CANDIDATES);
+		put(buf, len, &w, tmp);
+	}
+	return buf;
 }

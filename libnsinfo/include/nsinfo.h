@@ -134,7 +134,30 @@ struct nsinfo_container {
 	const char *id;           /* full id or machine name */
 	const char *name;         /* human name where known, else NULL */
 	const char *pod;          /* Kubernetes pod UID, else NULL */
+	int trust;                /* NSINFO_TRUST_*: what the identity rests on */
+	uid_t owner;              /* who controls that evidence (see below) */
 };
+
+/*
+ * What a container's identity rests on (nsinfo_container.trust), weakest
+ * first. Only NSINFO_TRUST_ENGINE identities are used to pick a namespace
+ * by name or id (nsinfo_resolver_resolve); the others are shown, marked.
+ *  HINT    what a process controls: container= in the environment of a pid
+ *          namespace's init (named by its hostname), or a container cgroup
+ *          path that could not be checked; owner is the claiming process's
+ *          uid.
+ *  USER    a container cgroup in a subtree owned by a non-root user (a
+ *          rootless engine, or anything in a delegated user@UID.service):
+ *          owner is that uid, the name comes from that user's engine state
+ *          (~/.local/share/containers, ~/.local/share/docker) only.
+ *  ENGINE  a container cgroup whose directory and every ancestor up to the
+ *          hierarchy's root are owned by root: only root could have made
+ *          it; the name comes from the engine's root-owned state files.
+ *          owner is 0.
+ */
+#define NSINFO_TRUST_HINT    0
+#define NSINFO_TRUST_USER    1
+#define NSINFO_TRUST_ENGINE  2
 
 struct nsinfo_coverage {
 	uint32_t scanned;         /* /proc/PID entries looked at */
@@ -250,7 +273,8 @@ const char *nsinfo_snapshot_username(struct nsinfo_snapshot *s, uid_t uid);
 
 /*
  * The namespace reference grammar shared by every tool:
- *   4026531836        an inode number (needs a snapshot to find a holder)
+ *   4026531836        an inode number, else a namespace id, else a container
+ *                     id prefix (needs a snapshot)
  *   id:NSID           a 64-bit namespace id (needs a snapshot)
  *   pid:N             the namespace of process N, as seen by the caller
  *   /path             a namespace file: /proc/N/ns/net, a bind mount, ...
@@ -264,10 +288,54 @@ struct nsinfo_nsref {
 	pid_t pid;                /* a process in it when known (pid:N), else 0 */
 };
 
-/* Resolve ref. type is the wanted enum nsinfo_type or -1 for any. Errors:
- * -EINVAL malformed, -ENOENT no such namespace/process, -EMEDIUMTYPE a
- * namespace of another type, -EACCES/-EPERM refused, -ENOTTY not a namespace
- * file. snap may be NULL when the ref is pid:N or a path. */
+/*
+ * A resolver: the one entry point every tool resolves references through.
+ * snap may be NULL: a snapshot (NSINFO_SCAN_CONTAINERS|NSINFO_SCAN_HOSTNAMES
+ * of proc_root, NULL = "/proc") is then built the first time a reference
+ * needs one (an inode, id:NSID or a container name); paths and pid:N need
+ * none. With a snapshot read by nsinfo_snapshot_read_json() the resolver is
+ * offline: nothing live is opened (no fd in the result, pid:N and names are
+ * answered from the file, a path is refused with -EREMOTE).
+ * Container names and ids match NSINFO_TRUST_ENGINE containers only.
+ */
+struct nsinfo_resolver;
+int nsinfo_resolver_new(struct nsinfo_snapshot *snap, const char *proc_root,
+			struct nsinfo_resolver **out);
+struct nsinfo_resolver *nsinfo_resolver_ref(struct nsinfo_resolver *r);
+void nsinfo_resolver_unref(struct nsinfo_resolver *r);
+/* The snapshot in use (given, or built so far); NULL if none yet. */
+struct nsinfo_snapshot *nsinfo_resolver_snapshot(const struct nsinfo_resolver *r);
+/*
+ * Resolve ref; type is the wanted enum nsinfo_type or -1 for any. On
+ * success out->fd is an nsfs fd owned by the caller, or -1 where nothing
+ * holds the namespace open (or the snapshot is a loaded one). Errors (one
+ * vocabulary, nsinfo_ref_strerror):
+ *  -EINVAL malformed           -ENOENT no such namespace or container
+ *  -ESRCH no such process      -EMEDIUMTYPE a namespace of another type
+ *  -EDOM a process or container has a namespace of each type: type is -1
+ *  -ENOTUNIQ several containers match (nsinfo_resolver_candidates)
+ *  -EKEYREJECTED only containers of unverified identity match (candidates)
+ *  -EREMOTE a path against a loaded (offline) snapshot
+ *  -ENOTTY not a namespace file  -EACCES/-EPERM refused  -ENOMEM
+ */
+int nsinfo_resolver_resolve(struct nsinfo_resolver *r, const char *ref, int type,
+			    struct nsinfo_nsref *out);
+/* The container ref names (a name, id or unique id prefix of an
+ * NSINFO_TRUST_ENGINE container): its index in nsinfo_resolver_snapshot(),
+ * or -ENOENT, -ENOTUNIQ, -EKEYREJECTED, -EINVAL as above. */
+int nsinfo_resolver_container(struct nsinfo_resolver *r, const char *ref);
+/* The containers that matched the last -ENOTUNIQ / -EKEYREJECTED (indices
+ * in nsinfo_resolver_snapshot()); NULL and *n = 0 otherwise. */
+const int32_t *nsinfo_resolver_candidates(const struct nsinfo_resolver *r, size_t *n);
+/* One line for an error of the last resolve of ref: "REF: reason", with
+ * the candidates ("RUNTIME ID LABEL, ...") when there are any. Returns buf. */
+const char *nsinfo_resolver_message(struct nsinfo_resolver *r, const char *ref, int err,
+				    char *buf, size_t len);
+/* The reason for one error code of the vocabulary above (then strerror). */
+const char *nsinfo_ref_strerror(int err);
+
+/* One reference against snap as given (no snapshot is built: refs that need
+ * one give -EINVAL when snap is NULL). Prefer a resolver. */
 int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *ref, int type,
 		       struct nsinfo_nsref *out);
 
@@ -425,19 +493,28 @@ const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev);
  *    init of a pid namespace (runtime as given, id "pidns-<NSID>", name the
  *    hostname when NSINFO_SCAN_HOSTNAMES is on); nsinfo_ns.container when
  *    every member process whose cgroup was readable is in the same one.
- *    Names: docker's config.v2.json, podman's (and CRI-O's) containers.json.
- * REF NAME (nsinfo_ref_resolve) is a container name, id or unique id prefix;
- * an all-digit REF is an inode first, a container id prefix if no namespace
- * has that inode.
+ *    Names: docker's config.v2.json, podman's (and CRI-O's) containers.json,
+ *    the engine's under /var/lib or a rootless user's own (see
+ *    NSINFO_TRUST_*). Each container records what its identity rests on.
+ * REF NAME (nsinfo_resolver_resolve) is the name, id or unique id prefix of
+ * an NSINFO_TRUST_ENGINE container; an all-digit REF is an inode first, a
+ * container id prefix if no namespace has that inode.
  */
 
 /* "proc", "thread", "children", "fd", "mount", "child-ns", "owned-ns";
  * NULL for an unknown kind. */
 const char *nsinfo_holder_kind_name(int kind);
-/* Index of the container whose name equals name, or whose id equals it or
- * starts with it (the docker habit of short ids). -ENOENT none, -ENOTUNIQ a
- * prefix shared by several containers, -EINVAL bad arguments. */
+/* Index of the NSINFO_TRUST_ENGINE container whose name equals name, or
+ * whose id equals it or starts with it (the docker habit of short ids).
+ * -ENOENT none, -ENOTUNIQ several match, -EKEYREJECTED only containers of
+ * weaker trust match, -EINVAL bad arguments. */
 int nsinfo_snapshot_find_container(const struct nsinfo_snapshot *s, const char *name);
+/* How a container is shown, in buf: its name, else its id (the first 12
+ * digits of a 64-hex id), "OWNER/" before it when a non-root user owns the
+ * evidence, "?" after it unless NSINFO_TRUST_ENGINE: "web", "alice/web?",
+ * "web?". NULL if idx is no container. */
+const char *nsinfo_container_label(const struct nsinfo_snapshot *s, int32_t idx, char *buf,
+				   size_t len);
 
 /* The container of one process, without a snapshot: its /proc/PID/cgroup
  * (the runtimes listed above) and the runtime's state files for the name.
@@ -448,6 +525,9 @@ struct nsinfo_container_info {
 	char id[256];
 	char name[256];           /* "" where no name is known */
 	char pod[64];             /* Kubernetes pod UID, "" if none */
+	int trust;                /* NSINFO_TRUST_* */
+	uid_t owner;
+	char label[300];          /* as nsinfo_container_label() */
 };
 /* proc_root NULL = "/proc". 0, -ENOENT not in a container, -ESRCH no such
  * process, -EINVAL bad arguments, else -errno reading its cgroup file.

@@ -8,11 +8,8 @@ source "$(dirname "$0")/../lib/lib.sh"
 source "$(dirname "$0")/../lib/nsenter_lite.sh"
 on_exit "wait"
 
-# The cgroup2 hierarchy: hybrid hosts mount it at unified/, pure v2 at the top.
-CGROOT=""
-for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
-	if [ -w "$d/cgroup.procs" ] && [ "$(stat -f -c %T "$d")" = cgroup2fs ]; then CGROOT=$d; break; fi
-done
+source "$(dirname "$0")/../lib/container.sh"
+CGROOT=$(cgroup2_root)
 if [ -z "$CGROOT" ]; then
 	skip "no writable cgroup2 hierarchy: a container cannot be faked here"; done_testing; exit
 fi
@@ -27,22 +24,9 @@ ID1=$P8$(hex 28) ID2=$P8$(hex 28)
 NAME=nsl-box-$$
 TOP=$CGROOT/nsl-ctr-$$
 
-# docker's state: created here, removed at exit; directories that existed
-# are left alone (rmdir only removes what is empty)
-mkdir_owned() { # mkdir_owned DIR: each missing component, removed at exit
-	local d=$1
-	[ -d "$d" ] && return 0
-	mkdir_owned "$(dirname "$d")" || return 1
-	mkdir "$d" || return 1
-	on_exit "rmdir '$d'"
-}
-CFG=/var/lib/docker/containers/$ID1
-mkdir_owned "$CFG" || { fail "docker state directory $CFG"; done_testing; exit; }
-on_exit "rm -f '$CFG/config.v2.json'"
-printf '{"ID":"%s","Name":"/%s","Driver":"overlay2"}' "$ID1" "$NAME" >"$CFG/config.v2.json"
+docker_state "$ID1" "$NAME" || { fail "docker state of $ID1"; done_testing; exit; }
 
 # cgroups are removed after the targets are gone (on_exit runs in reverse)
-rm_cgroup() { local n=50; while ! rmdir "$1" 2>/dev/null && [ -d "$1" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done; }
 mkdir "$TOP" || { fail "cgroup $TOP"; done_testing; exit; }
 on_exit "rm_cgroup '$TOP'"
 for id in "$ID1" "$ID2"; do
@@ -92,19 +76,21 @@ done
 
 # ------------------------------------------------------------------ errors
 out=$("$NSL" -t "$P8" -u touch "$T_TMP/ran" 2>&1); rc=$?
-is "$rc:$out" "125:nsenter-lite: $P8: an id prefix shared by several containers" \
-	"-t PREFIX of two containers: refused"
+like "$rc:$out" "^125:nsenter-lite: $P8: several containers match: docker [0-9a-f]{12} [^,]+, docker [0-9a-f]{12} [^,]+$" \
+	"-t PREFIX of two containers: refused, one line"
+like "$out" "docker ${ID1:0:12} $NAME(,|$)" "... listing the first by runtime, short id and name"
+like "$out" "docker ${ID2:0:12} ${ID2:0:12}(,|$)" "... and the unnamed one by its short id"
 ok $([ ! -e "$T_TMP/ran" ]; echo $?) "... and nothing was run"
 out=$("$NSL" -N "$P8" -t 1 -u true 2>&1); rc=$?
-is "$rc:$out" "125:nsenter-lite: cannot resolve pid namespace '$P8': an id prefix shared by several containers" \
+like "$rc:$out" "^125:nsenter-lite: $P8: several containers match: docker [0-9a-f]{12} [^,]+, docker [0-9a-f]{12} [^,]+$" \
 	"-N PREFIX of two containers: refused"
 out=$("$NSL" -t "nsl-nobox-$$" -u true 2>&1); rc=$?
-is "$rc:$out" "125:nsenter-lite: nsl-nobox-$$: no such process or container" "-t unknown container name"
+is "$rc:$out" "125:nsenter-lite: nsl-nobox-$$: no such namespace or container" "-t unknown container name"
 
 # once the second container has no process left, the short prefix is unique
 kill -TERM "$TGT_LAUNCHER"; wait "$TGT_LAUNCHER" 2>/dev/null; wait_dead "$B2"
 is "$("$NSL" -t "$P8" -u hostname)" "box-$$" "the prefix names one container once the other has stopped"
 out=$("$NSL" -t "$ID2" -u true 2>&1); rc=$?
-is "$rc:$out" "125:nsenter-lite: $ID2: no such process or container" "-t a stopped container: no such container"
+is "$rc:$out" "125:nsenter-lite: $ID2: no such namespace or container" "-t a stopped container: no such container"
 
 done_testing

@@ -21,13 +21,13 @@ check() {
 	is "$out" "$msg" "$name: message"
 }
 
-check "non-numeric target" 125 "nsenter-lite: abc: no such process or container" -t abc -u true
+check "non-numeric target" 125 "nsenter-lite: abc: no such namespace or container" -t abc -u true
 check "pid 0" 125 "nsenter-lite: invalid pid '0'" -t 0 -u true
 check "missing target" 125 "nsenter-lite: cannot open target $GONE: no such process" -t "$GONE" -u true
 check "non-numeric pid with --pidns" 125 \
 	"nsenter-lite: invalid pid 'x': with --pidns the target is a pid" -N "pid:$T" -t x -u true
 check "--pidns of another type" 125 \
-	"nsenter-lite: cannot resolve pid namespace '/proc/$T/ns/net': a namespace of another type" \
+	"nsenter-lite: /proc/$T/ns/net: a net namespace, not pid" \
 	-N "/proc/$T/ns/net" -t 1 -u true
 check "unknown type option" 125 "nsenter-lite: invalid option -- 'x'
 $TRY" -t "$T" -x true
@@ -46,17 +46,17 @@ $TRY" -N "pid:$T" true
 check "--mount-proc without -p" 125 "nsenter-lite: --mount-proc needs both -m and -p (or -a)" \
 	-t "$T" -m --mount-proc true
 check "missing namespace file" 125 \
-	"nsenter-lite: cannot open net namespace file $T_TMP/none: No such file or directory" \
+	"nsenter-lite: $T_TMP/none: No such file or directory" \
 	--net="$T_TMP/none" true
 check "not a namespace file" 125 \
-	"nsenter-lite: cannot open net namespace file $T_TMP/plain: not a namespace file" \
+	"nsenter-lite: $T_TMP/plain: not a namespace file" \
 	--net="$T_TMP/plain" true
 check "namespace file of another type" 125 "nsenter-lite: /proc/$T/ns/uts: a uts namespace, not net" \
 	--net="/proc/$T/ns/uts" true
 chmod 600 "$T_TMP/plain"
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$NSL" --uts="/proc/$T/ns/uts" true 2>&1); rc=$?
 is "$rc" 125 "unreadable namespace file: exit 125"
-is "$out" "nsenter-lite: cannot open uts namespace file /proc/$T/ns/uts: Permission denied" \
+is "$out" "nsenter-lite: /proc/$T/ns/uts: permission denied" \
 	"unreadable namespace file: message"
 
 # Threads and translations, against tests/helpers/nspid_nest's pid
@@ -81,7 +81,7 @@ fi
 kill -TERM "$NP"
 
 check "digits too large for a pid: no such namespace or container" 125 \
-	"nsenter-lite: 99999999999: no such process or container" -t 99999999999 -u true
+	"nsenter-lite: 99999999999: no such namespace or container" -t 99999999999 -u true
 is "$("$NSL" -t "$(ns_ino "$T" pid)" -u hostname)" "err-$$" \
 	"-t INODE of a pid namespace (too large for a pid): its process"
 

@@ -83,7 +83,7 @@ is "$rc" 2 "--all without --pidns: bad usage"
 # --------------------------------------------------------- bad REFs, input
 out=$("$NSPID" -N "/proc/$A3/ns/net" 1 2>&1); rc=$?
 is "$rc" 1 "a net namespace as REF: exit 1"
-like "$out" "^nspid: /proc/$A3/ns/net: not a pid namespace$" "a net namespace as REF: says why"
+like "$out" "^nspid: /proc/$A3/ns/net: a net namespace, not pid$" "a net namespace as REF: says why"
 out=$("$NSPID" -N "pid:99999999" 1 2>&1); rc=$?
 is "$rc" 1 "REF of a missing process: exit 1"
 out=$("$NSPID" abc 2>&1); rc=$?

@@ -28,12 +28,12 @@ bad "nstree: unknown namespace type: foo" -t foo
 bad "nstree: unknown column: NOPE" -o NS,NOPE
 bad "nstree: invalid PID: 12x" -p 12x
 bad "nstree: 999999999: no such process" -p 999999999
-bad "nstree: 12: no such namespace" 12
-bad "nstree: id:77777777777: no such namespace" id:77777777777
+bad "nstree: 12: no such namespace or container" 12
+bad "nstree: id:77777777777: no such namespace or container" id:77777777777
 bad "nstree: cannot read /nonexistent$$: No such file or directory" --proc-root /nonexistent$$
 bad "nstree: /etc/hostname: not a namespace file" /etc/hostname
 bad "nstree: /nonexistent$$: No such file or directory" /nonexistent$$
-bad "nstree: no-such-container: no such namespace" no-such-container
+bad "nstree: no-such-container: no such namespace or container" no-such-container
 
 # output formats on our own namespaces
 self_net=$(ns_ino $$ net)

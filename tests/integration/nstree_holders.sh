@@ -145,7 +145,7 @@ rows = json.load(sys.stdin)["holders"]
 print(len(rows), sorted({r["kind"] for r in rows}), any(r["kind"] == "proc" and r["pid"] == int(sys.argv[1]) for r in rows))' "$thr")
 like "$got" "^[0-9]+ \[.*'proc'.*\] True$" "--holders pid:N -t net -J: the process's own net namespace lists it as a proc"
 "$NSTREE" --holders "pid:$thr" >/dev/null 2>"$T_TMP/err"
-is "$?:$(head -1 "$T_TMP/err")" "1:nstree: pid:$thr: a process has a namespace of each type: choose one with -t" \
+is "$?:$(head -1 "$T_TMP/err")" "1:nstree: pid:$thr: a process or container has a namespace of each type: choose one" \
 	"--holders pid:N without -t: usage error"
 "$NSTREE" --holders "$FD_INO" extra >/dev/null 2>"$T_TMP/err"
 is "$?:$(head -1 "$T_TMP/err")" "1:nstree: --holders takes one namespace, not more arguments" "--holders with two"

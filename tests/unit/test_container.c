@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pwd.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -356,8 +357,10 @@ static void test_live(void)
 	char top[128], dock[256], dock2[256], slice[160], mach[256], mname[64], host[64];
 	char envhost[64], id1[65], id2[65], prefix8[9], prefix12[13], dname[64];
 	char id3[65], pod[256], pname[64], id4[65], digits12[13], dock4[256];
+	char udir[160], udock[256];
 	int podman_ok = 1;
 	struct kid kd = { 0 }, kd2 = { 0 }, km = { 0 }, ke = { 0 }, kp = { 0 }, k4 = { 0 };
+	struct kid ku = { 0 };
 	struct nsinfo_scan_opts o = { .size = sizeof(o),
 				      .flags = NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES };
 	struct nsinfo_snapshot *s = NULL;
@@ -396,15 +399,20 @@ static void test_live(void)
 	snprintf(mname, sizeof(mname), "web-%d", (int)getpid());
 	snprintf(host, sizeof(host), "dock-%d", (int)getpid());
 	snprintf(envhost, sizeof(envhost), "envbox-%d", (int)getpid());
+	/* a delegated subtree (as systemd gives user@UID.service) whose owner
+	 * names a cgroup after the docker container above */
+	snprintf(udir, sizeof(udir), "%s/user@65534.service", top);
+	snprintf(udock, sizeof(udock), "%s/docker-%s.scope", udir, id1);
 
 	if (mkdir(top, 0755) || mkdir(dock, 0755) || mkdir(dock2, 0755) || mkdir(slice, 0755) ||
-	    mkdir(mach, 0755) || mkdir(pod, 0755) || mkdir(dock4, 0755)) {
+	    mkdir(mach, 0755) || mkdir(pod, 0755) || mkdir(dock4, 0755) || mkdir(udir, 0755) ||
+	    chown(udir, 65534, 65534) || mkdir(udock, 0755)) {
 		ok(0, "cgroup directories under %s (%s)", top, strerror(errno));
 		goto out;
 	}
 	if (spawn_in_cgroup(dock, host, &kd) || spawn_in_cgroup(dock2, "dock2", &kd2) ||
 	    spawn_in_cgroup(mach, mname, &km) || spawn_in_cgroup(pod, "pod", &kp) ||
-	    spawn_in_cgroup(dock4, "digits", &k4) ||
+	    spawn_in_cgroup(dock4, "digits", &k4) || spawn_in_cgroup(udock, "forged", &ku) ||
 	    spawn_env_init("systemd-nspawn", envhost, &ke)) {
 		ok(0, "live fixtures set up (%s)", strerror(errno));
 		goto out;
@@ -444,9 +452,34 @@ static void test_live(void)
 	else
 		is_str(c ? c->name : NULL, pname, "podman container named from containers.json");
 
+	c = container_of_pid(s, kd.pid);
+	is(c ? c->trust : -1, NSINFO_TRUST_ENGINE, "a root-owned docker scope: the engine's evidence");
+	c = container_of_pid(s, ku.pid);
+	ok(c && c != container_of_pid(s, kd.pid), "a user's cgroup borrowing the id: another container");
+	if (c) {
+		char lab[300], want[80];
+
+		is(c->trust, NSINFO_TRUST_USER, "its trust: the user's, not the engine's");
+		is((int)c->owner, 65534, "its owner: who owns the subtree");
+		ok(c->name == NULL, "not named from root's docker state");
+		snprintf(want, sizeof(want), "%s/%.12s?", getpwuid(65534) ? getpwuid(65534)->pw_name : "65534",
+			 id1);
+		is_str(nsinfo_container_label(s, (int32_t)(c - nsinfo_snapshot_containers(s, NULL)),
+					      lab, sizeof(lab)),
+		       want, "labelled OWNER/ID?");
+	}
+
 	c = container_of_pid(s, ke.init);
 	ok(c != NULL, "init with container= in its environment gives a container");
 	if (c) {
+		char lab[300], hintlab[80];
+
+		snprintf(hintlab, sizeof(hintlab), "%s?", envhost);
+		is(c->trust, NSINFO_TRUST_HINT, "container= is only a hint");
+		is((int)c->owner, (int)getuid(), "owned by the uid of the init that claims it");
+		is_str(nsinfo_container_label(s, (int32_t)(c - nsinfo_snapshot_containers(s, NULL)),
+					      lab, sizeof(lab)),
+		       hintlab, "labelled as a hint: NAME?");
 		is_str(c->runtime, "nspawn", "container=systemd-nspawn reads as nspawn");
 		is_str(c->name, envhost, "named after the hostname of its UTS namespace");
 		ok(!strncmp(c->id, "pidns-", 6), "id names its pid namespace: %s", c->id);
@@ -469,6 +502,12 @@ static void test_live(void)
 	}
 	is(nsinfo_ref_resolve(s, prefix8, NSINFO_NET, &ref), -ENOTUNIQ,
 	   "REF: a prefix shared by two containers is ambiguous");
+	r = nsinfo_ref_resolve(s, id1, NSINFO_NET, &ref);
+	is(r, 0, "REF: the full id, also claimed by a user's cgroup");
+	if (r == 0) {
+		is(ref.ino, kd.net, "REF: the engine's container, never the user's");
+		close(ref.fd);
+	}
 	r = nsinfo_ref_resolve(s, dname, NSINFO_NET, &ref);
 	is(r, 0, "REF: a docker container name");
 	if (r == 0) {
@@ -482,14 +521,9 @@ static void test_live(void)
 		close(ref.fd);
 	}
 	r = nsinfo_ref_resolve(s, envhost, NSINFO_PID, &ref);
-	is(r, 0, "REF: a container= container by its hostname");
-	if (r == 0) {
-		char p[64];
-
-		snprintf(p, sizeof(p), "/proc/%d/ns/pid", (int)ke.init);
-		is(ref.ino, ino_of(p), "REF: its pid namespace");
+	is(r, -EKEYREJECTED, "REF: a container= container is a hint, never resolved by its hostname");
+	if (r == 0)
 		close(ref.fd);
-	}
 	r = nsinfo_ref_resolve(s, digits12, NSINFO_NET, &ref);
 	is(r, 0, "REF: an all-digit id prefix that is no inode: %s", digits12);
 	if (r == 0) {
@@ -499,6 +533,29 @@ static void test_live(void)
 	is(nsinfo_ref_resolve(s, "no-such-container-x", NSINFO_NET, &ref), -ENOENT,
 	   "REF: unknown name");
 	is(nsinfo_ref_resolve(s, mname, -1, &ref), -EINVAL, "REF: a container needs a type");
+	{
+		struct nsinfo_resolver *rv = NULL;
+		size_t n = 0;
+		char msg[1024];
+
+		is(nsinfo_resolver_new(s, NULL, &rv), 0, "resolver over the snapshot");
+		is(nsinfo_resolver_resolve(rv, mname, -1, &ref), -EDOM,
+		   "resolver: a container needs a type (-EDOM)");
+		is(nsinfo_resolver_resolve(rv, prefix8, NSINFO_NET, &ref), -ENOTUNIQ,
+		   "resolver: a shared prefix is ambiguous");
+		ok(nsinfo_resolver_candidates(rv, &n) && n == 2, "resolver: two candidates (%zu)", n);
+		nsinfo_resolver_message(rv, prefix8, -ENOTUNIQ, msg, sizeof(msg));
+		ok(strstr(msg, "several containers match: docker ") && strstr(msg, dname),
+		   "resolver: the message lists them with runtime, id and name: %s", msg);
+		is(nsinfo_resolver_resolve(rv, envhost, NSINFO_PID, &ref), -EKEYREJECTED,
+		   "resolver: a hint's name is refused");
+		nsinfo_resolver_message(rv, envhost, -EKEYREJECTED, msg, sizeof(msg));
+		ok(strstr(msg, "unverified") && strstr(msg, "nspawn pidns-"),
+		   "resolver: the refusal names the hint: %s", msg);
+		is(nsinfo_resolver_container(rv, mname), nsinfo_snapshot_procs(s, NULL)
+		   [nsinfo_snapshot_find_proc(s, km.pid)].container, "resolver: the machine's container index");
+		nsinfo_resolver_unref(rv);
+	}
 out:
 	nsinfo_snapshot_unref(s);
 	release(&kd);
@@ -507,6 +564,9 @@ out:
 	release(&ke);
 	release(&kp);
 	release(&k4);
+	release(&ku);
+	rmdir(udock);
+	rmdir(udir);
 	rmdir(dock4);
 	rmdir(pod);
 	rmdir(mach);

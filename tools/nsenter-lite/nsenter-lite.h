@@ -74,7 +74,7 @@ struct enter {
 	int root_fd, wd_fd;   /* -r, -w: the target's, opened before joining */
 	char **env;           /* -e: the target's environment */
 	char *env_buf;
-	struct nsinfo_snapshot *snap; /* only when a REF needs one */
+	struct nsinfo_resolver *refs; /* every REF; scans only when one needs it */
 	struct nsinfo_pidmap *pidmap; /* looks the target up and pins it */
 	struct ns_slot ns[NSINFO_NTYPES];
 };

@@ -45,28 +45,21 @@ void enter_cleanup(struct enter *e)
 	close_fd(&e->wd_fd);
 	free(e->env);
 	free(e->env_buf);
-	nsinfo_snapshot_unref(e->snap);
+	nsinfo_resolver_unref(e->refs);
 	nsinfo_pidmap_unref(e->pidmap);
 	e->pidmap = NULL;
 	e->env = NULL;
 	e->env_buf = NULL;
-	e->snap = NULL;
+	e->refs = NULL;
 }
 
-static struct nsinfo_snapshot *snapshot(struct enter *e)
+static struct nsinfo_resolver *resolver(struct enter *e)
 {
-	struct nsinfo_scan_opts so = {
-		.size = sizeof(so),
-		.flags = NSINFO_SCAN_NO_THREADS | NSINFO_SCAN_CONTAINERS,
-	};
 	int r;
 
-	if (e->snap)
-		return e->snap;
-	r = nsinfo_snapshot_new(&so, &e->snap);
-	if (r < 0)
-		nst_die(EXIT_OWN, "cannot scan /proc: %s", strerror(-r));
-	return e->snap;
+	if (!e->refs && (r = nsinfo_resolver_new(NULL, NULL, &e->refs)) < 0)
+		nst_die(EXIT_OWN, "%s", strerror(-r));
+	return e->refs;
 }
 
 static struct nsinfo_pidmap *pidmap(struct enter *e)
@@ -78,14 +71,19 @@ static struct nsinfo_pidmap *pidmap(struct enter *e)
 	return e->pidmap;
 }
 
-/* Paths and pid:N need no snapshot; scan only for inodes, ids and names. */
+/* Every reference through the library's resolver, as nstree and nspid do:
+ * paths and pid:N need no snapshot; it scans for inodes, ids and names. */
 static int ref_resolve(struct enter *e, const char *ref, int type, struct nsinfo_nsref *out)
 {
-	int r = nsinfo_ref_resolve(NULL, ref, type, out);
+	return nsinfo_resolver_resolve(resolver(e), ref, type, out);
+}
 
-	if (r == -EINVAL)
-		r = nsinfo_ref_resolve(snapshot(e), ref, type, out);
-	return r;
+/* The library's one line for a reference that did not resolve. */
+static void __attribute__((noreturn)) ref_die(struct enter *e, const char *ref, int err)
+{
+	char msg[1024];
+
+	nst_die(EXIT_OWN, "%s", nsinfo_resolver_message(resolver(e), ref, err, msg, sizeof(msg)));
 }
 
 bool target_exited(const struct enter *e)
@@ -132,12 +130,10 @@ static void resolve_in_pidns(struct enter *e)
 	if (nsinfo_parse_pid(e->o.target, &pid) < 0)
 		nst_die(EXIT_OWN, "invalid pid '%s': with --pidns the target is a pid", e->o.target);
 	r = ref_resolve(e, e->o.pidns, NSINFO_PID, &ref);
+	if (r == 0 && ref.fd < 0)
+		r = -ENOLINK;
 	if (r < 0)
-		nst_die(EXIT_OWN, "cannot resolve pid namespace '%s': %s", e->o.pidns,
-			r == -EINVAL ? "not a namespace reference" : errno_reason(r));
-	if (ref.fd < 0)
-		nst_die(EXIT_OWN, "cannot resolve pid namespace '%s': no process or file holds it open",
-			e->o.pidns);
+		ref_die(e, e->o.pidns, r);
 	r = nsinfo_pidmap_lookup_in(pidmap(e), ref.fd, pid, &c);
 	close(ref.fd);
 	if (r < 0)
@@ -169,14 +165,12 @@ static pid_t pid_of_ref(struct enter *e, const char *t)
 	struct nsinfo_nsref ref;
 	int r = ref_resolve(e, t, NSINFO_PID, &ref);
 
-	if (r == -ENOENT || r == -ESRCH || r == -EINVAL)
-		nst_die(EXIT_OWN, "%s: no such process or container", t);
-	if (r < 0)
-		nst_die(EXIT_OWN, "%s: %s", t, errno_reason(r));
-	if (ref.fd >= 0)
+	if (r == 0 && ref.fd >= 0)
 		close(ref.fd);
-	if (ref.pid <= 0)
-		nst_die(EXIT_OWN, "%s: no process to enter it through", t);
+	if (r == 0 && ref.pid <= 0)
+		r = -ENOLINK;
+	if (r < 0)
+		ref_die(e, t, r);
 	return ref.pid;
 }
 
@@ -251,21 +245,12 @@ static void open_from_file(struct enter *e, int t)
 {
 	struct ns_slot *s = &e->ns[t];
 	struct nsinfo_nsref ref;
-	const char *tn = nsinfo_type_name(t);
 	int r = ref_resolve(e, s->file, t, &ref);
 
-	if (r == -EMEDIUMTYPE && ref_resolve(e, s->file, -1, &ref) == 0) {
-		close(ref.fd);
-		nst_die(EXIT_OWN, "%s: a %s namespace, not %s", s->file, nsinfo_type_name(ref.type), tn);
-	}
-	if (r == -EINVAL)
-		nst_die(EXIT_OWN, "%s: not a namespace file or reference", s->file);
+	if (r == 0 && ref.fd < 0)
+		r = -ENOLINK;
 	if (r < 0)
-		nst_die(EXIT_OWN, "cannot open %s namespace file %s: %s", tn, s->file,
-		    r == -ENOTTY ? "not a namespace file" : strerror(-r));
-	if (ref.fd < 0)
-		nst_die(EXIT_OWN, "cannot open %s namespace %s: no process or file holds it open", tn,
-		    s->file);
+		ref_die(e, s->file, r);
 	s->fd = ref.fd;
 	s->ino = ref.ino;
 	s->nsid = ref.nsid;

@@ -48,7 +48,7 @@ static const struct nst_col columns[NCOLS] = {
 	[COL_HOSTNAME] = { "HOSTNAME", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			  "hostname of the task's uts namespace (innermost row)" },
 	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING,
-			  "container of the task from its cgroup: name, else id (innermost row)" },
+			  "container of the task from its cgroup: name, else id; OWNER/ a user's, ? unverified (innermost row)" },
 };
 
 #define DEFAULT_COLS     "LEVEL,PIDNS,NSID,PID,COMMAND,CONTAINER,HOSTNAME"
@@ -63,7 +63,7 @@ struct ctl {
 	bool threads, all, outcols_given;
 	const char *from_ref, *to_ref;
 	struct nsinfo_nsref from, to;
-	struct nsinfo_snapshot *snap; /* only for refs that need one (inodes, ids) */
+	struct nsinfo_resolver *refs; /* resolves -N and --to */
 	struct nsinfo_pidmap *map;
 	int rc;
 };
@@ -100,40 +100,24 @@ static void __attribute__((noreturn)) usage(void)
 	exit(EXIT_OK);
 }
 
-/* Resolve a pid namespace REF; a snapshot only for refs that need one. */
+/* Resolve a pid namespace REF through the library's resolver (a snapshot
+ * only for refs that need one); its message is every tool's. */
 static void resolve_ref(struct ctl *ctl, const char *ref, struct nsinfo_nsref *out)
 {
-	int r = nsinfo_ref_resolve(NULL, ref, NSINFO_PID, out);
+	char msg[1024];
+	int r;
 
-	if (r == -EINVAL) {
-		if (!ctl->snap) {
-			/* a name may be a container's; container= ones are named
-			 * by their hostname */
-			struct nsinfo_scan_opts opts = {
-				.size = sizeof(opts),
-				.flags = NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES,
-			};
-			int s = nsinfo_snapshot_new(&opts, &ctl->snap);
-
-			if (s < 0)
-				nst_die(EXIT_UNTRANSLATED, "cannot scan /proc: %s", strerror(-s));
-		}
-		r = nsinfo_ref_resolve(ctl->snap, ref, NSINFO_PID, out);
-	}
+	if (!ctl->refs && (r = nsinfo_resolver_new(NULL, NULL, &ctl->refs)) < 0)
+		nst_die(EXIT_UNTRANSLATED, "%s", strerror(-r));
+	r = nsinfo_resolver_resolve(ctl->refs, ref, NSINFO_PID, out);
+	if (r == 0 && out->fd < 0)
+		r = -ENOLINK;
 	if (r == -EINVAL)
-		nst_usage_error(EXIT_USAGE, "%s: not a namespace reference", ref);
-	if (r == -EMEDIUMTYPE)
-		nst_die(EXIT_UNTRANSLATED, "%s: %s", ref, nsinfo_pid_strerror(r));
-	if (r == -ENOTUNIQ)
-		nst_die(EXIT_UNTRANSLATED, "%s: ambiguous: several containers match", ref);
-	if (r == -ESRCH)
-		nst_die(EXIT_UNTRANSLATED, "%s: no such process", ref);
+		nst_usage_error(EXIT_USAGE, "%s",
+				nsinfo_resolver_message(ctl->refs, ref, r, msg, sizeof(msg)));
 	if (r < 0)
-		nst_die(EXIT_UNTRANSLATED, "%s: %s", ref,
-			r == -ENOENT ? "no such pid namespace" : strerror(-r));
-	if (out->fd < 0)
-		nst_die(EXIT_UNTRANSLATED, "%s: no process left to open that pid namespace through",
-			ref);
+		nst_die(EXIT_UNTRANSLATED, "%s",
+			nsinfo_resolver_message(ctl->refs, ref, r, msg, sizeof(msg)));
 }
 
 static void parse_args(struct ctl *ctl, int argc, char **argv)
@@ -268,7 +252,7 @@ static void set_container(struct ctl *ctl, struct libscols_line *ln,
 	if (!nst_out_has(&ctl->out, COL_CONTAINER) ||
 	    nsinfo_container_lookup(NULL, c->levels[0].pid, &ci) < 0 || nsinfo_pidchain_check(c) < 0)
 		return;
-	nst_out_set(&ctl->out, ln, COL_CONTAINER, ci.name[0] ? ci.name : ci.id);
+	nst_out_set(&ctl->out, ln, COL_CONTAINER, ci.label);
 }
 
 static void add_row(struct ctl *ctl, const struct nsinfo_pidchain *c, int l, int reflevel,
@@ -392,7 +376,7 @@ int main(int argc, char **argv)
 		resolve_ref(&ctl, ctl.from_ref, &ctl.from);
 	if (ctl.to_ref)
 		resolve_ref(&ctl, ctl.to_ref, &ctl.to);
-	nsinfo_snapshot_unref(ctl.snap);
+	nsinfo_resolver_unref(ctl.refs);
 
 	if (!nst_out_table(&ctl.out, "pids"))
 		nst_die(EXIT_UNTRANSLATED, "out of memory");

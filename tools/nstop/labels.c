@@ -14,16 +14,15 @@
 
 /* The container of a namespace, else of its lowest member; else a hostname
  * (its own for uts, its lowest member's uts otherwise). NULL if none. */
-static const char *label_of(const struct nsinfo_snapshot *s, const struct nsinfo_ns *n)
+static const char *label_of(const struct nsinfo_snapshot *s, const struct nsinfo_ns *n,
+			    char *buf, size_t len)
 {
 	const struct nsinfo_ns *all = nsinfo_snapshot_namespaces(s, NULL);
 	const struct nsinfo_proc *p = nsinfo_ns_lowest_proc(s, n);
-	size_t nc;
-	const struct nsinfo_container *c = nsinfo_snapshot_containers(s, &nc);
 	int32_t ci = n->container >= 0 ? n->container : (p ? p->container : -1);
 
-	if (ci >= 0 && (size_t)ci < nc)
-		return c[ci].name ? c[ci].name : c[ci].id;
+	if (ci >= 0)
+		return nsinfo_container_label(s, ci, buf, len);
 	if (n->hostname)
 		return n->hostname;
 	if (p && p->ns[NSINFO_UTS] >= 0)
@@ -49,7 +48,8 @@ int labels_update(struct labels *l, const struct nsinfo_snapshot *s)
 	if (!v)
 		return -1;
 	for (size_t i = 0; i < nns; i++) {
-		const char *t = label_of(s, &ns[i]);
+		char buf[300];
+		const char *t = label_of(s, &ns[i], buf, sizeof(buf));
 
 		if (!t)
 			continue;

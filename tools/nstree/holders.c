@@ -161,19 +161,6 @@ char *holders_summary(const struct ctl *c, int32_t i, const char *sep)
 	return buf;
 }
 
-const char *container_label(const struct nsinfo_snapshot *s, int32_t idx, char *buf, size_t len)
-{
-	size_t n;
-	const struct nsinfo_container *ct = nsinfo_snapshot_containers(s, &n);
-
-	if (idx < 0 || (size_t)idx >= n)
-		return NULL;
-	if (ct[idx].name)
-		return ct[idx].name;
-	/* 64-hex ids are shown as docker does: the first 12 digits */
-	snprintf(buf, len, "%.*s", strlen(ct[idx].id) == 64 ? 12 : (int)(len - 1), ct[idx].id);
-	return buf;
-}
 
 /* ------------------------------------------------------ the --holders view */
 

@@ -46,7 +46,7 @@ static const struct nst_col columns[NCOLS] = {
 	[COL_LEVEL]   = { "LEVEL", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "nesting depth of a pid or user namespace (0 = top seen)" },
 	[COL_FLAGS]   = { "FLAGS", 8, 0, SCOLS_JSON_STRING, "noprocs (held by something else), ancestor (held by a child ns only), detached (kernel not asked)" },
 	[COL_HOLDERS] = { "HOLDERS", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING, "what keeps it alive: processes, threads, fds, bind mounts, child and owned namespaces" },
-	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING, "container all its processes are in (name, else short id)" },
+	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING, "container all its processes are in: name, else short id; OWNER/ a user's, ? unverified" },
 	[COL_HOSTNAME] = { "HOSTNAME", 0.1, 0, SCOLS_JSON_STRING, "hostname of the uts namespace (of the PID process for other types)" },
 };
 
@@ -240,73 +240,49 @@ static int single_type(const struct ctl *c)
 	return c->types && !(c->types & (c->types - 1)) ? __builtin_ctz(c->types) : -1;
 }
 
-/* A container name or id prefix, unless a namespace has that inode. */
-static bool as_container(struct ctl *c, const char *arg, struct nst_target *t)
+static void __attribute__((noreturn)) ref_die(struct ctl *c, const char *arg, int err)
 {
-	int k = nsinfo_snapshot_find_container(c->snap, arg);
+	char msg[1024];
 
-	if (k == -ENOTUNIQ)
-		nst_die(EXIT_FAILURE, "%s: ambiguous: several containers match", arg);
-	if (k < 0)
-		return false;
-	t->ns = -1;
-	t->container = k;
-	return true;
+	nsinfo_resolver_message(c->refs, arg, err, msg, sizeof(msg));
+	if (err == -EINVAL || err == -EDOM)
+		nst_usage_error(EXIT_FAILURE, "%s", msg);
+	nst_die(EXIT_FAILURE, "%s", msg);
 }
 
 /*
- * What an argument names: a namespace file, id:NSID, pid:N (with the type
- * of -t), a number that is an inode or else a 64-bit id, or a container
- * (all its namespaces; the one of -t's type when -t names one type).
+ * What an argument names, through the library's resolver over this
+ * snapshot (offline for --load): a namespace file, id:NSID, pid:N (with the
+ * type of -t), a number that is an inode or else a 64-bit id, or a
+ * container (all its namespaces; the one of -t's type when -t names one).
  */
 void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t)
 {
 	struct nsinfo_nsref ref;
-	int type = single_type(c);
-	int r = nsinfo_ref_resolve(c->snap, arg, -1, &ref);
-	int idx = -ENOENT;
-	uint64_t v;
-	char *end;
+	int type = single_type(c), r, k;
 
-	/* pid:N and containers need a type; a path or an inode has its own */
-	if (r == -EINVAL && type >= 0)
-		r = nsinfo_ref_resolve(c->snap, arg, type, &ref);
-	if (r == -EINVAL && type < 0 && as_container(c, arg, t))
+	if (!c->refs && (r = nsinfo_resolver_new(c->snap, NULL, &c->refs)) < 0)
+		nst_die(EXIT_FAILURE, "%s", strerror(-r));
+	/* a path or an inode has its own type; pid:N and containers need one */
+	r = nsinfo_resolver_resolve(c->refs, arg, -1, &ref);
+	if (r == -EDOM && type >= 0)
+		r = nsinfo_resolver_resolve(c->refs, arg, type, &ref);
+	if (r == -EDOM && strncmp(arg, "pid:", 4)) {
+		k = nsinfo_resolver_container(c->refs, arg);
+		if (k < 0)
+			ref_die(c, arg, k);
+		t->ns = -1;
+		t->container = k;
 		return;
-	if (r == 0) {
-		if (ref.fd >= 0)
-			close(ref.fd);
-		idx = nsinfo_snapshot_find_ns(c->snap, ref.type, ref.ino);
-	} else if (r == -ENOENT && arg[0] >= '0' && arg[0] <= '9') {
-		errno = 0;
-		v = strtoull(arg, &end, 10);
-		if (!errno && !*end)
-			idx = nsinfo_snapshot_find_nsid(c->snap, -1, v);
 	}
-	if (r == -EINVAL && !strncmp(arg, "pid:", 4) && nsinfo_parse_pid(arg + 4, NULL) == 0)
-		nst_usage_error(EXIT_FAILURE, "%s: a process has a namespace of each type: "
-				"choose one with -t", arg);
-	if (r == -EINVAL)
-		nst_usage_error(EXIT_FAILURE, "%s: not a namespace (inode, id:NSID, path, "
-				"pid:N or container)", arg);
-	if (r == -ENOTUNIQ)
-		nst_die(EXIT_FAILURE, "%s: ambiguous: several containers match", arg);
-	if (r == -ENOTTY)
-		nst_die(EXIT_FAILURE, "%s: not a namespace file", arg);
-	if (r == -ESRCH)
-		nst_die(EXIT_FAILURE, "%s: no such process", arg);
-	if (r == 0 && idx < 0)
-		nst_die(EXIT_FAILURE, "%s: no process is in this namespace", arg);
-	/* a missing file is the file's problem, a missing number the snapshot's */
-	/* an all-digit container id prefix, once no inode or id matched */
-	if (idx < 0 && r == -ENOENT && type < 0 && as_container(c, arg, t))
-		return;
-	if (idx < 0)
-		nst_die(EXIT_FAILURE, "%s: %s", arg,
-			r < 0 && (r != -ENOENT || strchr(arg, '/')) ? strerror(-r)
-								 : "no such namespace");
-	t->ns = idx;
+	if (r < 0)
+		ref_die(c, arg, r);
+	if (ref.fd >= 0)
+		close(ref.fd);
+	t->ns = nsinfo_snapshot_find_ns(c->snap, ref.type, ref.ino);
 	t->container = -1;
+	if (t->ns < 0)
+		nst_die(EXIT_FAILURE, "%s: no process is in this namespace", arg);
 }
 
 static void mark_arg(struct ctl *c, bool *sub, const char *arg)
@@ -381,7 +357,7 @@ static void set_container(struct ctl *c, struct libscols_line *ln, int32_t idx)
 {
 	char buf[80];
 
-	nst_out_set(&c->out, ln, COL_CONTAINER, container_label(c->snap, idx, buf, sizeof(buf)));
+	nst_out_set(&c->out, ln, COL_CONTAINER, nsinfo_container_label(c->snap, idx, buf, sizeof(buf)));
 }
 
 static void fill_proc(struct ctl *c, struct libscols_line *ln, const struct nsinfo_proc *p)
@@ -815,6 +791,7 @@ int main(int argc, char **argv)
 	free(c.kids);
 	free(c.kid_start);
 	free(c.shown);
+	nsinfo_resolver_unref(c.refs);
 	nsinfo_snapshot_unref(c.snap);
 	return EXIT_SUCCESS;
 }

@@ -12,6 +12,7 @@
 
 struct ctl {
 	struct nsinfo_snapshot *snap;
+	struct nsinfo_resolver *refs; /* resolves the arguments over snap */
 	const struct nsinfo_ns *ns;
 	size_t nns;
 	struct nst_out out;
@@ -35,7 +36,6 @@ void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t);
  * separated by sep. Returns a malloc'ed string. */
 char *holders_summary(const struct ctl *c, int32_t i, const char *sep);
 /* CONTAINER cell text: its name, else its id (docker-style short hex). */
-const char *container_label(const struct nsinfo_snapshot *s, int32_t idx, char *buf, size_t len);
 /* Command line of a process, or its comm where it has none. */
 const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, size_t len);
 
