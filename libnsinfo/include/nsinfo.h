@@ -385,6 +385,42 @@ int nsinfo_events_add_pid(struct nsinfo_events *ev, pid_t pid);
 /* "tracepoint" or "raw_tracepoint": how the syscalls are hooked. */
 const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev);
 
+/* ------------------------------------------------------------ counters */
+
+/*
+ * Namespace operations counted in the kernel (a BPF probe with per-CPU
+ * counters, no ring buffer: exact totals, nothing lost, nothing to consume):
+ * clone, clone3, unshare, setns and forks into another pid/time namespace,
+ * by namespace type and result. Same needs as the event source (see
+ * nsinfo_events_supported). Totals run from nsinfo_counters_new().
+ */
+struct nsinfo_counters;
+
+struct nsinfo_counter {
+	int kind;                 /* enum nsinfo_event_kind */
+	int type;                 /* enum nsinfo_type; -1: setns of an fd that is no namespace */
+	int error;                /* 0 success, else the errno (133 and above: 134) */
+	uint64_t count;
+};
+
+#define NSINFO_COUNTERS_RAW_SYSCALLS (1u << 0) /* raw sys_enter/sys_exit, not syscall tracepoints */
+
+struct nsinfo_counters_opts {
+	size_t size;              /* sizeof(struct nsinfo_counters_opts) */
+	unsigned flags;           /* NSINFO_COUNTERS_* */
+};
+
+/* Load and attach the probe; opts may be NULL. -errno (-ENOTSUP: built
+ * without BPF). */
+int nsinfo_counters_new(const struct nsinfo_counters_opts *opts, struct nsinfo_counters **out);
+struct nsinfo_counters *nsinfo_counters_ref(struct nsinfo_counters *c);
+void nsinfo_counters_unref(struct nsinfo_counters *c);
+/* The non-zero counters, summed over the CPUs, ordered by kind, type,
+ * error; free(*out). 0 or -errno. */
+int nsinfo_counters_read(struct nsinfo_counters *c, struct nsinfo_counter **out, size_t *n);
+/* "tracepoint" or "raw_tracepoint". */
+const char *nsinfo_counters_attach_mode(const struct nsinfo_counters *c);
+
 /* ------------------------------------------- holders and containers */
 
 /*
