@@ -378,53 +378,6 @@ static void bpf_metrics(struct mw *w, struct exporter *ex)
 	free(ctr);
 }
 
-/* ------------------------------------------------------------- the scan */
-
-static double now(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/*
- * A fresh snapshot unless the last attempt is younger than min_interval. A
- * refresh reuses the status of every process the last one read. A failed
- * scan drops the old snapshot: stale figures would pass for current ones.
- */
-void exporter_update(struct exporter *ex)
-{
-	struct nsinfo_scan_opts o = { .size = sizeof(o), .proc_root = ex->proc_root,
-				      .flags = ex->scan_flags | NSINFO_SCAN_REUSABLE };
-	struct nsinfo_snapshot *next = NULL;
-	double t0 = now(CLOCK_MONOTONIC);
-	int r;
-
-	if (ex->have_scan && t0 - ex->last_mono < ex->min_interval)
-		return;
-	if (ex->snap)
-		r = nsinfo_snapshot_refresh(ex->snap, NULL, &next);
-	else
-		r = nsinfo_snapshot_new(&o, &next);
-	ex->last_mono = now(CLOCK_MONOTONIC);
-	ex->scan_seconds = ex->last_mono - t0;
-	ex->have_scan = true;
-	ex->scans++;
-	nsinfo_snapshot_unref(ex->snap);
-	ex->snap = NULL;
-	if (r < 0) {
-		ex->last_ok = false;
-		ex->last_err = r;
-		ex->scan_failures++;
-		return;
-	}
-	ex->snap = next;
-	ex->last_ok = true;
-	ex->last_err = 0;
-	ex->last_wall = now(CLOCK_REALTIME);
-}
-
 char *exporter_render(struct exporter *ex, bool om, size_t *len)
 {
 	char *buf = NULL;

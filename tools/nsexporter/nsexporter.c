@@ -310,6 +310,11 @@ static int serve(struct exporter *ex, const char *spec)
 
 	snprintf(def, sizeof(def), "127.0.0.1:%d", NSEXPORTER_DEFAULT_PORT);
 	fd = listen_on(spec ? spec : def, shown, sizeof(shown));
+	/* the first scan before the first scrape: scrapes never wait for one
+	 * (connections queue on the socket meanwhile) */
+	pthread_mutex_lock(&ex->lock);
+	exporter_update(ex);
+	pthread_mutex_unlock(&ex->lock);
 	/* the server threads inherit the mask: only sigwait below sees these */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -329,6 +334,7 @@ static int serve(struct exporter *ex, const char *spec)
 		;
 	MHD_stop_daemon(d);
 	close(fd);
+	exporter_stop(ex);
 	return EX_OK;
 }
 

@@ -38,14 +38,27 @@ struct exporter {
 	double last_mono;               /* CLOCK_MONOTONIC of the last attempt */
 	double last_wall;               /* CLOCK_REALTIME of the last success */
 	double scan_seconds;            /* duration of the last attempt */
+	bool scanning;                  /* a background scan runs */
+	bool joinable;                  /* thread below was started */
+	pthread_t thread;
 	unsigned long long scans, scan_failures, scrapes;
 	/* the BPF counters */
 	struct nsinfo_counters *counters;
 	char bpf_why[160];
 };
 
-/* Scan if the snapshot is older than min_interval; call with lock held. */
+/*
+ * Make sure a scan exists and is being kept fresh; call with lock held.
+ * The first scan runs in the caller (and a failed one is retried by the
+ * next call); once one exists, a snapshot older than min_interval is
+ * renewed by a background thread while scrapes are answered from the
+ * current one, so a scrape never waits for a scan (Prometheus's timeout
+ * is often shorter than a scan of a busy host) and a burst of scrapes
+ * starts one scan.
+ */
 void exporter_update(struct exporter *ex);
+/* Wait for a background scan to end. */
+void exporter_stop(struct exporter *ex);
 /* The exposition (OpenMetrics with om) in a malloc'd buffer; *len its
  * length. Takes the lock. NULL on ENOMEM. */
 char *exporter_render(struct exporter *ex, bool om, size_t *len);
