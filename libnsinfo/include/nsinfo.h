@@ -211,6 +211,32 @@ int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f);
 int nsinfo_snapshot_read_json(const char *path, struct nsinfo_snapshot **out,
 			      char *why, size_t whylen);
 
+/*
+ * What changed from old to new: namespaces created and gone (matched by
+ * type and 64-bit id when both snapshots have ids, else by inode), namespaces
+ * whose holders changed (bind mounts, fds, threads, child/owned namespaces,
+ * or having processes at all), containers started and stopped (runtime and
+ * id). *out (free()) lists them: namespaces in type and id order, then
+ * containers. 0 or -errno.
+ */
+enum nsinfo_diff_kind {
+	NSINFO_DIFF_NS_CREATED = 0,   /* new_index: namespace in new */
+	NSINFO_DIFF_NS_GONE,          /* old_index: namespace in old */
+	NSINFO_DIFF_NS_HOLDERS,       /* both */
+	NSINFO_DIFF_CONTAINER_STARTED,/* new_index: container in new */
+	NSINFO_DIFF_CONTAINER_STOPPED,/* old_index: container in old */
+};
+struct nsinfo_diff_entry {
+	int kind;                 /* enum nsinfo_diff_kind */
+	int32_t old_index;        /* index in old's table, -1 */
+	int32_t new_index;        /* index in new's table, -1 */
+};
+int nsinfo_snapshot_diff(const struct nsinfo_snapshot *old_snap,
+			 const struct nsinfo_snapshot *new_snap,
+			 struct nsinfo_diff_entry **out, size_t *n);
+/* "created", "gone", "holders", "started", "stopped"; NULL otherwise. */
+const char *nsinfo_diff_kind_name(int kind);
+
 /* Index of the process (leader or recorded thread) with that pid, -ENOENT. */
 int nsinfo_snapshot_find_proc(const struct nsinfo_snapshot *s, pid_t pid);
 /* Index of a namespace by inode or by 64-bit id; type -1 matches any type.
