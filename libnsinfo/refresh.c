@@ -91,7 +91,9 @@ void nsinfo__reuse_end(struct nsinfo_snapshot *s)
 	free(s->reuse->changed);
 	s->reuse->changed = NULL;
 	s->reuse->trust_links = false;
-	qsort(s->reuse->ids, s->reuse->nids, sizeof(*s->reuse->ids), cmp_pid_ino);
+	/* a scan that failed early recorded nothing: ids is still NULL */
+	if (s->reuse->nids)
+		qsort(s->reuse->ids, s->reuse->nids, sizeof(*s->reuse->ids), cmp_pid_ino);
 }
 
 void nsinfo__reuse_free(struct nsinfo_snapshot *s)
