@@ -18,7 +18,7 @@ NSID=$(python3 -c 'import fcntl,os,struct,sys; fd=os.open(sys.argv[1],os.O_RDONL
 "$NSTREE" --save "$B" 2>/dev/null
 
 rows() { # rows OLD NEW: our netns's row, raw
-	"$NSTREE" --diff -r -n -o CHANGE,TYPE,NS,NPROCS,WHAT "$1" "$2" | awk -v i="$INO" '$3 == i'
+	"$NSTREE" --diff -r -n -o CHANGE,TYPE,NS,NPROCS,WHAT "$1" "$2" | awk -v i="$INO" '$2 == "net" && $3 == i'
 }
 out=$(rows "$A" "$B"); rc=${PIPESTATUS[0]}
 is "$out" "created net $INO 0 no\\x20procs,\\x20mount\\x20/run/netns/$NETNS$(
@@ -69,9 +69,10 @@ stopped container $RT:$H" "C -> B: our container stopped, its namespaces gone"
 # against the live host, and from standard input
 kill -KILL -- "-$S" "-$K" 2>/dev/null
 ip netns del "$NETNS"
-out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,NS "$B" live | awk -v i="$INO" '$3 == i')
+# (inodes are reused: another type's namespace may have ours by now)
+out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,NS "$B" live | awk -v i="$INO" '$2 == "net" && $3 == i')
 is "$out" "gone net $INO" "B -> live: our netns gone from the host"
-out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,NS - "$B" <"$A" | awk -v i="$INO" '$3 == i')
+out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,NS - "$B" <"$A" | awk -v i="$INO" '$2 == "net" && $3 == i')
 is "$out" "created net $INO" "- (A on stdin) -> B: created"
 
 # ------------------------------------------------------------- bad input

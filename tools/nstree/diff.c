@@ -203,8 +203,12 @@ int diff_main(int argc, char **argv)
 	}
 	/* no difference: no table either (diff(1) prints nothing), but JSON
 	 * readers still get a document */
-	if ((n || o.json) && nst_out_print(&o) < 0)
-		nst_die(DIFF_TROUBLE, "cannot write the table");
+	if (n || o.json) {
+		if (nst_out_print(&o) < 0)
+			nst_die(DIFF_TROUBLE, "cannot write the table");
+	} else {
+		scols_unref_table(o.tb);
+	}
 	free(e);
 	nsinfo_snapshot_unref(old.snap);
 	nsinfo_snapshot_unref(new.snap);
