@@ -101,7 +101,7 @@ endef
 
 deps: $(BUILD)/.deps-ok
 $(BUILD)/.deps-ok: Makefile
-	$(call install_missing,$(filter-out tmux:% ip:% lsns:% nsenter:% unshare:% top:% ps:% python3:%,$(DEP_CMDS)),cmd)
+	$(call install_missing,$(filter-out tmux:% ip:% lsns:% nsenter:% unshare:% top:% ps:% python3:% prometheus:% promtool:% curl:%,$(DEP_CMDS)),cmd)
 	$(call install_missing,$(DEP_PKGS),pkg)
 	@mkdir -p $(BUILD) && touch $@
 
