@@ -31,12 +31,13 @@ SOVERSION := 0
 # Every Debian package the build, the tests and the benchmarks use.
 # pkg-config name : Debian package
 DEP_PKGS := libproc2:libproc2-dev smartcols:libsmartcols-dev json-c:libjson-c-dev \
-	    ncursesw:libncurses-dev libbpf:libbpf-dev libelf:libelf-dev zlib:zlib1g-dev
+	    ncursesw:libncurses-dev libbpf:libbpf-dev libelf:libelf-dev zlib:zlib1g-dev \
+	    libmicrohttpd:libmicrohttpd-dev
 # command : Debian package
 DEP_CMDS := pkg-config:pkg-config clang:clang bpftool:bpftool llvm-strip:llvm \
 	    ip:iproute2 lsns:util-linux nsenter:util-linux unshare:util-linux \
 	    tmux:tmux ps:procps top:procps python3:python3 \
-	    strace:strace
+	    strace:strace prometheus:prometheus promtool:prometheus curl:curl
 BENCH_CMDS := bpftrace:bpftrace htop:htop /usr/bin/time:time hyperfine:hyperfine
 
 WARN    := -Wall -Wextra -Werror
@@ -100,7 +101,7 @@ endef
 
 deps: $(BUILD)/.deps-ok
 $(BUILD)/.deps-ok: Makefile
-	$(call install_missing,$(filter-out tmux:% ip:% lsns:% nsenter:% unshare:% top:% ps:% python3:%,$(DEP_CMDS)),cmd)
+	$(call install_missing,$(filter-out tmux:% ip:% lsns:% nsenter:% unshare:% top:% ps:% python3:% prometheus:% promtool:% curl:%,$(DEP_CMDS)),cmd)
 	$(call install_missing,$(DEP_PKGS),pkg)
 	@mkdir -p $(BUILD) && touch $@
 

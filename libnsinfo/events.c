@@ -400,7 +400,7 @@ static int read_ids_private_mount(struct bpf_program **progs, size_t n, int *ids
 	return err;
 }
 
-static int tracepoint_ids(struct bpf_program **progs, size_t n, int *ids)
+int nsinfo__tracepoint_ids(struct bpf_program **progs, size_t n, int *ids)
 {
 	if (!read_ids(TRACEFS, progs, n, ids) ||
 	    !read_ids("/sys/kernel/debug/tracing", progs, n, ids))
@@ -418,7 +418,7 @@ static int add_link(struct nsinfo_events *ev, struct bpf_link *link)
 	return 0;
 }
 
-static int attach_tracepoint(struct nsinfo_events *ev, struct bpf_program *prog, int id)
+struct bpf_link *nsinfo__attach_tracepoint_id(struct bpf_program *prog, int id)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_TRACEPOINT,
@@ -431,15 +431,20 @@ static int attach_tracepoint(struct nsinfo_events *ev, struct bpf_program *prog,
 	struct bpf_link *link;
 
 	if (pfd < 0)
-		return -errno;
+		return NULL;
 	link = bpf_program__attach_perf_event(prog, pfd);
 	if (!link) {
-		int err = -errno;
+		int err = errno;
 
 		close(pfd);
-		return err;
+		errno = err;
 	}
-	return add_link(ev, link);
+	return link;
+}
+
+static int attach_tracepoint(struct nsinfo_events *ev, struct bpf_program *prog, int id)
+{
+	return add_link(ev, nsinfo__attach_tracepoint_id(prog, id));
 }
 
 static int attach_all(struct nsinfo_events *ev, const int *ids)
@@ -642,7 +647,7 @@ static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)
 		return err;
 	tp_progs(ev->skel, tps);
 	ev->raw_syscalls = (o->flags & NSINFO_EVENTS_RAW_SYSCALLS) ||
-			   tracepoint_ids(tps, NTP, ids) < 0;
+			   nsinfo__tracepoint_ids(tps, NTP, ids) < 0;
 	for (size_t i = 0; i < NTP; i++)
 		bpf_program__set_autoload(tps[i], !ev->raw_syscalls);
 	bpf_program__set_autoload(ev->skel->progs.raw_enter, ev->raw_syscalls);

@@ -11,4 +11,14 @@
 int nsinfo__event_decode(const void *data, size_t len, int64_t realtime_offset,
 			 struct nsinfo_event *out);
 
+#ifdef HAVE_BPF
+struct bpf_program;
+struct bpf_link;
+/* Ids of the syscall tracepoints the programs' section names give, from
+ * tracefs (mounted privately by a child if need be). 0 or -errno. */
+int nsinfo__tracepoint_ids(struct bpf_program **progs, size_t n, int *ids);
+/* Attach prog to tracepoint id through a perf event; NULL and errno. */
+struct bpf_link *nsinfo__attach_tracepoint_id(struct bpf_program *prog, int id);
+#endif
+
 #endif

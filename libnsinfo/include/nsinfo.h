@@ -248,6 +248,32 @@ int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f);
 int nsinfo_snapshot_read_json(const char *path, struct nsinfo_snapshot **out,
 			      char *why, size_t whylen);
 
+/*
+ * What changed from old to new: namespaces created and gone (matched by
+ * type and 64-bit id when both snapshots have ids, else by inode), namespaces
+ * whose holders changed (bind mounts, fds, threads, child/owned namespaces,
+ * or having processes at all), containers started and stopped (runtime and
+ * id). *out (free()) lists them: namespaces in type and id order, then
+ * containers. 0 or -errno.
+ */
+enum nsinfo_diff_kind {
+	NSINFO_DIFF_NS_CREATED = 0,   /* new_index: namespace in new */
+	NSINFO_DIFF_NS_GONE,          /* old_index: namespace in old */
+	NSINFO_DIFF_NS_HOLDERS,       /* both */
+	NSINFO_DIFF_CONTAINER_STARTED,/* new_index: container in new */
+	NSINFO_DIFF_CONTAINER_STOPPED,/* old_index: container in old */
+};
+struct nsinfo_diff_entry {
+	int kind;                 /* enum nsinfo_diff_kind */
+	int32_t old_index;        /* index in old's table, -1 */
+	int32_t new_index;        /* index in new's table, -1 */
+};
+int nsinfo_snapshot_diff(const struct nsinfo_snapshot *old_snap,
+			 const struct nsinfo_snapshot *new_snap,
+			 struct nsinfo_diff_entry **out, size_t *n);
+/* "created", "gone", "holders", "started", "stopped"; NULL otherwise. */
+const char *nsinfo_diff_kind_name(int kind);
+
 /* Index of the process (leader or recorded thread) with that pid, -ENOENT. */
 int nsinfo_snapshot_find_proc(const struct nsinfo_snapshot *s, pid_t pid);
 /* Index of a namespace by inode or by 64-bit id; type -1 matches any type.
@@ -469,6 +495,42 @@ int nsinfo_events_lost(const struct nsinfo_events *ev, uint64_t *lost);
 int nsinfo_events_add_pid(struct nsinfo_events *ev, pid_t pid);
 /* "tracepoint" or "raw_tracepoint": how the syscalls are hooked. */
 const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev);
+
+/* ------------------------------------------------------------ counters */
+
+/*
+ * Namespace operations counted in the kernel (a BPF probe with per-CPU
+ * counters, no ring buffer: exact totals, nothing lost, nothing to consume):
+ * clone, clone3, unshare, setns and forks into another pid/time namespace,
+ * by namespace type and result. Same needs as the event source (see
+ * nsinfo_events_supported). Totals run from nsinfo_counters_new().
+ */
+struct nsinfo_counters;
+
+struct nsinfo_counter {
+	int kind;                 /* enum nsinfo_event_kind */
+	int type;                 /* enum nsinfo_type; -1: setns of an fd that is no namespace */
+	int error;                /* 0 success, else the errno (133 and above: 134) */
+	uint64_t count;
+};
+
+#define NSINFO_COUNTERS_RAW_SYSCALLS (1u << 0) /* raw sys_enter/sys_exit, not syscall tracepoints */
+
+struct nsinfo_counters_opts {
+	size_t size;              /* sizeof(struct nsinfo_counters_opts) */
+	unsigned flags;           /* NSINFO_COUNTERS_* */
+};
+
+/* Load and attach the probe; opts may be NULL. -errno (-ENOTSUP: built
+ * without BPF). */
+int nsinfo_counters_new(const struct nsinfo_counters_opts *opts, struct nsinfo_counters **out);
+struct nsinfo_counters *nsinfo_counters_ref(struct nsinfo_counters *c);
+void nsinfo_counters_unref(struct nsinfo_counters *c);
+/* The non-zero counters, summed over the CPUs, ordered by kind, type,
+ * error; free(*out). 0 or -errno. */
+int nsinfo_counters_read(struct nsinfo_counters *c, struct nsinfo_counter **out, size_t *n);
+/* "tracepoint" or "raw_tracepoint". */
+const char *nsinfo_counters_attach_mode(const struct nsinfo_counters *c);
 
 /* ------------------------------------------- holders and containers */
 

@@ -96,6 +96,8 @@ static void __attribute__((noreturn)) usage(void)
 	      "                        (- for stdout) and show nothing\n"
 	      "     --load <file>      show a snapshot saved with --save instead of\n"
 	      "                        scanning this host\n"
+	      "     --diff <old> <new> what changed between two snapshots (files, -,\n"
+	      "                        or live); see nstree --diff --help\n"
 	      "\n -h, --help             display this help\n"
 	      " -V, --version          display version\n", f);
 	nst_help_columns(f, columns, NCOLS);
@@ -749,6 +751,10 @@ int main(int argc, char **argv)
 
 	/* getopt's own messages name argv[0]: "nstree:", not the full path */
 	argv[0] = program_invocation_short_name;
+	/* --diff has its own options and exit status (diff(1)'s) */
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--diff"))
+			return diff_main(argc, argv);
 	nst_close_stdout_at_exit(EXIT_FAILURE);
 	nst_out_init(&c.out, columns, NCOLS, default_cols[1][0]);
 	first = parse_args(&c, argc, argv, &opts, &source);

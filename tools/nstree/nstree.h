@@ -45,4 +45,7 @@ extern const size_t holder_ncols;
 #define HOLDER_DEFAULT_COLS "KIND,PID,FD,MNTNS,PATH,TYPE,NS,COMMAND"
 void holders_view(struct ctl *c);
 
+/* nstree --diff OLD NEW: its own options and exit status (0, 1, 2). */
+int diff_main(int argc, char **argv);
+
 #endif

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# nsexporter against a real Prometheus server: the exporter listens on a
+# free 127.0.0.1 port, Prometheus (its own config and storage in T_TMP,
+# scrape interval 1 s, no other target) scrapes it, and the test reads the
+# series back through Prometheus's query API while it makes and removes the
+# ground truth: a bind-mounted netns named like a CNI sandbox's, a set of
+# namespaces with a container= init, a burst of unshare calls (and refused
+# ones). Then the exposition itself (promtool, OpenMetrics), --once,
+# --textfile atomicity, and bad input: an occupied port, an unwritable
+# directory, a scan that fails.
+source "$(dirname "$0")/../lib/lib.sh"
+EXP=$BUILD/nsexporter
+[ "$(id -u)" = 0 ] || { skip "not root: fixtures need ip netns and unshare"; done_testing; exit; }
+
+# ------------------------------------------------------------ CLI basics
+out=$("$EXP" --help); rc=$?
+like "$rc:$out" "^0:Usage:" "--help: usage on stdout, exit 0"
+like "$("$EXP" -V)" "^nsexporter from nstools " "-V: version"
+out=$("$EXP" --bogus 2>&1); rc=$?
+is "$rc:$out" "1:nsexporter: unrecognized option '--bogus'
+Try 'nsexporter --help' for more information." "bad option: one line, the hint, exit 1"
+out=$("$EXP" --once --textfile /tmp 2>&1 | head -1); is "$out" "nsexporter: --once and --textfile exclude each other" "--once --textfile: usage error"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Poll until a condition holds (each try is one command); bounded.
+poll() { # poll SECONDS CMD...
+	local end=$((SECONDS + $1)); shift
+	until "$@"; do [ $SECONDS -ge "$end" ] && return 1; sleep 0.2; done
+}
+
+# ------------------------------------------------------------ the exporter
+setsid "$EXP" --listen 127.0.0.1:0 --min-interval 0.5 --per-container \
+	</dev/null >/dev/null 2>"$T_TMP/exp.err" &
+EPID=$!
+echo "$EPID" >>"$T_TMP/bg.pids"
+on_exit "kill -TERM $EPID"
+poll 20 grep -q "listening on" "$T_TMP/exp.err" || { fail "exporter started: $(cat "$T_TMP/exp.err")"; done_testing; exit; }
+EPORT=$(sed -n 's/^nsexporter: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T_TMP/exp.err")
+like "$EPORT" "^[0-9]+$" "exporter: says where it listens (port 0 picked $EPORT)"
+URL=http://127.0.0.1:$EPORT/metrics
+
+curl -sf "$URL" >"$T_TMP/expo.txt"
+ok $? "GET /metrics answers"
+out=$(promtool check metrics <"$T_TMP/expo.txt" 2>&1); rc=$?
+is "$rc:$out" "0:" "promtool check metrics: the exposition passes, no lint"
+ok "$(grep -qx 'nsexporter_last_scan_success 1' "$T_TMP/expo.txt"; echo $?)" "the scan succeeded"
+hdr=$(curl -sf -D - -o "$T_TMP/om.txt" -H 'Accept: application/openmetrics-text; version=1.0.0' "$URL" | tr -d '\r')
+like "$hdr" "Content-Type: application/openmetrics-text; version=1.0.0" "Accept openmetrics: OpenMetrics content type"
+is "$(tail -1 "$T_TMP/om.txt")" "# EOF" "OpenMetrics: ends with # EOF"
+like "$(cat "$T_TMP/om.txt")" '# TYPE nsexporter_scans counter' "OpenMetrics: counter family named without _total"
+hdr=$(curl -sf -D - -o /dev/null "$URL" | tr -d '\r')
+like "$hdr" "Content-Type: text/plain; version=0.0.4" "default: Prometheus text format 0.0.4"
+is "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$EPORT/nope")" 404 "unknown path: 404"
+is "$(curl -s "http://127.0.0.1:$EPORT/healthz")" ok "/healthz: ok"
+
+# concurrent scrapes: every one complete
+pids=()
+for i in $(seq 1 16); do curl -sf --max-time 30 "$URL" -o "$T_TMP/par.$i" & pids+=($!); done
+wait "${pids[@]}"
+n=0; for i in $(seq 1 16); do grep -q '^nsexporter_bpf_up' "$T_TMP/par.$i" && n=$((n + 1)); done
+is "$n" 16 "16 concurrent scrapes: all complete"
+
+# --------------------------------------------------------------- Prometheus
+if ! command -v prometheus >/dev/null; then
+	skip "prometheus not installed (make check-deps installs it)"
+else
+	PPORT=$(free_port)
+	cat >"$T_TMP/prom.yml" <<EOF
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: nsexporter
+    static_configs:
+      - targets: ['127.0.0.1:$EPORT']
+EOF
+	setsid prometheus --config.file="$T_TMP/prom.yml" --storage.tsdb.path="$T_TMP/prom" \
+		--web.listen-address="127.0.0.1:$PPORT" </dev/null >"$T_TMP/prom.log" 2>&1 &
+	PPID_=$!
+	echo "$PPID_" >>"$T_TMP/bg.pids"
+	on_exit "kill -TERM $PPID_; sleep 0.3"
+	PURL=http://127.0.0.1:$PPORT
+	# value of an instant query (summed), "none" while it has no result
+	pq() {
+		python3 - "$PURL" "$1" <<'EOF'
+import json, sys, urllib.parse, urllib.request
+url = sys.argv[1] + "/api/v1/query?" + urllib.parse.urlencode({"query": sys.argv[2]})
+try:
+    d = json.load(urllib.request.urlopen(url, timeout=5))
+except Exception:
+    print("none"); sys.exit()
+r = d.get("data", {}).get("result", [])
+print(int(sum(float(x["value"][1]) for x in r)) if r else "none")
+EOF
+	}
+	# cond EXPR OP N: the query's value compares so
+	cond() { local v; v=$(pq "$1"); [ "$v" != none ] && [ "$v" "$2" "$3" ]; }
+	up() { [ "$(pq 'up{job="nsexporter"}')" = 1 ]; }
+	if ! poll 60 up; then
+		fail "Prometheus scrapes the exporter: $(tail -3 "$T_TMP/prom.log")"
+	else
+		pass "Prometheus up and scraping the exporter (up == 1)"
+		Q_SUCCESS='nsexporter_last_scan_success'
+		ok "$(poll 10 cond "$Q_SUCCESS" -eq 1; echo $?)" "Prometheus: last scan success == 1"
+
+		# a netns bind-mounted where a CNI plugin puts its sandboxes'
+		NETNS=cni-nstest-$$
+		Q_LEAK='nsexporter_namespaces_leaked{type="net",runtime="cni"}'
+		Q_HELD='nsexporter_namespaces_held{type="net",holder="mount"}'
+		poll 10 cond "$Q_LEAK" -ge 0
+		base=$(pq "$Q_LEAK")
+		ip netns add "$NETNS" && on_exit "ip netns del $NETNS"
+		ok "$(poll 20 cond "$Q_LEAK" -ge $((base + 1)); echo $?)" \
+			"ip netns add $NETNS: leaked{runtime=cni} rises to >= $((base + 1)) (was $base)"
+		ok "$(poll 10 cond "$Q_HELD" -ge 1; echo $?)" "... and held{type=net,holder=mount} >= 1"
+		now=$(pq "$Q_LEAK")
+		ip netns del "$NETNS"
+		ok "$(poll 20 cond "$Q_LEAK" -le $((now - 1)); echo $?)" \
+			"ip netns del: leaked{runtime=cni} falls to <= $((now - 1))"
+
+		# a namespace set around a container= init (a runtime of our own name)
+		RT=nstest$$
+		Q_CT="nsexporter_containers{runtime=\"$RT\"}"
+		Q_CP="nsexporter_container_processes{runtime=\"$RT\"}"
+		Q_CN="nsexporter_container_namespaces{runtime=\"$RT\"}"
+		# the inner unshare becomes pid 1 of the new pid namespace, then
+		# makes the other four: the five hold the container's process only
+		C=$(bg_start unshare --pid --fork unshare --uts --ipc --net --mount --mount-proc \
+			env container=$RT sleep 600)
+		ok "$(poll 20 cond "$Q_CT" -eq 1; echo $?)" "namespace set with container=$RT: containers{runtime=$RT} == 1"
+		ok "$(poll 10 cond "$Q_CP" -eq 1; echo $?)" "--per-container: container_processes{runtime=$RT} == 1"
+		ok "$(poll 10 cond "$Q_CN" -eq 5; echo $?)" \
+			"--per-container: container_namespaces{runtime=$RT} == 5 (its uts, ipc, net, pid, mnt) (got $(pq "$Q_CN"))"
+		kill -KILL -- "-$C" 2>/dev/null
+		gone() { local v; v=$(pq "$Q_CT"); [ "$v" = none ] || [ "$v" -eq 0 ]; }
+		ok "$(poll 20 gone; echo $?)" \
+			"container gone: containers{runtime=$RT} leaves"
+
+		# a burst of unshare calls, and refused ones
+		N=25
+		Q_OK='nsexporter_namespace_operations_total{operation="unshare",type="uts",result="ok"}'
+		Q_EPERM='nsexporter_namespace_operations_total{operation="unshare",type="ipc",result="EPERM"}'
+		if [ "$(pq 'nsexporter_bpf_up')" != 1 ]; then
+			skip "BPF counters not loaded: $(grep -o 'bpf_up{reason="[^"]*"' "$T_TMP/expo.txt")"
+		else
+			obase=$(pq "$Q_OK"); [ "$obase" = none ] && obase=0
+			ebase=$(pq "$Q_EPERM"); [ "$ebase" = none ] && ebase=0
+			for i in $(seq 1 $N); do unshare --uts true; done
+			for i in 1 2 3; do setpriv --reuid=65534 --regid=65534 --clear-groups unshare --ipc true 2>/dev/null; done
+			ok "$(poll 20 cond "$Q_OK" -ge $((obase + N)); echo $?)" \
+				"$N x unshare --uts: operations_total{unshare,uts,ok} rises by >= $N (from $obase to $(pq "$Q_OK"))"
+			ok "$(poll 10 cond "$Q_EPERM" -ge $((ebase + 3)); echo $?)" \
+				"3 refused unshare --ipc: operations_total{unshare,ipc,EPERM} rises by >= 3"
+		fi
+	fi
+fi
+
+# ------------------------------------------------------------- bad input
+out=$("$EXP" --listen "127.0.0.1:$EPORT" 2>&1 </dev/null); rc=$?
+is "$rc:$out" "2:nsexporter: cannot listen on 127.0.0.1:$EPORT: Address already in use" \
+	"occupied port: one line, exit 2"
+out=$("$EXP" --listen "nonsense" 2>&1); rc=$?
+is "$rc" 1 "--listen without a port: usage error"
+
+# a scan that fails while serving: the server answers and says so
+mkdir "$T_TMP/fakeproc"
+setsid "$EXP" --listen 127.0.0.1:0 --min-interval 0 --no-bpf --proc-root "$T_TMP/fakeproc" \
+	</dev/null >/dev/null 2>"$T_TMP/exp2.err" &
+E2=$!
+echo "$E2" >>"$T_TMP/bg.pids"
+on_exit "kill -TERM $E2"
+poll 20 grep -q "listening on" "$T_TMP/exp2.err"
+P2=$(sed -n 's/^nsexporter: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T_TMP/exp2.err")
+out=$(curl -sf "http://127.0.0.1:$P2/metrics")
+ok "$(printf '%s\n' "$out" | grep -qx 'nsexporter_last_scan_success 1'; echo $?)" "(an empty proc root scans: last_scan_success 1)"
+rmdir "$T_TMP/fakeproc"
+failed_scan() { curl -sf "http://127.0.0.1:$P2/metrics" >"$T_TMP/failed.txt" && grep -qx 'nsexporter_last_scan_success 0' "$T_TMP/failed.txt"; }
+ok "$(poll 20 failed_scan; echo $?)" "its proc root removed, a later scan fails: 200, last_scan_success 0"
+out=$(cat "$T_TMP/failed.txt")
+like "$out" "nsexporter_scan_failures_total [1-9]" "... and the failure counted"
+unlike "$out" "nsexporter_namespaces\{" "... and no stale namespace figures"
+is "$(curl -sf "http://127.0.0.1:$P2/metrics" >/dev/null; kill -0 $E2 && echo alive)" alive "the exporter is still alive"
+
+# ------------------------------------------------------------------ --once
+out=$("$EXP" --once --no-bpf); rc=$?
+like "$rc:$out" "^0:# HELP" "--once: the exposition on stdout, exit 0"
+is "$(printf '%s\n' "$out" | promtool check metrics 2>&1; echo $?)" 0 "--once: promtool passes"
+out=$("$EXP" --once --no-bpf --proc-root "$T_TMP/none" 2>"$T_TMP/once.err"); rc=$?
+is "$rc" 4 "--once, failed scan: exit 4"
+like "$out" "nsexporter_last_scan_success 0" "--once, failed scan: the exposition says so"
+is "$(cat "$T_TMP/once.err")" "nsexporter: cannot read $T_TMP/none: No such file or directory" "--once, failed scan: one line"
+
+# ------------------------------------------------ hostile label values
+# container= of a pid namespace init is the runtime label: quote,
+# backslash, newline and a byte that is not UTF-8, chosen by the process
+H=$(bg_start unshare --pid --fork --mount-proc env container="h$$"$'"q\\b\nn\xff' sleep 600)
+want='nsexporter_containers{runtime="h'$$'\"q\\b\nn\\xff"} 1'
+hostile() { "$EXP" --once --no-bpf --min-interval 0 >"$T_TMP/hostile.txt"; grep -qxF "$want" "$T_TMP/hostile.txt"; }
+ok "$(poll 20 hostile; echo $?)" "hostile runtime label: quote, backslash, newline escaped, invalid byte as \\xff"
+is "$(promtool check metrics <"$T_TMP/hostile.txt" 2>&1; echo $?)" 0 "... and the exposition still passes promtool"
+ok "$(python3 -c 'import sys; open(sys.argv[1], encoding="utf-8", errors="strict").read()' "$T_TMP/hostile.txt" 2>/dev/null; echo $?)" \
+	"... and is valid UTF-8"
+kill -KILL -- "-$H" 2>/dev/null
+
+# -------------------------------------------------------------- --textfile
+D=$T_TMP/textfile; mkdir "$D"
+"$EXP" --textfile "$D" --no-bpf; rc=$?
+is "$rc" 0 "--textfile: exit 0"
+is "$(promtool check metrics <"$D/nsexporter.prom" 2>&1; echo $?)" 0 "--textfile: nsexporter.prom passes promtool"
+is "$(stat -c %a "$D/nsexporter.prom")" 644 "--textfile: mode 644 (node_exporter may be another user)"
+# a reader racing 8 rewrites sees whole files only
+python3 - "$D/nsexporter.prom" "$T_TMP/reader.out" <<'EOF' &
+import sys, time
+bad = reads = 0
+end = time.time() + 240
+while time.time() < end:
+    try:
+        s = open(sys.argv[1]).read()
+    except FileNotFoundError:
+        bad += 1; continue
+    reads += 1
+    if not (s.startswith("# HELP") and s.endswith('nsexporter_bpf_up{reason="disabled by --no-bpf"} 0\n')):
+        bad += 1
+    try:
+        open(sys.argv[2] + ".stop").close(); break
+    except FileNotFoundError:
+        pass
+open(sys.argv[2], "w").write(f"{reads} {bad}\n")
+EOF
+RD=$!
+for i in $(seq 1 8); do "$EXP" --textfile "$D" --no-bpf || break; done
+touch "$T_TMP/reader.out.stop"; wait "$RD"
+read -r reads bad <"$T_TMP/reader.out"
+is "$bad" 0 "--textfile: $reads reads racing 8 rewrites, none saw a partial or missing file"
+is "$(ls -A "$D")" "nsexporter.prom" "--textfile: no temporary file left"
+touch "$T_TMP/afile"
+out=$("$EXP" --textfile "$T_TMP/afile" --no-bpf 2>&1); rc=$?
+is "$rc:$out" "3:nsexporter: cannot write $T_TMP/afile/nsexporter.prom: Not a directory" \
+	"--textfile on a file: one line, exit 3"
+out=$("$EXP" --textfile "$T_TMP/missing" --no-bpf 2>&1); rc=$?
+is "$rc:$out" "3:nsexporter: cannot write $T_TMP/missing/nsexporter.prom: No such file or directory" \
+	"--textfile on a missing directory: one line, exit 3"
+
+done_testing
