@@ -950,7 +950,8 @@ static json_object *parse(const char *text, size_t len, struct reader *rd, int *
 	return NULL;
 }
 
-/* The snapshot from a JSON text; rd->s is a fresh snapshot it fills */
+/* The snapshot from a JSON text (text[len] is NUL); rd->s is a fresh
+ * snapshot it fills */
 static int read_text(struct reader *rd, const char *text, size_t len)
 {
 	json_object *top, *nss, *procs, *conts;
@@ -1001,13 +1002,20 @@ int nsinfo__snapshot_parse_json(const char *text, size_t len, struct nsinfo_snap
 				char *why, size_t whylen)
 {
 	struct reader rd;
+	char *copy;
 	int r;
 
 	if (!text || !out)
 		return -EINVAL;
-	if ((r = reader_init(&rd, why, whylen)))
-		return r;
-	return reader_done(&rd, read_text(&rd, text, len), out);
+	/* the parser reads one byte past the text: a NUL ends a bare number */
+	if (!(copy = malloc(len + 1)))
+		return -ENOMEM;
+	memcpy(copy, text, len);
+	copy[len] = 0;
+	if ((r = reader_init(&rd, why, whylen)) == 0)
+		r = reader_done(&rd, read_text(&rd, copy, len), out);
+	free(copy);
+	return r;
 }
 
 NSINFO_EXPORT int nsinfo_snapshot_read_json_max(const char *path, size_t max_bytes,

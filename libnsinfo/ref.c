@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "parsers.h"
 
 NSINFO_EXPORT int nsinfo_parse_pid(const char *s, pid_t *out)
 {
@@ -138,16 +139,43 @@ static int from_container(struct nsinfo_snapshot *s, const char *name, int type,
 	return -ENOENT;
 }
 
+int nsinfo__ref_parse(const char *ref, uint64_t *num)
+{
+	pid_t pid;
+
+	*num = 0;
+	if (!ref || !*ref)
+		return -EINVAL;
+	if (ref[0] == '/' || !strncmp(ref, "./", 2) || !strncmp(ref, "../", 3))
+		return NSINFO__REF_PATH;
+	if (!strncmp(ref, "pid:", 4)) {
+		if (nsinfo_parse_pid(ref + 4, &pid) < 0)
+			return -EINVAL;
+		*num = (uint64_t)pid;
+		return NSINFO__REF_PID;
+	}
+	if (!strncmp(ref, "id:", 3))
+		return parse_u64(ref + 3, num) ? -EINVAL : NSINFO__REF_ID;
+	/* all digits: an inode; "3f2a..." is a container id prefix */
+	if (ref[strspn(ref, "0123456789")] == 0)
+		return parse_u64(ref, num) ? -EINVAL : NSINFO__REF_INO;
+	return NSINFO__REF_NAME;
+}
+
 NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *ref, int type,
 				     struct nsinfo_nsref *out)
 {
 	struct nsinfo_nsref r = { .fd = -1, .type = -1 };
-	int ret, idx;
+	int ret, idx, form;
+	uint64_t num;
 
 	if (!ref || !*ref || !out || type < -1 || type >= NSINFO_NTYPES)
 		return -EINVAL;
+	form = nsinfo__ref_parse(ref, &num);
+	if (form < 0)
+		return form;
 
-	if (ref[0] == '/' || !strncmp(ref, "./", 2) || !strncmp(ref, "../", 3)) {
+	if (form == NSINFO__REF_PATH) {
 		int fd = open(ref, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 		if (fd < 0)
@@ -159,15 +187,12 @@ NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *r
 		return 0;
 	}
 
-	if (!strncmp(ref, "pid:", 4)) {
+	if (form == NSINFO__REF_PID) {
 		const char *root = snap ? snap->proc_root : "/proc";
 		char path[PATH_MAX];
-		pid_t pid;
+		pid_t pid = (pid_t)num;
 		int fd;
 
-		ret = nsinfo_parse_pid(ref + 4, &pid);
-		if (ret < 0)
-			return -EINVAL;
 		if (type < 0)
 			return -EINVAL; /* a process has one namespace of each type */
 		snprintf(path, sizeof(path), "%s/%d/ns/%s", root, (int)pid, nsinfo__ns_file[type]);
@@ -182,14 +207,10 @@ NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *r
 		return 0;
 	}
 
-	if (!strncmp(ref, "id:", 3)) {
-		uint64_t id;
-
-		if (parse_u64(ref + 3, &id))
-			return -EINVAL;
+	if (form == NSINFO__REF_ID) {
 		if (!snap)
 			return -EINVAL;
-		idx = nsinfo_snapshot_find_nsid(snap, -1, id);
+		idx = nsinfo_snapshot_find_nsid(snap, -1, num);
 		if (idx < 0)
 			return -ENOENT;
 		if (type >= 0 && snap->ns[idx].type != type)
@@ -201,16 +222,12 @@ NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *r
 	}
 
 	/* all digits: an inode; "3f2a..." is a container id prefix (below) */
-	if (ref[strspn(ref, "0123456789")] == 0) {
-		uint64_t ino;
-
-		if (parse_u64(ref, &ino))
-			return -EINVAL;
+	if (form == NSINFO__REF_INO) {
 		if (!snap)
 			return -EINVAL;
-		idx = type >= 0 ? nsinfo_snapshot_find_ns(snap, type, ino) : -ENOENT;
+		idx = type >= 0 ? nsinfo_snapshot_find_ns(snap, type, num) : -ENOENT;
 		if (idx < 0) {
-			idx = nsinfo_snapshot_find_ns(snap, -1, ino);
+			idx = nsinfo_snapshot_find_ns(snap, -1, num);
 			if (idx >= 0 && type >= 0)
 				return -EMEDIUMTYPE;
 		}
