@@ -39,7 +39,7 @@ like "$got" "^$NETNS_INO +0 +no procs, mount /run/netns/$NETNS$" "--load: the ip
 got=$("$NSTREE" --load "$F" --holders "$NETNS_INO" -n -r -o KIND,PATH)
 is "$got" "mount /run/netns/$NETNS" "--load --holders: what pinned it when saved"
 got=$("$NSTREE" --load "$F" -l -J | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["namespaces"]))')
-is "$got" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["namespaces"]))' "$F")" \
+is "$got" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1], errors="surrogateescape"))["namespaces"]))' "$F")" \
 	"--load -l -J: one row per saved namespace"
 got=$("$NSTREE" --load "$F" | grep -c "$UTS_INO")
 is "$got" 1 "--load: the tree shows it too"
@@ -68,16 +68,23 @@ echo '{"namespaces": []}' >"$T_TMP/other.json"
 check "--load another JSON document" \
 	"nstree: cannot load $T_TMP/other.json: not an nsinfo snapshot (no \"nsinfo_snapshot\" member)" \
 	--load "$T_TMP/other.json"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["namespaces"][0]["parent"] = 99999; json.dump(d, open(sys.argv[2], "w"))' \
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1], errors="surrogateescape")); d["namespaces"][0]["parent"] = 99999; json.dump(d, open(sys.argv[2], "w", errors="surrogateescape"), ensure_ascii=False)' \
 	"$F" "$T_TMP/broken.json"
 check "--load an index out of range" \
 	"nstree: cannot load $T_TMP/broken.json: namespace 0: \"parent\" out of range" \
 	--load "$T_TMP/broken.json"
 
 # each damage below was once accepted (or crashed): one line naming the place
+# (the host's strings may hold any bytes: read and written back unchanged)
 damage() { # damage NAME PYTHON-STATEMENTS-ON-d: writes $T_TMP/NAME.json
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); exec(sys.argv[3]); json.dump(d, open(sys.argv[2], "w"))' \
+	python3 -c 'import json,sys
+d = json.load(open(sys.argv[1], encoding="utf-8", errors="surrogateescape"))
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8", errors="surrogateescape"), ensure_ascii=False)' \
 		"$F" "$T_TMP/$1.json" "$2"
+}
+count() { # count KEY: entries in the saved file's KEY array
+	python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1], errors="surrogateescape"))[sys.argv[2]]))' "$F" "$1"
 }
 damage nopath '
 m = [(i, k) for i, n in enumerate(d["namespaces"]) for k, h in enumerate(n["holders"]) if h["kind"] == "mount"][0]
@@ -91,11 +98,11 @@ damage bigint 'd["namespaces"][0]["ino"] = 2**63'
 check "--load an integer above INT64_MAX" \
 	"nstree: cannot load $T_TMP/bigint.json: namespace 0: \"ino\" out of range" --load "$T_TMP/bigint.json"
 damage duppid 'd["processes"].append(dict(d["processes"][0]))'
-NP=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["processes"]))' "$F")
+damage nopid 'print(d["processes"][0]["pid"])' >"$T_TMP/pid0"
 check "--load a pid listed twice" \
-	"nstree: cannot load $T_TMP/duppid.json: process $NP: pid $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["processes"][0]["pid"])' "$F") listed twice (process 0 too)" \
+	"nstree: cannot load $T_TMP/duppid.json: process $(count processes): pid $(cat "$T_TMP/pid0") listed twice (process 0 too)" \
 	--load "$T_TMP/duppid.json"
-NN=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["namespaces"]))' "$F")
+NN=$(count namespaces)
 damage loop "n = len(d['namespaces']); d['namespaces'] += [
 	{'type': 'user', 'ino': 1, 'parent': n + 1, 'holders': []},
 	{'type': 'user', 'ino': 2, 'owner': n, 'holders': []}]"
