@@ -41,6 +41,8 @@ DEP_CMDS := pkg-config:pkg-config clang:clang bpftool:bpftool llvm-strip:llvm \
 	    tmux:tmux ps:procps top:procps python3:python3 \
 	    strace:strace
 BENCH_CMDS := bpftrace:bpftrace htop:htop /usr/bin/time:time hyperfine:hyperfine
+# make fuzz (and libFuzzer itself: libclang-rt-<clang version>-dev, below)
+FUZZ_CMDS := clang:clang /usr/bin/time:time
 
 WARN    := -Wall -Wextra -Werror
 PKG_CFLAGS = $(shell pkg-config --cflags smartcols json-c 2>/dev/null)
@@ -184,6 +186,7 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ ?=
 fuzz: deps
+	$(call install_missing,$(FUZZ_CMDS),cmd)
 	@rt=$$($(FUZZ_CC) -print-runtime-dir)/libclang_rt.fuzzer-$$(uname -m).a; \
 	if [ ! -e "$$rt" ]; then \
 	  p=libclang-rt-$$($(FUZZ_CC) -dumpversion | cut -d. -f1)-dev; \

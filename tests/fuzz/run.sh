@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 bindir=$1 seconds=$2 filter=$3
 shift 3
 crashed=()
-printf '%-14s %10s %8s %8s %s\n' HARNESS RUNS EXEC/S CORPUS RESULT
+printf '%-14s %6s %10s %8s %8s %s\n' HARNESS CPU-S RUNS EXEC/S CORPUS RESULT
 for name in "$@"; do
 	[ -n "$filter" ] && [[ ! $name =~ $filter ]] && continue
 	bin=$bindir/fuzz_$name corpus=tests/fuzz/corpus/$name
@@ -26,12 +26,15 @@ for name in "$@"; do
 	[ -e "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
 	maxlen=4096
 	[ "$name" = snapshot_json ] && maxlen=65536
+	# CPU seconds as well as wall time: the host may be shared
+	/usr/bin/time -f '%U %S' -o "$bindir/cpu-$name" \
 	"$bin" -max_total_time="$seconds" -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$crashes/" "${dict[@]}" \
 		"$work" "$corpus" >"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+	cpu=$(awk 'NF == 2 && $1 ~ /^[0-9.]+$/ { printf "%.0f", $1 + $2 }' "$bindir/cpu-$name" 2>/dev/null)
 	result=ok
 	if [ "$rc" -ne 0 ]; then
 		result="FAILED (rc $rc), see $log"
@@ -51,7 +54,7 @@ for name in "$@"; do
 	else
 		result="$result (merge failed, see $log)"
 	fi
-	printf '%-14s %10s %8s %8s %s\n' "$name" "${runs:-?}" "${eps:-?}" \
+	printf '%-14s %6s %10s %8s %8s %s\n' "$name" "${cpu:-?}" "${runs:-?}" "${eps:-?}" \
 		"$(find "$corpus" -type f | wc -l)" "$result"
 done
 if [ ${#crashed[@]} -gt 0 ]; then
