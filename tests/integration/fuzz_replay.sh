@@ -24,4 +24,19 @@ for dir in "$SRCDIR"/tests/fuzz/corpus/*/; do
 	fi
 done
 ok $([ -n "$(ls "$SRCDIR"/tests/fuzz/corpus/ 2>/dev/null)" ]; echo $?) "(a corpus is checked in)"
+
+# the snapshots through the tool too: each view of nstree --load shows a
+# corpus file (exit 0) or refuses it (exit 1), never crashes
+n=0 crashed=()
+for f in "$SRCDIR"/tests/fuzz/corpus/snapshot_json/*; do
+	for view in "" "-l" "-l -P" "-J" "-l -o NS,TYPE,HOLDERS,CONTAINER,HOSTNAME,COMMAND"; do
+		n=$((n + 1))
+		# shellcheck disable=SC2086
+		"$BUILD/nstree" --load "$f" $view >/dev/null 2>"$T_TMP/err"
+		rc=$?
+		[ "$rc" -le 1 ] || crashed+=("${f##*/} [$view]: exit $rc")
+	done
+done
+is "${crashed[*]:-}" "" "nstree --load: $n views of the snapshot corpus shown or refused, none crashed"
+
 done_testing
