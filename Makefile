@@ -2,6 +2,9 @@
 #
 #   make                 build everything into build/
 #   make check           unit + integration tests, then the same suite under ASan/UBSan
+#                        (with the fuzz corpus replayed through every harness)
+#   make fuzz            run each libFuzzer harness FUZZ_SECONDS (default 60), keep
+#                        new inputs in tests/fuzz/corpus/ (FUZZ=regex picks harnesses)
 #   make bench           benchmarks (not part of check)
 #   make install DESTDIR= PREFIX=
 #
@@ -39,6 +42,8 @@ DEP_CMDS := pkg-config:pkg-config clang:clang bpftool:bpftool llvm-strip:llvm \
 	    tmux:tmux ps:procps top:procps python3:python3 \
 	    strace:strace prometheus:prometheus promtool:prometheus curl:curl
 BENCH_CMDS := bpftrace:bpftrace htop:htop /usr/bin/time:time hyperfine:hyperfine
+# make fuzz (and libFuzzer itself: libclang-rt-<clang version>-dev, below)
+FUZZ_CMDS := clang:clang /usr/bin/time:time
 
 WARN    := -Wall -Wextra -Werror
 PKG_CFLAGS = $(shell pkg-config --cflags smartcols json-c 2>/dev/null)
@@ -46,6 +51,10 @@ BASE_CFLAGS := -std=gnu11 $(WARN) -fPIC -fvisibility=hidden -Ilibnsinfo/include 
 	       -I$(BUILD) -DNSTOOLS_VERSION='"$(VERSION)"'
 ifneq ($(SANITIZE),)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+# the library as `make fuzz` builds it: coverage for libFuzzer (clang)
+ifneq ($(FUZZ_BUILD),)
+SAN_FLAGS += -fsanitize=fuzzer-no-link
 endif
 ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
@@ -68,10 +77,14 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
+# tests/fuzz/fuzz_NAME.c: a libFuzzer harness, and (with replay.c) a replay
+# of its corpus tests/fuzz/corpus/NAME/ that needs no libFuzzer
+FUZZ_NAMES := $(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
 
 -include bpf/bpf.mk
 
-.PHONY: all deps check check-deps tests bench install uninstall clean
+.PHONY: all deps check check-deps tests bench fuzz fuzz-bins install uninstall clean
 all: deps $(BUILD)/libnsinfo.a $(BUILD)/libnsinfo.so $(BUILD)/libnsinfo.pc \
 	$(TOOLS:%=$(BUILD)/%)
 
@@ -151,7 +164,13 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c $(BUILD)/libnsinfo.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(BUILD)/libnsinfo.a $(ALL_LDFLAGS) $(TEST_LIBS)
 
-tests: all $(UNIT_BINS) $(HELPER_BINS)
+$(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h \
+		$(BUILD)/libnsinfo.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -Itests/fuzz -o $@ tests/fuzz/replay.c $< \
+	  $(BUILD)/libnsinfo.a $(ALL_LDFLAGS) $(TEST_LIBS)
+
+tests: all $(UNIT_BINS) $(HELPER_BINS) $(FUZZ_REPLAY_BINS)
 
 # The suite runs twice: the normal build, then everything rebuilt with
 # AddressSanitizer/UBSan into build/asan. One summary line closes the run.
@@ -159,6 +178,32 @@ check: check-deps
 	$(MAKE) --no-print-directory tests
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SANITIZE=1 tests
 	tests/run.sh $(BUILD) $(BUILD)/asan
+
+# ------------------------------------------------------------------ fuzzing
+# libFuzzer comes with clang's runtime (Debian: libclang-rt-VERSION-dev for
+# the clang installed); the harnesses and the library are built with clang,
+# ASan and UBSan into $(BUILD)/fuzz, and tests/fuzz/run.sh runs each one.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ ?=
+fuzz: deps
+	$(call install_missing,$(FUZZ_CMDS),cmd)
+	@rt=$$($(FUZZ_CC) -print-runtime-dir)/libclang_rt.fuzzer-$$(uname -m).a; \
+	if [ ! -e "$$rt" ]; then \
+	  p=libclang-rt-$$($(FUZZ_CC) -dumpversion | cut -d. -f1)-dev; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "nstools: installing $$p (libFuzzer)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$p >/dev/null || exit 1; \
+	  else echo "nstools: libFuzzer missing; install it with: apt-get install -y $$p" >&2; exit 1; fi; \
+	fi
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/fuzz CC=$(FUZZ_CC) SANITIZE=1 FUZZ_BUILD=1 fuzz-bins
+	tests/fuzz/run.sh $(BUILD)/fuzz/tests/fuzz $(FUZZ_SECONDS) '$(FUZZ)' $(FUZZ_NAMES)
+
+fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/fuzz_%)
+$(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libnsinfo.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -Itests/fuzz -o $@ $< $(BUILD)/libnsinfo.a \
+	  $(ALL_LDFLAGS) -fsanitize=fuzzer $(TEST_LIBS)
 
 bench: check-deps
 	$(call install_missing,$(BENCH_CMDS),cmd)

@@ -135,6 +135,10 @@ static int take_id(struct span id, enum id_kind kind, struct nsinfo__cgroup_id *
 		return 0;
 	if (kind == ID_MACHINE) {
 		unescape_unit(id, out->id, sizeof(out->id));
+		/* machined names are host names: "\x00" or "\x0a" make none */
+		if (!out->id[0] || out->id[strspn(out->id, "abcdefghijklmnopqrstuvwxyz"
+						  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")])
+			return 0;
 		/* libvirt names its qemu guests machine-qemu-N-NAME: VMs, not containers */
 		return strncmp(out->id, "qemu-", 5) != 0;
 	}

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
@@ -33,6 +34,7 @@
 
 #include "internal.h"
 #include "events.h"
+#include "parsers.h"
 #include "nsevent.h"
 
 _Static_assert((int)NSEVENT_SLOT_UTS == (int)NSINFO_UTS &&
@@ -123,7 +125,8 @@ int nsinfo__event_decode(const void *data, size_t len, int64_t realtime_offset,
 		return -EINVAL;
 	e.kind = kinds[r->kind].kind;
 	e.mono_ns = r->ts_ns;
-	e.time_ns = (uint64_t)((int64_t)r->ts_ns + realtime_offset);
+	/* unsigned: a record's timestamp is whatever the ring buffer holds */
+	e.time_ns = r->ts_ns + (uint64_t)realtime_offset;
 	e.latency_ns = r->latency_ns;
 	e.pid = (pid_t)r->pid;
 	e.tgid = (pid_t)r->tgid;
@@ -137,7 +140,9 @@ int nsinfo__event_decode(const void *data, size_t len, int64_t realtime_offset,
 	e.flags = r->flags;
 	e.types = types_touched(r);
 	e.ret = r->ret;
-	e.error = r->ret < 0 && r->kind != NSEVENT_FORK ? (int)-r->ret : 0;
+	/* errnos are 1..4095; a record claiming less is not negated (INT64_MIN) */
+	if (r->ret < 0 && r->kind != NSEVENT_FORK)
+		e.error = r->ret < -MAX_ERRNO ? MAX_ERRNO : (int)-r->ret;
 	e.child_pid = (pid_t)r->child_pid;
 	e.child_vpid = (pid_t)r->child_vpid;
 	e.target = targets[r->target_kind];
@@ -151,6 +156,23 @@ int nsinfo__event_decode(const void *data, size_t len, int64_t realtime_offset,
 	decode_ns(e.after, r->after);
 	*out = e;
 	return 0;
+}
+
+/* The ppid field of a /proc/PID/stat text; -1 if it is not one. */
+pid_t nsinfo__stat_ppid(const char *buf)
+{
+	const char *p = strrchr(buf, ')');
+	long v;
+	char *end;
+
+	/* comm may hold spaces and parentheses: the state follows the last ')' */
+	if (!p || strlen(p) < 5 || p[1] != ' ' || p[3] != ' ')
+		return -1;
+	errno = 0;
+	v = strtol(p + 4, &end, 10);
+	if (errno || end == p + 4 || v < 0 || v > INT_MAX)
+		return -1;
+	return (pid_t)v;
 }
 
 /* ------------------------------------------------------------ support */
@@ -472,7 +494,7 @@ static int attach_all(struct nsinfo_events *ev, const int *ids)
 
 static pid_t stat_ppid(int procfd, pid_t pid)
 {
-	char path[32], buf[512], *p;
+	char path[32], buf[512];
 	int fd;
 	ssize_t n;
 
@@ -485,11 +507,7 @@ static pid_t stat_ppid(int procfd, pid_t pid)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	/* comm may hold spaces and parentheses: the state follows the last ')' */
-	p = strrchr(buf, ')');
-	if (!p || strlen(p) < 5)
-		return -1;
-	return (pid_t)atoi(p + 4);
+	return nsinfo__stat_ppid(buf);
 }
 
 struct pidpair {

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "holders.h"
+#include "parsers.h"
 
 struct linux_dirent64 {
 	uint64_t d_ino;
@@ -709,4 +710,13 @@ int nsinfo__ns_path(const struct nsinfo_snapshot *s, int idx, char *buf, size_t 
 		}
 	}
 	return -ENOENT;
+}
+
+int nsinfo__mountinfo_nsfs(char *line, char **mountpoint, uint64_t *ino)
+{
+	char *root;
+
+	if (parse_nsfs_mount(line, &root, mountpoint))
+		return -1;
+	return nsfs_link_type(root, ino);
 }

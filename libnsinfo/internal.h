@@ -163,6 +163,11 @@ int nsinfo__finalize(struct nsinfo_snapshot *s);
  * s->source_why when this source cannot be used here. */
 int nsinfo__scan_bpf(struct nsinfo_snapshot *s);
 
+/* json.c: a snapshot from a JSON text of len bytes (text[len] need not be
+ * NUL); the reading side of nsinfo_snapshot_read_json, for the fuzzer. */
+int nsinfo__snapshot_parse_json(const char *text, size_t len, struct nsinfo_snapshot **out,
+				char *why, size_t whylen);
+
 /* refresh.c: incremental refresh */
 struct nsinfo__reuse_req {
 	struct nsinfo_snapshot *prev;

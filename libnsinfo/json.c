@@ -32,6 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 #include "internal.h"
@@ -291,6 +294,22 @@ static int bad(struct reader *rd, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* The value of an integer node; json-c clamps what does not fit in an
+ * int64 to INT64_MAX (keeping the true value as unsigned up to UINT64_MAX)
+ * and to INT64_MIN: a clamped value is no value. */
+static bool int_value(json_object *v, int64_t *out)
+{
+	int64_t x;
+
+	if (!json_object_is_type(v, json_type_int))
+		return false;
+	x = json_object_get_int64(v);
+	if ((x == INT64_MAX && json_object_get_uint64(v) != (uint64_t)INT64_MAX) || x == INT64_MIN)
+		return false;
+	*out = x;
+	return true;
+}
+
 /* An integer member in [min, max]; absent gives def when def_ok. */
 static int get_int(struct reader *rd, json_object *o, const char *key, int64_t min,
 		   int64_t max, int64_t *out, int def_ok, int64_t def)
@@ -306,9 +325,7 @@ static int get_int(struct reader *rd, json_object *o, const char *key, int64_t m
 	}
 	if (!json_object_is_type(v, json_type_int))
 		return bad(rd, "\"%s\" is not an integer", key);
-	errno = 0;
-	*out = json_object_get_int64(v);
-	if (errno || *out < min || *out > max)
+	if (!int_value(v, out) || *out < min || *out > max)
 		return bad(rd, "\"%s\" out of range", key);
 	return 0;
 }
@@ -358,6 +375,33 @@ static int kind_from_name(const char *name)
 	return -1;
 }
 
+/* What each kind of holder needs for a tool to show it */
+static int check_holder(struct reader *rd, size_t i, int kind, int64_t pid, int64_t fd,
+			const char *path, int64_t other)
+{
+	const char *kname = nsinfo_holder_kind_name(kind);
+
+	switch (kind) {
+	case NSINFO_HOLD_MOUNT:
+		if (!path || !path[0])
+			return bad(rd, "holder %zu: a mount without a \"path\"", i);
+		break;
+	case NSINFO_HOLD_CHILD_NS:
+	case NSINFO_HOLD_OWNED_NS:
+		if (other < 0)
+			return bad(rd, "holder %zu: %s without a namespace (\"ns\")", i, kname);
+		break;
+	case NSINFO_HOLD_FD:
+		if (fd < 0)
+			return bad(rd, "holder %zu: fd without an \"fd\"", i);
+		/* fall through */
+	default:
+		if (pid < 1)
+			return bad(rd, "holder %zu: %s without a \"pid\"", i, kname);
+	}
+	return 0;
+}
+
 /* Holders refer to namespaces by index: every namespace is in by now */
 static int read_holders(struct reader *rd, json_object *arr, int32_t ns)
 {
@@ -380,6 +424,8 @@ static int read_holders(struct reader *rd, json_object *arr, int32_t ns)
 			return r;
 		if ((h.kind = kind_from_name(kind)) < 0)
 			return bad(rd, "holder %zu: unknown kind \"%s\"", i, kind);
+		if ((r = check_holder(rd, i, h.kind, pid, fd, path, other)))
+			return r;
 		h.pid = (pid_t)pid;
 		h.fd = (int)fd;
 		h.mntns = (uint64_t)mntns;
@@ -388,6 +434,54 @@ static int read_holders(struct reader *rd, json_object *arr, int32_t ns)
 			return r;
 	}
 	return 0;
+}
+
+/* Depth of namespace i over parent and owner links together (1: neither),
+ * memoised in depth[] (0 unknown, -1 being walked); -ELOOP when the links
+ * come back to a namespace being walked, -E2BIG past MAX_NEST. */
+#define MAX_NEST 64
+static int nest_depth(const struct nsinfo_snapshot *s, int32_t i, int *depth, int d)
+{
+	const int32_t next[2] = { s->ns[i].parent, s->ns[i].owner };
+	int deepest = 0;
+
+	if (depth[i] == -1)
+		return -ELOOP;
+	if (depth[i] > 0)
+		return depth[i];
+	if (d > MAX_NEST)
+		return -E2BIG;
+	depth[i] = -1;
+	for (int k = 0; k < 2; k++) {
+		int r = next[k] >= 0 ? nest_depth(s, next[k], depth, d + 1) : 0;
+
+		if (r < 0)
+			return r;
+		deepest = r > deepest ? r : deepest;
+	}
+	return depth[i] = deepest + 1;
+}
+
+/* The kernel nests 32 deep and never in a loop: neither may a file, over
+ * parent and owner links mixed (a user namespace owned by its child). */
+static int check_nesting(struct reader *rd, char *where, size_t wlen)
+{
+	struct nsinfo_snapshot *s = rd->s;
+	int *depth = calloc(s->nns ? s->nns : 1, sizeof(*depth)), r = 0;
+
+	if (!depth)
+		return -ENOMEM;
+	for (size_t i = 0; !r && i < s->nns; i++) {
+		int d = nest_depth(s, (int32_t)i, depth, 0);
+
+		snprintf(where, wlen, "namespace %zu", i);
+		if (d == -ELOOP)
+			r = bad(rd, "its parent and owner links lead round in a loop");
+		else if (d < 0)
+			r = bad(rd, "parents and owners nest over %d deep", MAX_NEST);
+	}
+	free(depth);
+	return r;
 }
 
 static int read_namespaces(struct reader *rd, json_object *arr, size_t ncont)
@@ -452,18 +546,8 @@ static int read_namespaces(struct reader *rd, json_object *arr, size_t ncont)
 		if ((r = own_str(rd, host, &ns->hostname)) || (r = read_holders(rd, hs, (int32_t)i)))
 			return r;
 	}
-	/* the kernel nests 32 deep: a longer chain is a loop */
-	for (size_t i = 0; i < n; i++) {
-		int32_t up = (int32_t)i, own = (int32_t)i;
-
-		snprintf(where, sizeof(where), "namespace %zu", i);
-		for (int d = 0; d <= 64 && (up >= 0 || own >= 0); d++) {
-			if (d == 64)
-				return bad(rd, "parents or owners nest over 64 deep (a loop)");
-			up = up >= 0 ? s->ns[up].parent : -1;
-			own = own >= 0 ? s->ns[own].owner : -1;
-		}
-	}
+	if ((r = check_nesting(rd, where, sizeof(where))))
+		return r;
 	rd->where = NULL;
 	return 0;
 }
@@ -483,8 +567,7 @@ static int read_nspid(struct reader *rd, json_object *o, struct nsinfo__status *
 		json_object *v = json_object_array_get_idx(arr, i);
 		int64_t x;
 
-		if (!json_object_is_type(v, json_type_int) || (x = json_object_get_int64(v)) < 0 ||
-		    x > INT_MAX)
+		if (!int_value(v, &x) || x < 0 || x > INT_MAX)
 			return bad(rd, "\"nspid\" holds something other than pids");
 		st->nspid[i] = (pid_t)x;
 	}
@@ -497,6 +580,45 @@ struct cmdline {
 	pid_t pid;
 	const char *text;
 };
+
+struct pid_at {
+	pid_t pid;
+	size_t at;                /* position in the file */
+};
+
+static int cmp_pid_at(const void *a, const void *b)
+{
+	const struct pid_at *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return (x->pid > y->pid) - (x->pid < y->pid);
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* A pid names one process (or thread): a second row would be counted twice */
+static int check_pids(struct reader *rd, size_t n)
+{
+	struct nsinfo_snapshot *s = rd->s;
+	struct pid_at *v = calloc(n ? n : 1, sizeof(*v));
+	char where[48];
+	int r = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct pid_at){ s->procs[i].pid, i };
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_pid_at);
+	for (size_t i = 1; !r && i < n; i++)
+		if (v[i].pid == v[i - 1].pid) {
+			snprintf(where, sizeof(where), "process %zu", v[i].at);
+			rd->where = where;
+			r = bad(rd, "pid %d listed twice (process %zu too)", (int)v[i].pid, v[i - 1].at);
+			rd->where = NULL;
+		}
+	free(v);
+	return r;
+}
 
 static int read_processes(struct reader *rd, json_object *arr, size_t ncont,
 			  struct cmdline **cmds, size_t *ncmds)
@@ -547,14 +669,19 @@ static int read_processes(struct reader *rd, json_object *arr, size_t ncont,
 
 			if (t < 0)
 				return bad(rd, "unknown namespace type \"%s\"", key);
-			if (!json_object_is_type(val, json_type_int) ||
-			    (v = json_object_get_int64(val)) < 0 || v >= (int64_t)nns)
+			if (!int_value(val, &v) || v < 0 || v >= (int64_t)nns)
 				return bad(rd, "%s namespace index out of range", key);
 			if (s->ns[v].type != t)
 				return bad(rd, "%s namespace index %lld is a %s namespace", key,
 					   (long long)v, nsinfo_type_name(s->ns[v].type));
 			p->ns[t] = (int32_t)v;
 		}
+		if (pfc >= 0 && s->ns[pfc].type != NSINFO_PID)
+			return bad(rd, "\"pid_for_children\" %lld is a %s namespace", (long long)pfc,
+				   nsinfo_type_name(s->ns[pfc].type));
+		if (tfc >= 0 && s->ns[tfc].type != NSINFO_TIME)
+			return bad(rd, "\"time_for_children\" %lld is a %s namespace", (long long)tfc,
+				   nsinfo_type_name(s->ns[tfc].type));
 		p->pid_for_children = (int32_t)pfc;
 		p->time_for_children = (int32_t)tfc;
 		p->container = (int32_t)cont;
@@ -566,7 +693,7 @@ static int read_processes(struct reader *rd, json_object *arr, size_t ncont,
 		}
 	}
 	rd->where = NULL;
-	return 0;
+	return check_pids(rd, n);
 }
 
 static int read_containers(struct reader *rd, json_object *arr)
@@ -673,9 +800,11 @@ static int read_head(struct reader *rd, json_object *top)
 	json_object_object_foreach(self, key, val) {
 		int t = nsinfo_type_from_name(key);
 
-		if (t < 0 || !json_object_is_type(val, json_type_int))
+		int64_t ino;
+
+		if (t < 0 || !int_value(val, &ino) || ino < 1)
 			return bad(rd, "\"self\": bad entry \"%s\"", key);
-		s->self_ns_ino[t] = (uint64_t)json_object_get_int64(val);
+		s->self_ns_ino[t] = (uint64_t)ino;
 	}
 	free(s->proc_root);
 	if (!(s->proc_root = strdup(root ? root : "/proc")))
@@ -712,96 +841,253 @@ static int attach_cmdlines(struct nsinfo_snapshot *s, struct cmdline *cmds, size
 	return 0;
 }
 
-/* The whole file (or standard input for "-"), NUL-terminated */
-static char *slurp(const char *path, int *err)
+/* Up to max bytes from fd, NUL-terminated; -EFBIG past max */
+static char *read_all(int fd, size_t max, size_t *lenp, int *err)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
 	char *buf = NULL;
-	size_t cap = 0, len = 0, n;
+	size_t cap = 0, len = 0;
 
-	if (!f) {
-		*err = -errno;
-		return NULL;
-	}
-	do {
+	max = max > SIZE_MAX / 2 ? SIZE_MAX / 2 : max;
+	for (;;) {
+		ssize_t n;
+
 		if (len + 1 >= cap) {
-			char *nb = realloc(buf, cap = cap ? cap * 2 : 64 * 1024);
+			/* room for max + 1 bytes at most: one more than allowed */
+			size_t want = cap ? cap * 2 : 64 * 1024;
+			char *nb;
 
+			want = want > max + 2 ? max + 2 : want;
+			nb = realloc(buf, want);
 			if (!nb) {
 				*err = -ENOMEM;
 				break;
 			}
 			buf = nb;
+			cap = want;
 		}
-		n = fread(buf + len, 1, cap - 1 - len, f);
-		len += n;
-	} while (n > 0);
-	if (!*err && ferror(f))
-		*err = -EIO;
-	if (f != stdin)
-		fclose(f);
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*err = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			*err = -EFBIG;
+			break;
+		}
+	}
 	if (*err) {
 		free(buf);
 		return NULL;
 	}
 	buf[len] = 0;
+	*lenp = len;
 	return buf;
 }
 
-static json_object *parse(const char *path, struct reader *rd, int *err)
+/* The whole file (or standard input for "-"), NUL-terminated. Only a
+ * regular file or a pipe: a device such as /dev/zero never ends, and a FIFO
+ * without a writer must not hang the reader (open is non-blocking; a read
+ * then sees the end at once). */
+static char *slurp(struct reader *rd, const char *path, size_t max, size_t *lenp, int *err)
 {
-	enum json_tokener_error jerr = json_tokener_success;
-	char *text = slurp(path, err);
-	json_object *top;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) : 0;
+	struct stat st;
+	char *buf = NULL;
 
-	if (!text)
+	if (fd < 0) {
+		*err = -errno;
 		return NULL;
-	top = json_tokener_parse_verbose(text, &jerr);
-	if (jerr != json_tokener_success || !top) {
-		*err = jerr != json_tokener_success
-			       ? bad(rd, "not valid JSON (%s)", json_tokener_error_desc(jerr))
-			       : bad(rd, "not an nsinfo snapshot (JSON null)");
-		json_object_put(top);
-		top = NULL;
 	}
+	if (fstat(fd, &st)) {
+		*err = -errno;
+	} else if (S_ISDIR(st.st_mode)) {
+		*err = -EISDIR;
+		bad(rd, "is a directory");
+	} else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+		*err = bad(rd, "not a regular file or a pipe");
+	} else if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) {
+		*err = -EFBIG;
+	} else if (fd != 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+		*err = -errno;
+	} else {
+		buf = read_all(fd, max, lenp, err);
+	}
+	if (*err == -EFBIG)
+		bad(rd, "larger than the limit of %zu bytes", max);
+	if (fd != 0)
+		close(fd);
+	return buf;
+}
+
+/* "line L, column C" (1-based, columns in bytes) of offset off */
+static void place(const char *text, size_t off, char *buf, size_t len)
+{
+	size_t line = 1, col = 1;
+
+	for (size_t i = 0; i < off; i++) {
+		col = text[i] == '\n' ? 1 : col + 1;
+		line += text[i] == '\n';
+	}
+	snprintf(buf, len, "line %zu, column %zu", line, col);
+}
+
+/* Does a whole JSON document end before offset end (the rest is extra)? */
+static bool ends_before(const char *text, size_t end)
+{
+	struct json_tokener *tok = json_tokener_new();
+	json_object *o = tok ? json_tokener_parse_ex(tok, text, (int)end) : NULL;
+	bool done = o && json_tokener_get_parse_end(tok) <= end;
+
+	json_object_put(o);
+	if (tok)
+		json_tokener_free(tok);
+	return done;
+}
+
+/* Exactly one JSON document, strict (no comments, no single quotes, nothing
+ * after it); a failure names where in the text it stopped. */
+static json_object *parse(const char *text, size_t len, struct reader *rd, int *err)
+{
+	struct json_tokener *tok = json_tokener_new();
+	enum json_tokener_error jerr;
+	json_object *top;
+	char at[64];
+	size_t end;
+
+	if (!tok) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	/* the terminating NUL ends a document that is a bare number */
+	top = json_tokener_parse_ex(tok, text, (int)(len < INT_MAX ? len + 1 : INT_MAX));
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (len >= INT_MAX) {
+		json_object_put(top);
+		*err = bad(rd, "too large for the JSON parser");
+		return NULL;
+	}
+	if (jerr == json_tokener_success && top)
+		return top;
+	json_object_put(top);
+	if (jerr == json_tokener_success) {
+		*err = bad(rd, "not an nsinfo snapshot (JSON null)");
+		return NULL;
+	}
+	if (end > len)
+		end = len;
+	place(text, end, at, sizeof(at));
+	if (!len)
+		*err = bad(rd, "empty (nothing to read)");
+	else if (jerr == json_tokener_continue || end >= len)
+		*err = bad(rd, "not valid JSON (unexpected end of data at %s)", at);
+	else if (!text[end])
+		*err = bad(rd, "not valid JSON (a NUL byte at %s)", at);
+	else if (ends_before(text, end))
+		*err = bad(rd, "%s after the snapshot at %s",
+			   text[end] == '{' || text[end] == '[' ? "a second JSON document" : "data", at);
+	else
+		*err = bad(rd, "not valid JSON (%s at %s)", json_tokener_error_desc(jerr), at);
+	return NULL;
+}
+
+/* The snapshot from a JSON text (text[len] is NUL); rd->s is a fresh
+ * snapshot it fills */
+static int read_text(struct reader *rd, const char *text, size_t len)
+{
+	json_object *top, *nss, *procs, *conts;
+	struct cmdline *cmds = NULL;
+	size_t ncmds = 0;
+	int r = 0;
+
+	top = parse(text, len, rd, &r);
+	if (top && !(r = read_head(rd, top)) && !(r = get_array(rd, top, "namespaces", &nss)) &&
+	    !(r = get_array(rd, top, "processes", &procs)) &&
+	    !(r = get_array(rd, top, "containers", &conts)) && !(r = read_containers(rd, conts)) &&
+	    !(r = read_namespaces(rd, nss, rd->s->ncontainers)) &&
+	    !(r = read_processes(rd, procs, rd->s->ncontainers, &cmds, &ncmds)) &&
+	    !(r = read_users(rd, top)) && !(r = nsinfo__finalize(rd->s)))
+		r = attach_cmdlines(rd->s, cmds, ncmds);
+	free(cmds);
+	json_object_put(top);
+	return r;
+}
+
+/* A reader with a fresh snapshot, why cleared */
+static int reader_init(struct reader *rd, char *why, size_t whylen)
+{
+	*rd = (struct reader){ .why = why, .whylen = whylen };
+	if (why && whylen)
+		why[0] = 0;
+	rd->s = calloc(1, sizeof(*rd->s));
+	if (!rd->s)
+		return -ENOMEM;
+	rd->s->refcnt = 1;
+	rd->s->loaded = true;
+	return 0;
+}
+
+static int reader_done(struct reader *rd, int r, struct nsinfo_snapshot **out)
+{
+	if (r < 0) {
+		if (r == -ENOMEM && rd->why && rd->whylen && !rd->why[0])
+			snprintf(rd->why, rd->whylen, "out of memory");
+		nsinfo_snapshot_unref(rd->s);
+		return r;
+	}
+	*out = rd->s;
+	return 0;
+}
+
+int nsinfo__snapshot_parse_json(const char *text, size_t len, struct nsinfo_snapshot **out,
+				char *why, size_t whylen)
+{
+	struct reader rd;
+	char *copy;
+	int r;
+
+	if (!text || !out)
+		return -EINVAL;
+	/* the parser reads one byte past the text: a NUL ends a bare number */
+	if (!(copy = malloc(len + 1)))
+		return -ENOMEM;
+	memcpy(copy, text, len);
+	copy[len] = 0;
+	if ((r = reader_init(&rd, why, whylen)) == 0)
+		r = reader_done(&rd, read_text(&rd, copy, len), out);
+	free(copy);
+	return r;
+}
+
+NSINFO_EXPORT int nsinfo_snapshot_read_json_max(const char *path, size_t max_bytes,
+						struct nsinfo_snapshot **out, char *why,
+						size_t whylen)
+{
+	struct reader rd;
+	size_t len = 0;
+	char *text;
+	int r = 0;
+
+	if (!path || !out)
+		return -EINVAL;
+	if ((r = reader_init(&rd, why, whylen)))
+		return r;
+	text = slurp(&rd, path, max_bytes ? max_bytes : NSINFO_JSON_MAX_DEFAULT, &len, &r);
+	if (text)
+		r = read_text(&rd, text, len);
 	free(text);
-	return top;
+	return reader_done(&rd, r, out);
 }
 
 NSINFO_EXPORT int nsinfo_snapshot_read_json(const char *path, struct nsinfo_snapshot **out,
 					    char *why, size_t whylen)
 {
-	struct reader rd = { .why = why, .whylen = whylen };
-	json_object *top = NULL, *nss, *procs, *conts;
-	struct cmdline *cmds = NULL;
-	size_t ncmds = 0;
-	int r = 0;
-
-	if (why && whylen)
-		why[0] = 0;
-	if (!path || !out)
-		return -EINVAL;
-	rd.s = calloc(1, sizeof(*rd.s));
-	if (!rd.s)
-		return -ENOMEM;
-	rd.s->refcnt = 1;
-	rd.s->loaded = true;
-	top = parse(path, &rd, &r);
-	if (top && !(r = read_head(&rd, top)) && !(r = get_array(&rd, top, "namespaces", &nss)) &&
-	    !(r = get_array(&rd, top, "processes", &procs)) &&
-	    !(r = get_array(&rd, top, "containers", &conts)) && !(r = read_containers(&rd, conts)) &&
-	    !(r = read_namespaces(&rd, nss, rd.s->ncontainers)) &&
-	    !(r = read_processes(&rd, procs, rd.s->ncontainers, &cmds, &ncmds)) &&
-	    !(r = read_users(&rd, top)) && !(r = nsinfo__finalize(rd.s)))
-		r = attach_cmdlines(rd.s, cmds, ncmds);
-	free(cmds);
-	json_object_put(top);
-	if (r < 0) {
-		if (r == -ENOMEM && why && whylen && !why[0])
-			snprintf(why, whylen, "out of memory");
-		nsinfo_snapshot_unref(rd.s);
-		return r;
-	}
-	*out = rd.s;
-	return 0;
+	return nsinfo_snapshot_read_json_max(path, 0, out, why, whylen);
 }

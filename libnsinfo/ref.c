@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include "holders.h"
+#include "internal.h"
+#include "parsers.h"
 
 NSINFO_EXPORT int nsinfo_parse_pid(const char *s, pid_t *out)
 {
@@ -207,6 +209,29 @@ static int from_container(struct nsinfo_snapshot *s, const char *name, int type,
 	return -ENOENT;
 }
 
+int nsinfo__ref_parse(const char *ref, uint64_t *num)
+{
+	pid_t pid;
+
+	*num = 0;
+	if (!ref || !*ref)
+		return -EINVAL;
+	if (ref[0] == '/' || !strncmp(ref, "./", 2) || !strncmp(ref, "../", 3))
+		return NSINFO__REF_PATH;
+	if (!strncmp(ref, "pid:", 4)) {
+		if (nsinfo_parse_pid(ref + 4, &pid) < 0)
+			return -EINVAL;
+		*num = (uint64_t)pid;
+		return NSINFO__REF_PID;
+	}
+	if (!strncmp(ref, "id:", 3))
+		return parse_u64(ref + 3, num) ? -EINVAL : NSINFO__REF_ID;
+	/* all digits: an inode; "3f2a..." is a container id prefix */
+	if (ref[strspn(ref, "0123456789")] == 0)
+		return parse_u64(ref, num) ? -EINVAL : NSINFO__REF_INO;
+	return NSINFO__REF_NAME;
+}
+
 static int from_number(struct nsinfo_snapshot *s, const char *ref, int type,
 		       struct nsinfo_nsref *out, struct why *why)
 {
@@ -238,24 +263,23 @@ static int from_number(struct nsinfo_snapshot *s, const char *ref, int type,
 	return from_snapshot(s, idx, out);
 }
 
-static bool is_path(const char *ref)
-{
-	return ref[0] == '/' || !strncmp(ref, "./", 2) || !strncmp(ref, "../", 3);
-}
-
 static int resolve(struct nsinfo_snapshot *snap, const char *root, const char *ref, int type,
 		   struct nsinfo_nsref *out, struct why *why)
 {
 	struct nsinfo_nsref r = { .fd = -1, .type = -1 };
-	int ret, idx;
+	int ret, idx, form;
+	uint64_t num;
 
 	why->ncand = 0;
 	why->want = type;
 	why->found = -1;
 	if (!ref || !*ref || !out || type < -1 || type >= NSINFO_NTYPES)
 		return -EINVAL;
+	form = nsinfo__ref_parse(ref, &num);
+	if (form < 0)
+		return form;
 
-	if (is_path(ref)) {
+	if (form == NSINFO__REF_PATH) {
 		int fd;
 
 		/* a loaded snapshot is offline: its files name another host's */
@@ -280,22 +304,13 @@ static int resolve(struct nsinfo_snapshot *snap, const char *root, const char *r
 		return 0;
 	}
 
-	if (!strncmp(ref, "pid:", 4)) {
-		pid_t pid;
+	if (form == NSINFO__REF_PID)
+		return from_pid(snap, root, (pid_t)num, type, out);
 
-		if (nsinfo_parse_pid(ref + 4, &pid) < 0)
-			return -EINVAL;
-		return from_pid(snap, root, pid, type, out);
-	}
-
-	if (!strncmp(ref, "id:", 3)) {
-		uint64_t id;
-
-		if (parse_u64(ref + 3, &id))
-			return -EINVAL;
+	if (form == NSINFO__REF_ID) {
 		if (!snap)
 			return NEEDS_SNAPSHOT;
-		idx = nsinfo_snapshot_find_nsid(snap, -1, id);
+		idx = nsinfo_snapshot_find_nsid(snap, -1, num);
 		if (idx < 0)
 			return -ENOENT;
 		if (type >= 0 && snap->ns[idx].type != type) {
@@ -306,13 +321,20 @@ static int resolve(struct nsinfo_snapshot *snap, const char *root, const char *r
 	}
 
 	/* all digits: an inode; "3f2a..." is a container id prefix (below) */
-	if (ref[strspn(ref, "0123456789")] == 0)
+	if (form == NSINFO__REF_INO)
 		return from_number(snap, ref, type, out, why);
 
 	/* A container id prefix or name (the snapshot needs NSINFO_SCAN_CONTAINERS) */
 	if (!snap)
 		return NEEDS_SNAPSHOT;
 	return from_container(snap, ref, type, out, why);
+}
+
+static bool is_path_ref(const char *ref)
+{
+	uint64_t num;
+
+	return nsinfo__ref_parse(ref, &num) == NSINFO__REF_PATH;
 }
 
 NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *ref, int type,
@@ -478,7 +500,7 @@ NSINFO_EXPORT const char *nsinfo_resolver_message(struct nsinfo_resolver *r, con
 		snprintf(tmp, sizeof(tmp), "a %s namespace, not %s", nsinfo_type_name(r->why.found),
 			 nsinfo_type_name(r->why.want));
 		put(buf, len, &w, tmp);
-	} else if (err == -ENOENT && ref && is_path(ref)) {
+	} else if (err == -ENOENT && ref && is_path_ref(ref)) {
 		put(buf, len, &w, strerror(ENOENT)); /* the file, not a namespace, is missing */
 	} else {
 		put(buf, len, &w, nsinfo_ref_strerror(err));

@@ -241,12 +241,18 @@ int nsinfo_snapshot_write_json(struct nsinfo_snapshot *s, FILE *f);
  * Read a snapshot written by nsinfo_snapshot_write_json ("-" is standard
  * input). It answers every query a fresh one does; its command lines and
  * user names are the saved ones; nsinfo_snapshot_refresh() from it scans
- * this host afresh (it lends nothing). 0, -errno from opening the file, or -EINVAL for anything
- * that is not such a snapshot, with a one-line reason in why (may be NULL;
- * it may quote the file, so show it through nsinfo_escape()).
+ * this host afresh (it lends nothing). 0, -errno from opening the file,
+ * -EISDIR, -EFBIG (larger than the limit), or -EINVAL for anything that is
+ * not such a snapshot (nor a regular file or a pipe), with a one-line
+ * reason naming the place in why (may be NULL; it may quote the file, so
+ * show it through nsinfo_escape()).
  */
 int nsinfo_snapshot_read_json(const char *path, struct nsinfo_snapshot **out,
 			      char *why, size_t whylen);
+/* The same with a size limit in bytes; 0 is NSINFO_JSON_MAX_DEFAULT. */
+#define NSINFO_JSON_MAX_DEFAULT ((size_t)256 << 20)
+int nsinfo_snapshot_read_json_max(const char *path, size_t max_bytes,
+				  struct nsinfo_snapshot **out, char *why, size_t whylen);
 
 /*
  * What changed from old to new: namespaces created and gone (matched by

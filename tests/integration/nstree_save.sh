@@ -39,7 +39,7 @@ like "$got" "^$NETNS_INO +0 +no procs, mount /run/netns/$NETNS$" "--load: the ip
 got=$("$NSTREE" --load "$F" --holders "$NETNS_INO" -n -r -o KIND,PATH)
 is "$got" "mount /run/netns/$NETNS" "--load --holders: what pinned it when saved"
 got=$("$NSTREE" --load "$F" -l -J | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["namespaces"]))')
-is "$got" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["namespaces"]))' "$F")" \
+is "$got" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1], errors="surrogateescape"))["namespaces"]))' "$F")" \
 	"--load -l -J: one row per saved namespace"
 got=$("$NSTREE" --load "$F" | grep -c "$UTS_INO")
 is "$got" 1 "--load: the tree shows it too"
@@ -61,17 +61,86 @@ check() { # check NAME EXPECTED-STDERR ARGS...
 check "--load a missing file" "nstree: cannot load $T_TMP/none: No such file or directory" \
 	--load "$T_TMP/none"
 printf '{"nsinfo_snapshot": 1, ' >"$T_TMP/cut.json"
-check "--load a cut file" "nstree: cannot load $T_TMP/cut.json: not valid JSON (unexpected end of data)" \
+check "--load a cut file" \
+	"nstree: cannot load $T_TMP/cut.json: not valid JSON (unexpected end of data at line 1, column 24)" \
 	--load "$T_TMP/cut.json"
 echo '{"namespaces": []}' >"$T_TMP/other.json"
 check "--load another JSON document" \
 	"nstree: cannot load $T_TMP/other.json: not an nsinfo snapshot (no \"nsinfo_snapshot\" member)" \
 	--load "$T_TMP/other.json"
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["namespaces"][0]["parent"] = 99999; json.dump(d, open(sys.argv[2], "w"))' \
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1], errors="surrogateescape")); d["namespaces"][0]["parent"] = 99999; json.dump(d, open(sys.argv[2], "w", errors="surrogateescape"), ensure_ascii=False)' \
 	"$F" "$T_TMP/broken.json"
 check "--load an index out of range" \
 	"nstree: cannot load $T_TMP/broken.json: namespace 0: \"parent\" out of range" \
 	--load "$T_TMP/broken.json"
+
+# each damage below was once accepted (or crashed): one line naming the place
+# (the host's strings may hold any bytes: read and written back unchanged)
+damage() { # damage NAME PYTHON-STATEMENTS-ON-d: writes $T_TMP/NAME.json
+	python3 -c 'import json,sys
+d = json.load(open(sys.argv[1], encoding="utf-8", errors="surrogateescape"))
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8", errors="surrogateescape"), ensure_ascii=False)' \
+		"$F" "$T_TMP/$1.json" "$2"
+}
+count() { # count KEY: entries in the saved file's KEY array
+	python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1], errors="surrogateescape"))[sys.argv[2]]))' "$F" "$1"
+}
+damage nopath '
+m = [(i, k) for i, n in enumerate(d["namespaces"]) for k, h in enumerate(n["holders"]) if h["kind"] == "mount"][0]
+del d["namespaces"][m[0]]["holders"][m[1]]["path"]
+print(m[0], m[1])' >"$T_TMP/nopath.at"
+read -r MI MK <"$T_TMP/nopath.at"
+check "--load a mount holder without a path (crashed once)" \
+	"nstree: cannot load $T_TMP/nopath.json: namespace $MI: holder $MK: a mount without a \"path\"" \
+	--load "$T_TMP/nopath.json" -l -o NS,HOLDERS
+damage bigint 'd["namespaces"][0]["ino"] = 2**63'
+check "--load an integer above INT64_MAX" \
+	"nstree: cannot load $T_TMP/bigint.json: namespace 0: \"ino\" out of range" --load "$T_TMP/bigint.json"
+damage duppid 'd["processes"].append(dict(d["processes"][0]))'
+damage nopid 'print(d["processes"][0]["pid"])' >"$T_TMP/pid0"
+check "--load a pid listed twice" \
+	"nstree: cannot load $T_TMP/duppid.json: process $(count processes): pid $(cat "$T_TMP/pid0") listed twice (process 0 too)" \
+	--load "$T_TMP/duppid.json"
+NN=$(count namespaces)
+damage loop "n = len(d['namespaces']); d['namespaces'] += [
+	{'type': 'user', 'ino': 1, 'parent': n + 1, 'holders': []},
+	{'type': 'user', 'ino': 2, 'owner': n, 'holders': []}]"
+check "--load a loop of one parent and one owner link" \
+	"nstree: cannot load $T_TMP/loop.json: namespace $NN: its parent and owner links lead round in a loop" \
+	--load "$T_TMP/loop.json"
+damage pfc 'd["processes"][0]["pid_for_children"] = [i for i, n in enumerate(d["namespaces"]) if n["type"] == "net"][0]'
+like "$("$NSTREE" --load "$T_TMP/pfc.json" 2>&1 >/dev/null; echo "rc=$?")" \
+	'^nstree: cannot load .*/pfc.json: process 0: "pid_for_children" [0-9]+ is a net namespace
+rc=1$' "--load pid_for_children naming a net namespace: one line, exit 1"
+{ cat "$F"; echo '#'; } >"$T_TMP/trailing.json"
+check "--load trailing garbage" \
+	"nstree: cannot load $T_TMP/trailing.json: data after the snapshot at line 2, column 1" \
+	--load "$T_TMP/trailing.json"
+cat "$F" "$F" >"$T_TMP/twice.json"
+check "--load two documents one after the other" \
+	"nstree: cannot load $T_TMP/twice.json: a second JSON document after the snapshot at line 2, column 1" \
+	--load "$T_TMP/twice.json"
+check "--load a directory" "nstree: cannot load $T_TMP: is a directory" --load "$T_TMP"
+check "--load /dev/zero" "nstree: cannot load /dev/zero: not a regular file or a pipe" --load /dev/zero
+mkfifo "$T_TMP/fifo"
+check "--load a FIFO nobody writes to (no hang)" "nstree: cannot load $T_TMP/fifo: empty (nothing to read)" \
+	--load "$T_TMP/fifo"
+SIZE=$(stat -c %s "$F")
+check "--load-max below the file's size" \
+	"nstree: cannot load $F: larger than the limit of $((SIZE - 1)) bytes (--load-max raises it)" \
+	--load "$F" --load-max $((SIZE - 1))
+is "$(NSTREE_LOAD_MAX=1K "$NSTREE" --load "$F" 2>&1 >/dev/null; echo "rc=$?")" \
+	"nstree: cannot load $F: larger than the limit of 1024 bytes (--load-max raises it)
+rc=1" "NSTREE_LOAD_MAX=1K: the same limit from the environment"
+is "$(NSTREE_LOAD_MAX=1K "$NSTREE" --load "$F" --load-max "$SIZE" -l -n -r -o NS | grep -cx "$UTS_INO")" 1 \
+	"--load-max at the file's size: loaded (the option wins over NSTREE_LOAD_MAX)"
+is "$(yes | "$NSTREE" --load - --load-max 1M 2>&1 >/dev/null; echo "rc=$?")" \
+	"nstree: cannot load -: larger than the limit of 1048576 bytes (--load-max raises it)
+rc=1" "--load - from an endless pipe: stops at the limit"
+check "--load-max not a size" "nstree: invalid size: 12X
+Try 'nstree --help' for more information." --load "$F" --load-max 12X
+
 check "--load with --source" "nstree: --load reads a saved snapshot: -q, --proc-root and --source do not apply
 Try 'nstree --help' for more information." --load "$F" --source=proc
 check "--save into a missing directory" \

@@ -45,16 +45,17 @@ def damage(d, every):
 def main():
     src, nstree, n, scratch = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     random.seed(7)
-    with open(src) as f:
+    # the host's strings may hold any bytes: kept as they are
+    with open(src, encoding="utf-8", errors="surrogateescape") as f:
         base = json.load(f)
     every = list(paths(base))[1:]
     shown = refused = bad = 0
     for i in range(n):
         d = json.loads(json.dumps(base))
         damage(d, every)
-        with open(scratch, "w") as f:
-            json.dump(d, f)
-        r = subprocess.run([nstree, "--load", scratch, "-l"], capture_output=True,
+        with open(scratch, "w", encoding="utf-8", errors="surrogateescape") as f:
+            json.dump(d, f, ensure_ascii=False)
+        r = subprocess.run([nstree, "--load", scratch, "-l"], capture_output=True, errors="replace",
                            text=True, timeout=60)
         err = [l for l in r.stderr.splitlines() if not l.startswith("nstree: partial view")]
         if r.returncode == 0 and not err:

@@ -142,8 +142,31 @@ static void test_invalid(void)
 	   "no name for invalid kinds");
 }
 
+/* Values no kernel writes, which a decoder must still not overflow on
+ * (UBSan in the ASan build catches a signed overflow) */
+static void test_extremes(void)
+{
+	struct nsevent r = base(NSEVENT_SETNS);
+	struct nsinfo_event e;
+
+	r.ts_ns = (uint64_t)INT64_MAX;
+	is(nsinfo__event_decode(&r, sizeof(r), INT64_MAX, &e), 0, "extreme timestamp decodes");
+	ok(e.time_ns == (uint64_t)INT64_MAX * 2, "time wraps as unsigned, not a signed overflow");
+	r.ret = INT64_MIN;
+	is(nsinfo__event_decode(&r, sizeof(r), 0, &e), 0, "INT64_MIN return decodes");
+	is(e.error, 4095, "a return below -4095 is no errno: error clamped to 4095");
+	ok(e.ret == INT64_MIN, "ret kept as recorded");
+	r.ret = -4095;
+	is(nsinfo__event_decode(&r, sizeof(r), INT64_MIN, &e), 0, "negative realtime offset");
+	is(e.error, 4095, "-4095 is errno 4095");
+	r.ret = -EPERM;
+	is(nsinfo__event_decode(&r, sizeof(r), 0, &e), 0, "ordinary failure");
+	is(e.error, EPERM, "error EPERM");
+}
+
 int main(void)
 {
+	test_extremes();
 	test_setns_failed();
 	test_setns_pidfd();
 	test_clone_kinds();

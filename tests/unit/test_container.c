@@ -107,6 +107,14 @@ static void test_fixtures(void)
 		is(nsinfo__cgroup_identify("0::/docker/" H1 "x\n", &id), 0,
 		   "a 65-character id is not a docker id");
 		is(nsinfo__cgroup_identify("", &id), 0, "empty cgroup file");
+		/* found by the fuzzer: a machine name that unescapes to nothing */
+		is(nsinfo__cgroup_identify("0::/machine.slice/machine-\\x00.scope\n", &id), 0,
+		   "machine-\\x00.scope: no machine name, not a container");
+		is(nsinfo__cgroup_identify("0::/machine.slice/machine-a\\x0ab.scope\n", &id), 0,
+		   "machine-a\\x0ab.scope: a newline is no machine name");
+		is(nsinfo__cgroup_identify("0::/machine.slice/machine-web\\x2d1.scope\n", &id), 1,
+		   "machine-web\\x2d1.scope: found");
+		is_str(id.id, "web-1", "machine-web\\x2d1.scope: named web-1");
 	}
 }
 

@@ -343,7 +343,49 @@ static void test_malformed(void)
 	bad_file("parents in a loop",
 		 HEAD "\"namespaces\":[{\"type\":\"user\",\"ino\":1,\"parent\":1,\"holders\":[]},"
 		      "{\"type\":\"user\",\"ino\":2,\"parent\":0,\"holders\":[]}],\"processes\":[]}",
-		 "namespace 0: parents or owners nest over 64 deep (a loop)");
+		 "namespace 0: its parent and owner links lead round in a loop");
+	bad_file("a loop mixing parent and owner links",
+		 HEAD "\"namespaces\":[{\"type\":\"user\",\"ino\":1,\"parent\":1,\"holders\":[]},"
+		      "{\"type\":\"user\",\"ino\":2,\"owner\":0,\"holders\":[]}],\"processes\":[]}",
+		 "namespace 0: its parent and owner links lead round in a loop");
+	bad_file("an integer above INT64_MAX",
+		 HEAD "\"namespaces\":[{\"type\":\"net\",\"ino\":9223372036854775808,\"holders\":[]}],"
+		      "\"processes\":[]}",
+		 "namespace 0: \"ino\" out of range");
+	bad_file("an integer above UINT64_MAX",
+		 HEAD "\"namespaces\":[" NS(",\"nsid\":99999999999999999999999") "],\"processes\":[]}",
+		 "namespace 0: \"nsid\" out of range");
+	bad_file("a pid listed twice",
+		 HEAD "\"namespaces\":[],\"processes\":[{\"pid\":5,\"comm\":\"x\",\"nspid\":[5],\"ns\":{}},"
+		      "{\"pid\":7,\"comm\":\"y\",\"nspid\":[7],\"ns\":{}},"
+		      "{\"pid\":5,\"comm\":\"z\",\"nspid\":[5],\"ns\":{}}]}",
+		 "process 2: pid 5 listed twice (process 0 too)");
+	bad_file("pid_for_children a net namespace",
+		 HEAD "\"namespaces\":[" NS("") "],\"processes\":[{\"pid\":5,\"comm\":\"x\",\"nspid\":[5],"
+		      "\"ns\":{},\"pid_for_children\":0}]}",
+		 "process 0: \"pid_for_children\" 0 is a net namespace");
+	bad_file("time_for_children a net namespace",
+		 HEAD "\"namespaces\":[" NS("") "],\"processes\":[{\"pid\":5,\"comm\":\"x\",\"nspid\":[5],"
+		      "\"ns\":{},\"time_for_children\":0}]}",
+		 "process 0: \"time_for_children\" 0 is a net namespace");
+	bad_file("a mount holder without a path",
+		 HEAD "\"namespaces\":[" NS(",\"holders\":[{\"kind\":\"mount\",\"mntns\":4026531841}]")
+		      "],\"processes\":[]}",
+		 "namespace 0: holder 0: a mount without a \"path\"");
+	bad_file("a child-ns holder without a namespace",
+		 HEAD "\"namespaces\":[" NS(",\"holders\":[{\"kind\":\"child-ns\"}]") "],\"processes\":[]}",
+		 "namespace 0: holder 0: child-ns without a namespace");
+	bad_file("an fd holder without a pid",
+		 HEAD "\"namespaces\":[" NS(",\"holders\":[{\"kind\":\"fd\",\"fd\":3}]") "],\"processes\":[]}",
+		 "namespace 0: holder 0: fd without a \"pid\"");
+	bad_file("trailing garbage", HEAD "\"namespaces\":[],\"processes\":[]}\n#",
+		 "data after the snapshot at line 2, column 1");
+	bad_file("a second document",
+		 HEAD "\"namespaces\":[],\"processes\":[]} " HEAD "\"namespaces\":[],\"processes\":[]}",
+		 "a second JSON document after the snapshot at line 1, column");
+	bad_file("an empty file", "", "empty (nothing to read)");
+	bad_file("a comment (not JSON)", "/* x */" HEAD "\"namespaces\":[],\"processes\":[]}",
+		 "not valid JSON");
 	bad_file("a namespace twice", HEAD "\"namespaces\":[" NS("") "," NS("") "],\"processes\":[]}",
 		 "listed twice");
 	bad_file("ino a string",
@@ -365,6 +407,46 @@ static void test_malformed(void)
 		 "process 0: \"pid\" out of range");
 }
 
+/* Not a snapshot file at all: a directory, a device, a FIFO, too large */
+static void test_not_files(void)
+{
+	struct nsinfo_snapshot *s = NULL;
+	char why[256], path[96];
+	int r;
+
+	r = nsinfo_snapshot_read_json(dir, &s, why, sizeof(why));
+	is(r, -EISDIR, "a directory: -EISDIR");
+	is_str(why, "is a directory", "a directory: says so");
+	r = nsinfo_snapshot_read_json("/dev/zero", &s, why, sizeof(why));
+	is(r, -EINVAL, "/dev/zero: -EINVAL, not read until memory runs out");
+	is_str(why, "not a regular file or a pipe", "/dev/zero: says why");
+	/* nothing ever writes to it: the end, at once, not a hang (the
+	 * runner's timeout is what would catch a hang) */
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	if (mkfifo(path, 0600) == 0) {
+		r = nsinfo_snapshot_read_json(path, &s, why, sizeof(why));
+		is(r, -EINVAL, "a FIFO without a writer: -EINVAL");
+		is_str(why, "empty (nothing to read)", "a FIFO without a writer: nothing to read");
+		unlink(path);
+	} else {
+		ok(0, "mkfifo %s: %s", path, strerror(errno));
+	}
+	snprintf(path, sizeof(path), "%s/big.json", dir);
+	{
+		FILE *f = fopen(path, "we");
+
+		ok(f && fprintf(f, HEAD "\"namespaces\":[],\"processes\":[]}") > 0 && !fclose(f),
+		   "a small valid file");
+	}
+	r = nsinfo_snapshot_read_json_max(path, 16, &s, why, sizeof(why));
+	is(r, -EFBIG, "over the size limit: -EFBIG");
+	is_str(why, "larger than the limit of 16 bytes", "over the size limit: says the limit");
+	r = nsinfo_snapshot_read_json_max(path, 4096, &s, why, sizeof(why));
+	is(r, 0, "under the limit: read (%s)", why);
+	nsinfo_snapshot_unref(s);
+	unlink(path);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/nst-json-%d", (int)getpid());
@@ -375,6 +457,7 @@ int main(void)
 	else
 		skip("not root: the fixtures need unshare");
 	test_malformed();
+	test_not_files();
 	rmdir(dir);
 	return tap_done();
 }

@@ -95,7 +95,7 @@ static void set_container(struct nst_out *o, struct libscols_line *ln,
 	if (idx < 0 || (size_t)idx >= n)
 		return;
 	nst_out_setf(o, ln, DCOL_CONTAINER, "%s:%s", c[idx].runtime ? c[idx].runtime : "",
-		     container_label(s, idx, buf, sizeof(buf)));
+		     nsinfo_container_label(s, idx, buf, sizeof(buf)));
 }
 
 static void ns_line(struct nst_out *o, const struct nsinfo_diff_entry *e,

@@ -96,6 +96,8 @@ static void __attribute__((noreturn)) usage(void)
 	      "                        (- for stdout) and show nothing\n"
 	      "     --load <file>      show a snapshot saved with --save instead of\n"
 	      "                        scanning this host\n"
+	      "     --load-max <size>  refuse a --load file larger than <size> bytes\n"
+	      "                        (K, M, G suffixes; default 256M, or $NSTREE_LOAD_MAX)\n"
 	      "     --diff <old> <new> what changed between two snapshots (files, -,\n"
 	      "                        or live); see nstree --diff --help\n"
 	      "\n -h, --help             display this help\n"
@@ -565,10 +567,38 @@ static void warn_coverage(const struct ctl *c)
 /* ---------------------------------------------------------------- options */
 
 enum { OPT_PROC_ROOT = NST_OPT_FIRST_TOOL, OPT_PERSISTENT, OPT_HOLDERS, OPT_SOURCE, OPT_SAVE,
-       OPT_LOAD };
+       OPT_LOAD, OPT_LOAD_MAX };
 
 /* --save and --load: the snapshot as a file */
 static const char *save_path, *load_path;
+/* --load-max or $NSTREE_LOAD_MAX; 0 is the library's default */
+static size_t load_max;
+
+/* "<n>[KMG]" (binary multiples) for --load-max; 0 if not such a size */
+static size_t parse_size(const char *arg)
+{
+	static const char units[] = "KMG";
+	unsigned long long v;
+	char *end;
+	const char *u;
+
+	if (!arg || !*arg || *arg < '0' || *arg > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg)
+		return 0;
+	if (*end) {
+		if (end[1] || !(u = strchr(units, end[0] & ~0x20)) || !*u)
+			return 0;
+		for (int i = 0; i <= u - units; i++) {
+			if (v > SIZE_MAX / 1024)
+				return 0;
+			v *= 1024;
+		}
+	}
+	return v > SIZE_MAX ? 0 : (size_t)v;
+}
 
 /* --source: where the snapshot comes from (auto: the BPF task iterator
  * where it can be loaded, else the /proc walk) */
@@ -636,6 +666,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "save", required_argument, NULL, OPT_SAVE },
 		{ "load", required_argument, NULL, OPT_LOAD },
+		{ "load-max", required_argument, NULL, OPT_LOAD_MAX },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -666,6 +697,10 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		case OPT_SOURCE: *source = parse_source(optarg); scan_opts = true; break;
 		case OPT_SAVE: save_path = optarg; break;
 		case OPT_LOAD: load_path = optarg; break;
+		case OPT_LOAD_MAX:
+			if (!(load_max = parse_size(optarg)))
+				nst_usage_error(EXIT_FAILURE, "invalid size: %s", optarg);
+			break;
 		case 'h': usage();
 		case 'V': nst_print_version();
 		default:
@@ -678,6 +713,10 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 						      c->out.raw, c->out.noheadings)
 				   : nst_list_columns(columns, NCOLS, c->out.json, c->out.raw,
 						      c->out.noheadings) ? EXIT_FAILURE : EXIT_SUCCESS);
+	if (!load_max && getenv("NSTREE_LOAD_MAX") &&
+	    !(load_max = parse_size(getenv("NSTREE_LOAD_MAX"))))
+		nst_usage_error(EXIT_FAILURE, "invalid size in NSTREE_LOAD_MAX: %s",
+				getenv("NSTREE_LOAD_MAX"));
 	if (load_path && scan_opts)
 		nst_usage_error(EXIT_FAILURE, "--load reads a saved snapshot: "
 				"-q, --proc-root and --source do not apply");
@@ -770,10 +809,11 @@ int main(int argc, char **argv)
 	if (load_path) {
 		char why[256];
 
-		r = nsinfo_snapshot_read_json(load_path, &c.snap, why, sizeof(why));
+		r = nsinfo_snapshot_read_json_max(load_path, load_max, &c.snap, why, sizeof(why));
 		if (r < 0)
-			nst_die(EXIT_FAILURE, "cannot load %s: %s", load_path,
-				r == -EINVAL && why[0] ? why : strerror(-r));
+			nst_die(EXIT_FAILURE, "cannot load %s: %s%s", load_path,
+				why[0] ? why : strerror(-r),
+				r == -EFBIG ? " (--load-max raises it)" : "");
 	} else {
 		r = nsinfo_snapshot_new(&opts, &c.snap);
 		if (r < 0)
