@@ -169,7 +169,7 @@ if start_target userns "uns-$$" user,uts $NOBODY; then
 	is "$("$NSL" -t "$U" -- id -u)" 0 "entering a user namespace: uid 0 there by default"
 	out=$($NOBODY "$NSL" -t "$U" -u true 2>&1); rc=$?
 	is "$rc" 125 "unprivileged -u without -U: refused"
-	like "$out" "^nsenter-lite: cannot join uts namespace of $U \(no CAP_SYS_ADMIN in user namespace [0-9]+ that owns it; add -U\?\)$" \
+	like "$out" "^nsenter-lite: cannot join uts namespace of $U \(no CAP_SYS_ADMIN in user namespace [0-9]+ that owns it; add -U: joining user namespace [0-9]+ of $U gives it\)$" \
 		"refusal names the namespace and the missing capability"
 	out=$($NOBODY "$NSL" -t "$U" -u --explain); rc=$?
 	is "$rc" 1 "--explain predicts the refusal (exit 1)"

@@ -22,6 +22,7 @@ const char *errno_reason(int err)
 		{ ENOTTY,     "not a namespace file" },
 		{ EMEDIUMTYPE, "a namespace of another type" },
 		{ ENOTUNIQ,   "an id prefix shared by several containers" },
+		{ EXDEV,      "after joining we are in another namespace: it changed meanwhile" },
 	};
 
 	if (err < 0)

@@ -53,12 +53,14 @@ struct ns_slot {
 	int action;           /* enum action */
 	int err;              /* ACT_FAIL: -errno */
 	bool joined;
+	uint64_t got_ino;      /* what we were in after joining, for messages */
 };
 
 struct opts {
 	const char *target;   /* -t as typed */
 	const char *pidns;    /* -N REF */
 	bool all, root, wd, env, mount_proc, preserve_cred, explain;
+	bool dry;             /* --explain's trial: do everything but exec */
 	bool set_uid, set_gid;
 	uid_t uid;
 	gid_t gid;
