@@ -66,12 +66,17 @@ is "$(cd / && "$NSL" -t "$T" -u -w pwd)" "$D" "-w: the target's working director
 is "$(cd / && "$NSL" -t "$T" -m -w pwd)" "$(readlink /proc/$T/cwd)" "-m -w: working directory inside the mount namespace"
 got=$(NSL_MARK=caller "$NSL" -t "$T" -u -- sh -c 'echo ${NSL_MARK:-unset}')
 is "$got" caller "without -e the command has our environment"
-got=$(NSL_MARK=caller "$NSL" -t "$T" -u -e -- sh -c 'echo ${NSL_MARK:-unset}')
+got=$(NSL_MARK=caller "$NSL" -t "$T" -u -e -- /bin/sh -c 'echo ${NSL_MARK:-unset}')
 is "$got" unset "-e: the target's environment, not ours"
-got=$("$NSL" -t "$T" -u -e -- sh -c 'echo $NSL_TARGET_ENV')
+got=$("$NSL" -t "$T" -u -e -- /bin/sh -c 'echo $NSL_TARGET_ENV')
 is "$got" "target-$$" "-e: a variable of the target's"
-got=$("$NSL" -t "$T" -u -e -- sh -c 'echo $PATH'); rc=$?
-is "$rc:$got" "0:/nsl-nowhere-$$" "-e: sh found with our PATH, though the target's PATH (which it gets) has no sh"
+got=$("$NSL" -t "$T" -u -e -- /bin/sh -c 'echo $PATH'); rc=$?
+is "$rc:$got" "0:/nsl-nowhere-$$" "-e: the command gets the target's PATH"
+out=$("$NSL" -t "$T" -u -e -- sh -c true 2>&1); rc=$?
+is "$rc:$out" "127:nsenter-lite: sh: command not found" "-e: looked up with the target's PATH, which has no sh"
+out=$("$NSL" -t "$T" -u -e --explain -- sh -c true); rc=$?
+like "$rc:$(echo "$out" | tr "\n" " ")" "^1:.*looked up with PATH=/nsl-nowhere-$$ \(the target's environment\).*FAIL: sh: command not found.*would fail \(exit 127\)" \
+	"-e --explain: predicts the same 127"
 
 # A target chrooted into a root of its own (/usr shared, a marker file)
 R=$T_TMP/root.$$

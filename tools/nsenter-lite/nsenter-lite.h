@@ -79,6 +79,9 @@ struct enter {
 	struct nsinfo_snapshot *snap; /* only when a REF needs one */
 	struct nsinfo_pidmap *pidmap; /* looks the target up and pins it */
 	struct ns_slot ns[NSINFO_NTYPES];
+	bool troot_known;     /* --explain: the target's root directory */
+	dev_t troot_dev;
+	ino_t troot_ino;
 };
 
 /* main.c (messages go through cli.h: nst_warn, nst_die) */
@@ -107,8 +110,11 @@ int predict_join(const struct enter *e, int type, char *why, size_t len);
 bool forks_child(const struct enter *e);
 
 /* run.c */
-/* Run the command: exec it, or fork, wait and leave with its status. */
-void run_command(struct enter *e) __attribute__((noreturn));
+/* Join every namespace or die with one line, then run the command: exec
+ * it, or fork, wait and leave with its status. With o.dry (--explain's
+ * trial, in a child) everything but the exec is done, and the outcome
+ * reported on stdout. */
+void enter_and_run(struct enter *e) __attribute__((noreturn));
 
 /* explain.c */
 int explain(struct enter *e);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* nsenter-lite: run the command inside, in a child when it must be one. */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
@@ -9,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -79,16 +84,191 @@ static void set_credentials(const struct enter *e)
 		    userns ? " in the user namespace (not mapped?)" : "", strerror(errno));
 }
 
+/* ------------------------------------------------------ command lookup */
+
+static const char *env_get(char **env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; env && *env; env++)
+		if (!strncmp(*env, name, n) && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
+}
+
+/* The ELF interpreter (dynamic loader) named in the file on fd, or "". */
+static int elf_interp(int fd, char *buf, size_t len)
+{
+	Elf64_Ehdr eh;
+	Elf32_Ehdr eh32;
+	unsigned char ident[EI_NIDENT];
+	uint64_t off, n;
+	size_t phsz;
+
+	*buf = '\0';
+	if (pread(fd, ident, sizeof(ident), 0) != (ssize_t)sizeof(ident))
+		return 0;
+	if (ident[EI_CLASS] == ELFCLASS64) {
+		if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh))
+			return 0;
+		off = eh.e_phoff, n = eh.e_phnum, phsz = sizeof(Elf64_Phdr);
+	} else {
+		if (pread(fd, &eh32, sizeof(eh32), 0) != (ssize_t)sizeof(eh32))
+			return 0;
+		off = eh32.e_phoff, n = eh32.e_phnum, phsz = sizeof(Elf32_Phdr);
+	}
+	for (uint64_t i = 0; i < n && i < 256; i++) {
+		Elf64_Phdr ph;
+		Elf32_Phdr ph32;
+		uint64_t ioff, isz;
+
+		if (phsz == sizeof(ph)) {
+			if (pread(fd, &ph, phsz, (off_t)(off + i * phsz)) != (ssize_t)phsz)
+				return 0;
+			if (ph.p_type != PT_INTERP)
+				continue;
+			ioff = ph.p_offset, isz = ph.p_filesz;
+		} else {
+			if (pread(fd, &ph32, phsz, (off_t)(off + i * phsz)) != (ssize_t)phsz)
+				return 0;
+			if (ph32.p_type != PT_INTERP)
+				continue;
+			ioff = ph32.p_offset, isz = ph32.p_filesz;
+		}
+		if (isz == 0 || isz >= len || pread(fd, buf, isz, (off_t)ioff) != (ssize_t)isz)
+			return -ENOEXEC;
+		buf[isz] = '\0';
+		return *buf ? 0 : -ENOEXEC;
+	}
+	return 0;
+}
+
+/* The interpreter a file needs, from its first bytes: "#!" or ELF's. */
+static int interpreter_of(const char *path, char *interp, size_t len)
+{
+	char head[256];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int r = 0;
+
+	*interp = '\0';
+	if (fd < 0)
+		return 0; /* execute-only: the kernel reads it, we cannot */
+	n = pread(fd, head, sizeof(head) - 1, 0);
+	if (n >= 2 && head[0] == '#' && head[1] == '!') {
+		char *p = head + 2, *end;
+
+		head[n] = '\0';
+		p += strspn(p, " \t");
+		end = p + strcspn(p, " \t\n");
+		*end = '\0';
+		if ((size_t)(end - p) < len)
+			snprintf(interp, len, "%s", p);
+	} else if (n >= 4 && !memcmp(head, ELFMAG, SELFMAG)) {
+		r = elf_interp(fd, interp, len);
+	} else if (n >= 0) {
+		r = -ENOEXEC;
+	}
+	close(fd);
+	return r;
+}
+
+/* What execve(path) would say of the file, short of running it. */
+static int check_exec(const char *path, int depth)
+{
+	char interp[PATH_MAX];
+	struct stat st;
+	int r;
+
+	if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0)
+		return -errno;
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EACCES;
+	r = interpreter_of(path, interp, sizeof(interp));
+	if (r < 0 || !*interp || depth > 0)
+		return r;
+	/* a missing interpreter makes execve fail with ENOENT, as the command */
+	r = check_exec(interp, depth + 1);
+	return r == -ENOEXEC ? 0 : r;
+}
+
+/*
+ * Find the command as execvp() would, with the PATH of the environment the
+ * command gets, in the root and working directory it sees. The run execs
+ * what this finds; --explain's trial stops here: one lookup for both.
+ */
+static int resolve_command(const struct enter *e, const char *name, char *out, size_t len)
+{
+	const char *path = env_get(e->env ? e->env : environ, "PATH");
+	bool denied = false;
+
+	if (!*name)
+		return -ENOENT;
+	if (strchr(name, '/')) {
+		snprintf(out, len, "%s", name);
+		return check_exec(name, 0);
+	}
+	if (!path)
+		path = "/bin:/usr/bin"; /* glibc's default, as execvp() */
+	for (const char *p = path;; p++) {
+		size_t n = strcspn(p, ":");
+		int r;
+
+		if ((size_t)snprintf(out, len, "%.*s%s%s", (int)n, n ? p : ".", "/", name) >= len)
+			return -ENAMETOOLONG;
+		r = check_exec(out, 0);
+		if (r == 0)
+			return 0;
+		if (r == -EACCES)
+			denied = true;
+		else if (r != -ENOENT && r != -ENOTDIR && r != -ESTALE && r != -ENODEV &&
+			 r != -ETIMEDOUT)
+			return r;
+		p += n;
+		if (!*p)
+			break;
+	}
+	return denied ? -EACCES : -ENOENT;
+}
+
+/* --explain's trial: where the command would stand, for the plan. */
+static void report_dry(const struct enter *e)
+{
+	char cwd[PATH_MAX];
+	struct stat st;
+
+	printf("root %s\n", !e->troot_known || stat("/", &st) < 0 ? "unknown" :
+	       st.st_dev == e->troot_dev && st.st_ino == e->troot_ino ? "target" : "other");
+	printf("wd %s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "(unreachable)");
+	printf("cred %u %u\n", (unsigned)getuid(), (unsigned)getgid());
+	fflush(stdout);
+}
+
 static void __attribute__((noreturn)) exec_command(const struct enter *e)
 {
 	const char *shell = getenv("SHELL");
 	char *defargv[] = { (char *)(shell && *shell ? shell : "/bin/sh"), NULL };
 	char **argv = e->o.argv[0] ? e->o.argv : defargv;
+	char path[PATH_MAX];
+	int r;
 
 	change_root_and_wd(e);
 	set_credentials(e);
-	/* execvpe looks the command up with our PATH, whatever envp says */
-	execvpe(argv[0], argv, e->env ? e->env : environ);
+	if (e->o.dry)
+		report_dry(e);
+	r = resolve_command(e, argv[0], path, sizeof(path));
+	if (r == -ENOENT)
+		nst_die(EXIT_NOTFOUND, "%s: command not found", argv[0]);
+	if (r < 0)
+		nst_die(EXIT_NOEXEC, "%s: %s", argv[0], strerror(-r));
+	if (e->o.dry) {
+		printf("exec %s\n", path);
+		fflush(stdout);
+		_exit(ferror(stdout) ? EXIT_OWN : EXIT_SUCCESS);
+	}
+	execve(path, argv, e->env ? e->env : environ);
 	if (errno == ENOENT)
 		nst_die(EXIT_NOTFOUND, "%s: command not found", argv[0]);
 	nst_die(EXIT_NOEXEC, "%s: %s", argv[0], strerror(errno));
@@ -106,7 +286,7 @@ static int wait_child(pid_t pid)
 	return WEXITSTATUS(st);
 }
 
-void run_command(struct enter *e)
+static void __attribute__((noreturn)) run_command(struct enter *e)
 {
 	struct sigaction sa = { .sa_sigaction = forward, .sa_flags = SA_SIGINFO | SA_RESTART };
 	sigset_t block, old;
@@ -138,4 +318,87 @@ void run_command(struct enter *e)
 	 * exit (LeakSanitizer's tracer) lands there and cannot find us. The
 	 * parent wrote nothing to stdout; leave without exit handlers. */
 	_exit(wait_child(pid));
+}
+
+/* The reason in "cannot join X (reason)": a vanished target by its pid. */
+static void why_failed(const struct enter *e, int err, char *why, size_t len)
+{
+	if (err == -ESRCH && e->pid)
+		snprintf(why, len, "pid %d exited", (int)e->pid);
+	else
+		snprintf(why, len, "%s", errno_reason(err));
+}
+
+static void fail_slots(const struct enter *e)
+{
+	char what[PATH_MAX + 64], why[256];
+	int code = 0;
+
+	for (int i = 0; i < NSINFO_NTYPES; i++) {
+		int t = join_order[i];
+		const struct ns_slot *s = &e->ns[t];
+
+		if (s->action != ACT_FAIL)
+			continue;
+		slot_describe(e, t, what, sizeof(what));
+		why_failed(e, s->err, why, sizeof(why));
+		nst_warn("cannot join %s (%s)", what, why);
+		code = EXIT_OWN;
+	}
+	if (code)
+		exit(code);
+}
+
+/* Tests stop here to make the target exit between resolving and joining;
+ * it only ever stops nsenter-lite itself. */
+static void test_stop_before_join(void)
+{
+	if (getenv("NSENTER_LITE_TEST_STOP_BEFORE_JOIN"))
+		raise(SIGSTOP);
+}
+
+static void join_or_die(struct enter *e)
+{
+	char what[PATH_MAX + 64], why[256], names[128] = "";
+	unsigned failed = 0;
+	int n = 0, last = -1, r;
+
+	r = enter_join(e, &failed);
+	if (r == 0)
+		return;
+	for (int t = 0; t < NSINFO_NTYPES; t++) {
+		if (!(failed & (1u << t)))
+			continue;
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 n ? ", " : "", nsinfo_type_name(t));
+		n++;
+		last = t;
+	}
+	/* EPERM alone says little: name the capability and user namespace */
+	if (r != -EPERM || last < 0 || predict_join(e, last, why, sizeof(why)) == 0)
+		why_failed(e, r, why, sizeof(why));
+	if (e->o.dry)
+		printf("failed %u %d\n", failed, r);
+	fflush(stdout);
+	if (n == 1)
+		slot_describe(e, last, what, sizeof(what));
+	else
+		snprintf(what, sizeof(what), "%s namespaces of %s", names, e->label);
+	nst_warn("cannot join %s (%s)", what, why);
+	/* some namespaces may be joined already, the pid one among them:
+	 * nothing may run at exit from here, not even a sanitizer's fork */
+	_exit(EXIT_OWN);
+}
+
+void enter_and_run(struct enter *e)
+{
+	/* --explain's trial holds what the run holds: nothing in a joined
+	 * namespace may ptrace it before it exits */
+	if (e->o.dry)
+		(void)prctl(PR_SET_DUMPABLE, 0);
+	fail_slots(e);
+	if (!e->o.dry)
+		test_stop_before_join();
+	join_or_die(e);
+	run_command(e);
 }
