@@ -329,10 +329,11 @@ static void why_failed(const struct enter *e, int err, char *why, size_t len)
 		snprintf(why, len, "%s", errno_reason(err));
 }
 
+/* Namespaces that cannot be joined, all said in one line: nothing is run. */
 static void fail_slots(const struct enter *e)
 {
-	char what[PATH_MAX + 64], why[256];
-	int code = 0;
+	char line[2 * PATH_MAX], what[PATH_MAX + 64], why[256];
+	size_t n = 0;
 
 	for (int i = 0; i < NSINFO_NTYPES; i++) {
 		int t = join_order[i];
@@ -342,11 +343,14 @@ static void fail_slots(const struct enter *e)
 			continue;
 		slot_describe(e, t, what, sizeof(what));
 		why_failed(e, s->err, why, sizeof(why));
-		nst_warn("cannot join %s (%s)", what, why);
-		code = EXIT_OWN;
+		if (n < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s (%s)",
+					      n ? "; also " : "", what, why);
 	}
-	if (code)
-		exit(code);
+	if (n) {
+		nst_warn("cannot join %s", line);
+		exit(EXIT_OWN);
+	}
 }
 
 /* Tests stop here to make the target exit between resolving and joining;
