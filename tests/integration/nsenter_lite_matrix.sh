@@ -133,6 +133,82 @@ for who in root owner stranger; do
 		done
 	done
 done
+
+# -------------------------------------------- what the command will find
+# Cases where the namespaces join but the run still fails, or not: the
+# command missing in the root it will see, a user namespace with uid_map
+# and no gid_map. Same checks: prediction == outcome == what the kernel does.
+M=0 M_OK=0
+predict_case() { # predict_case NAME EXPECTED_RC PREFIX -- NSL-ARGS...
+	local name=$1 exp=$2 pre=$3 eout erc rc pred out
+	shift 4
+	M=$((M + 1))
+	eout=$($pre "$NSL" --explain "$@" 2>/dev/null); erc=$?
+	out=$($pre "$NSL" "$@" 2>"$T_TMP/err"); rc=$?
+	case $erc in
+	0) pred=0;;
+	1) pred=$(echo "$eout" | sed -n 's/^result: the run would fail (exit \([0-9]*\))$/\1/p');;
+	*) pred=$erc;;
+	esac
+	LAST_EXPLAIN=$eout LAST_ERR=$(cat "$T_TMP/err")
+	if [ "$pred" = "$rc" ] && [ "$rc" = "$exp" ]; then
+		M_OK=$((M_OK + 1)); pass "$name: predicted exit $pred, ran exit $rc"
+	else
+		fail "$name"; diag "predicted ${pred:-?} (explain exit $erc), ran $rc, expected $exp: $LAST_ERR"
+	fi
+}
+
+# A chroot'ed target whose root has no shell (as a busybox image without bash)
+CROOT=$T_TMP/emptyroot.$$
+mkdir -p "$CROOT" && echo "mark-$$" >"$CROOT/marker"
+if start_target chroot "mx-c-$$" uts env NSL_TARGET_ROOT="$CROOT"; then
+	C=$TGT
+	predict_case "-r: /bin/bash absent from the target's root" 127 "" -- -t "$C" -u -r -- /bin/bash -c true
+	like "$LAST_EXPLAIN" "root: the target's root directory" "--explain -r: names the root the command sees"
+	predict_case "-r: sh not on PATH in the target's root" 127 "" -- -t "$C" -u -r -- sh -c true
+	predict_case "without -r: our root, where /bin/sh is" 0 "" -- -t "$C" -u -- /bin/sh -c true
+	like "$LAST_EXPLAIN" "root: ours: the command sees this host's files, not the target's" \
+		"--explain without -r: says the command sees the host's files"
+else
+	fail "chroot'ed target started"
+fi
+
+# A user namespace with a uid_map and no gid_map: gid 0 cannot be set
+rm -f "$T_TMP/uidonly"
+unshare -U --map-user=0 sh -c "echo > $T_TMP/uidonly; exec sleep 600" </dev/null >/dev/null 2>&1 &
+UM=$!
+on_exit "kill -KILL $UM"
+if wait_for "$T_TMP/uidonly" && [ -z "$(cat /proc/$UM/gid_map)" ]; then
+	predict_case "uid_map without gid_map: the run cannot set gid 0" 125 "" -- -t "$UM" -U -- true
+	like "$LAST_ERR" "^nsenter-lite: cannot set gid 0 in the user namespace" "... and says so in one line"
+	predict_case "uid_map without gid_map, --preserve-credentials" 0 "" -- -t "$UM" -U --preserve-credentials -- true
+	predict_case "uid_map without gid_map, -S 0 without -G (gid 0 still set)" 125 "" -- -t "$UM" -U -S 0 -- true
+else
+	fail "user namespace with a uid_map only"
+fi
+
+# Which privilege is missing, over which user namespace; -U advised only
+# where it helps. R's net namespace bind-mounted where the owner can open it.
+RNET=$T_TMP/rnet.$$
+touch "$RNET"
+if mount --bind "/proc/$R/ns/net" "$RNET"; then
+	on_exit "umount $RNET"
+	initu=$(stat -L -c %i /proc/$$/ns/user)
+	predict_case "owner: O's uts without -U" 125 "$AS_OWNER" -- -t "$O" -u -- true
+	like "$LAST_ERR" "^nsenter-lite: cannot join uts namespace of $O \(no CAP_SYS_ADMIN in user namespace $(ino_of "$OD" user) that owns it; add -U: joining user namespace $(ino_of "$OD" user) of $O gives it\)$" \
+		"EPERM: names the user namespace and advises -U, which helps"
+	predict_case "owner: root's net, no -U" 125 "$AS_OWNER" -- --net="$RNET" -- true
+	like "$LAST_ERR" "^nsenter-lite: cannot join net namespace $RNET \(no CAP_SYS_ADMIN in user namespace $initu that owns it \(we are uid $OWNER_UID, unprivileged\)\)$" \
+		"EPERM: -U not advised where it cannot help"
+	predict_case "owner: O with -U, root's net" 125 "$AS_OWNER" -- -t "$O" -U -u --net="$RNET" -- true
+	like "$LAST_ERR" "^nsenter-lite: cannot join net namespace $RNET \(no CAP_SYS_ADMIN in user namespace $initu that owns it, even in user namespace $(ino_of "$OD" user) joined\)$" \
+		"EPERM after -U: says the joined user namespace does not own it"
+	predict_case "root: O's uts and root's net" 0 "" -- -t "$O" -u --net="$RNET" -- true
+else
+	fail "bind mount of a net namespace"
+fi
 diag "matrix: $N cases; predicted == actual: $PRED_OK/$N; namespaces as asked (or nothing run): $VIEW_OK/$N; exit as the kernel's rules give: $RULE_OK/$N"
 is "$PRED_OK/$VIEW_OK/$RULE_OK" "$N/$N/$N" "matrix of $N cases: every prediction, every namespace set and every exit right"
+diag "command and credential cases: $M; predicted == actual == expected: $M_OK/$M"
+is "$M_OK" "$M" "every command and credential case predicted"
 done_testing

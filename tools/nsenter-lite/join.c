@@ -148,6 +148,11 @@ int enter_join(struct enter *e, unsigned *failed)
 	int selffd, r;
 
 	*failed = 0;
+	/* worded now: once in another user namespace, ours is out of sight */
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		if (e->ns[t].action == ACT_JOIN && predict_join(e, t, e->ns[t].why,
+								sizeof(e->ns[t].why)) == 0)
+			e->ns[t].why[0] = '\0';
 	selffd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (selffd < 0)
 		return -errno;

@@ -54,6 +54,7 @@ struct ns_slot {
 	int err;              /* ACT_FAIL: -errno */
 	bool joined;
 	uint64_t got_ino;      /* what we were in after joining, for messages */
+	char why[256];        /* why the join would be refused, worded before joining */
 };
 
 struct opts {

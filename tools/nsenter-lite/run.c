@@ -361,34 +361,55 @@ static void test_stop_before_join(void)
 		raise(SIGSTOP);
 }
 
+/* The reason one slot was refused with err. */
+static void slot_why(const struct enter *e, int t, int err, char *why, size_t len)
+{
+	/* EPERM alone says little: the capability and user namespace, as
+	 * worded before joining */
+	if (err == -EPERM && e->ns[t].why[0])
+		snprintf(why, len, "%s", e->ns[t].why);
+	else
+		why_failed(e, err, why, len);
+}
+
 static void join_or_die(struct enter *e)
 {
-	char what[PATH_MAX + 64], why[256], names[128] = "";
+	char line[2 * PATH_MAX], what[PATH_MAX + 64], why[256], names[128] = "";
 	unsigned failed = 0;
-	int n = 0, last = -1, r;
+	bool grouped = true;
+	int n = 0, r;
+	size_t len = 0;
 
 	r = enter_join(e, &failed);
 	if (r == 0)
 		return;
-	for (int t = 0; t < NSINFO_NTYPES; t++) {
+	if (e->o.dry)
+		printf("failed %u %d\n", failed, r);
+	fflush(stdout);
+	for (int i = 0; i < NSINFO_NTYPES; i++) {
+		int t = join_order[i];
+
 		if (!(failed & (1u << t)))
 			continue;
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
 			 n ? ", " : "", nsinfo_type_name(t));
+		grouped &= e->ns[t].want == WANT_TARGET && (r != -EPERM || !e->ns[t].why[0]);
+		slot_describe(e, t, what, sizeof(what));
+		slot_why(e, t, r, why, sizeof(why));
+		if (len < sizeof(line))
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s (%s)",
+						n ? "; also " : "", what, why);
 		n++;
-		last = t;
 	}
-	/* EPERM alone says little: name the capability and user namespace */
-	if (r != -EPERM || last < 0 || predict_join(e, last, why, sizeof(why)) == 0)
+	if (n > 1 && grouped) {
 		why_failed(e, r, why, sizeof(why));
-	if (e->o.dry)
-		printf("failed %u %d\n", failed, r);
-	fflush(stdout);
-	if (n == 1)
-		slot_describe(e, last, what, sizeof(what));
-	else
-		snprintf(what, sizeof(what), "%s namespaces of %s", names, e->label);
-	nst_warn("cannot join %s (%s)", what, why);
+		nst_warn("cannot join %s namespaces of %s (%s)", names, e->label, why);
+	} else if (n >= 1) {
+		nst_warn("cannot join %s", line);
+	} else {
+		why_failed(e, r, why, sizeof(why));
+		nst_warn("cannot join the namespaces asked for (%s)", why);
+	}
 	/* some namespaces may be joined already, the pid one among them:
 	 * nothing may run at exit from here, not even a sanitizer's fork */
 	_exit(EXIT_OWN);
