@@ -191,6 +191,17 @@ static int by_holder(const struct nsinfo_snapshot *s, const struct nsinfo_holder
 	}
 }
 
+int nsinfo__ns_open_holder(const struct nsinfo_snapshot *s, const struct nsinfo_ns *ns,
+			   const struct nsinfo_holder *h, struct nsinfo_nsref *out)
+{
+	return by_holder(s, h, ns, out);
+}
+
+int nsinfo__ns_open_handle(const struct nsinfo_ns *ns, struct nsinfo_nsref *out)
+{
+	return by_handle(ns, out);
+}
+
 /* The error to report when nothing worked: a refusal says more than
  * "gone", and "gone" more than a type mismatch. */
 static int worse(int a, int b)

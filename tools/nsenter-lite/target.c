@@ -88,6 +88,48 @@ static int ref_resolve(struct enter *e, const char *ref, int type, struct nsinfo
 	return r;
 }
 
+/*
+ * A namespace that only an fd or a bind mount keeps alive is not in the
+ * snapshot above (processes only), or is with no process to open it
+ * through: scan again with those holders and open it through one.
+ */
+static int open_held(const char *ref, int type, struct nsinfo_nsref *out)
+{
+	struct nsinfo_scan_opts so = {
+		.size = sizeof(so),
+		.flags = NSINFO_SCAN_NO_THREADS | NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS,
+	};
+	struct nsinfo_snapshot *full;
+	struct nsinfo_nsref r;
+	size_t n;
+	int err, idx;
+
+	err = nsinfo_snapshot_new(&so, &full);
+	if (err < 0)
+		return err;
+	err = nsinfo_ref_resolve(full, ref, type, &r);
+	if (err == 0 && r.fd >= 0) {
+		*out = r;
+	} else if (err == 0) {
+		idx = nsinfo_snapshot_find_ns(full, r.type, r.ino);
+		err = idx < 0 ? idx :
+		      nsinfo_ns_open(full, &nsinfo_snapshot_namespaces(full, &n)[idx], out);
+	}
+	nsinfo_snapshot_unref(full);
+	return err;
+}
+
+/* ref_resolve(), and for a namespace with no process in it, open_held(). */
+static int ref_open(struct enter *e, const char *ref, int type, struct nsinfo_nsref *out)
+{
+	int r = ref_resolve(e, ref, type, out), h;
+
+	if (!e->snap || !(r == -ENOENT || (r == 0 && out->fd < 0)))
+		return r;
+	h = open_held(ref, type, out);
+	return h == -ENOENT || h == -EINVAL ? r : h;
+}
+
 bool target_exited(const struct enter *e)
 {
 	struct pollfd p = { .fd = e->pidfd, .events = POLLIN };
@@ -131,7 +173,7 @@ static void resolve_in_pidns(struct enter *e)
 
 	if (nsinfo_parse_pid(e->o.target, &pid) < 0)
 		nst_die(EXIT_OWN, "invalid pid '%s': with --pidns the target is a pid", e->o.target);
-	r = ref_resolve(e, e->o.pidns, NSINFO_PID, &ref);
+	r = ref_open(e, e->o.pidns, NSINFO_PID, &ref);
 	if (r < 0)
 		nst_die(EXIT_OWN, "cannot resolve pid namespace '%s': %s", e->o.pidns,
 			r == -EINVAL ? "not a namespace reference" : errno_reason(r));
@@ -252,7 +294,7 @@ static void open_from_file(struct enter *e, int t)
 	struct ns_slot *s = &e->ns[t];
 	struct nsinfo_nsref ref;
 	const char *tn = nsinfo_type_name(t);
-	int r = ref_resolve(e, s->file, t, &ref);
+	int r = ref_open(e, s->file, t, &ref);
 
 	if (r == -EMEDIUMTYPE && ref_resolve(e, s->file, -1, &ref) == 0) {
 		close(ref.fd);
