@@ -75,12 +75,9 @@ static int hostile(char cmd)
 {
 	if (cmd == 's') /* the directory moves, a symlink to it takes its name */
 		return rename(dir, moved) || symlink(moved, dir) ? -1 : 0;
-	if (cmd == 'f') { /* the mount goes, a FIFO takes the file's place */
-		char p[192];
-
-		snprintf(p, sizeof(p), "%s/ns", moved);
-		return umount2(p, MNT_DETACH) || unlink(p) || mkfifo(p, 0600) ? -1 : 0;
-	}
+	if (cmd == 'f') /* the directory back, a FIFO in place of the mount */
+		return unlink(dir) || rename(moved, dir) || umount2(bindpath, MNT_DETACH) ||
+		       unlink(bindpath) || mkfifo(bindpath, 0600) ? -1 : 0;
 	return -1;
 }
 
@@ -260,10 +257,7 @@ out:
 	reap(&m);
 	nsinfo_snapshot_unref(s);
 	if (*tmpdir) {
-		char p[192];
-
-		snprintf(p, sizeof(p), "%s/ns", moved);
-		unlink(p);
+		unlink(bindpath);
 		unlink(dir);
 		rmdir(moved);
 		rmdir(dir);
