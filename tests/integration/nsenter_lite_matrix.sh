@@ -95,6 +95,35 @@ expected_view() { # expected_view ASKS
 runner_prefix() { case $1 in root) echo "";; owner) echo "$AS_OWNER";; stranger) echo "$AS_STRANGER";; esac; }
 
 N=0 PRED_OK=0 VIEW_OK=0 RULE_OK=0
+# run_case NAME PREFIX EXPECTED_RC ASKS OPTS: --explain, then the real run.
+run_case() {
+	local name=$1 pre=$2 exp=$3 asks=$4 opts=$5 eout erc out rc err pred bad=""
+	N=$((N + 1))
+	# shellcheck disable=SC2086
+	eout=$($pre "$NSL" $opts --explain -- sh -c "$NSL_SHOW_NS" 2>"$T_TMP/eerr"); erc=$?
+	# shellcheck disable=SC2086
+	out=$($pre "$NSL" $opts -- sh -c "$NSL_SHOW_NS" 2>"$T_TMP/err"); rc=$?
+	err=$(cat "$T_TMP/err")
+	case $erc in
+	0) pred=0;;
+	1) pred=$(echo "$eout" | sed -n 's/^result: the run would fail (exit \([0-9]*\))$/\1/p');;
+	*) pred=$erc;; # nsenter-lite itself refused: so does the run
+	esac
+	[ "$pred" = "$rc" ] && PRED_OK=$((PRED_OK + 1)) || bad="$bad explain predicted ${pred:-?} (exit $erc), run exited $rc;"
+	[ "$rc" = "$exp" ] && RULE_OK=$((RULE_OK + 1)) || bad="$bad expected exit $exp, got $rc;"
+	if [ "$rc" = 0 ]; then
+		[ "$out" = "$(expected_view "$asks")" ] && VIEW_OK=$((VIEW_OK + 1)) ||
+			bad="$bad namespaces differ: $(echo "$out" | paste -sd,) vs $(expected_view "$asks" | paste -sd,);"
+	else
+		# nothing ran, and one line says why
+		if [ -z "$out" ] && [ "$(echo "$err" | wc -l)" = 1 ] &&
+		   [[ $err == "nsenter-lite: "* ]]; then VIEW_OK=$((VIEW_OK + 1))
+		else bad="$bad ran or said more than one line: out=[$out] err=[$err];"; fi
+	fi
+	if [ -z "$bad" ]; then pass "$name (exit $rc)"
+	else fail "$name"; diag "$bad"; diag "explain: $(echo "$eout" | tail -3 | paste -sd'|')"; fi
+}
+
 for who in root owner stranger; do
 	pre=$(runner_prefix "$who")
 	for x in R O; do
@@ -102,37 +131,41 @@ for who in root owner stranger; do
 			for u in 0 1; do
 				opts=$(form_opts "$f" "$x" "$u")
 				asks=$(form_asks "$f" "$x" "$u" | paste -sd' ')
-				exp=$(expected_rc "$who" "$asks")
-				name="$who $x $f$([ "$u" = 1 ] && echo " +user"): $opts"
-				N=$((N + 1))
-				# shellcheck disable=SC2086
-				eout=$($pre "$NSL" $opts --explain -- sh -c "$NSL_SHOW_NS" 2>"$T_TMP/eerr"); erc=$?
-				# shellcheck disable=SC2086
-				out=$($pre "$NSL" $opts -- sh -c "$NSL_SHOW_NS" 2>"$T_TMP/err"); rc=$?
-				err=$(cat "$T_TMP/err")
-				case $erc in
-				0) pred=0;;
-				1) pred=$(echo "$eout" | sed -n 's/^result: the run would fail (exit \([0-9]*\))$/\1/p');;
-				*) pred=$erc;; # nsenter-lite itself refused: so does the run
-				esac
-				bad=""
-				[ "$pred" = "$rc" ] && PRED_OK=$((PRED_OK + 1)) || bad="$bad explain predicted ${pred:-?} (exit $erc), run exited $rc;"
-				[ "$rc" = "$exp" ] && RULE_OK=$((RULE_OK + 1)) || bad="$bad expected exit $exp, got $rc;"
-				if [ "$rc" = 0 ]; then
-					[ "$out" = "$(expected_view "$asks")" ] && VIEW_OK=$((VIEW_OK + 1)) ||
-						bad="$bad namespaces differ: $(echo "$out" | paste -sd,) vs $(expected_view "$asks" | paste -sd,);"
-				else
-					# nothing ran, and one line says why
-					if [ -z "$out" ] && [ "$(echo "$err" | wc -l)" = 1 ] &&
-					   [[ $err == "nsenter-lite: "* ]]; then VIEW_OK=$((VIEW_OK + 1))
-					else bad="$bad ran or said more than one line: out=[$out] err=[$err];"; fi
-				fi
-				if [ -z "$bad" ]; then pass "$name (exit $rc)"
-				else fail "$name"; diag "$bad"; diag "explain: $(echo "$eout" | tail -3 | paste -sd'|')"; fi
+				run_case "$who $x $f$([ "$u" = 1 ] && echo " +user"): $opts" "$pre" \
+					"$(expected_rc "$who" "$asks")" "$asks" "$opts"
 			done
 		done
 	done
 done
+
+# Namespaces no process is in any more: H's uts held by an fd of another
+# process, its ipc by a bind mount in a private mount namespace. Named by
+# inode or id:NSID, as nstree lists them; opened through the holder.
+if start_target held "mx-h-$$" uts,ipc; then
+	H=$TGT DIR[H]=$TGT_DIR
+	HU=$(ino_of "${DIR[H]}" uts) HI=$(ino_of "${DIR[H]}" ipc)
+	HUID=$(nsid_of /proc/$H/ns/uts) HIID=$(nsid_of /proc/$H/ns/ipc)
+	HB=$T_TMP/heldipc.$$
+	touch "$HB"
+	bash -c "exec 7</proc/$H/ns/uts; echo > $T_TMP/fdheld; exec sleep 600" </dev/null >/dev/null 2>&1 &
+	FH=$!
+	on_exit "kill -KILL $FH"
+	unshare -m --propagation private sh -c "mount --bind /proc/$H/ns/ipc $HB && echo > $T_TMP/mntheld; exec sleep 600" \
+		</dev/null >/dev/null 2>&1 &
+	MH=$!
+	on_exit "kill -KILL $MH"
+	if wait_for "$T_TMP/fdheld" && wait_for "$T_TMP/mntheld" && kill -KILL "$H" && wait_dead "$H"; then
+		for held in "--uts=$HU --ipc=$HI" "--uts=id:$HUID --ipc=id:$HIID" "--uts=$HU --ipc=id:$HIID -n --net=pid:$$"; do
+			run_case "root, held by fd and mount only: $held" "" 0 "uts:H ipc:H" "$held"
+			run_case "stranger, held by fd and mount only: $held" "$AS_STRANGER" 125 "uts:H ipc:H" "$held"
+		done
+		run_case "root, mount-held ipc with -t R: -t $R -u --ipc=$HI" "" 0 "uts:R ipc:H" "-t $R -u --ipc=$HI"
+	else
+		fail "namespaces held only by an fd and a bind mount"
+	fi
+else
+	fail "target for held namespaces started"
+fi
 
 # -------------------------------------------- what the command will find
 # Cases where the namespaces join but the run still fails, or not: the
