@@ -77,12 +77,14 @@ static void __attribute__((noreturn)) usage(void)
 	       "     --preserve-credentials   keep our uid/gid when entering a user namespace\n"
 	       "                              (the default there is 0/0)\n"
 	       "\n"
-	       "     --explain                join nothing: show what would be joined and why\n"
-	       "                              a run would fail (the output columns below)\n"
+	       "     --explain                run nothing: try the run up to exec in a child and\n"
+	       "                              show what was joined, the root, the command found\n"
+	       "                              and why a run would fail (the columns below)\n"
 	       " -h, --help                   display this help\n"
 	       " -V, --version                display version\n"
-	       "\nThe command defaults to $SHELL, else /bin/sh. It is looked up with our own PATH\n"
-	       "inside the entered mount namespace.\n"
+	       "\nThe command defaults to $SHELL, else /bin/sh. It is looked up with the PATH of its\n"
+	       "environment (ours, the target's with -e) in the root it will see, as its user.\n"
+	       "Every namespace named is joined, or nothing runs.\n"
 	       "Exit status: the command's, 128+N when killed by signal N, 125 when " PROG "\n"
 	       "fails, 126 when the command cannot be run, 127 when it is not found.\n");
 	/* the columns of --explain, the only table nsenter-lite prints */
