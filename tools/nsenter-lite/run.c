@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,32 +36,50 @@ static void forward(int sig, siginfo_t *si, void *uc)
 	kill((pid_t)child_pid, sig);
 }
 
+/*
+ * Past the joins (and maybe a chroot): one line and out, with no exit
+ * handlers, which could fork into the target's pid namespace or need a
+ * /proc the new root lacks.
+ */
+static void __attribute__((noreturn, format(printf, 2, 3))) die_inside(int code, const char *fmt, ...)
+{
+	char msg[PATH_MAX + 256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	nst_warn("%s", msg);
+	fflush(stdout);
+	_exit(code);
+}
+
 /* A private /proc of the target's pid namespace, in a private copy of its
  * mount namespace: the container's own mounts stay untouched. */
 static void mount_proc(const struct enter *e)
 {
 	if (unshare(CLONE_NEWNS) < 0)
-		nst_die(EXIT_OWN, "--mount-proc: cannot make a private mount namespace: %s",
+		die_inside(EXIT_OWN, "--mount-proc: cannot make a private mount namespace: %s",
 		    strerror(errno));
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-		nst_die(EXIT_OWN, "--mount-proc: cannot stop mount propagation to %s: %s", e->label,
+		die_inside(EXIT_OWN, "--mount-proc: cannot stop mount propagation to %s: %s", e->label,
 		    strerror(errno));
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		nst_die(EXIT_OWN, "--mount-proc: cannot mount /proc: %s", strerror(errno));
+		die_inside(EXIT_OWN, "--mount-proc: cannot mount /proc: %s", strerror(errno));
 }
 
 static void change_root_and_wd(const struct enter *e)
 {
 	if (e->root_fd >= 0 && (fchdir(e->root_fd) < 0 || chroot(".") < 0))
-		nst_die(EXIT_OWN, "cannot change root to that of %s: %s", e->label, strerror(errno));
+		die_inside(EXIT_OWN, "cannot change root to that of %s: %s", e->label, strerror(errno));
 	if (e->o.mount_proc)
 		mount_proc(e);
 	if (e->wd_fd >= 0) {
 		if (fchdir(e->wd_fd) < 0)
-			nst_die(EXIT_OWN, "cannot change directory to that of %s: %s", e->label,
+			die_inside(EXIT_OWN, "cannot change directory to that of %s: %s", e->label,
 			    strerror(errno));
 	} else if (e->root_fd >= 0 && chdir("/") < 0) {
-		nst_die(EXIT_OWN, "cannot change directory to /: %s", strerror(errno));
+		die_inside(EXIT_OWN, "cannot change directory to /: %s", strerror(errno));
 	}
 }
 
@@ -74,13 +93,13 @@ static void set_credentials(const struct enter *e)
 	if (e->o.set_gid || userns) {
 		/* refused in a user namespace whose setgroups is "deny" */
 		if (setgroups(0, NULL) < 0 && !(errno == EPERM && e->ns[NSINFO_USER].joined))
-			nst_die(EXIT_OWN, "cannot drop supplementary groups: %s", strerror(errno));
+			die_inside(EXIT_OWN, "cannot drop supplementary groups: %s", strerror(errno));
 		if (setgid(gid) < 0)
-			nst_die(EXIT_OWN, "cannot set gid %u%s: %s", (unsigned)gid,
+			die_inside(EXIT_OWN, "cannot set gid %u%s: %s", (unsigned)gid,
 			    userns ? " in the user namespace (not mapped?)" : "", strerror(errno));
 	}
 	if ((e->o.set_uid || userns) && setuid(uid) < 0)
-		nst_die(EXIT_OWN, "cannot set uid %u%s: %s", (unsigned)uid,
+		die_inside(EXIT_OWN, "cannot set uid %u%s: %s", (unsigned)uid,
 		    userns ? " in the user namespace (not mapped?)" : "", strerror(errno));
 }
 
@@ -260,9 +279,9 @@ static void __attribute__((noreturn)) exec_command(const struct enter *e)
 		report_dry(e);
 	r = resolve_command(e, argv[0], path, sizeof(path));
 	if (r == -ENOENT)
-		nst_die(EXIT_NOTFOUND, "%s: command not found", argv[0]);
+		die_inside(EXIT_NOTFOUND, "%s: command not found", argv[0]);
 	if (r < 0)
-		nst_die(EXIT_NOEXEC, "%s: %s", argv[0], strerror(-r));
+		die_inside(EXIT_NOEXEC, "%s: %s", argv[0], strerror(-r));
 	if (e->o.dry) {
 		printf("exec %s\n", path);
 		fflush(stdout);
@@ -270,8 +289,8 @@ static void __attribute__((noreturn)) exec_command(const struct enter *e)
 	}
 	execve(path, argv, e->env ? e->env : environ);
 	if (errno == ENOENT)
-		nst_die(EXIT_NOTFOUND, "%s: command not found", argv[0]);
-	nst_die(EXIT_NOEXEC, "%s: %s", argv[0], strerror(errno));
+		die_inside(EXIT_NOTFOUND, "%s: command not found", argv[0]);
+	die_inside(EXIT_NOEXEC, "%s: %s", argv[0], strerror(errno));
 }
 
 static int wait_child(pid_t pid)
