@@ -238,21 +238,22 @@ static const char *command_path_var(const struct enter *e)
 /* The root the command sees: the operator must know whose files those are. */
 static void print_root(const struct enter *e, const struct trial *tr)
 {
-	bool mnt = e->ns[NSINFO_MNT].action == ACT_JOIN || e->ns[NSINFO_MNT].action == ACT_SAME;
-	const char *mntfrom = e->ns[NSINFO_MNT].want == WANT_FILE ? e->ns[NSINFO_MNT].file : e->label;
+	const struct ns_slot *m = &e->ns[NSINFO_MNT];
+	bool joined = m->action == ACT_JOIN, other = !strcmp(tr->root, "other");
 
 	if (e->o.root)
 		printf("root: the target's root directory (/proc/%d/root)\n", (int)e->pid);
 	else if (!strcmp(tr->root, "target"))
 		printf("root: %s, the same as the target's\n",
-		       mnt ? "the root of the mount namespace joined" : "ours");
-	else if (mnt && e->ns[NSINFO_MNT].action == ACT_JOIN)
-		printf("root: the root of the mount namespace of %s%s\n", mntfrom,
-		       !strcmp(tr->root, "other") ? "; the target's own root differs (chroot): "
-		       "add -r for it" : "");
+		       joined ? "the root of the mount namespace joined" : "ours");
+	else if (joined)
+		printf("root: the root of the mount namespace of %s%s\n",
+		       m->want == WANT_FILE ? m->file : e->label,
+		       other ? "; the target's own root differs (chroot): add -r for it" : "");
 	else
 		printf("root: ours: the command sees this host's files%s\n",
-		       !strcmp(tr->root, "other") ? ", not the target's (add -m, or -r)" : "");
+		       !other ? "" : m->action == ACT_SAME ? ", not the target's (add -r)" :
+		       ", not the target's (add -m, or -r)");
 	if (*tr->wd)
 		printf("working directory: %s\n", tr->wd);
 }
@@ -281,8 +282,7 @@ static void print_summary(const struct enter *e, const struct trial *tr)
 	print_root(e, tr);
 	if (tr->uid >= 0)
 		printf("credentials: uid %ld, gid %ld%s\n", tr->uid, tr->gid,
-		       e->ns[NSINFO_USER].joined || e->ns[NSINFO_USER].action == ACT_JOIN ?
-		       " in the user namespace joined" : "");
+		       e->ns[NSINFO_USER].action == ACT_JOIN ? " in the user namespace joined" : "");
 	for (char *l = strtok((char *)tr->msgs, "\n"); l; l = strtok(NULL, "\n")) {
 		if (!strncmp(l, PROG ": ", strlen(PROG ": ")))
 			l += strlen(PROG ": ");
