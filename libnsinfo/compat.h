@@ -78,5 +78,19 @@
 #ifndef SYS_pidfd_send_signal
 #define SYS_pidfd_send_signal 424
 #endif
+/* Linux 5.6: another process's fd; openat2 with RESOLVE_* */
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+/* Linux 6.18: nsfs file handles (namespace id, CLONE_NEW* type, inode) */
+#ifndef FILEID_NSFS
+#define FILEID_NSFS 0xf1
+#endif
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
 
 #endif /* NSINFO_COMPAT_H */

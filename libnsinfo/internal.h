@@ -129,6 +129,10 @@ void nsinfo__probe_ns(struct nsinfo_snapshot *s, int idx, int fd, int depth);
 /* Parse "net:[4026531840]"; name (NULL = any) is the expected type part,
  * as in the ns/ file names. 0 or -EINVAL. */
 int nsinfo__parse_ns_link(const char *link, const char *name, uint64_t *ino);
+/* nsopen.c: nsinfo_ns_open() one way at a time, for the tests */
+int nsinfo__ns_open_holder(const struct nsinfo_snapshot *s, const struct nsinfo_ns *ns,
+			   const struct nsinfo_holder *h, struct nsinfo_nsref *out);
+int nsinfo__ns_open_handle(const struct nsinfo_ns *ns, struct nsinfo_nsref *out);
 
 
 /* ---- the two scan sources (scan.c: /proc walk, iter.c: BPF task iterator)

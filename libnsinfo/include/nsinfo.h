@@ -371,6 +371,21 @@ const char *nsinfo_ref_strerror(int err);
 int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *ref, int type,
 		       struct nsinfo_nsref *out);
 
+/*
+ * Open namespace ns of snapshot s, whatever keeps it alive: one of its
+ * processes, its nsfs file handle by id (Linux 6.18), a thread, a parent's
+ * pid_for_children, an fd another process holds (pidfd_getfd), a bind mount
+ * (its path in its mount namespace, no symlink followed, checked to be nsfs
+ * before it is opened). What is opened is checked to be ns (type, inode,
+ * id). The holders are those the snapshot was scanned with (NSINFO_SCAN_FDS,
+ * NSINFO_SCAN_MOUNTS). 0 with out->fd an O_RDONLY nsfs fd the caller owns
+ * (out->pid the process it came through, else 0); -ENOENT nothing to open it
+ * through any more, -EACCES/-EPERM refused, -EOPNOTSUPP a loaded snapshot,
+ * -EINVAL bad arguments.
+ */
+int nsinfo_ns_open(const struct nsinfo_snapshot *s, const struct nsinfo_ns *ns,
+		   struct nsinfo_nsref *out);
+
 /* Parse a decimal pid (1..INT_MAX, nothing else on the line); -EINVAL. */
 int nsinfo_parse_pid(const char *s, pid_t *out);
 

@@ -66,12 +66,17 @@ is "$(cd / && "$NSL" -t "$T" -u -w pwd)" "$D" "-w: the target's working director
 is "$(cd / && "$NSL" -t "$T" -m -w pwd)" "$(readlink /proc/$T/cwd)" "-m -w: working directory inside the mount namespace"
 got=$(NSL_MARK=caller "$NSL" -t "$T" -u -- sh -c 'echo ${NSL_MARK:-unset}')
 is "$got" caller "without -e the command has our environment"
-got=$(NSL_MARK=caller "$NSL" -t "$T" -u -e -- sh -c 'echo ${NSL_MARK:-unset}')
+got=$(NSL_MARK=caller "$NSL" -t "$T" -u -e -- /bin/sh -c 'echo ${NSL_MARK:-unset}')
 is "$got" unset "-e: the target's environment, not ours"
-got=$("$NSL" -t "$T" -u -e -- sh -c 'echo $NSL_TARGET_ENV')
+got=$("$NSL" -t "$T" -u -e -- /bin/sh -c 'echo $NSL_TARGET_ENV')
 is "$got" "target-$$" "-e: a variable of the target's"
-got=$("$NSL" -t "$T" -u -e -- sh -c 'echo $PATH'); rc=$?
-is "$rc:$got" "0:/nsl-nowhere-$$" "-e: sh found with our PATH, though the target's PATH (which it gets) has no sh"
+got=$("$NSL" -t "$T" -u -e -- /bin/sh -c 'echo $PATH'); rc=$?
+is "$rc:$got" "0:/nsl-nowhere-$$" "-e: the command gets the target's PATH"
+out=$("$NSL" -t "$T" -u -e -- sh -c true 2>&1); rc=$?
+is "$rc:$out" "127:nsenter-lite: sh: command not found" "-e: looked up with the target's PATH, which has no sh"
+out=$("$NSL" -t "$T" -u -e --explain -- sh -c true); rc=$?
+like "$rc:$(echo "$out" | tr "\n" " ")" "^1:.*looked up with PATH=/nsl-nowhere-$$ \(the target's environment\).*FAIL: sh: command not found.*would fail \(exit 127\)" \
+	"-e --explain: predicts the same 127"
 
 # A target chrooted into a root of its own (/usr shared, a marker file)
 R=$T_TMP/root.$$
@@ -100,8 +105,10 @@ is "$(echo "$got" | awk '$2 != "ps"' | wc -l)" 1 "--mount-proc: ps sees only the
 before=$(grep -c ' /proc ' /proc/$T/mountinfo)
 "$NSL" -t "$T" -m -p --mount-proc -- true
 is "$(grep -c ' /proc ' /proc/$T/mountinfo)" "$before" "--mount-proc leaves the target's mounts alone"
-got=$("$NSL" -t "$T" -m -p -- ps -e -o pid= | wc -l)
-ok $(( got > 2 ? 0 : 1 )) "without --mount-proc ps shows the host's processes ($got), as documented"
+# (not ps: procps finds itself as /proc/$(getpid), a pid of the target's
+# namespace looked up in the host's /proc, which exists only by chance)
+got=$("$NSL" -t "$T" -m -p -- ls /proc | grep -c '^[0-9][0-9]*$')
+ok $(( got > 2 ? 0 : 1 )) "without --mount-proc /proc shows the host's processes ($got), as documented"
 
 # ---------------------------------------------------------- exit and signals
 "$NSL" -t "$T" -u -- sh -c 'exit 7'; is $? 7 "exit status of the command (exec'd directly)"
@@ -169,7 +176,7 @@ if start_target userns "uns-$$" user,uts $NOBODY; then
 	is "$("$NSL" -t "$U" -- id -u)" 0 "entering a user namespace: uid 0 there by default"
 	out=$($NOBODY "$NSL" -t "$U" -u true 2>&1); rc=$?
 	is "$rc" 125 "unprivileged -u without -U: refused"
-	like "$out" "^nsenter-lite: cannot join uts namespace of $U \(no CAP_SYS_ADMIN in user namespace [0-9]+ that owns it; add -U\?\)$" \
+	like "$out" "^nsenter-lite: cannot join uts namespace of $U \(no CAP_SYS_ADMIN in user namespace [0-9]+ that owns it; add -U: joining user namespace [0-9]+ of $U gives it\)$" \
 		"refusal names the namespace and the missing capability"
 	out=$($NOBODY "$NSL" -t "$U" -u --explain); rc=$?
 	is "$rc" 1 "--explain predicts the refusal (exit 1)"

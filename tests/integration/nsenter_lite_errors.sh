@@ -116,4 +116,26 @@ else
 	skip "/dev/full is not writable here"
 fi
 
+# ------------------------------------------- installed set-user-ID: refused
+# A setuid copy would let any user enter any namespace as root.
+SU=$(mktemp -d /tmp/nsl-suid.XXXXXX)
+on_exit "rm -rf $SU"
+chmod 755 "$SU"
+cp "$NSL" "$SU/nsenter-lite" && chown root:root "$SU/nsenter-lite"
+if findmnt -n -o OPTIONS -T "$SU" | grep -qw nosuid; then
+	skip "$SU is on a nosuid mount: no set-user-ID copy can be tested"
+else
+	chmod 4755 "$SU/nsenter-lite"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$SU/nsenter-lite" -t "$T" -u -- touch "$SU/ran" 2>&1); rc=$?
+	is "$rc" 125 "set-user-ID root copy run by nobody: exit 125"
+	like "$out" "^nsenter-lite: refusing to run set-user-ID or set-group-ID \(uid 65534, euid 0," "... one line saying why"
+	ok $([ ! -e "$SU/ran" ]; echo $?) "... nothing run"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$SU/nsenter-lite" --explain -t "$T" -u 2>&1); rc=$?
+	is "$rc:$(echo "$out" | wc -l)" "125:1" "... --explain refused too, before any output"
+	chmod 2755 "$SU/nsenter-lite"
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$SU/nsenter-lite" -t "$T" -u -- true 2>&1); rc=$?
+	is "$rc" 125 "set-group-ID copy: refused"
+	like "$out" "egid 0\)" "... naming the group ids"
+fi
+
 done_testing

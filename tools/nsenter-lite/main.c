@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "nsenter-lite.h"
@@ -22,6 +23,7 @@ const char *errno_reason(int err)
 		{ ENOTTY,     "not a namespace file" },
 		{ EMEDIUMTYPE, "a namespace of another type" },
 		{ ENOTUNIQ,   "an id prefix shared by several containers" },
+		{ EXDEV,      "after joining we are in another namespace: it changed meanwhile" },
 	};
 
 	if (err < 0)
@@ -75,12 +77,14 @@ static void __attribute__((noreturn)) usage(void)
 	       "     --preserve-credentials   keep our uid/gid when entering a user namespace\n"
 	       "                              (the default there is 0/0)\n"
 	       "\n"
-	       "     --explain                join nothing: show what would be joined and why\n"
-	       "                              a run would fail (the output columns below)\n"
+	       "     --explain                run nothing: try the run up to exec in a child and\n"
+	       "                              show what was joined, the root, the command found\n"
+	       "                              and why a run would fail (the columns below)\n"
 	       " -h, --help                   display this help\n"
 	       " -V, --version                display version\n"
-	       "\nThe command defaults to $SHELL, else /bin/sh. It is looked up with our own PATH\n"
-	       "inside the entered mount namespace.\n"
+	       "\nThe command defaults to $SHELL, else /bin/sh. It is looked up with the PATH of its\n"
+	       "environment (ours, the target's with -e) in the root it will see, as its user.\n"
+	       "Every namespace named is joined, or nothing runs.\n"
 	       "Exit status: the command's, 128+N when killed by signal N, 125 when " PROG "\n"
 	       "fails, 126 when the command cannot be run, 127 when it is not found.\n");
 	/* the columns of --explain, the only table nsenter-lite prints */
@@ -195,70 +199,19 @@ static void check_args(struct enter *e)
 		e->o.all = true;
 }
 
-/* The reason in "cannot join X (reason)": a vanished target by its pid. */
-static void why_failed(const struct enter *e, int err, char *why, size_t len)
+/*
+ * Installed set-user-ID, nsenter-lite would let anyone enter any namespace
+ * with the owner's privileges, and read paths and environment for them:
+ * it refuses before reading a single option.
+ */
+static void refuse_setuid(void)
 {
-	if (err == -ESRCH && e->pid)
-		snprintf(why, len, "pid %d exited", (int)e->pid);
-	else
-		snprintf(why, len, "%s", errno_reason(err));
-}
-
-static void fail_slots(const struct enter *e)
-{
-	char what[PATH_MAX + 64], why[256];
-	int code = 0;
-
-	for (int i = 0; i < NSINFO_NTYPES; i++) {
-		int t = join_order[i];
-		const struct ns_slot *s = &e->ns[t];
-
-		if (s->action != ACT_FAIL)
-			continue;
-		slot_describe(e, t, what, sizeof(what));
-		why_failed(e, s->err, why, sizeof(why));
-		nst_warn("cannot join %s (%s)", what, why);
-		code = EXIT_OWN;
-	}
-	if (code)
-		exit(code);
-}
-
-/* Tests stop here to make the target exit between resolving and joining;
- * it only ever stops nsenter-lite itself. */
-static void test_stop_before_join(void)
-{
-	if (getenv("NSENTER_LITE_TEST_STOP_BEFORE_JOIN"))
-		raise(SIGSTOP);
-}
-
-static void join_or_die(struct enter *e)
-{
-	char what[PATH_MAX + 64], why[256], names[128] = "";
-	unsigned failed = 0;
-	int n = 0, last = -1, r;
-
-	r = enter_join(e, &failed);
-	if (r == 0)
+	if (!getauxval(AT_SECURE) && getuid() == geteuid() && getgid() == getegid())
 		return;
-	for (int t = 0; t < NSINFO_NTYPES; t++) {
-		if (!(failed & (1u << t)))
-			continue;
-		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
-			 n ? ", " : "", nsinfo_type_name(t));
-		n++;
-		last = t;
-	}
-	/* EPERM alone says little: name the capability and user namespace */
-	if (r != -EPERM || last < 0 || predict_join(e, last, why, sizeof(why)) == 0)
-		why_failed(e, r, why, sizeof(why));
-	if (n == 1)
-		slot_describe(e, last, what, sizeof(what));
-	else
-		snprintf(what, sizeof(what), "%s namespaces of %s", names, e->label);
-	nst_warn("cannot join %s (%s)", what, why);
-	/* some namespaces may be joined already, the pid one among them:
-	 * nothing may run at exit from here, not even a sanitizer's fork */
+	nst_warn("refusing to run set-user-ID or set-group-ID (uid %d, euid %d, gid %d, "
+		 "egid %d): run it as the user it should act as", (int)getuid(), (int)geteuid(),
+		 (int)getgid(), (int)getegid());
+	/* no exit handlers with privileges we were not meant to have */
 	_exit(EXIT_OWN);
 }
 
@@ -267,6 +220,7 @@ int main(int argc, char **argv)
 	struct enter e;
 	int ret;
 
+	refuse_setuid();
 	enter_init(&e);
 	/* stdout carries --explain and --help only; a full disk there must
 	 * not pass silently */
@@ -279,8 +233,5 @@ int main(int argc, char **argv)
 		enter_cleanup(&e);
 		return ret;
 	}
-	fail_slots(&e);
-	test_stop_before_join();
-	join_or_die(&e);
-	run_command(&e);
+	enter_and_run(&e);
 }

@@ -53,12 +53,15 @@ struct ns_slot {
 	int action;           /* enum action */
 	int err;              /* ACT_FAIL: -errno */
 	bool joined;
+	uint64_t got_ino;      /* what we were in after joining, for messages */
+	char why[256];        /* why the join would be refused, worded before joining */
 };
 
 struct opts {
 	const char *target;   /* -t as typed */
 	const char *pidns;    /* -N REF */
 	bool all, root, wd, env, mount_proc, preserve_cred, explain;
+	bool dry;             /* --explain's trial: do everything but exec */
 	bool set_uid, set_gid;
 	uid_t uid;
 	gid_t gid;
@@ -77,6 +80,9 @@ struct enter {
 	struct nsinfo_resolver *refs; /* every REF; scans only when one needs it */
 	struct nsinfo_pidmap *pidmap; /* looks the target up and pins it */
 	struct ns_slot ns[NSINFO_NTYPES];
+	bool troot_known;     /* --explain: the target's root directory */
+	dev_t troot_dev;
+	ino_t troot_ino;
 };
 
 /* main.c (messages go through cli.h: nst_warn, nst_die) */
@@ -105,8 +111,11 @@ int predict_join(const struct enter *e, int type, char *why, size_t len);
 bool forks_child(const struct enter *e);
 
 /* run.c */
-/* Run the command: exec it, or fork, wait and leave with its status. */
-void run_command(struct enter *e) __attribute__((noreturn));
+/* Join every namespace or die with one line, then run the command: exec
+ * it, or fork, wait and leave with its status. With o.dry (--explain's
+ * trial, in a child) everything but the exec is done, and the outcome
+ * reported on stdout. */
+void enter_and_run(struct enter *e) __attribute__((noreturn));
 
 /* explain.c */
 int explain(struct enter *e);

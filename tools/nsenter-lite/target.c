@@ -86,6 +86,50 @@ static void __attribute__((noreturn)) ref_die(struct enter *e, const char *ref, 
 	nst_die(EXIT_OWN, "%s", nsinfo_resolver_message(resolver(e), ref, err, msg, sizeof(msg)));
 }
 
+/*
+ * A namespace that only an fd or a bind mount keeps alive is not in the
+ * snapshot above (processes only), or is with no process to open it
+ * through: scan again with those holders and open it through one.
+ */
+static int open_held(const char *ref, int type, struct nsinfo_nsref *out)
+{
+	struct nsinfo_scan_opts so = {
+		.size = sizeof(so),
+		.flags = NSINFO_SCAN_NO_THREADS | NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS,
+	};
+	struct nsinfo_snapshot *full;
+	struct nsinfo_nsref r;
+	size_t n;
+	int err, idx;
+
+	err = nsinfo_snapshot_new(&so, &full);
+	if (err < 0)
+		return err;
+	err = nsinfo_ref_resolve(full, ref, type, &r);
+	if (err == 0 && r.fd >= 0) {
+		*out = r;
+	} else if (err == 0) {
+		idx = nsinfo_snapshot_find_ns(full, r.type, r.ino);
+		err = idx < 0 ? idx :
+		      nsinfo_ns_open(full, &nsinfo_snapshot_namespaces(full, &n)[idx], out);
+	}
+	nsinfo_snapshot_unref(full);
+	return err;
+}
+
+/* ref_resolve(), and for a namespace with no process in it, open_held(). */
+static int ref_open(struct enter *e, const char *ref, int type, struct nsinfo_nsref *out)
+{
+	int r = ref_resolve(e, ref, type, out), h;
+
+	/* only references that needed a snapshot (inode, id:) can be held ones */
+	if (!e->refs || !nsinfo_resolver_snapshot(e->refs) ||
+	    !(r == -ENOENT || (r == 0 && out->fd < 0)))
+		return r;
+	h = open_held(ref, type, out);
+	return h == -ENOENT || h == -EINVAL ? r : h;
+}
+
 bool target_exited(const struct enter *e)
 {
 	struct pollfd p = { .fd = e->pidfd, .events = POLLIN };
@@ -129,7 +173,7 @@ static void resolve_in_pidns(struct enter *e)
 
 	if (nsinfo_parse_pid(e->o.target, &pid) < 0)
 		nst_die(EXIT_OWN, "invalid pid '%s': with --pidns the target is a pid", e->o.target);
-	r = ref_resolve(e, e->o.pidns, NSINFO_PID, &ref);
+	r = ref_open(e, e->o.pidns, NSINFO_PID, &ref);
 	if (r == 0 && ref.fd < 0)
 		r = -ENOLINK;
 	if (r < 0)
@@ -245,7 +289,7 @@ static void open_from_file(struct enter *e, int t)
 {
 	struct ns_slot *s = &e->ns[t];
 	struct nsinfo_nsref ref;
-	int r = ref_resolve(e, s->file, t, &ref);
+	int r = ref_open(e, s->file, t, &ref);
 
 	if (r == 0 && ref.fd < 0)
 		r = -ENOLINK;

@@ -1,0 +1,256 @@
+#!/usr/bin/env bash
+# nsenter-lite's all-or-nothing join and --explain's prediction, case by
+# case: every way of naming the namespaces (-t, -t plus files, files only,
+# inode, id:NSID, pid:N references), with and without the user namespace,
+# namespaces joinable or not, run as root, as the owner of a user namespace
+# and as a stranger to it. Each case runs --explain and then the real run:
+#   (a) the command ran in exactly the namespaces asked for (inodes the
+#       targets read from their own /proc/self/ns), or did not run at all
+#       and nsenter-lite said why in one line;
+#   (b) --explain's verdict and exit code are the real run's;
+#   (c) the real run's exit is the one the kernel's rules give.
+source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/nsenter_lite.sh"
+on_exit "wait"
+
+OWNER_UID=65534 STRANGER_UID=$((60000 + $$ % 5000))
+AS_OWNER="setpriv --reuid=$OWNER_UID --regid=$OWNER_UID --clear-groups"
+AS_STRANGER="setpriv --reuid=$STRANGER_UID --regid=$STRANGER_UID --clear-groups"
+chmod 755 "$T_TMP"
+
+# R: namespaces root made (owned by our user namespace): joinable by root only.
+# O: a user namespace the owner made, with namespaces it owns: joinable by
+#    root, by the owner with -U, by nobody else.
+start_target rootns "mx-r-$$" uts,ipc,net || { fail "root's target started"; done_testing; exit; }
+R=$TGT RD=$TGT_DIR
+start_target ownerns "mx-o-$$" user,uts,ipc,net $AS_OWNER || { fail "owner's target started"; done_testing; exit; }
+O=$TGT OD=$TGT_DIR
+
+# Ground truth straight from the kernel (NS_GET_ID), not from libnsinfo.
+nsid_of() { "$HELPERS/nsid" "$1"; }
+ino_of() { target_ns "$1" "$2"; }
+# Inodes read once: the load on a shared test host makes every process count.
+declare -A TINO=() OURS=()
+for t in $NSL_TYPES; do OURS[$t]=$(stat -L -c %i /proc/$$/ns/$t); done
+read_tino() { # read_tino X DIR: the inodes target X recorded
+	local t i
+	while read -r t i; do TINO[$1:$t]=$i; done <"$2/ns"
+}
+
+declare -A DIR=([R]=$RD [O]=$OD) PID=([R]=$R [O]=$O) NSID=()
+read_tino R "$RD"; read_tino O "$OD"
+for x in R O; do for t in uts ipc; do NSID[$x$t]=$(nsid_of /proc/${PID[$x]}/ns/$t); done; done
+
+# The namespaces a form asks for, "type:target" words, and its options.
+# Forms name uts and ipc of target X (and net of the other target for "mix").
+form_opts() { # form_opts FORM X USERNS(0/1)
+	local f=$1 x=$2 u=$3 p=${PID[$2]} d=${DIR[$2]} y
+	y=$([ "$x" = R ] && echo O || echo R)
+	case $f in
+	t)        echo "-t $p -u -i";;
+	t+file)   echo "-t $p -u --ipc=/proc/$p/ns/ipc";;
+	files)    echo "--uts=/proc/$p/ns/uts --ipc=/proc/$p/ns/ipc";;
+	t+inode)  echo "-t $p -u --ipc=$(ino_of "$d" ipc)";;
+	nsid)     echo "--uts=id:${NSID[${x}uts]} --ipc=id:${NSID[${x}ipc]}";;
+	pid)      echo "--uts=pid:$p --ipc=pid:$p";;
+	t+other)  echo "-t $p -u -i --net=/proc/${PID[$y]}/ns/net";;
+	esac | {
+		read -r o
+		if [ "$u" = 1 ]; then
+			case $f in t|t+file|t+inode|t+other) o="$o -U";; *) o="$o --user=pid:$p";; esac
+		fi
+		echo "$o"
+	}
+}
+form_asks() { # "type:X" for every namespace asked for
+	local f=$1 x=$2 u=$3 y
+	y=$([ "$x" = R ] && echo O || echo R)
+	echo "uts:$x ipc:$x"
+	[ "$f" = t+other ] && echo "net:$y"
+	# R has no user namespace of its own: -U there is ours, a no-op
+	[ "$u" = 1 ] && [ "$x" = O ] && echo "user:O"
+	true
+}
+
+# The kernel's rule (setns(2)): CAP_SYS_ADMIN in our user namespace and in
+# the one owning the namespace, after joining the user namespace asked for.
+expected_rc() { # expected_rc RUNNER ASKS
+	local who=$1 asks=$2
+	[ "$who" = root ] && { echo 0; return; }
+	[ "$who" = stranger ] && { echo 125; return; }
+	# the owner: only O's namespaces, and only with O's user namespace
+	[[ $asks == *":R"* ]] && { echo 125; return; }
+	[[ $asks == *"user:O"* ]] && { echo 0; return; }
+	echo 125
+}
+
+# What the command must see: the asked-for target's inode, ours otherwise.
+expected_view() { # expected_view ASKS
+	local asks=" $1 " t w
+	for t in $NSL_TYPES; do
+		w=""
+		for a in $asks; do [ "${a%%:*}" = "$t" ] && w=${a#*:}; done
+		if [ -n "$w" ]; then echo "$t ${TINO[$w:$t]}"; else echo "$t ${OURS[$t]}"; fi
+	done
+}
+
+runner_prefix() { case $1 in root) echo "";; owner) echo "$AS_OWNER";; stranger) echo "$AS_STRANGER";; esac; }
+
+N=0 PRED_OK=0 VIEW_OK=0 RULE_OK=0
+# run_case NAME PREFIX EXPECTED_RC ASKS OPTS: --explain, then the real run.
+run_case() {
+	local name=$1 pre=$2 exp=$3 asks=$4 opts=$5 eout erc out rc err pred bad=""
+	N=$((N + 1))
+	# --explain changes nothing: it runs alongside the real run
+	# shellcheck disable=SC2086
+	$pre "$NSL" $opts --explain -- sh -c "$NSL_SHOW_NS" >"$T_TMP/eout" 2>"$T_TMP/eerr" &
+	local ep=$!
+	# shellcheck disable=SC2086
+	out=$($pre "$NSL" $opts -- sh -c "$NSL_SHOW_NS" 2>"$T_TMP/err"); rc=$?
+	wait $ep; erc=$?
+	eout=$(<"$T_TMP/eout") err=$(<"$T_TMP/err")
+	case $erc in
+	0) pred=0;;
+	1) pred=$(echo "$eout" | sed -n 's/^result: the run would fail (exit \([0-9]*\))$/\1/p');;
+	*) pred=$erc;; # nsenter-lite itself refused: so does the run
+	esac
+	[ "$pred" = "$rc" ] && PRED_OK=$((PRED_OK + 1)) || bad="$bad explain predicted ${pred:-?} (exit $erc), run exited $rc;"
+	[ "$rc" = "$exp" ] && RULE_OK=$((RULE_OK + 1)) || bad="$bad expected exit $exp, got $rc;"
+	if [ "$rc" = 0 ]; then
+		[ "$out" = "$(expected_view "$asks")" ] && VIEW_OK=$((VIEW_OK + 1)) ||
+			bad="$bad namespaces differ: $(echo "$out" | paste -sd,) vs $(expected_view "$asks" | paste -sd,);"
+	else
+		# nothing ran, and one line says why
+		if [ -z "$out" ] && [ -n "$err" ] && [[ $err != *$'\n'* ]] &&
+		   [[ $err == "nsenter-lite: "* ]]; then VIEW_OK=$((VIEW_OK + 1))
+		else bad="$bad ran or said more than one line: out=[$out] err=[$err];"; fi
+	fi
+	if [ -z "$bad" ]; then pass "$name (exit $rc)"
+	else fail "$name"; diag "$bad"; diag "explain: $(echo "$eout" | tail -3 | paste -sd'|')"; fi
+}
+
+for who in root owner stranger; do
+	pre=$(runner_prefix "$who")
+	for x in R O; do
+		for f in t t+file files t+inode nsid pid t+other; do
+			for u in 0 1; do
+				if [ "$f" = nsid ] && [ -z "${NSID[${x}uts]}" ]; then
+					skip "$who $x nsid: this kernel has no NS_GET_ID"; continue
+				fi
+				opts=$(form_opts "$f" "$x" "$u")
+				asks=$(form_asks "$f" "$x" "$u" | paste -sd' ')
+				run_case "$who $x $f$([ "$u" = 1 ] && echo " +user"): $opts" "$pre" \
+					"$(expected_rc "$who" "$asks")" "$asks" "$opts"
+			done
+		done
+	done
+done
+
+# Namespaces no process is in any more: H's uts held by an fd of another
+# process, its ipc by a bind mount in a private mount namespace. Named by
+# inode or id:NSID, as nstree lists them; opened through the holder.
+if start_target held "mx-h-$$" uts,ipc; then
+	H=$TGT DIR[H]=$TGT_DIR
+	read_tino H "$TGT_DIR"
+	HU=$(ino_of "${DIR[H]}" uts) HI=$(ino_of "${DIR[H]}" ipc)
+	HUID=$(nsid_of /proc/$H/ns/uts) HIID=$(nsid_of /proc/$H/ns/ipc)
+	HB=$T_TMP/heldipc.$$
+	touch "$HB"
+	bash -c "exec 7</proc/$H/ns/uts; echo > $T_TMP/fdheld; exec sleep 600" </dev/null >/dev/null 2>&1 &
+	FH=$!
+	on_exit "kill -KILL $FH"
+	unshare -m --propagation private sh -c "mount --bind /proc/$H/ns/ipc $HB && echo > $T_TMP/mntheld; exec sleep 600" \
+		</dev/null >/dev/null 2>&1 &
+	MH=$!
+	on_exit "kill -KILL $MH"
+	if wait_for "$T_TMP/fdheld" && wait_for "$T_TMP/mntheld" && kill -KILL "$H" && wait_dead "$H"; then
+		for held in "--uts=$HU --ipc=$HI" "--uts=id:$HUID --ipc=id:$HIID" "--uts=$HU --ipc=id:$HIID -n --net=pid:$$"; do
+			run_case "root, held by fd and mount only: $held" "" 0 "uts:H ipc:H" "$held"
+			run_case "stranger, held by fd and mount only: $held" "$AS_STRANGER" 125 "uts:H ipc:H" "$held"
+		done
+		run_case "root, mount-held ipc with -t R: -t $R -u --ipc=$HI" "" 0 "uts:R ipc:H" "-t $R -u --ipc=$HI"
+	else
+		fail "namespaces held only by an fd and a bind mount"
+	fi
+else
+	fail "target for held namespaces started"
+fi
+
+# -------------------------------------------- what the command will find
+# Cases where the namespaces join but the run still fails, or not: the
+# command missing in the root it will see, a user namespace with uid_map
+# and no gid_map. Same checks: prediction == outcome == what the kernel does.
+M=0 M_OK=0
+predict_case() { # predict_case NAME EXPECTED_RC PREFIX -- NSL-ARGS...
+	local name=$1 exp=$2 pre=$3 eout erc rc pred out
+	shift 4
+	M=$((M + 1))
+	eout=$($pre "$NSL" --explain "$@" 2>/dev/null); erc=$?
+	out=$($pre "$NSL" "$@" 2>"$T_TMP/err"); rc=$?
+	case $erc in
+	0) pred=0;;
+	1) pred=$(echo "$eout" | sed -n 's/^result: the run would fail (exit \([0-9]*\))$/\1/p');;
+	*) pred=$erc;;
+	esac
+	LAST_EXPLAIN=$eout LAST_ERR=$(cat "$T_TMP/err")
+	if [ "$pred" = "$rc" ] && [ "$rc" = "$exp" ]; then
+		M_OK=$((M_OK + 1)); pass "$name: predicted exit $pred, ran exit $rc"
+	else
+		fail "$name"; diag "predicted ${pred:-?} (explain exit $erc), ran $rc, expected $exp: $LAST_ERR"
+	fi
+}
+
+# A chroot'ed target whose root has no shell (as a busybox image without bash)
+CROOT=$T_TMP/emptyroot.$$
+mkdir -p "$CROOT" && echo "mark-$$" >"$CROOT/marker"
+if start_target chroot "mx-c-$$" uts env NSL_TARGET_ROOT="$CROOT"; then
+	C=$TGT
+	predict_case "-r: /bin/bash absent from the target's root" 127 "" -- -t "$C" -u -r -- /bin/bash -c true
+	like "$LAST_EXPLAIN" "root: the target's root directory" "--explain -r: names the root the command sees"
+	predict_case "-r: sh not on PATH in the target's root" 127 "" -- -t "$C" -u -r -- sh -c true
+	predict_case "without -r: our root, where /bin/sh is" 0 "" -- -t "$C" -u -- /bin/sh -c true
+	like "$LAST_EXPLAIN" "root: ours: the command sees this host's files, not the target's" \
+		"--explain without -r: says the command sees the host's files"
+else
+	fail "chroot'ed target started"
+fi
+
+# A user namespace with a uid_map and no gid_map: gid 0 cannot be set
+rm -f "$T_TMP/uidonly"
+unshare -U --map-user=0 sh -c "echo > $T_TMP/uidonly; exec sleep 600" </dev/null >/dev/null 2>&1 &
+UM=$!
+on_exit "kill -KILL $UM"
+if wait_for "$T_TMP/uidonly" && [ -z "$(cat /proc/$UM/gid_map)" ]; then
+	predict_case "uid_map without gid_map: the run cannot set gid 0" 125 "" -- -t "$UM" -U -- true
+	like "$LAST_ERR" "^nsenter-lite: cannot set gid 0 in the user namespace" "... and says so in one line"
+	predict_case "uid_map without gid_map, --preserve-credentials" 0 "" -- -t "$UM" -U --preserve-credentials -- true
+	predict_case "uid_map without gid_map, -S 0 without -G (gid 0 still set)" 125 "" -- -t "$UM" -U -S 0 -- true
+else
+	fail "user namespace with a uid_map only"
+fi
+
+# Which privilege is missing, over which user namespace; -U advised only
+# where it helps. R's net namespace bind-mounted where the owner can open it.
+RNET=$T_TMP/rnet.$$
+touch "$RNET"
+if mount --bind "/proc/$R/ns/net" "$RNET"; then
+	on_exit "umount $RNET"
+	initu=$(stat -L -c %i /proc/$$/ns/user)
+	predict_case "owner: O's uts without -U" 125 "$AS_OWNER" -- -t "$O" -u -- true
+	like "$LAST_ERR" "^nsenter-lite: cannot join uts namespace of $O \(no CAP_SYS_ADMIN in user namespace $(ino_of "$OD" user) that owns it; add -U: joining user namespace $(ino_of "$OD" user) of $O gives it\)$" \
+		"EPERM: names the user namespace and advises -U, which helps"
+	predict_case "owner: root's net, no -U" 125 "$AS_OWNER" -- --net="$RNET" -- true
+	like "$LAST_ERR" "^nsenter-lite: cannot join net namespace $RNET \(no CAP_SYS_ADMIN in user namespace $initu that owns it \(we are uid $OWNER_UID, unprivileged\)\)$" \
+		"EPERM: -U not advised where it cannot help"
+	predict_case "owner: O with -U, root's net" 125 "$AS_OWNER" -- -t "$O" -U -u --net="$RNET" -- true
+	like "$LAST_ERR" "^nsenter-lite: cannot join net namespace $RNET \(no CAP_SYS_ADMIN in user namespace $initu that owns it, even in user namespace $(ino_of "$OD" user) joined\)$" \
+		"EPERM after -U: says the joined user namespace does not own it"
+	predict_case "root: O's uts and root's net" 0 "" -- -t "$O" -u --net="$RNET" -- true
+else
+	fail "bind mount of a net namespace"
+fi
+diag "matrix: $N cases; predicted == actual: $PRED_OK/$N; namespaces as asked (or nothing run): $VIEW_OK/$N; exit as the kernel's rules give: $RULE_OK/$N"
+is "$PRED_OK/$VIEW_OK/$RULE_OK" "$N/$N/$N" "matrix of $N cases: every prediction, every namespace set and every exit right"
+diag "command and credential cases: $M; predicted == actual == expected: $M_OK/$M"
+is "$M_OK" "$M" "every command and credential case predicted"
+done_testing
