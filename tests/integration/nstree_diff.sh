@@ -43,7 +43,8 @@ else
 	skip "no NS_GET_ID on this kernel"
 fi
 
-# a process enters it, a container starts
+# a process enters it, a container starts (a container= hint: its label
+# carries the unverified mark)
 S=$(bg_start ip netns exec "$NETNS" sleep 600)
 K=$(bg_start unshare --pid --fork unshare --uts --mount --mount-proc env container=$RT sleep 600)
 poll_ok() { local n=100; until "$@"; do n=$((n - 1)); [ $n -le 0 ] && return 1; sleep 0.1; done; }
@@ -56,15 +57,15 @@ out=$(rows "$B" "$C")
 like "$out" "^holders net $INO 1 no\\\\x20procs.*\\\\x20->\\\\x201\\\\x20proc" "B -> C: our netns's holders changed (no procs -> 1 proc)"
 out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,CONTAINER "$B" "$C" | grep "$RT")
 H=$(hostname)
-is "$out" "created mnt $RT:$H
-created pid $RT:$H
-created uts $RT:$H
-started container $RT:$H" "B -> C: our container started, its three namespaces created"
+is "$out" "created mnt $RT:$H?
+created pid $RT:$H?
+created uts $RT:$H?
+started container $RT:$H?" "B -> C: our container started, its three namespaces created"
 out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,CONTAINER "$C" "$B" | grep "$RT")
-is "$out" "gone mnt $RT:$H
-gone pid $RT:$H
-gone uts $RT:$H
-stopped container $RT:$H" "C -> B: our container stopped, its namespaces gone"
+is "$out" "gone mnt $RT:$H?
+gone pid $RT:$H?
+gone uts $RT:$H?
+stopped container $RT:$H?" "C -> B: our container stopped, its namespaces gone"
 
 # against the live host, and from standard input
 kill -KILL -- "-$S" "-$K" 2>/dev/null
