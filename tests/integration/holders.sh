@@ -7,7 +7,7 @@
 source "$(dirname "$0")/../lib/lib.sh"
 
 NSDUMP=$HELPERS/nsdump
-[ "$(id -u)" = 0 ] || { skip "not root: fixtures need unshare, mount and ip netns"; done_testing; exit; }
+[ "$(id -u)" = 0 ] || { skip "[root] not root: fixtures need unshare, mount and ip netns"; done_testing; exit; }
 
 # 1. ip netns add: a bind mount in our own mount namespace
 NETNS=nst-h-$$
@@ -21,7 +21,7 @@ if ip netns add "$NETNS" 2>/dev/null; then
 	unlike "$("$NSDUMP")" "^ns net $ino " "ip netns: unseen without the mount pass"
 	unlike "$(lsns -n -o NS -t net)" "^ *$ino\$" "(lsns does not list it)"
 else
-	skip "ip netns add failed: no iproute2 netns support"
+	skip "[tool] ip netns add failed: no iproute2 netns support"
 fi
 
 # 2. a bind mount made inside another, private, mount namespace

@@ -23,7 +23,7 @@ is "$?" 0 "--source=auto with a fixture root walks it"
 
 probe=$("$NSTREE" --source=bpf -l -n -o NS -t net -p $$ 2>"$T_TMP/probe.err")
 if [ "$probe" != "$(ns_ino $$ net)" ]; then
-	skip "the BPF source cannot be used here: $(cat "$T_TMP/probe.err")"
+	skip "[bpf] the BPF source cannot be used here: $(cat "$T_TMP/probe.err")"
 	done_testing
 	exit 0
 fi

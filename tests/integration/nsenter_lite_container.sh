@@ -14,7 +14,7 @@ for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
 	if [ -w "$d/cgroup.procs" ] && [ "$(stat -f -c %T "$d")" = cgroup2fs ]; then CGROOT=$d; break; fi
 done
 if [ -z "$CGROOT" ]; then
-	skip "no writable cgroup2 hierarchy: a container cannot be faked here"; done_testing; exit
+	skip "[cgroup] no writable cgroup2 hierarchy: a container cannot be faked here"; done_testing; exit
 fi
 
 ALL=$(echo "$NSL_TYPES" | tr ' ' '\n' | grep -vx user | paste -sd,)

@@ -133,7 +133,7 @@ if command -v strace >/dev/null; then
 	strace -f -qq -c -o "$T_TMP/strace" -e trace=getdents64 "$NSPID" "$APP" >/dev/null
 	unlike "$(cat "$T_TMP/strace")" "getdents64" "caller -> inner: no directory listing"
 else
-	skip "strace not installed"
+	skip "[tool] strace not installed"
 fi
 
 # ----------------------------------------------- /proc of a child namespace

@@ -109,7 +109,7 @@ if "$NSTOP" -b -n 1 -e -g flat -t net >"$out" && grep -q '^Events: [0-9.]*/s, lo
 	is "$(awk '$1 == "net" {print $2}' "$out" | tail -1)" "$(ns_ino "$X" net)" "-e: frame 2 has X's new one (the unshare was seen)"
 	is "$(awk '$1 == "uts" {print $2}' "$out" | tail -1)" "$(ns_ino "$X" uts)" "-e: X's other links copied correctly"
 else
-	skip "event source not available: $(sed -n 's/^Events: //p' "$out")"
+	skip "[bpf] event source not available: $(sed -n 's/^Events: //p' "$out")"
 fi
 
 # CLI

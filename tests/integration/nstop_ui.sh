@@ -4,7 +4,7 @@
 # help, the events pane with an unshare done meanwhile, q exits 0.
 source "$(dirname "$0")/../lib/lib.sh"
 NSTOP=$BUILD/nstop
-command -v tmux >/dev/null || { skip "tmux not installed"; done_testing; exit; }
+command -v tmux >/dev/null || { skip "[tool] tmux not installed"; done_testing; exit; }
 TM="tmux -L nstop-test-$$"
 export LC_ALL=C
 
@@ -116,7 +116,7 @@ wait_screen "namespaces shown" ; ok $? "back to 120x40"
 keys e
 wait_screen "^Events, newest first: " ; ok $? "e opens the events pane"
 if screen | grep -q "event source not available"; then
-	skip "event source not available: $(screen | sed -n 's/.*event source not available: //p' | head -1)"
+	skip "[bpf] event source not available: $(screen | sed -n 's/.*event source not available: //p' | head -1)"
 else
 	unshare --uts true
 	wait_screen "unshare +pid +[0-9]+ +unshare +uts " ; ok $? "the unshare shows in the pane"

@@ -20,7 +20,7 @@ like "$err" "^nstrace: unknown namespace type 'bogus'" "bad type named"
 if [ "$rc" != 0 ]; then
 	is "$rc" 1 "no BPF: exit 1"
 	is "$(wc -l <"$T_TMP/probe")" 1 "no BPF: one line"
-	skip "BPF event source unavailable: $(cat "$T_TMP/probe")"; done_testing; exit
+	skip "[bpf] BPF event source unavailable: $(cat "$T_TMP/probe")"; done_testing; exit
 fi
 
 # --- not privileged: one clear line, exit 1

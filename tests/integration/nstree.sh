@@ -225,6 +225,6 @@ if ! readlink /proc/1/ns/net >/dev/null 2>&1; then
 	like "$(cat "$T_TMP/err")" '^nstree: partial view: [1-9][0-9]* of [0-9]+ processes denied' \
 		"partial view names the denied count"
 else
-	skip "pid 1's ns links are readable here: no partial view to report"
+	skip "[host] pid 1's ns links are readable here: no partial view to report"
 fi
 done_testing

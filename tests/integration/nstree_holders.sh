@@ -14,7 +14,7 @@
 source "$(dirname "$0")/../lib/lib.sh"
 NSTREE=$BUILD/nstree
 NSPID=$BUILD/nspid
-[ "$(id -u)" = 0 ] || { skip "not root: fixtures need unshare, mount, ip netns and cgroup writes"; done_testing; exit; }
+[ "$(id -u)" = 0 ] || { skip "[root] not root: fixtures need unshare, mount, ip netns and cgroup writes"; done_testing; exit; }
 
 # --- fixtures -----------------------------------------------------------
 NETNS=nst-th-$$
@@ -190,6 +190,6 @@ if [ -w "$CG/cgroup.procs" ]; then
 		fail "container process up in $scope"
 	fi
 else
-	skip "no writable cgroup2 hierarchy at $CG: container by name"
+	skip "[cgroup] no writable cgroup2 hierarchy at $CG: container by name"
 fi
 done_testing

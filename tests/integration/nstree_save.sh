@@ -6,7 +6,7 @@
 # --load shows can only come from the file.
 source "$(dirname "$0")/../lib/lib.sh"
 NSTREE=$BUILD/nstree
-[ "$(id -u)" = 0 ] || { skip "not root: fixtures need ip netns and unshare"; done_testing; exit; }
+[ "$(id -u)" = 0 ] || { skip "[root] not root: fixtures need ip netns and unshare"; done_testing; exit; }
 
 NETNS=nst-sv-$$ HOST=nst-sv-$$
 ip netns add "$NETNS" || { fail "ip netns add $NETNS"; done_testing; exit; }

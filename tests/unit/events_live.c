@@ -465,7 +465,7 @@ int main(void)
 		BAIL("memory");
 	is_str(nsinfo_event_kind_name(NSINFO_EV_FORK), "fork", "kind names");
 	if (nsinfo_events_supported(why, sizeof(why)) < 0) {
-		skip("BPF event source unavailable here: %s", why);
+		skip("[bpf] BPF event source unavailable here: %s", why);
 		free(c);
 		return tap_done();
 	}

@@ -255,7 +255,7 @@ int main(void)
 		   ? nsinfo_snapshot_namespaces(fresh, NULL)[p->pid_for_children].ino : 0,
 		   ns_ino_of(a.pid, "pid_for_children"), "without the flag pid_for_children is read");
 	else
-		skip("the child has no pid_for_children link (unshare(CLONE_NEWPID) refused)");
+		skip("[root] the child has no pid_for_children link (unshare(CLONE_NEWPID) refused)");
 	/* a prev that is not reusable: everything is read */
 	nsinfo_snapshot_unref(s2);
 	s2 = NULL;

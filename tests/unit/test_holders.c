@@ -445,7 +445,7 @@ int main(void)
 	int netfd = -1;
 
 	if (geteuid() != 0) {
-		skip("not root: holder fixtures need unshare/setns/mount");
+		skip("[root] not root: holder fixtures need unshare/setns/mount");
 		return tap_done();
 	}
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/nst-holders-%d", (int)getpid());
@@ -489,7 +489,7 @@ int main(void)
 			test_sources_agree(&fds, netfd);
 			source = NSINFO_SCAN_PROC;
 		} else {
-			skip("BPF snapshot source unavailable: %s", why ? why : "unknown");
+			skip("[bpf] BPF snapshot source unavailable: %s", why ? why : "unknown");
 		}
 		nsinfo_snapshot_unref(s);
 	}
