@@ -55,7 +55,6 @@ check_tap() {
 				reason=""
 				[[ $line =~ ^ok\ [0-9]+\ #\ SKIP\ \[([a-z]+)\] ]] && reason=${BASH_REMATCH[1]}
 				if required "$reason"; then
-					f=$((f + 1))
 					problems+=("skip $num is for a required reason (NSTOOLS_REQUIRE=$REQUIRE): ${reason:-no reason given}")
 				else
 					s=$((s + 1))

@@ -3,6 +3,7 @@
 # nspid_nest): three nested levels, siblings, threads. Ground truth is what
 # the helper's clone3 (set_tid) and SCM_CREDENTIALS reports say, never /proc.
 source "$(dirname "$0")/../lib/lib.sh"
+require_root "the fixtures need pid and user namespaces"
 NSPID=$BUILD/nspid
 OUT=$T_TMP/nest.$$
 

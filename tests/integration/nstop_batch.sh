@@ -2,6 +2,7 @@
 # nstop batch mode against namespaces this test builds: rows, filters,
 # frames, churn, CPU and RSS sums, CLI errors.
 source "$(dirname "$0")/../lib/lib.sh"
+require_root "the fixtures need namespaces, and a hostname set in one"
 NSTOP=$BUILD/nstop
 export LC_ALL=C NO_COLOR=1
 

@@ -3,6 +3,7 @@
 # drills in, the filter narrows, a member exiting while shown, resize,
 # help, the events pane with an unshare done meanwhile, q exits 0.
 source "$(dirname "$0")/../lib/lib.sh"
+require_root "the fixtures need namespaces, and nstop reads every process"
 NSTOP=$BUILD/nstop
 command -v tmux >/dev/null || { skip "[tool] tmux not installed"; done_testing; exit; }
 TM="tmux -L nstop-test-$$"

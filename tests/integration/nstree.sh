@@ -8,6 +8,7 @@
 # the workloads' /proc/PID/ns links say; then the list is compared with
 # the system's lsns -J for the namespaces created here.
 source "$(dirname "$0")/../lib/lib.sh"
+require_root "the fixtures need namespaces and ip netns"
 NSTREE=$BUILD/nstree
 OWNER=$((40000 + $$ % 20000))
 

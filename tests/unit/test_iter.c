@@ -410,6 +410,8 @@ int main(void)
 	const char *why = NULL;
 	int r;
 
+	if (tap_not_root("the population needs namespaces and setuid"))
+		return tap_done();
 	if (start(&user, &leader))
 		BAIL("population started");
 	zombie = spawn(run_exit);
