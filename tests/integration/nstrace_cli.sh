@@ -89,6 +89,14 @@ like "$out" 'unshare\(NEWPID\) = 0 ' "human line for unshare(NEWPID)"
 like "$out" "fork\(\) = [0-9]+ .* child=[0-9]+/1 pid:[0-9]+->$(cat "$T_TMP/pid")" \
 	"fork event: child is pid 1 in the pid namespace it reports"
 
+# --- setns flags as passed: 0 is 0 whatever the fd is, unknown bits in hex
+out=$("$NSTRACE" -- sh -c "'$HELPERS/nstrace_setns' /proc/self/ns/net any; \
+	'$HELPERS/nstrace_setns' /proc/self/ns/net 0x40000001 >/dev/null" 2>/dev/null)
+net=$(ns_ino $$ net)
+like "$out" "setns\([0-9]+<net:\[$net\]>, 0\) = 0 " "setns(fd, 0): flags 0, the fd's type apart"
+like "$out" "setns\([0-9]+<net:\[$net\]>, NEWNET\|0x1\) = -1 EINVAL " "unknown flag bits in hex"
+unlike "$out" "setns\([^)]*, NEWNET\) = 0 " "no NEWNET that was not passed"
+
 # --- summary
 out=$("$NSTRACE" -c -- sh -c 'unshare -u true; unshare -u true; unshare -i true' 2>/dev/null)
 like "$out" 'unshare +uts +ok +2' "summary counts per kind/type/result"
