@@ -119,8 +119,19 @@ wait_screen "^Events, newest first: " ; ok $? "e opens the events pane"
 if screen | grep -q "event source not available"; then
 	skip "[bpf] event source not available: $(screen | sed -n 's/.*event source not available: //p' | head -1)"
 else
-	unshare --uts true
-	wait_screen "unshare +pid +[0-9]+ +unshare +uts " ; ok $? "the unshare shows in the pane"
+	# nstop's hostname reader (a child joining A's uts namespace at each
+	# label refresh, every 10 s) as nstrace sees it: wait for one
+	npid=$(pgrep -x -P "$($TM display -p -t 0 '#{pane_pid}')" nstop)
+	"$BUILD/nstrace" -p "$npid" -t uts -o "$T_TMP/self.trace" 2>/dev/null & tpid=$!
+	on_exit "kill $tpid"
+	for _ in $(seq 300); do grep -q " setns(" "$T_TMP/self.trace" 2>/dev/null && break; sleep 0.1; done
+	like "$(cat "$T_TMP/self.trace")" " setns\(" "nstrace sees nstop's hostname reader join a uts namespace"
+	# then an unshare of ours, by pid (other tests on the host unshare too):
+	# once it shows, the pane has read every event before it
+	unshare --uts true & upid=$!; wait $upid
+	wait_screen "unshare +pid +$upid +unshare +uts " ; ok $? "the unshare shows in the pane"
+	unlike "$(screen | sed -n '/^Events, newest first/,$p')" " setns +pid +[0-9]+ +nstop " \
+		"nstop's own hostname reads are not in the pane"
 fi
 
 keys q
