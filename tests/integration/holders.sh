@@ -45,7 +45,7 @@ fi
 cat >"$T_TMP/fdhold.sh" <<'EOF'
 unshare --net sh -c 'echo x >"$1/up"; exec sleep 600' sh "$1" &
 p=$!
-while [ ! -e "$1/up" ]; do sleep 0.05; done
+for _ in $(seq 400); do [ -e "$1/up" ] && break; sleep 0.05; done
 exec 7<"/proc/$p/ns/net"
 kill -9 $p; wait $p 2>/dev/null
 echo ready >"$1/fdready"

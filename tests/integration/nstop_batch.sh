@@ -68,18 +68,20 @@ like "$(sed -n "/^pid *$B_PID/,/^pid/p" "$out" | grep -- "$B_UTS")" "^uts +[|\`]
 "$NSTOP" -b -n 3 -d 0.1 >"$out"
 is "$(grep -c '^nstop - ' "$out")" 3 "-n 3 prints three frames"
 
-# churn: a process joins A's net namespace between two frames
-"$NSTOP" -b -n 2 -d 1.5 -g flat -t net -o NS,CHURN >"$out" &
+# churn: a process joins A's net namespace after the first frame; one of
+# the later frames (whichever follows the join on a loaded host) counts it
+"$NSTOP" -b -n 4 -d 1.5 -g flat -t net -o NS,CHURN >"$out" &
 np=$!
-for _ in $(seq 100); do grep -q "$A_NET" "$out" && break; sleep 0.05; done
+for _ in $(seq 1200); do grep -q "$A_NET" "$out" && break; sleep 0.05; done
 J=$(bg_start nsenter -t "$A" -n sleep 303)
 wait "$np"
-is "$(awk -v i="$A_NET" '$1 == i {print $2}' "$out" | tail -1)" "+1/-0" "churn counts the process that joined"
+is "$(awk -v i="$A_NET" '$1 == i {print $2}' "$out" | tail -n +2 | sort | uniq -c | awk '$2 == "+1/-0" {print $1}')" 1 \
+	"churn counts the process that joined, once"
 kill "$J"
 
 # CPU summed over members: a busy loop alone in a net namespace
 C=$(bg_start unshare --net sh -c 'while :; do :; done')
-sleep 0.2
+for _ in $(seq 200); do [ "$(ns_ino "$C" net)" != "$(ns_ino $$ net)" ] && break; sleep 0.05; done
 C_NET=$(ns_ino "$C" net)
 "$NSTOP" -b -n 2 -d 0.5 -g flat -t net -o NS,%CPU >"$out"
 cpu=$(awk -v i="$C_NET" '$1 == i {print $2}' "$out" | tail -1)

@@ -133,7 +133,12 @@ like "$out" "uns$$\[" "host-wide: sees the unrelated process"
 # --- SIGINT detaches cleanly
 "$NSTRACE" >/dev/null 2>"$T_TMP/e" & p=$!
 on_exit "kill -KILL $p"
-sleep 0.7; kill -INT $p; wait $p; is "$?" 0 "SIGINT: exit 0"
+# ready once SIGINT is blocked (it reads it from a signalfd)
+for _ in $(seq 200); do
+	m=$(sed -n 's/^SigBlk:\t//p' /proc/$p/status 2>/dev/null)
+	[ -n "$m" ] && (( 0x$m & 2 )) && break; sleep 0.05
+done
+kill -INT $p; wait $p; is "$?" 0 "SIGINT: exit 0"
 like "$(cat "$T_TMP/e")" 'events, 0 lost' "SIGINT: lost count printed"
 
 # --- write errors are not silent
