@@ -104,7 +104,9 @@ if "$NSTOP" -b -n 1 -e -g flat -t net >"$out" && grep -q '^Events: [0-9.]*/s, lo
 	X=$(bg_start bash -c "read <'$T_TMP/go'; exec unshare --net sleep 304")
 	"$NSTOP" -b -n 2 -d 2 -e -g flat -p "$X" -o TYPE,NS >"$out" &
 	np=$!
-	for _ in $(seq 100); do grep -q '^net ' "$out" && break; sleep 0.05; done
+	# frame 1 first (loading the probe and a scan take seconds under ASan on
+	# a loaded host), then the unshare
+	for _ in $(seq 1200); do grep -q '^net ' "$out" && break; sleep 0.05; done
 	echo go >"$T_TMP/go"
 	for _ in $(seq 100); do [ "$(ns_ino "$X" net)" != "$(ns_ino $$ net)" ] && break; sleep 0.05; done
 	wait "$np"
