@@ -113,7 +113,10 @@ wait_screen "terminal too small" ; ok $? "20x5 says the terminal is too small"
 $TM resize-window -x 120 -y 40
 wait_screen "namespaces shown" ; ok $? "back to 120x40"
 
-# events pane, with an unshare done while it is open
+# events pane, with an unshare done while it is open; a tall window (the
+# pane is a third of it) so events of other tests on the host do not push
+# ours out of sight at once
+$TM resize-window -x 120 -y 240
 keys e
 wait_screen "^Events, newest first: " ; ok $? "e opens the events pane"
 if screen | grep -q "event source not available"; then
