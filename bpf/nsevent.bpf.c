@@ -58,6 +58,7 @@ const volatile bool filter_tree = false;  /* only tgids in `traced` */
 const volatile __u64 type_flags = 0;      /* CLONE_NEW* of interest, 0 = all */
 const volatile bool failed_only = false;
 const volatile __u64 wakeup_bytes = 0;    /* wake the reader past this backlog */
+const volatile __u32 self_tgid = 0;       /* not this tgid nor its children, 0 = off */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -186,6 +187,13 @@ static __always_inline bool tgid_traced(__u32 tgid)
 	return !filter_tree || bpf_map_lookup_elem(&traced, &tgid);
 }
 
+/* The tool's own operations and its helpers' (the hostname reader forks a
+ * child that setns into every uts namespace) are not a user's events. */
+static __always_inline bool from_self(struct task_struct *task, __u32 tgid)
+{
+	return self_tgid && (tgid == self_tgid || task->real_parent->tgid == self_tgid);
+}
+
 static __always_inline bool wanted_types(__u64 flags)
 {
 	return !type_flags || (flags & type_flags);
@@ -271,7 +279,7 @@ static __always_inline int on_enter(__u32 kind, __u64 arg0, __u64 arg1)
 	__u64 flags = arg0;
 	struct nsevent *e;
 
-	if (!tgid_traced(id >> 32))
+	if (!tgid_traced(id >> 32) || from_self(task, id >> 32))
 		return 0;
 	if (kind == NSEVENT_CLONE3) {
 		/* struct clone_args starts with the 64-bit flags */
@@ -382,6 +390,9 @@ int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
 
 		bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY);
 	}
+	/* the tree above still grows through our children */
+	if (from_self(task, tgid))
+		return 0;
 	e = bpf_task_storage_get(&pending, task, NULL, 0);
 	if (e && (e->kind == NSEVENT_CLONE || e->kind == NSEVENT_CLONE3)) {
 		read_task_ns(e->after, child);

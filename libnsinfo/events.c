@@ -649,6 +649,7 @@ static void set_filters(struct nsevent_bpf *s, const struct nsinfo_events_opts *
 	s->rodata->type_flags = flags;
 	s->rodata->failed_only = !!(o->flags & NSINFO_EVENTS_FAILED_ONLY);
 	s->rodata->wakeup_bytes = rb / WAKEUP_DIV;
+	s->rodata->self_tgid = o->flags & NSINFO_EVENTS_NOT_SELF ? (uint32_t)getpid() : 0;
 }
 
 static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)

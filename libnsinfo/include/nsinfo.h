@@ -478,6 +478,9 @@ typedef void (*nsinfo_events_log_cb)(const char *line, void *userdata);
 /* Options flags */
 #define NSINFO_EVENTS_FAILED_ONLY  (1u << 0) /* only operations that failed */
 #define NSINFO_EVENTS_RAW_SYSCALLS (1u << 1) /* raw sys_enter/sys_exit, not syscall tracepoints */
+/* not the calling process's operations nor those of the children it forks
+ * (the library's own helpers, such as the hostname reader) */
+#define NSINFO_EVENTS_NOT_SELF     (1u << 2)
 
 struct nsinfo_events_opts {
 	size_t size;              /* sizeof(struct nsinfo_events_opts) */

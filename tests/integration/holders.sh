@@ -7,7 +7,7 @@
 source "$(dirname "$0")/../lib/lib.sh"
 
 NSDUMP=$HELPERS/nsdump
-[ "$(id -u)" = 0 ] || { skip "not root: fixtures need unshare, mount and ip netns"; done_testing; exit; }
+[ "$(id -u)" = 0 ] || { skip "[root] not root: fixtures need unshare, mount and ip netns"; done_testing; exit; }
 
 # 1. ip netns add: a bind mount in our own mount namespace
 NETNS=nst-h-$$
@@ -21,7 +21,7 @@ if ip netns add "$NETNS" 2>/dev/null; then
 	unlike "$("$NSDUMP")" "^ns net $ino " "ip netns: unseen without the mount pass"
 	unlike "$(lsns -n -o NS -t net)" "^ *$ino\$" "(lsns does not list it)"
 else
-	skip "ip netns add failed: no iproute2 netns support"
+	skip "[tool] ip netns add failed: no iproute2 netns support"
 fi
 
 # 2. a bind mount made inside another, private, mount namespace
@@ -45,7 +45,7 @@ fi
 cat >"$T_TMP/fdhold.sh" <<'EOF'
 unshare --net sh -c 'echo x >"$1/up"; exec sleep 600' sh "$1" &
 p=$!
-while [ ! -e "$1/up" ]; do sleep 0.05; done
+for _ in $(seq 400); do [ -e "$1/up" ] && break; sleep 0.05; done
 exec 7<"/proc/$p/ns/net"
 kill -9 $p; wait $p 2>/dev/null
 echo ready >"$1/fdready"

@@ -23,7 +23,7 @@ is "$?" 0 "--source=auto with a fixture root walks it"
 
 probe=$("$NSTREE" --source=bpf -l -n -o NS -t net -p $$ 2>"$T_TMP/probe.err")
 if [ "$probe" != "$(ns_ino $$ net)" ]; then
-	skip "the BPF source cannot be used here: $(cat "$T_TMP/probe.err")"
+	skip "[bpf] the BPF source cannot be used here: $(cat "$T_TMP/probe.err")"
 	done_testing
 	exit 0
 fi
@@ -33,7 +33,15 @@ pid=$(bg_start unshare --net --uts --ipc sh -c 'sleep 300 & exec sleep 300')
 wait_for_ns() { # the unshare has happened once the net link differs
 	local n=100
 	while [ "$(ns_ino "$pid" net)" = "$(ns_ino $$ net)" ] && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
-	sleep 0.1
+	# and both sleeps are sleeping: the exec'd leader and its child
+	n=200
+	while [ $n -gt 0 ]; do
+		local kid
+		kid=$(cat /proc/$pid/task/$pid/children 2>/dev/null)
+		[ "$(cat /proc/$pid/comm 2>/dev/null)" = sleep ] && [ -n "$kid" ] &&
+			[ "$(cat /proc/${kid%% *}/comm 2>/dev/null)" = sleep ] && break
+		sleep 0.05; n=$((n - 1))
+	done
 }
 wait_for_ns
 net=$(ns_ino "$pid" net) uts=$(ns_ino "$pid" uts) ipc=$(ns_ino "$pid" ipc)

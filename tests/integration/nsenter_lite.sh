@@ -29,7 +29,7 @@ if [ -e /proc/self/ns/time ]; then
 	got=$("$NSL" -t "$T" -T -- sh -c "$NSL_SHOW_NS")
 	is "$got" "$(expected_ns "$D" time)" "-T: time namespace, in a child"
 else
-	skip "kernel has no time namespaces"
+	skip "[kernel] kernel has no time namespaces"
 fi
 
 got=$("$NSL" --net="/proc/$T/ns/net" --uts="/proc/$T/ns/uts" -- sh -c "$NSL_SHOW_NS")
@@ -196,7 +196,7 @@ if ! readlink /proc/1/ns/net >/dev/null 2>&1; then
 	is "$out" "nsenter-lite: cannot join net namespace of 1 (permission denied)" "pid 1: reported as denied"
 	like "$("$NSL" -t 1 --explain)" "net +- +[0-9]+ +FAIL +permission denied" "pid 1: --explain says denied"
 else
-	skip "pid 1's namespaces are readable here"
+	skip "[host] pid 1's namespaces are readable here"
 fi
 
 done_testing

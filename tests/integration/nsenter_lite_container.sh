@@ -11,7 +11,7 @@ on_exit "wait"
 source "$(dirname "$0")/../lib/container.sh"
 CGROOT=$(cgroup2_root)
 if [ -z "$CGROOT" ]; then
-	skip "no writable cgroup2 hierarchy: a container cannot be faked here"; done_testing; exit
+	skip "[cgroup] no writable cgroup2 hierarchy: a container cannot be faked here"; done_testing; exit
 fi
 
 ALL=$(echo "$NSL_TYPES" | tr ' ' '\n' | grep -vx user | paste -sd,)

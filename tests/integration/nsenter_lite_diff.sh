@@ -7,7 +7,7 @@ source "$(dirname "$0")/../lib/nsenter_lite.sh"
 on_exit "wait"
 
 if ! command -v nsenter >/dev/null; then
-	skip "util-linux nsenter is not installed"; done_testing; exit
+	skip "[tool] util-linux nsenter is not installed"; done_testing; exit
 fi
 ALL=$(echo "$NSL_TYPES" | tr ' ' '\n' | grep -vx user | paste -sd,)
 start_target diff "diff-$$" "$ALL" || { fail "target started"; done_testing; exit; }
@@ -28,7 +28,7 @@ same "-t $T -a" "${ALL//,/ }"
 same "-t $T -m -u -i -n -p" "mnt uts ipc net pid"
 same "-t $T -n" "net"
 same "-t $T -u -C" "uts cgroup"
-[ -e /proc/self/ns/time ] && same "-t $T -T -p" "time pid" || skip "kernel has no time namespaces"
+[ -e /proc/self/ns/time ] && same "-t $T -T -p" "time pid" || skip "[kernel] kernel has no time namespaces"
 same "--net=/proc/$T/ns/net --ipc=/proc/$T/ns/ipc" "net ipc"
 
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"

@@ -113,7 +113,7 @@ if [ -w /dev/full ]; then
 	is "$rc" 125 "write error on stdout: exit 125"
 	like "$out" "^nsenter-lite: write error" "write error on stdout: said"
 else
-	skip "/dev/full is not writable here"
+	skip "[host] /dev/full is not writable here"
 fi
 
 # ------------------------------------------- installed set-user-ID: refused

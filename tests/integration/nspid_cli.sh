@@ -3,6 +3,7 @@
 # nspid_nest): three nested levels, siblings, threads. Ground truth is what
 # the helper's clone3 (set_tid) and SCM_CREDENTIALS reports say, never /proc.
 source "$(dirname "$0")/../lib/lib.sh"
+require_root "the fixtures need pid and user namespaces"
 NSPID=$BUILD/nspid
 OUT=$T_TMP/nest.$$
 
@@ -133,7 +134,7 @@ if command -v strace >/dev/null; then
 	strace -f -qq -c -o "$T_TMP/strace" -e trace=getdents64 "$NSPID" "$APP" >/dev/null
 	unlike "$(cat "$T_TMP/strace")" "getdents64" "caller -> inner: no directory listing"
 else
-	skip "strace not installed"
+	skip "[tool] strace not installed"
 fi
 
 # ----------------------------------------------- /proc of a child namespace

@@ -3,8 +3,9 @@
 # drills in, the filter narrows, a member exiting while shown, resize,
 # help, the events pane with an unshare done meanwhile, q exits 0.
 source "$(dirname "$0")/../lib/lib.sh"
+require_root "the fixtures need namespaces, and nstop reads every process"
 NSTOP=$BUILD/nstop
-command -v tmux >/dev/null || { skip "tmux not installed"; done_testing; exit; }
+command -v tmux >/dev/null || { skip "[tool] tmux not installed"; done_testing; exit; }
 TM="tmux -L nstop-test-$$"
 export LC_ALL=C
 
@@ -112,18 +113,47 @@ wait_screen "terminal too small" ; ok $? "20x5 says the terminal is too small"
 $TM resize-window -x 120 -y 40
 wait_screen "namespaces shown" ; ok $? "back to 120x40"
 
-# events pane, with an unshare done while it is open
+# events pane, with an unshare done while it is open; a tall window (the
+# pane is a third of it) so events of other tests on the host do not push
+# ours out of sight at once
+$TM resize-window -x 120 -y 240
 keys e
 wait_screen "^Events, newest first: " ; ok $? "e opens the events pane"
 if screen | grep -q "event source not available"; then
-	skip "event source not available: $(screen | sed -n 's/.*event source not available: //p' | head -1)"
+	skip "[bpf] event source not available: $(screen | sed -n 's/.*event source not available: //p' | head -1)"
 else
-	unshare --uts true
-	wait_screen "unshare +pid +[0-9]+ +unshare +uts " ; ok $? "the unshare shows in the pane"
+	# nstop's hostname reader (a child joining A's uts namespace at each
+	# label refresh, every 10 s) as nstrace sees it: wait for one
+	npid=$(pgrep -x -P "$($TM display -p -t 0 '#{pane_pid}')" nstop)
+	"$BUILD/nstrace" -p "$npid" -t uts -o "$T_TMP/self.trace" 2>/dev/null & tpid=$!
+	on_exit "kill $tpid"
+	for _ in $(seq 300); do grep -q " setns(" "$T_TMP/self.trace" 2>/dev/null && break; sleep 0.1; done
+	like "$(cat "$T_TMP/self.trace")" " setns\(" "nstrace sees nstop's hostname reader join a uts namespace"
+	# then an unshare of ours, by pid (other tests on the host unshare too):
+	# once it shows, the pane has read every event before it
+	unshare --uts true & upid=$!; wait $upid
+	wait_screen "unshare +pid +$upid +unshare +uts " ; ok $? "the unshare shows in the pane"
+	# other tests' nstop instances may show: only our nstop's helpers count
+	helpers=$(grep -o '\[[0-9]*\] setns(' "$T_TMP/self.trace" | tr -dc '0-9\n' | sort -u | paste -sd'|')
+	diag "our nstop $npid, its hostname readers: $helpers"
+	unlike "$(screen | sed -n '/^Events, newest first/,$p')" " setns +pid +($helpers) " \
+		"nstop's own hostname reads are not in the pane"
 fi
 
 keys q
 for _ in $(seq 50); do [ -s "$T_TMP/status" ] && break; sleep 0.1; done
 is "$(cat "$T_TMP/status" 2>/dev/null)" 0 "q exits 0"
 is "$(cat "$T_TMP/stderr" 2>/dev/null)" "" "nothing on stderr"
+
+# without a usable terminal: exit 1 pointing at -b, no escape codes written
+"$NSTOP" >"$T_TMP/notty" 2>"$T_TMP/notty.err"; is "$?" 1 "stdout not a terminal: exit 1"
+like "$(cat "$T_TMP/notty.err")" "not a terminal.*-b \(--batch\)" "... the message points at -b"
+is "$(wc -c <"$T_TMP/notty")" 0 "... nothing written to stdout"
+for env in "TERM=dumb" "-u TERM"; do
+	rm -f "$T_TMP/tstatus"
+	$TM new-window -d "env $env '$NSTOP' 2>'$T_TMP/terr'; echo \$? >'$T_TMP/tstatus'; sleep 60"
+	for _ in $(seq 100); do [ -s "$T_TMP/tstatus" ] && break; sleep 0.1; done
+	is "$(cat "$T_TMP/tstatus" 2>/dev/null)" 1 "env $env, on a terminal: exit 1"
+	like "$(cat "$T_TMP/terr" 2>/dev/null)" "TERM is (dumb|unset).*-b \(--batch\)" "env $env: the message points at -b"
+done
 done_testing

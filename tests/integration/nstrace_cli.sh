@@ -20,7 +20,7 @@ like "$err" "^nstrace: unknown namespace type 'bogus'" "bad type named"
 if [ "$rc" != 0 ]; then
 	is "$rc" 1 "no BPF: exit 1"
 	is "$(wc -l <"$T_TMP/probe")" 1 "no BPF: one line"
-	skip "BPF event source unavailable: $(cat "$T_TMP/probe")"; done_testing; exit
+	skip "[bpf] BPF event source unavailable: $(cat "$T_TMP/probe")"; done_testing; exit
 fi
 
 # --- not privileged: one clear line, exit 1
@@ -89,6 +89,14 @@ like "$out" 'unshare\(NEWPID\) = 0 ' "human line for unshare(NEWPID)"
 like "$out" "fork\(\) = [0-9]+ .* child=[0-9]+/1 pid:[0-9]+->$(cat "$T_TMP/pid")" \
 	"fork event: child is pid 1 in the pid namespace it reports"
 
+# --- setns flags as passed: 0 is 0 whatever the fd is, unknown bits in hex
+out=$("$NSTRACE" -- sh -c "'$HELPERS/nstrace_setns' /proc/self/ns/net any; \
+	'$HELPERS/nstrace_setns' /proc/self/ns/net 0x40000001 >/dev/null" 2>/dev/null)
+net=$(ns_ino $$ net)
+like "$out" "setns\([0-9]+<net:\[$net\]>, 0\) = 0 " "setns(fd, 0): flags 0, the fd's type apart"
+like "$out" "setns\([0-9]+<net:\[$net\]>, NEWNET\|0x1\) = -1 EINVAL " "unknown flag bits in hex"
+unlike "$out" "setns\([^)]*, NEWNET\) = 0 " "no NEWNET that was not passed"
+
 # --- summary
 out=$("$NSTRACE" -c -- sh -c 'unshare -u true; unshare -u true; unshare -i true' 2>/dev/null)
 like "$out" 'unshare +uts +ok +2' "summary counts per kind/type/result"
@@ -125,7 +133,12 @@ like "$out" "uns$$\[" "host-wide: sees the unrelated process"
 # --- SIGINT detaches cleanly
 "$NSTRACE" >/dev/null 2>"$T_TMP/e" & p=$!
 on_exit "kill -KILL $p"
-sleep 0.7; kill -INT $p; wait $p; is "$?" 0 "SIGINT: exit 0"
+# ready once SIGINT is blocked (it reads it from a signalfd)
+for _ in $(seq 200); do
+	m=$(sed -n 's/^SigBlk:\t//p' /proc/$p/status 2>/dev/null)
+	[ -n "$m" ] && (( 0x$m & 2 )) && break; sleep 0.05
+done
+kill -INT $p; wait $p; is "$?" 0 "SIGINT: exit 0"
 like "$(cat "$T_TMP/e")" 'events, 0 lost' "SIGINT: lost count printed"
 
 # --- write errors are not silent

@@ -8,6 +8,7 @@
 # the workloads' /proc/PID/ns links say; then the list is compared with
 # the system's lsns -J for the namespaces created here.
 source "$(dirname "$0")/../lib/lib.sh"
+require_root "the fixtures need namespaces and ip netns"
 NSTREE=$BUILD/nstree
 OWNER=$((40000 + $$ % 20000))
 
@@ -165,6 +166,10 @@ is "$("$NSTREE" -l -J -p "$LEAF" 2>/dev/null | sel)" "$exp" "-p PID: exactly tha
 exp=$(for t in cgroup ipc mnt net pid time user uts; do ns_ino "$a2" $t; done; ns_ino "$a2" pid_for_children)
 is "$("$NSTREE" -l -J --task "$a2" 2>/dev/null | sel)" "$(echo "$exp" | sort -u | sorted)" \
 	"--task PID also lists its pid_for_children"
+exp=$(for p in "$LEAF" "$a2"; do for t in cgroup ipc mnt net pid time user uts; do ns_ino "$p" $t; done; done
+	ns_ino "$a2" pid_for_children)
+is "$("$NSTREE" -l -J -p "$LEAF" -p "$a2" 2>/dev/null | sel)" "$(echo "$exp" | sort -u | sorted)" \
+	"-p A -p B: the namespaces of both"
 
 is "$("$NSTREE" -l -J "$U" 2>/dev/null | sel)" "$(echo "$U $NETB $UTSB $PB" | sorted)" \
 	"USERNS argument: it and what it owns"
@@ -195,7 +200,7 @@ like "$("$NSTREE" -P "$P1" -o NS,PID,FLAGS 2>/dev/null)" "$a1 +for_children" \
 lsns_diff() {
 	# lsns reads /proc: so does --source=proc (the BPF source also lists
 	# processes whose ns links refuse root)
-	lsns -J >"$T_TMP/lsns.json" 2>/dev/null && "$NSTREE" --source=proc -l -J >"$T_TMP/mine.json" 2>/dev/null || return 2
+	"$NSTREE" --source=proc -l -J >"$T_TMP/mine.json" 2>/dev/null || return 2
 	python3 - "$T_TMP/lsns.json" "$T_TMP/mine.json" <<'EOF'
 import json, os, sys
 want = {int(l.split()[0]) for l in open(os.environ["TRUTH"])}
@@ -214,8 +219,15 @@ print(len(a), len(bad), bad[:3])
 sys.exit(1 if bad or len(a) != len(want) else 0)
 EOF
 }
-out=$(lsns_diff) || { diag "lsns differs, retrying once: $out"; sleep 0.5; out=$(lsns_diff); }
-ok $? "same namespaces, types, NPROCS, PID, USER, COMMAND as lsns -J ($out)"
+# lsns itself gives up on a host where a process's comm holds a newline
+if ! lsns -J >"$T_TMP/lsns.json" 2>"$T_TMP/lsns.err"; then
+	skip "[host] lsns -J fails on this host (a process name it cannot parse?) $(head -c 200 "$T_TMP/lsns.err")"
+else
+	out=$(lsns_diff) || { diag "lsns differs, retrying once: $out"
+		lsns -J >"$T_TMP/lsns.json" 2>/dev/null; out=$(lsns_diff); }
+	ok $? "same namespaces, types, NPROCS, PID, USER, COMMAND as lsns -J ($out)"
+fi
+"$NSTREE" -l -J >"$T_TMP/mine.json" 2>/dev/null
 keys=$(python3 -c 'import json,sys; print(",".join(json.load(open(sys.argv[1]))["namespaces"][0].keys()))' "$T_TMP/mine.json")
 is "$keys" "ns,type,nprocs,pid,user,command,pns,ons,nsid,uid,level,holders" "default --list -J keys: lsns's, then the extra columns"
 
@@ -227,6 +239,6 @@ if ! readlink /proc/1/ns/net >/dev/null 2>&1; then
 	like "$(cat "$T_TMP/err")" '^nstree: partial view: [1-9][0-9]* of [0-9]+ processes denied' \
 		"partial view names the denied count"
 else
-	skip "pid 1's ns links are readable here: no partial view to report"
+	skip "[host] pid 1's ns links are readable here: no partial view to report"
 fi
 done_testing

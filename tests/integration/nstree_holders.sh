@@ -14,7 +14,7 @@
 source "$(dirname "$0")/../lib/lib.sh"
 NSTREE=$BUILD/nstree
 NSPID=$BUILD/nspid
-[ "$(id -u)" = 0 ] || { skip "not root: fixtures need unshare, mount, ip netns and cgroup writes"; done_testing; exit; }
+[ "$(id -u)" = 0 ] || { skip "[root] not root: fixtures need unshare, mount, ip netns and cgroup writes"; done_testing; exit; }
 
 # --- fixtures -----------------------------------------------------------
 NETNS=nst-th-$$
@@ -34,7 +34,7 @@ cat >"$T_TMP/fdhold.sh" <<'EOF'
 dir=$1 tag=$2; shift 2
 unshare "$@" --net sh -c 'echo x >"$1"; exec sleep 600' sh "$dir/$tag.up" &
 p=$!
-while [ ! -e "$dir/$tag.up" ]; do sleep 0.05; done
+for _ in $(seq 400); do [ -e "$dir/$tag.up" ] && break; sleep 0.05; done
 exec 7<"/proc/$p/ns/net"
 echo "$(stat -L -c %i /proc/$p/ns/user) $p" >"$dir/$tag.user"
 kill -9 $p; wait $p 2>/dev/null
@@ -190,6 +190,6 @@ if [ -w "$CG/cgroup.procs" ]; then
 		fail "container process up in $scope"
 	fi
 else
-	skip "no writable cgroup2 hierarchy at $CG: container by name"
+	skip "[cgroup] no writable cgroup2 hierarchy at $CG: container by name"
 fi
 done_testing

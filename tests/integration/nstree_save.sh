@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # nstree --save / --load: a snapshot written to a file and shown later, after
-# what it recorded is gone from the host. Fixtures made here: an `ip netns
-# add` namespace (held by a bind mount only) and a process in its own uts
-# namespace with a hostname of ours; both are removed before --load, so what
-# --load shows can only come from the file.
+# what it recorded is gone from the host. Fixtures made here: a net namespace
+# held by a bind mount only (as `ip netns add` makes, but in a private mount
+# namespace of ours: on a host with containers, /run/netns propagates into
+# their mount namespaces and those copies outlive `ip netns del`) and a
+# process in its own uts namespace with a hostname of ours; both are removed
+# before --load, so what --load shows can only come from the file.
 source "$(dirname "$0")/../lib/lib.sh"
 NSTREE=$BUILD/nstree
-[ "$(id -u)" = 0 ] || { skip "not root: fixtures need ip netns and unshare"; done_testing; exit; }
+[ "$(id -u)" = 0 ] || { skip "[root] not root: fixtures need ip netns and unshare"; done_testing; exit; }
 
-NETNS=nst-sv-$$ HOST=nst-sv-$$
-ip netns add "$NETNS" || { fail "ip netns add $NETNS"; done_testing; exit; }
-on_exit "ip netns del $NETNS 2>/dev/null"
-NETNS_INO=$(stat -L -c %i "/run/netns/$NETNS")
+HOST=nst-sv-$$ NETNS=$T_TMP/netns
+M=$(bg_start unshare -m --propagation private sh -c "touch '$NETNS' && unshare --net='$NETNS' true &&
+	stat -L -c %i '$NETNS' >'$T_TMP/netns.ino' && exec sleep 600")
+wait_for "$T_TMP/netns.ino" || { fail "bind-mounted netns fixture started"; done_testing; exit; }
+NETNS_INO=$(cat "$T_TMP/netns.ino")
 U=$(bg_start unshare --uts sh -c "hostname $HOST && echo up >'$T_TMP/up' && exec sleep 600")
 wait_for "$T_TMP/up" || { fail "uts fixture started"; done_testing; exit; }
 UPID=$(pgrep -P "$U" -x sleep || echo "$U")
@@ -24,20 +27,20 @@ ok "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if
 	"--save: a JSON document with processes and namespaces (format 1)"
 
 # the fixtures go away: from here the host has neither
-kill -KILL "$UPID" "$U" 2>/dev/null
-ip netns del "$NETNS"
-sleep 0.1
+kill -KILL "$UPID" "$U" "$M" 2>/dev/null
+# an exited task drops its namespaces before it is reaped: poll for that
+for _ in $(seq 200); do [ -z "$(ns_ino "$UPID" uts)$(ns_ino "$M" mnt)" ] && break; sleep 0.05; done
 is "$("$NSTREE" -l -n -r -o NS -t uts | grep -cx "$UTS_INO")" 0 "(the uts namespace is gone from the host)"
-is "$("$NSTREE" -l -n -r -o NS -t net | grep -cx "$NETNS_INO")" 0 "(the ip netns namespace is gone from the host)"
+is "$("$NSTREE" -l -n -r -o NS -t net | grep -cx "$NETNS_INO")" 0 "(the bind-mounted net namespace is gone from the host)"
 
 got=$("$NSTREE" --load "$F" -l -n -r -o NS,TYPE,NPROCS,PID,HOSTNAME -t uts | awk -v i="$UTS_INO" '$1 == i')
 is "$got" "$UTS_INO uts 1 $UPID $HOST" "--load: the uts namespace, its one process and hostname, as saved"
 got=$("$NSTREE" --load "$F" -l -n -o COMMAND -t uts -p "$UPID")
 is "$got" "sleep 600" "--load -p: the saved command line of that process"
 got=$("$NSTREE" --load "$F" -l -n -o NS,NPROCS,HOLDERS -t net | awk -v i="$NETNS_INO" '$1 == i')
-like "$got" "^$NETNS_INO +0 +no procs, mount /run/netns/$NETNS$" "--load: the ip netns namespace, held by its bind mount"
+like "$got" "^$NETNS_INO +0 +no procs, mount $NETNS$" "--load: the bind-mounted net namespace, held by its bind mount"
 got=$("$NSTREE" --load "$F" --holders "$NETNS_INO" -n -r -o KIND,PATH)
-is "$got" "mount /run/netns/$NETNS" "--load --holders: what pinned it when saved"
+is "$got" "mount $NETNS" "--load --holders: what pinned it when saved"
 got=$("$NSTREE" --load "$F" -l -J | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["namespaces"]))')
 is "$got" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1], errors="surrogateescape"))["namespaces"]))' "$F")" \
 	"--load -l -J: one row per saved namespace"

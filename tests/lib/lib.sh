@@ -34,7 +34,13 @@ unlike() {
 	if ! printf '%s' "$got" | grep -Eq -- "$re"; then ok 0 "$@"
 	else ok 1 "$@" || true; printf '#   got: %s\n#   matches: %s\n' "$got" "$re" | head -20; return 1; fi
 }
+# skip "[reason] why": the reason is one of tests/run.sh's list ([root], [bpf]...)
 skip() { T_COUNT=$((T_COUNT + 1)); echo "ok $T_COUNT # SKIP $*"; }
+# require_root WHY: the whole test needs root; skip it (and exit) otherwise
+require_root() {
+	[ "$(id -u)" = 0 ] && return 0
+	skip "[root] not root: $*"; done_testing; exit
+}
 diag() { printf '# %s\n' "$*"; }
 
 # Run cleanup commands in reverse order at exit, whatever happens.

@@ -1,6 +1,7 @@
 # Shared by the nsenter-lite tests (source after lib.sh): targets the test
 # creates itself, and the ground truth to compare against.
 NSL=$BUILD/nsenter-lite
+require_root "the targets unshare every namespace type"
 
 # Namespace types this kernel has, in /proc/self/ns order.
 NSL_TYPES=""

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Minimal TAP producer for the C tests. tests/run.sh counts the "ok" /
- * "not ok" / "# SKIP" lines; a test binary exits non-zero if any failed.
+ * "not ok" / "# SKIP" lines and checks the plan; a test binary exits
+ * non-zero if any failed. A skip's text starts with its reason in brackets,
+ * one of tests/run.sh's list: skip("[root] needs mount(2)").
  */
 #ifndef NSTOOLS_TAP_H
 #define NSTOOLS_TAP_H
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int tap_count, tap_failed;
 
@@ -67,6 +70,16 @@ static void diag(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+}
+
+/* A test that needs root: true (and one skip printed) when we are not. */
+__attribute__((unused))
+static int tap_not_root(const char *what)
+{
+	if (geteuid() == 0)
+		return 0;
+	skip("[root] not root: %s", what);
+	return 1;
 }
 
 /* Bail out of the whole test: counted as one failure. */

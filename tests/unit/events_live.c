@@ -242,6 +242,20 @@ static void w_filtered(void)
 	record(setns(net, CLONE_NEWUTS));         /* uts, fails */
 }
 
+/* the child (ours) and a grandchild (not ours) each unshare uts */
+static void w_not_self(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		record(unshare(CLONE_NEWUTS));
+		_exit(0);
+	}
+	T->child_pid = pid;
+	waitpid(pid, NULL, 0);
+	record(unshare(CLONE_NEWUTS));
+}
+
 static void w_storm(void)
 {
 	for (int i = 0; i < 50; i++)
@@ -419,6 +433,28 @@ static void check_filters(struct coll *c)
 	nsinfo_events_unref(ev);
 }
 
+/* NOT_SELF: our own operations and our children's are dropped in the
+ * kernel (nstop's hostname reader is such a child); a grandchild's stay. */
+static void check_not_self(struct coll *c)
+{
+	struct nsinfo_events *ev = open_source(c, NSINFO_EVENTS_NOT_SELF, 1u << NSINFO_UTS, 0);
+	const struct nsinfo_event *e[MAXOPS];
+	pid_t pid;
+	int r;
+
+	if (!ev)
+		return;
+	c->n = 0;
+	pid = run(w_not_self);
+	r = unshare(CLONE_NEWUTS);
+	nsinfo_events_consume(ev);
+	ok(T->nops == 2 && T->ret[0] == 0 && T->ret[1] == 0 && r == 0, "three unshares done");
+	is(events_of(c, pid, e, MAXOPS), 0, "NOT_SELF: our child's unshare is not reported");
+	is(events_of(c, getpid(), e, MAXOPS), 0, "NOT_SELF: our own unshare is not reported");
+	is(events_of(c, T->child_pid, e, MAXOPS), 1, "NOT_SELF: a grandchild's unshare is");
+	nsinfo_events_unref(ev);
+}
+
 static void check_lost(struct coll *c)
 {
 	struct nsinfo_events *ev = open_source(c, 0, 1u << NSINFO_UTS, 4096);
@@ -465,7 +501,7 @@ int main(void)
 		BAIL("memory");
 	is_str(nsinfo_event_kind_name(NSINFO_EV_FORK), "fork", "kind names");
 	if (nsinfo_events_supported(why, sizeof(why)) < 0) {
-		skip("BPF event source unavailable here: %s", why);
+		skip("[bpf] BPF event source unavailable here: %s", why);
 		free(c);
 		return tap_done();
 	}
@@ -491,6 +527,7 @@ int main(void)
 	}
 	check_filters(c);
 	check_lost(c);
+	check_not_self(c);
 	nsinfo_events_unref(NULL);
 	free(c);
 	return tap_done();

@@ -355,6 +355,8 @@ int main(void)
 	pid_t nest;
 	int netfd;
 
+	if (tap_not_root("nspid_nest needs pid and user namespaces"))
+		return tap_done();
 	snprintf(out, sizeof(out), "/tmp/nspid_pidmap.%d", (int)getpid());
 	nest = start_nest(out);
 	if (read_truth(out) < 0 || nprocs < 8)

@@ -377,7 +377,7 @@ static void test_live(void)
 	int r;
 
 	if (access(CG2 "/cgroup.procs", W_OK)) {
-		skip("no writable cgroup2 hierarchy at " CG2 ": live container tests");
+		skip("[cgroup] no writable cgroup2 hierarchy at " CG2 ": live container tests");
 		return;
 	}
 	snprintf(top, sizeof(top), CG2 "/nst-test-%d", (int)getpid());
@@ -456,7 +456,7 @@ static void test_live(void)
 	c = container_of_pid(s, kp.pid);
 	ok(c && !strcmp(c->runtime, "podman") && !strcmp(c->id, id3), "podman container from its scope");
 	if (podman_ok == 1)
-		skip(PODMAN_LIST " exists already: podman names not checked");
+		skip("[host] " PODMAN_LIST " exists already: podman names not checked");
 	else
 		is_str(c ? c->name : NULL, pname, "podman container named from containers.json");
 
@@ -589,7 +589,7 @@ int main(void)
 {
 	test_fixtures();
 	if (geteuid() != 0)
-		skip("not root: live container tests need cgroup writes and namespaces");
+		skip("[root] not root: live container tests need cgroup writes and namespaces");
 	else
 		test_live();
 	return tap_done();

@@ -66,6 +66,42 @@ static void report(int fd, const char *type)
 		_exit(1);
 }
 
+/* A workload step was refused: tell the parent which and why (pid = -errno,
+ * ino = the step), then exit. */
+enum step { STEP_SETUID = 1, STEP_USERNS, STEP_NESTED_USERNS, STEP_PIDNS, STEP_UTSNS };
+
+static void refused(int fd, enum step step)
+{
+	struct fact f = { -errno, step };
+
+	if (write(fd, &f, sizeof(f)) != sizeof(f))
+		_exit(1);
+	_exit(1);
+}
+
+/* Read a workload's report: 0, 1 with a TAP skip reason in why when a step
+ * needs a privilege this host refuses, -1 when the workload died (the
+ * parent holds no write end, so a dead child is EOF, never a hang). */
+static int read_fact(int fd, struct fact *f, char *why, size_t len)
+{
+	static const char *const what[] = {
+		[STEP_SETUID] = "[root] setresuid(4321) (needs root)",
+		[STEP_USERNS] = "[userns] unshare(CLONE_NEWUSER|CLONE_NEWNET|CLONE_NEWUTS) refused",
+		[STEP_NESTED_USERNS] = "[userns] a nested unshare(CLONE_NEWUSER) refused",
+		[STEP_PIDNS] = "[root] unshare(CLONE_NEWPID) refused (needs CAP_SYS_ADMIN)",
+		[STEP_UTSNS] = "[root] unshare(CLONE_NEWUTS) refused (needs CAP_SYS_ADMIN)",
+	};
+
+	if (read(fd, f, sizeof(*f)) != sizeof(*f))
+		return -1;
+	if (f->pid >= 0)
+		return 0;
+	if (f->ino < STEP_SETUID || f->ino > STEP_UTSNS)
+		return -1;
+	snprintf(why, len, "%s: %s", what[f->ino], strerror((int)-f->pid));
+	return 1;
+}
+
 static pid_t start(void)
 {
 	pid_t p = fork();
@@ -91,72 +127,91 @@ static void xwrite_file(pid_t pid, const char *file, const char *text)
 }
 
 /* U1 (uid 4321) with its own net and uts, then U2 inside. Reports the net
- * inode of U1's era and the U2 inode. */
-static int start_userns(struct fact *net, struct fact *u2)
+ * inode of U1's era and the U2 inode. 0, 1 (skip, why), -1. */
+static int start_userns(struct fact *net, struct fact *u2, char *why, size_t len)
 {
-	int up[2], down[2];
+	int up[2], down[2], r;
 	char c;
 	pid_t p;
 
-	if (pipe(up) || pipe(down))
+	if (pipe2(up, O_CLOEXEC))
 		return -1;
+	if (pipe2(down, O_CLOEXEC)) {
+		close(up[0]);
+		close(up[1]);
+		return -1;
+	}
 	p = start();
 	if (p == 0) {
+		close(up[0]);
+		close(down[1]);
 		if (setresgid(OWNER_UID, OWNER_UID, OWNER_UID) ||
-		    setresuid(OWNER_UID, OWNER_UID, OWNER_UID) ||
-		    unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWUTS))
-			_exit(1);
+		    setresuid(OWNER_UID, OWNER_UID, OWNER_UID))
+			refused(up[1], STEP_SETUID);
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWUTS))
+			refused(up[1], STEP_USERNS);
 		report(up[1], "net");
-		if (read(down[0], &c, 1) != 1 || unshare(CLONE_NEWUSER))
+		if (read(down[0], &c, 1) != 1)
 			_exit(1);
+		if (unshare(CLONE_NEWUSER))
+			refused(up[1], STEP_NESTED_USERNS);
 		report(up[1], "user");
 		for (;;)
 			pause();
 	}
-	if (p < 0 || read(up[0], net, sizeof(*net)) != sizeof(*net))
-		return -1;
-	xwrite_file(p, "uid_map", "0 4321 1");
-	xwrite_file(p, "gid_map", "0 4321 1");
-	if (write(down[1], "g", 1) != 1 || read(up[0], u2, sizeof(*u2)) != sizeof(*u2))
-		return -1;
-	return 0;
+	close(up[1]);
+	close(down[0]);
+	r = p < 0 ? -1 : read_fact(up[0], net, why, len);
+	if (r == 0) {
+		xwrite_file(p, "uid_map", "0 4321 1");
+		xwrite_file(p, "gid_map", "0 4321 1");
+		r = write(down[1], "g", 1) != 1 ? -1 : read_fact(up[0], u2, why, len);
+	}
+	close(up[0]);
+	close(down[1]);
+	return r;
 }
 
 /* pid[0] is the host-side process with pid_for_children P1; pid[1..3] are
  * the inits of P1..P3 with their pid namespace inodes. */
-static int start_pidns(struct fact lvl[4])
+static int start_pidns(struct fact lvl[4], char *why, size_t len)
 {
-	int up[2];
+	int up[2], r = 0;
 	pid_t p;
 
-	if (pipe(up))
+	if (pipe2(up, O_CLOEXEC))
 		return -1;
 	p = start();
 	if (p == 0) {
+		close(up[0]);
 		for (int depth = 1; depth <= 3; depth++) {
 			pid_t c;
 
 			if (unshare(CLONE_NEWPID))
-				_exit(1);
+				refused(up[1], STEP_PIDNS);
 			c = fork();
 			if (c < 0)
 				_exit(1);
-			if (c > 0)
+			if (c > 0) {
+				close(up[1]);
 				for (;;)
 					pause();
+			}
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			report(up[1], "pid");
 		}
 		for (;;)
 			pause();
 	}
+	close(up[1]);
 	if (p < 0)
-		return -1;
-	lvl[0].pid = p;
-	for (int i = 1; i <= 3; i++)
-		if (read(up[0], &lvl[i], sizeof(lvl[i])) != sizeof(lvl[i]))
-			return -1;
-	return 0;
+		r = -1;
+	else
+		lvl[0].pid = p;
+	for (int i = 1; i <= 3 && r == 0; i++)
+		r = read_fact(up[0], &lvl[i], why, len);
+	close(up[0]);
+	return r;
 }
 
 static int thread_pipe;
@@ -167,7 +222,7 @@ static void *thread_main(void *arg)
 
 	(void)arg;
 	if (unshare(CLONE_NEWUTS))
-		return NULL;
+		refused(thread_pipe, STEP_UTSNS);
 	f.pid = (pid_t)syscall(SYS_gettid);
 	f.ino = self_ino("uts");
 	/* /proc/self is the thread group: ask the thread's own task entry */
@@ -186,25 +241,29 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-static int start_thread(struct fact *t, pid_t *leader)
+static int start_thread(struct fact *t, pid_t *leader, char *why, size_t len)
 {
-	int up[2];
+	int up[2], r;
 	pid_t p;
 
-	if (pipe(up))
+	if (pipe2(up, O_CLOEXEC))
 		return -1;
 	p = start();
 	if (p == 0) {
 		pthread_t th;
 
+		close(up[0]);
 		thread_pipe = up[1];
 		if (pthread_create(&th, NULL, thread_main, NULL))
 			_exit(1);
 		for (;;)
 			pause();
 	}
+	close(up[1]);
 	*leader = p;
-	return p < 0 || read(up[0], t, sizeof(*t)) != sizeof(*t) ? -1 : 0;
+	r = p < 0 ? -1 : read_fact(up[0], t, why, len);
+	close(up[0]);
+	return r;
 }
 
 /* ------------------------------------------------------------- assertions */
@@ -349,8 +408,8 @@ static void test_host(struct nsinfo_snapshot *s)
 		ok(ps && cov.denied >= 1, "denied counted");
 		nsinfo_snapshot_unref(ps);
 	} else {
-		skip("pid 1's ns links are readable here: no denied process to check");
-		skip("pid 1's ns links are readable here");
+		skip("[host] pid 1's ns links are readable here: no denied process to check");
+		skip("[host] pid 1's ns links are readable here");
 	}
 }
 
@@ -417,22 +476,39 @@ int main(void)
 {
 	struct fact net, u2, lvl[4], th;
 	struct nsinfo_snapshot *s = NULL;
+	char why_user[160] = "", why_pid[160] = "", why_thread[160] = "";
 	pid_t leader = 0;
-	int r;
+	int user, pid, thread, r;
 
-	if (start_userns(&net, &u2) || start_pidns(lvl) || start_thread(&th, &leader)) {
-		ok(0, "workloads started");
+	/* each workload either runs, or says which privilege it lacks */
+	user = start_userns(&net, &u2, why_user, sizeof(why_user));
+	pid = start_pidns(lvl, why_pid, sizeof(why_pid));
+	thread = start_thread(&th, &leader, why_thread, sizeof(why_thread));
+	if (user < 0 || pid < 0 || thread < 0) {
+		ok(0, "workloads started (user %d, pid %d, thread %d)", user, pid, thread);
 	} else {
 		r = nsinfo_snapshot_new(NULL, &s);
 		is(r, 0, "snapshot of the host");
 		if (r == 0) {
 			NS = nsinfo_snapshot_namespaces(s, NULL);
 			PROCS = nsinfo_snapshot_procs(s, NULL);
-			test_users(s, &net, &u2);
-			test_pids(s, lvl);
-			test_thread(s, &th, leader);
+			if (user == 0)
+				test_users(s, &net, &u2);
+			else
+				skip("%s: user namespace graph", why_user);
+			if (pid == 0)
+				test_pids(s, lvl);
+			else
+				skip("%s: pid namespace graph", why_pid);
+			if (thread == 0)
+				test_thread(s, &th, leader);
+			else
+				skip("%s: a thread's own namespace", why_thread);
 			test_host(s);
-			test_refs(s, lvl);
+			if (pid == 0)
+				test_refs(s, lvl);
+			else
+				skip("%s: references to the pid namespaces", why_pid);
 			nsinfo_snapshot_unref(s);
 		}
 		test_no_ioctl();

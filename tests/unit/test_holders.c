@@ -392,22 +392,25 @@ static int cmp_fdh(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-static size_t fd_holders(struct nsinfo_snapshot *s, struct fdh *out, size_t max)
+/* The fd holders among pids a and b: other processes on the host open and
+ * close namespace fds between two scans. */
+static size_t fd_holders(struct nsinfo_snapshot *s, pid_t pa, pid_t pb, struct fdh *out, size_t max)
 {
 	size_t nns = 0, n = 0;
 	const struct nsinfo_ns *all = nsinfo_snapshot_namespaces(s, &nns);
 
 	for (size_t i = 0; i < nns; i++)
 		for (uint32_t j = 0; j < all[i].nholders; j++)
-			if (all[i].holders[j].kind == NSINFO_HOLD_FD && n < max)
+			if (all[i].holders[j].kind == NSINFO_HOLD_FD && n < max &&
+			    (all[i].holders[j].pid == pa || all[i].holders[j].pid == pb))
 				out[n++] = (struct fdh){ all[i].holders[j].pid, all[i].holders[j].fd,
 							 all[i].type, all[i].ino };
 	qsort(out, n, sizeof(*out), cmp_fdh);
 	return n;
 }
 
-/* Both sources, one after the other, list the same fd holders: the
- * fixtures' fds and ours do not move in between. */
+/* Both sources, one after the other, list the same fd holders for the
+ * fixture and us: our fds do not move in between. */
 static void test_sources_agree(const struct kid *k, int netfd)
 {
 	static struct fdh a[4096], b[4096];
@@ -419,8 +422,8 @@ static void test_sources_agree(const struct kid *k, int netfd)
 	sb = snap(NSINFO_SCAN_FDS);
 	source = NSINFO_SCAN_PROC;
 	sp = snap(NSINFO_SCAN_FDS);
-	na = sb ? fd_holders(sb, a, 4096) : 0;
-	nb = sp ? fd_holders(sp, b, 4096) : 0;
+	na = sb ? fd_holders(sb, k->pid, getpid(), a, 4096) : 0;
+	nb = sp ? fd_holders(sp, k->pid, getpid(), b, 4096) : 0;
 	ok(na >= 3, "the fd holders include the fixtures' two and ours (%zu)", na);
 	is((long)na, (long)nb, "task_file iterator and /proc/PID/fd: as many fd holders");
 	for (size_t i = 0; i < na && i < nb; i++)
@@ -445,7 +448,7 @@ int main(void)
 	int netfd = -1;
 
 	if (geteuid() != 0) {
-		skip("not root: holder fixtures need unshare/setns/mount");
+		skip("[root] not root: holder fixtures need unshare/setns/mount");
 		return tap_done();
 	}
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/nst-holders-%d", (int)getpid());
@@ -489,7 +492,7 @@ int main(void)
 			test_sources_agree(&fds, netfd);
 			source = NSINFO_SCAN_PROC;
 		} else {
-			skip("BPF snapshot source unavailable: %s", why ? why : "unknown");
+			skip("[bpf] BPF snapshot source unavailable: %s", why ? why : "unknown");
 		}
 		nsinfo_snapshot_unref(s);
 	}

@@ -344,8 +344,8 @@ static void test_auto(void)
 		return;
 	src = nsinfo_snapshot_source(s, &why);
 	if ((before < 700) != (after < 700)) {
-		skip("task count crossed 700 during the snapshot (%ld, %ld)", before, after);
-		skip("task count crossed 700 during the snapshot");
+		skip("[host] task count crossed 700 during the snapshot (%ld, %ld)", before, after);
+		skip("[host] task count crossed 700 during the snapshot");
 	} else if (before < 700) {
 		is_str(src, "proc", "%ld tasks: the /proc walk", before);
 		ok(why && strstr(why, "small host"), "reason: %s", why ? why : "(none)");
@@ -410,6 +410,8 @@ int main(void)
 	const char *why = NULL;
 	int r;
 
+	if (tap_not_root("the population needs namespaces and setuid"))
+		return tap_done();
 	if (start(&user, &leader))
 		BAIL("population started");
 	zombie = spawn(run_exit);
@@ -420,7 +422,7 @@ int main(void)
 	is(r, 0, "NSINFO_SCAN_BPF snapshot");
 	if (r == 0 && strcmp(nsinfo_snapshot_source(bpf.s, &why), "bpf")) {
 		/* only where the kernel or privileges truly lack it */
-		skip("BPF source unavailable here: %s", why ? why : "?");
+		skip("[bpf] BPF source unavailable here: %s", why ? why : "?");
 	} else if (r == 0) {
 		is(take(&proc, NSINFO_SCAN_PROC), 0, "/proc snapshot");
 		if (proc.s)

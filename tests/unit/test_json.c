@@ -455,7 +455,7 @@ int main(void)
 	if (geteuid() == 0)
 		test_roundtrip();
 	else
-		skip("not root: the fixtures need unshare");
+		skip("[root] not root: the fixtures need unshare");
 	test_malformed();
 	test_not_files();
 	rmdir(dir);

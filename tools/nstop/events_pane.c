@@ -119,6 +119,10 @@ static int source_open(struct events_pane *p)
 {
 	struct nsinfo_events_opts o = {
 		.size = sizeof(o), .cb = on_event, .userdata = p,
+#ifdef NSINFO_EVENTS_NOT_SELF
+		/* nstop's hostname reader setns into every uts namespace */
+		.flags = NSINFO_EVENTS_NOT_SELF,
+#endif
 	};
 	char why[128];
 	int r = nsinfo_events_supported(why, sizeof(why));

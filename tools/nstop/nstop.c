@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "events_pane.h"
@@ -108,6 +109,20 @@ static void parse_columns(struct nst_out *out, const char *arg)
 		nst_usage_error(EXIT_USAGE, "unknown column: %.*s", (int)badlen, bad);
 }
 
+/* The screen needs a terminal that can address the cursor: anything else
+ * would get escape codes written into a file or pipe. */
+static void check_terminal(void)
+{
+	const char *term = getenv("TERM");
+
+	if (!isatty(STDOUT_FILENO))
+		nst_die(EXIT_FAILURE, "standard output is not a terminal: "
+			"use -b (--batch) for plain-text frames");
+	if (!term || !*term || !strcmp(term, "dumb"))
+		nst_die(EXIT_FAILURE, "TERM is %s: the screen cannot be drawn; "
+			"use -b (--batch) for plain-text frames", term && *term ? term : "unset");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -177,6 +192,8 @@ int main(int argc, char **argv)
 										: EXIT_SUCCESS;
 	if (o.frames && !o.batch)
 		nst_usage_error(EXIT_USAGE, "--iterations needs --batch");
+	if (!o.batch)
+		check_terminal();
 	if (o.delay < 0)
 		o.delay = 2;
 	o.cols = out.sel;

@@ -118,6 +118,27 @@ static void flag_names(char *buf, size_t len, unsigned types)
 		snprintf(buf, len, "0");
 }
 
+/* A flags word as the caller passed it: CLONE_NEW* bits by name, any other
+ * bits in hex, 0 as 0 (setns(fd, 0) is not setns(fd, CLONE_NEWNET)). */
+static void flags_text(char *buf, size_t len, uint64_t flags)
+{
+	uint64_t rest = flags;
+	size_t off = 0;
+	unsigned types = 0;
+
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		if (flags & nsinfo_type_clone_flag(t)) {
+			types |= 1u << t;
+			rest &= ~(uint64_t)nsinfo_type_clone_flag(t);
+		}
+	flag_names(buf, len, types);
+	if (!rest)
+		return;
+	off = types ? strlen(buf) : 0;
+	if (off < len)
+		snprintf(buf + off, len - off, "%s%#llx", off ? "|" : "", (unsigned long long)rest);
+}
+
 static const char *slot_name(int slot)
 {
 	if (slot == NSINFO_EV_SLOT_PID_CHILDREN)
@@ -174,6 +195,7 @@ static void print_call(const struct state *st, const struct nsinfo_event *e)
 			fprintf(st->out, "%d<pidfd:%d>, ", e->target_fd, (int)e->target_pid);
 		else
 			fprintf(st->out, "%d, ", e->target_fd);
+		flags_text(fl, sizeof(fl), e->flags);
 		fprintf(st->out, "%s)", fl);
 		break;
 	case NSINFO_EV_FORK:

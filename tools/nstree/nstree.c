@@ -79,7 +79,7 @@ static void __attribute__((noreturn)) usage(void)
 	      " -l, --list             flat lsns-style list instead of the tree\n"
 	      " -t, --type <type>      only namespaces of this type (repeatable):\n"
 	      "                        cgroup, ipc, mnt, net, pid, time, user, uts\n"
-	      " -p, --task <pid>       only the namespaces of this process\n"
+	      " -p, --task <pid>       only the namespaces of this process (repeatable)\n"
 	      " -P, --processes        list the member processes under each namespace\n"
 	      "     --persistent       only namespaces without processes\n"
 	      "     --holders <ns>     everything that keeps one namespace alive\n"
@@ -223,6 +223,27 @@ static bool in_task(const struct nsinfo_proc *p, int32_t i)
 	return p->pid_for_children == i || p->time_for_children == i;
 }
 
+/* -p A -p B: the namespaces of any of them. Every pid must be readable. */
+static bool *task_namespaces(struct ctl *c)
+{
+	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(c->snap, NULL);
+	bool *in = calloc(c->nns + 1, sizeof(*in));
+
+	if (!in)
+		nst_die(EXIT_FAILURE, "out of memory");
+	for (size_t t = 0; t < c->ntasks; t++) {
+		int pi = nsinfo_snapshot_find_proc(c->snap, c->tasks[t]);
+
+		if (pi < 0)
+			nst_die(EXIT_FAILURE, "%d: %s", (int)c->tasks[t], nsinfo_pid_strerror(-ESRCH));
+		if (procs[pi].flags & NSINFO_PROC_DENIED)
+			nst_die(EXIT_FAILURE, "%d: %s", (int)c->tasks[t], nsinfo_pid_strerror(-EACCES));
+		for (size_t i = 0; i < c->nns; i++)
+			in[i] = in[i] || in_task(&procs[pi], (int32_t)i);
+	}
+	return in;
+}
+
 /* Mark a namespace given as argument and what it owns or contains (child
  * pid/user namespaces), transitively. */
 static void mark_subtree(struct ctl *c, bool *sub, uint32_t i, int depth)
@@ -305,21 +326,13 @@ static void mark_arg(struct ctl *c, bool *sub, const char *arg)
 
 static void compute_shown(struct ctl *c, char **args, int nargs)
 {
-	const struct nsinfo_proc *task = NULL;
-	bool *sub = NULL;
+	bool *sub = NULL, *task = NULL;
 
 	c->shown = calloc(c->nns + 1, sizeof(*c->shown));
 	if (!c->shown)
 		nst_die(EXIT_FAILURE, "out of memory");
-	if (c->task) {
-		int pi = nsinfo_snapshot_find_proc(c->snap, c->task);
-
-		if (pi < 0)
-			nst_die(EXIT_FAILURE, "%d: %s", (int)c->task, nsinfo_pid_strerror(-ESRCH));
-		task = &nsinfo_snapshot_procs(c->snap, NULL)[pi];
-		if (task->flags & NSINFO_PROC_DENIED)
-			nst_die(EXIT_FAILURE, "%d: %s", (int)c->task, nsinfo_pid_strerror(-EACCES));
-	}
+	if (c->ntasks)
+		task = task_namespaces(c);
 	if (nargs) {
 		sub = calloc(c->nns + 1, sizeof(*sub));
 		if (!sub)
@@ -329,10 +342,11 @@ static void compute_shown(struct ctl *c, char **args, int nargs)
 	}
 	for (size_t i = 0; i < c->nns; i++)
 		c->shown[i] = (!c->types || (c->types & (1u << c->ns[i].type))) &&
-			      (!task || in_task(task, (int32_t)i)) &&
+			      (!task || task[i]) &&
 			      (!sub || sub[i]) &&
 			      (!c->persistent || !c->ns[i].nprocs);
 	free(sub);
+	free(task);
 }
 
 /* ------------------------------------------------------------ the output */
@@ -600,6 +614,20 @@ static size_t parse_size(const char *arg)
 	return v > SIZE_MAX ? 0 : (size_t)v;
 }
 
+/* -p PID, repeatable */
+static void add_task(struct ctl *c, const char *arg)
+{
+	pid_t pid, *t;
+
+	if (nsinfo_parse_pid(arg, &pid) < 0)
+		nst_usage_error(EXIT_FAILURE, "invalid PID: %s", arg);
+	t = realloc(c->tasks, (c->ntasks + 1) * sizeof(*t));
+	if (!t)
+		nst_die(EXIT_FAILURE, "out of memory");
+	c->tasks = t;
+	c->tasks[c->ntasks++] = pid;
+}
+
 /* --source: where the snapshot comes from (auto: the BPF task iterator
  * where it can be loaded, else the /proc walk) */
 enum { SRC_AUTO, SRC_BPF, SRC_PROC };
@@ -681,10 +709,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		switch (opt) {
 		case 'l': c->list = true; break;
 		case 't': parse_type(c, optarg); break;
-		case 'p':
-			if (nsinfo_parse_pid(optarg, &c->task) < 0)
-				nst_usage_error(EXIT_FAILURE, "invalid PID: %s", optarg);
-			break;
+		case 'p': add_task(c, optarg); break;
 		case 'P': c->processes = true; break;
 		case OPT_PERSISTENT: c->persistent = true; break;
 		case OPT_HOLDERS: c->holders_of = optarg; break;
@@ -722,7 +747,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 				"-q, --proc-root and --source do not apply");
 	if (c->holders_of && optind < argc)
 		nst_usage_error(EXIT_FAILURE, "--holders takes one namespace, not more arguments");
-	if (c->holders_of && (c->list || c->processes || c->persistent || c->task))
+	if (c->holders_of && (c->list || c->processes || c->persistent || c->ntasks))
 		nst_usage_error(EXIT_FAILURE, "--holders lists one namespace's holders: "
 				"-l, -P, -p and --persistent do not apply");
 	select_columns(c);
@@ -823,6 +848,7 @@ int main(int argc, char **argv)
 	}
 	if (save_path) {
 		save(&c);
+		free(c.tasks);
 		nsinfo_snapshot_unref(c.snap);
 		return EXIT_SUCCESS;
 	}
@@ -838,6 +864,7 @@ int main(int argc, char **argv)
 	free(c.kid_start);
 	free(c.shown);
 	nsinfo_resolver_unref(c.refs);
+	free(c.tasks);
 	nsinfo_snapshot_unref(c.snap);
 	return EXIT_SUCCESS;
 }

@@ -18,7 +18,8 @@ struct ctl {
 	struct nst_out out;
 	bool list, processes, persistent;
 	unsigned types;           /* bit per enum nsinfo_type; 0 = all */
-	pid_t task;               /* -p, 0 = none */
+	pid_t *tasks;             /* -p, may be repeated: the union */
+	size_t ntasks;
 	const char *holders_of;   /* --holders NS */
 	int32_t *tparent;         /* tree parent of each namespace, -1 */
 	uint32_t *kids, *kid_start; /* display children, grouped per namespace */
