@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # nsenter-lite's all-or-nothing join and --explain's prediction, case by
 # case: every way of naming the namespaces (-t, -t plus files, files only,
-# inode, id:NSID, pid:N references), with and without the user namespace,
+# inode, id:NSID, pid:N and container references), with and without the user namespace,
 # namespaces joinable or not, run as root, as the owner of a user namespace
 # and as a stranger to it. Each case runs --explain and then the real run:
 #   (a) the command ran in exactly the namespaces asked for (inodes the
@@ -174,6 +174,111 @@ if start_target held "mx-h-$$" uts,ipc; then
 	fi
 else
 	fail "target for held namespaces started"
+fi
+
+# ----------------------------------------------- container references
+# A container K faked as dockerd lays one out: its init in namespaces of
+# its own (user included), moved into a root-owned docker-<ID>.scope, and
+# docker's root-owned config.v2.json naming it. Named by -t NAME, -t short
+# id, -t full id, -N NAME -t 1, and as namespace references (--uts=NAME),
+# alone or mixed with R's namespaces, with and without its user namespace;
+# as root and as the stranger. While it runs, the stranger has made an
+# impostor of the same name (hostname and container=docker in its own user
+# and pid namespaces, which the stranger may join): it must never be picked.
+# Once K has stopped, every form naming it is refused, by explain and run.
+source "$(dirname "$0")/../lib/container.sh"
+CGROOT=$(cgroup2_root)
+KHEX() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+KID=d$(KHEX 32 | cut -c2-) KNAME=nsl-mx-$$   # a letter first: never a pid or inode
+KSHORT=${KID:0:12}
+if [ -z "$CGROOT" ]; then
+	skip "[cgroup] no writable cgroup2 hierarchy: container references cannot be faked here"
+elif ! docker_state "$KID" "$KNAME"; then
+	fail "docker state of $KID"
+elif ! { mkdir "$CGROOT/nsl-mx-$$" && on_exit "rm_cgroup '$CGROOT/nsl-mx-$$'" &&
+         mkdir "$CGROOT/nsl-mx-$$/docker-$KID.scope" && on_exit "rm_cgroup '$CGROOT/nsl-mx-$$/docker-$KID.scope'"; }; then
+	fail "cgroup of container $KID"
+elif ! start_target ctr "$KNAME" user,uts,ipc,net,pid; then
+	fail "container's init started"
+else
+	K=$TGT KL=$TGT_LAUNCHER DIR[K]=$TGT_DIR PID[K]=$TGT
+	read_tino K "${DIR[K]}"
+	echo "$K" >"$CGROOT/nsl-mx-$$/docker-$KID.scope/cgroup.procs" || fail "container's init moved into its scope"
+	# the impostor: the stranger's own user namespace, so it could enter it
+	IMPD=$T_TMP/impostor
+	mkdir -p "$IMPD" && chmod 777 "$IMPD"
+	bg_start $AS_STRANGER unshare -Urpfu --kill-child sh -c \
+		"hostname '$KNAME' && touch '$IMPD/ready' && exec env container=docker sleep 600" >/dev/null
+	wait_for "$IMPD/ready" || fail "impostor started"
+
+	# cform_opts FORM USERNS(0/1): forms naming uts and ipc of K (and for
+	# the mixed ones, one of R's namespaces)
+	cform_opts() {
+		local o
+		case $1 in
+		name)      o="-t $KNAME -u -i";;
+		short)     o="-t $KSHORT -u -i";;
+		full)      o="-t $KID -u -i";;
+		N1)        o="-N $KNAME -t 1 -u -i";;
+		refs)      o="--uts=$KNAME --ipc=$KSHORT";;
+		nrefs)     o="--uts=$KNAME --ipc=$KNAME";;
+		name+file) o="-t $KNAME -u -i --net=/proc/$R/ns/net";;
+		t+ref)     o="-t $R -n --uts=$KNAME --ipc=$KID";;
+		esac
+		if [ "$2" = 1 ]; then
+			case $1 in refs|nrefs|t+ref) o="$o --user=$KNAME";; *) o="$o -U";; esac
+		fi
+		echo "$o"
+	}
+	cform_asks() {
+		echo "uts:K ipc:K"
+		case $1 in name+file|t+ref) echo "net:R";; esac
+		[ "$2" = 1 ] && echo "user:K"
+		true
+	}
+	CFORMS="name short full N1 refs name+file t+ref"
+	for who in root stranger; do
+		pre=$(runner_prefix "$who")
+		for f in $CFORMS; do
+			for u in 0 1; do
+				opts=$(cform_opts "$f" "$u")
+				asks=$(cform_asks "$f" "$u" | paste -sd' ')
+				run_case "$who container $f$([ "$u" = 1 ] && echo " +user"): $opts" "$pre" \
+					"$(expected_rc "$who" "$asks")" "$asks" "$opts"
+			done
+		done
+	done
+
+	# K stops: only the impostor claims the name, the id names nothing
+	kill -TERM "$KL"; wait "$KL" 2>/dev/null
+	if wait_dead "$K" && [ ! -e "/proc/$K" ]; then
+		for who in root stranger; do
+			pre=$(runner_prefix "$who")
+			for f in name N1 nrefs short; do
+				for u in 0 1; do
+					opts=$(cform_opts "$f" "$u")
+					[ "$f" = name ] && [ "$u" = 1 ] && opts="$opts -n -p"
+					run_case "$who, container stopped, impostor left: $opts" "$pre" 125 "" "$opts"
+					case $f in
+					short) like "$(<"$T_TMP/err")" "^nsenter-lite: $KSHORT: no such namespace or container$" \
+						"... $who: the stopped container's id names nothing";;
+					*) if [ "$who" = root ]; then
+						like "$(<"$T_TMP/err")" "^nsenter-lite: $KNAME: only containers of unverified identity match \(never entered by name\): docker pidns-[0-9]+ $KNAME\? \(claimed by uid $STRANGER_UID\)$" \
+							"... root: refused, naming the impostor and who claims it"
+					   else
+						# without CAP_SYS_ADMIN the stranger cannot read the
+						# hostname of its impostor's uts namespace: its hint
+						# is unnamed there, and the name matches nothing
+						like "$(<"$T_TMP/err")" "^nsenter-lite: $KNAME: (only containers of unverified identity match \(never entered by name\): docker pidns-[0-9]+ $KNAME\? \(claimed by uid $STRANGER_UID\)|no such namespace or container)$" \
+							"... stranger: refused: its own impostor is never entered by name"
+					   fi;;
+					esac
+				done
+			done
+		done
+	else
+		fail "container stopped"
+	fi
 fi
 
 # -------------------------------------------- what the command will find
