@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # nsenter-lite's all-or-nothing join and --explain's prediction, case by
 # case: every way of naming the namespaces (-t, -t plus files, files only,
-# inode, id:NSID, pid:N and container references), with and without the user namespace,
+# inode, id:NSID, pid:N references; a container by name, short and full id,
+# -N NAME -t 1 and --uts=NAME), with and without the user namespace,
 # namespaces joinable or not, run as root, as the owner of a user namespace
 # and as a stranger to it. Each case runs --explain and then the real run:
 #   (a) the command ran in exactly the namespaces asked for (inodes the
