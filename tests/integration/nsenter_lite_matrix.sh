@@ -187,6 +187,7 @@ fi
 # impostor of the same name (hostname and container=docker in its own user
 # and pid namespaces, which the stranger may join): it must never be picked.
 # Once K has stopped, every form naming it is refused, by explain and run.
+# P, a podman container known by its id only, is named by short and full id.
 source "$(dirname "$0")/../lib/container.sh"
 CGROOT=$(cgroup2_root)
 KHEX() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
@@ -212,43 +213,67 @@ else
 		"hostname '$KNAME' && touch '$IMPD/ready' && exec env container=docker sleep 600" >/dev/null
 	wait_for "$IMPD/ready" || fail "impostor started"
 
+	# P: a podman container with no state of its own (named by its id), its
+	# init in a root-owned libpod-<ID>.scope; its monitor, a process in our
+	# namespaces, in libpod-conmon-<ID>.scope, is not the container
+	PID_P=c$(KHEX 32 | cut -c2-) P=""
+	PS=$CGROOT/nsl-mx-$$/libpod-$PID_P.scope PM=$CGROOT/nsl-mx-$$/libpod-conmon-$PID_P.scope
+	if mkdir "$PS" && on_exit "rm_cgroup '$PS'" && mkdir "$PM" && on_exit "rm_cgroup '$PM'" &&
+	   bg_start sh -c "echo \$\$ >'$PM/cgroup.procs' && touch '$IMPD/conmon' && exec sleep 600" >/dev/null &&
+	   wait_for "$IMPD/conmon" && start_target pod "pod-$$" user,uts,ipc,net,pid &&
+	   echo "$TGT" >"$PS/cgroup.procs"; then
+		P=$TGT DIR[P]=$TGT_DIR PID[P]=$TGT
+		read_tino P "${DIR[P]}"
+	else
+		fail "podman container started"
+	fi
+
 	# cform_opts FORM USERNS(0/1): forms naming uts and ipc of K (and for
 	# the mixed ones, one of R's namespaces)
 	cform_opts() {
 		local o
 		case $1 in
-		name)      o="-t $KNAME -u -i";;
-		short)     o="-t $KSHORT -u -i";;
-		full)      o="-t $KID -u -i";;
-		N1)        o="-N $KNAME -t 1 -u -i";;
-		refs)      o="--uts=$KNAME --ipc=$KSHORT";;
-		nrefs)     o="--uts=$KNAME --ipc=$KNAME";;
-		name+file) o="-t $KNAME -u -i --net=/proc/$R/ns/net";;
-		t+ref)     o="-t $R -n --uts=$KNAME --ipc=$KID";;
+		name)      o="-t $CN -u -i";;
+		short)     o="-t $CS -u -i";;
+		full)      o="-t $CF -u -i";;
+		N1)        o="-N $CN -t 1 -u -i";;
+		refs)      o="--uts=$CN --ipc=$CS";;
+		nrefs)     o="--uts=$CN --ipc=$CN";;
+		name+file) o="-t $CN -u -i --net=/proc/$R/ns/net";;
+		t+ref)     o="-t $R -n --uts=$CN --ipc=$CF";;
 		esac
 		if [ "$2" = 1 ]; then
-			case $1 in refs|nrefs|t+ref) o="$o --user=$KNAME";; *) o="$o -U";; esac
+			case $1 in refs|nrefs|t+ref) o="$o --user=$CN";; *) o="$o -U";; esac
 		fi
 		echo "$o"
 	}
 	cform_asks() {
-		echo "uts:K ipc:K"
+		echo "uts:$CX ipc:$CX"
 		case $1 in name+file|t+ref) echo "net:R";; esac
-		[ "$2" = 1 ] && echo "user:K"
+		[ "$2" = 1 ] && echo "user:$CX"
 		true
 	}
-	CFORMS="name short full N1 refs name+file t+ref"
+	# CX: the container (K, or P for podman), CN its name (P: its short
+	# id), CS its short id, CF its full id
 	for who in root stranger; do
 		pre=$(runner_prefix "$who")
-		for f in $CFORMS; do
-			for u in 0 1; do
-				opts=$(cform_opts "$f" "$u")
-				asks=$(cform_asks "$f" "$u" | paste -sd' ')
-				run_case "$who container $f$([ "$u" = 1 ] && echo " +user"): $opts" "$pre" \
-					"$(expected_rc "$who" "$asks")" "$asks" "$opts"
+		for CX in K P; do
+			case $CX in
+			K) CN=$KNAME CS=$KSHORT CF=$KID CFORMS="name short full N1 refs name+file t+ref";;
+			P) [ -n "$P" ] || continue
+			   CN=${PID_P:0:12} CS=${PID_P:0:10} CF=$PID_P CFORMS="short full N1 refs t+ref";;
+			esac
+			for f in $CFORMS; do
+				for u in 0 1; do
+					opts=$(cform_opts "$f" "$u")
+					asks=$(cform_asks "$f" "$u" | paste -sd' ')
+					run_case "$who container $CX $f$([ "$u" = 1 ] && echo " +user"): $opts" "$pre" \
+						"$(expected_rc "$who" "$asks")" "$asks" "$opts"
+				done
 			done
 		done
 	done
+	CX=K CN=$KNAME CS=$KSHORT CF=$KID
 
 	# K stops: only the impostor claims the name, the id names nothing
 	kill -TERM "$KL"; wait "$KL" 2>/dev/null
