@@ -18,6 +18,7 @@
 
 struct key {
 	int type;
+	int by_ino;               /* 1: no id for this one (denied, an ancestor, an old file) */
 	uint64_t id;              /* nsid, or inode when keyed by inode */
 	int32_t idx;
 };
@@ -28,6 +29,8 @@ static int cmp_key(const void *a, const void *b)
 
 	if (x->type != y->type)
 		return x->type - y->type;
+	if (x->by_ino != y->by_ino)
+		return x->by_ino - y->by_ino;
 	return (x->id > y->id) - (x->id < y->id);
 }
 
@@ -41,22 +44,26 @@ static struct key *keys_of(const struct nsinfo_snapshot *s, bool by_id, size_t *
 	if (!k)
 		return NULL;
 	for (size_t i = 0; i < nns; i++)
-		k[i] = (struct key){ ns[i].type, by_id ? ns[i].nsid : ns[i].ino, (int32_t)i };
+		k[i] = by_id && ns[i].nsid ? (struct key){ ns[i].type, 0, ns[i].nsid, (int32_t)i } :
+					     (struct key){ ns[i].type, 1, ns[i].ino, (int32_t)i };
 	qsort(k, nns, sizeof(*k), cmp_key);
 	*n = nns;
 	return k;
 }
 
-/* Whether every namespace of s has an id */
-static bool all_ids(const struct nsinfo_snapshot *s)
+/* Whether s has ids at all (a kernel with NS_GET_ID). A namespace without
+ * one where the others have theirs (denied, an ancestor) is keyed by its
+ * inode among the others without: one such must not make every namespace
+ * fall back to inodes, which are reused. */
+static bool has_ids(const struct nsinfo_snapshot *s)
 {
 	size_t nns;
 	const struct nsinfo_ns *ns = nsinfo_snapshot_namespaces(s, &nns);
 
 	for (size_t i = 0; i < nns; i++)
-		if (!ns[i].nsid)
-			return false;
-	return true;
+		if (ns[i].nsid)
+			return true;
+	return false;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -159,7 +166,7 @@ static int holders_changed(const struct nsinfo_snapshot *a, int32_t ia,
 static int diff_namespaces(const struct nsinfo_snapshot *a, const struct nsinfo_snapshot *b,
 			   struct out *o)
 {
-	bool by_id = all_ids(a) && all_ids(b);
+	bool by_id = has_ids(a) && has_ids(b);
 	size_t na = 0, nb = 0, i = 0, j = 0;
 	struct key *ka = keys_of(a, by_id, &na), *kb = keys_of(b, by_id, &nb);
 	int r = ka && kb ? 0 : -ENOMEM;

@@ -14,6 +14,8 @@
 #   [engine]  needs a container engine's files or commands
 #   [tool]    needs a command that is not installed
 #   [host]    the host's state makes the check meaningless this time
+#   [sanitizer] the ASan/UBSan build cannot make this check (its runtime
+#             needs what the test takes away, e.g. /proc/self)
 # NSTOOLS_REQUIRE=root,bpf (a comma list of reasons, or "all") turns a skip
 # for those reasons into a failure; with NSTOOLS_REQUIRE set, a skip
 # without a reason is a failure too.

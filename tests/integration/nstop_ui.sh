@@ -132,7 +132,7 @@ else
 	# then an unshare of ours, by pid (other tests on the host unshare too):
 	# once it shows, the pane has read every event before it
 	unshare --uts true & upid=$!; wait $upid
-	wait_screen "unshare +pid +$upid +unshare +uts " ; ok $? "the unshare shows in the pane"
+	wait_screen "unshare +pid +$upid +unshare +uts " 30; ok $? "the unshare shows in the pane"
 	# other tests' nstop instances may show: only our nstop's helpers count
 	helpers=$(grep -o '\[[0-9]*\] setns(' "$T_TMP/self.trace" | tr -dc '0-9\n' | sort -u | paste -sd'|')
 	diag "our nstop $npid, its hostname readers: $helpers"

@@ -136,6 +136,41 @@ static int same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+/* A live string as a snapshot file holds it: valid UTF-8 (invalid bytes as
+ * U+FFFD), cut to the field's size at a character boundary (json.c). */
+static int same_saved(const char *live, const char *loaded, size_t field)
+{
+	char *buf = NULL;
+	size_t size = 0, n;
+	const char *c;
+	int r;
+
+	if (!live || !loaded)
+		return !live && !loaded;
+	c = nsinfo_escape(live, NSINFO_ESCAPE_UTF8, &buf, &size);
+	if (!c)
+		return 0;
+	n = strlen(c);
+	if (field && n >= field) {
+		n = field - 1;
+		while (n && (c[n] & 0xc0) == 0x80)
+			n--;
+	}
+	r = strlen(loaded) == n && !memcmp(c, loaded, n);
+	free(buf);
+	return r;
+}
+
+static int same_comm(const char live[16], const char loaded[16])
+{
+	char a[17], b[17];
+
+	memcpy(a, live, 16);
+	memcpy(b, loaded, 16);
+	a[16] = b[16] = 0;
+	return same_saved(a, b, 16);
+}
+
 static int same_holder(const struct nsinfo_holder *a, const struct nsinfo_holder *b)
 {
 	return a->kind == b->kind && a->pid == b->pid && a->fd == b->fd && a->mntns == b->mntns &&
@@ -161,7 +196,7 @@ static void compare(struct nsinfo_snapshot *a, struct nsinfo_snapshot *b)
 		const struct nsinfo_proc *x = &pa[i], *y = &pb[i];
 		int same = x->pid == y->pid && x->tgid == y->tgid && x->ppid == y->ppid &&
 			   x->uid == y->uid && x->flags == y->flags && x->state == y->state &&
-			   !memcmp(x->comm, y->comm, sizeof(x->comm)) && x->nspid_len == y->nspid_len &&
+			   same_comm(x->comm, y->comm) && x->nspid_len == y->nspid_len &&
 			   !memcmp(x->nspid, y->nspid, sizeof(pid_t) * (size_t)x->nspid_len) &&
 			   !memcmp(x->ns, y->ns, sizeof(x->ns)) &&
 			   x->pid_for_children == y->pid_for_children &&
@@ -179,7 +214,7 @@ static void compare(struct nsinfo_snapshot *a, struct nsinfo_snapshot *b)
 			   same_list(x->procs, x->nprocs, y->procs, y->nprocs) &&
 			   same_list(x->children, x->nchildren, y->children, y->nchildren) &&
 			   same_list(x->owned, x->nowned, y->owned, y->nowned) &&
-			   x->container == y->container && same_str(x->hostname, y->hostname) &&
+			   x->container == y->container && same_saved(x->hostname, y->hostname, 0) &&
 			   x->nholders == y->nholders;
 
 		for (uint32_t h = 0; same && h < x->nholders; h++)
