@@ -217,7 +217,7 @@ EOF
 out=$(lsns_diff) || { diag "lsns differs, retrying once: $out"; sleep 0.5; out=$(lsns_diff); }
 ok $? "same namespaces, types, NPROCS, PID, USER, COMMAND as lsns -J ($out)"
 keys=$(python3 -c 'import json,sys; print(",".join(json.load(open(sys.argv[1]))["namespaces"][0].keys()))' "$T_TMP/mine.json")
-is "$keys" "ns,type,nprocs,pid,user,command,pns,ons,nsid,uid,level,holders" "default --list -J keys: lsns's, then the extra columns"
+is "$keys" "ns,type,nprocs,pid,user,pns,ons,nsid,uid,level,holders,command" "default --list -J keys: lsns's, the extra columns, COMMAND last"
 
 # --------------------------------------------------------------- coverage
 if ! readlink /proc/1/ns/net >/dev/null 2>&1; then

@@ -39,7 +39,7 @@ bad "nstree: no-such-container: no such namespace" no-such-container
 self_net=$(ns_ino $$ net)
 is "$("$NSTREE" -l -n -r -o NS,TYPE -t net -p $$ 2>/dev/null)" "$self_net net" "-l -n -r -o NS,TYPE"
 like "$("$NSTREE" -l -o NS,TYPE -p $$ 2>/dev/null | head -1)" '^ +NS +TYPE$' "headings by default"
-like "$("$NSTREE" -l -o +NSID -p $$ 2>/dev/null | head -1)" 'COMMAND +HOLDERS +NSID$' "-o +LIST appends"
+like "$("$NSTREE" -l -o +NSID -p $$ 2>/dev/null | head -1)" 'HOLDERS +COMMAND +NSID$' "-o +LIST appends"
 is "$("$NSTREE" -l --output-all -p $$ 2>/dev/null | head -1 | wc -w)" 15 "--output-all: 15 columns"
 cols=$("$NSTREE" -H -r -n | awk '{print $1}' | tr '\n' ' ')
 is "$cols" "NS TYPE NPROCS PID USER COMMAND PNS ONS NSID UID LEVEL FLAGS HOLDERS CONTAINER HOSTNAME " "-H lists the column table"

@@ -51,14 +51,15 @@ static const struct nst_col columns[NCOLS] = {
 };
 
 /* Default columns by [list][processes]; holder lines (-P) say what they are
- * in FLAGS, kept before COMMAND. HOLDERS comes last: it is as long as
- * COMMAND, and a namespace without processes has no COMMAND to show. */
+ * in FLAGS. COMMAND comes last in every default view, as in lsns: it is
+ * the long cell (piped output is not padded to the longest command line,
+ * and awk's $NF is the command's last word). */
 /* --list -J: lsns's keys first, so that scripts written for lsns -J keep
  * working, then what lsns does not have */
-#define JSON_LIST_DEFAULT "NS,TYPE,NPROCS,PID,USER,COMMAND,PNS,ONS,NSID,UID,LEVEL,HOLDERS"
+#define JSON_LIST_DEFAULT "NS,TYPE,NPROCS,PID,USER,PNS,ONS,NSID,UID,LEVEL,HOLDERS,COMMAND"
 static const char *const default_cols[2][2] = {
-	{ "NS,TYPE,NPROCS,PID,UID,COMMAND,HOLDERS", "NS,TYPE,NPROCS,PID,UID,FLAGS,COMMAND,HOLDERS" },
-	{ "NS,TYPE,NPROCS,PID,USER,COMMAND,HOLDERS", "NS,TYPE,NPROCS,PID,USER,FLAGS,COMMAND,HOLDERS" },
+	{ "NS,TYPE,NPROCS,PID,UID,HOLDERS,COMMAND", "NS,TYPE,NPROCS,PID,UID,FLAGS,HOLDERS,COMMAND" },
+	{ "NS,TYPE,NPROCS,PID,USER,HOLDERS,COMMAND", "NS,TYPE,NPROCS,PID,USER,FLAGS,HOLDERS,COMMAND" },
 };
 
 static void __attribute__((noreturn)) usage(void)
