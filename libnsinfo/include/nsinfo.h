@@ -237,6 +237,22 @@ int nsinfo_snapshot_self_ns(const struct nsinfo_snapshot *s, int type);
 const struct nsinfo_proc *nsinfo_ns_lowest_proc(const struct nsinfo_snapshot *s,
 						const struct nsinfo_ns *ns);
 
+/*
+ * A path namespace idx can be opened by, as lsns's PATH column: the
+ * lowest member's /proc/PID/ns/TYPE; for a namespace without processes, a
+ * bind mount in the caller's mount namespace ("/run/netns/NAME"), else the
+ * thread, *_for_children link, fd or other mount that holds it, under the
+ * proc root. 0, -ENOENT (no way to it), -ENAMETOOLONG, -EINVAL.
+ */
+int nsinfo_ns_path(const struct nsinfo_snapshot *s, int idx, char *buf, size_t len);
+/*
+ * The id the caller's network namespace gives net namespace idx (rtnetlink
+ * RTM_GETNSID, lsns's NETNSID): 0 and *id (-1: none assigned), -EINVAL
+ * (not a net namespace), -ENODEV (a loaded snapshot), -ENOENT (no way to
+ * open it any more), -errno.
+ */
+int nsinfo_ns_netnsid(const struct nsinfo_snapshot *s, int idx, int32_t *id);
+
 /* Read /proc/PID/cmdline on demand, NULs turned to spaces; 0 or -errno.
  * Only for a process of the snapshot, and only while the pid still is
  * that process (same start time): -ESRCH once it is gone or the pid was

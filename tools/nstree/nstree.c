@@ -26,23 +26,30 @@
 
 #include "nstree.h"
 
+/* lsns's columns first, in lsns's order and with its meanings and JSON
+ * types, then what lsns does not have */
 enum {
-	COL_NS, COL_TYPE, COL_NPROCS, COL_PID, COL_USER, COL_COMMAND,
-	COL_PNS, COL_ONS, COL_NSID, COL_UID, COL_LEVEL, COL_FLAGS,
-	COL_HOLDERS, COL_CONTAINER, COL_HOSTNAME, NCOLS
+	COL_NS, COL_TYPE, COL_PATH, COL_NPROCS, COL_PID, COL_PPID, COL_COMMAND, COL_UID,
+	COL_USER, COL_NETNSID, COL_NSFS, COL_PNS, COL_ONS,
+	COL_NSID, COL_OUID, COL_LEVEL, COL_FLAGS, COL_HOLDERS, COL_CONTAINER, COL_HOSTNAME, NCOLS
 };
 
 static const struct nst_col columns[NCOLS] = {
 	[COL_NS]      = { "NS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "namespace identifier (inode number)" },
 	[COL_TYPE]    = { "TYPE", 5, 0, SCOLS_JSON_STRING, "kind of namespace" },
+	[COL_PATH]    = { "PATH", 0, 0, SCOLS_JSON_STRING, "path to the namespace (/proc/PID/ns/TYPE, else a bind mount or fd)" },
 	[COL_NPROCS]  = { "NPROCS", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "number of processes in the namespace" },
 	[COL_PID]     = { "PID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "lowest PID in the namespace" },
-	[COL_USER]    = { "USER", 0.1, 0, SCOLS_JSON_STRING, "username of the PID process" },
+	[COL_PPID]    = { "PPID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "PPID of the PID process" },
 	[COL_COMMAND] = { "COMMAND", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "command line of the PID process" },
-	[COL_PNS]     = { "PNS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "parent namespace (pid and user namespaces)" },
-	[COL_ONS]     = { "ONS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "owner namespace (a user namespace)" },
+	[COL_UID]     = { "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "UID of the PID process" },
+	[COL_USER]    = { "USER", 0.1, 0, SCOLS_JSON_STRING, "username of the PID process" },
+	[COL_NETNSID] = { "NETNSID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_STRING, "id of a net namespace in the caller's (rtnetlink), \"unassigned\"" },
+	[COL_NSFS]    = { "NSFS", 0.1, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "nsfs bind mounts of the namespace in the caller's mount namespace" },
+	[COL_PNS]     = { "PNS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "parent namespace (pid and user namespaces), 0 for none" },
+	[COL_ONS]     = { "ONS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "owner namespace (a user namespace), 0 if unknown" },
 	[COL_NSID]    = { "NSID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "64-bit namespace id (NS_GET_ID), where the kernel has one" },
-	[COL_UID]     = { "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "owner UID of a user namespace" },
+	[COL_OUID]    = { "OUID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "owner UID of a user namespace" },
 	[COL_LEVEL]   = { "LEVEL", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "nesting depth of a pid or user namespace (0 = top seen)" },
 	[COL_FLAGS]   = { "FLAGS", 8, 0, SCOLS_JSON_STRING, "noprocs (held by something else), ancestor (held by a child ns only), detached (kernel not asked)" },
 	[COL_HOLDERS] = { "HOLDERS", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING, "what keeps it alive: processes, threads, fds, bind mounts, child and owned namespaces" },
@@ -56,9 +63,9 @@ static const struct nst_col columns[NCOLS] = {
  * and awk's $NF is the command's last word). */
 /* --list -J: lsns's keys first, so that scripts written for lsns -J keep
  * working, then what lsns does not have */
-#define JSON_LIST_DEFAULT "NS,TYPE,NPROCS,PID,USER,PNS,ONS,NSID,UID,LEVEL,HOLDERS,COMMAND"
+#define JSON_LIST_DEFAULT "NS,TYPE,NPROCS,PID,USER,PNS,ONS,NSID,OUID,LEVEL,HOLDERS,COMMAND"
 static const char *const default_cols[2][2] = {
-	{ "NS,TYPE,NPROCS,PID,UID,HOLDERS,COMMAND", "NS,TYPE,NPROCS,PID,UID,FLAGS,HOLDERS,COMMAND" },
+	{ "NS,TYPE,NPROCS,PID,OUID,HOLDERS,COMMAND", "NS,TYPE,NPROCS,PID,OUID,FLAGS,HOLDERS,COMMAND" },
 	{ "NS,TYPE,NPROCS,PID,USER,HOLDERS,COMMAND", "NS,TYPE,NPROCS,PID,USER,FLAGS,HOLDERS,COMMAND" },
 };
 
@@ -366,10 +373,62 @@ const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, si
 	return buf;
 }
 
+/* PNS, ONS: 0 where there is none or it is unknown, as lsns writes */
 static void set_ns_ref(struct ctl *c, struct libscols_line *ln, int col, int32_t i)
 {
-	if (i >= 0 && (size_t)i < c->nns)
-		nst_out_setf(&c->out, ln, col, "%" PRIu64, c->ns[i].ino);
+	nst_out_setf(&c->out, ln, col, "%" PRIu64,
+		     i >= 0 && (size_t)i < c->nns ? c->ns[i].ino : (uint64_t)0);
+}
+
+static void set_path(struct ctl *c, struct libscols_line *ln, int32_t i)
+{
+	char path[4096];
+
+	if (nst_out_has(&c->out, COL_PATH) && nsinfo_ns_path(c->snap, i, path, sizeof(path)) == 0)
+		nst_out_set(&c->out, ln, COL_PATH, path);
+}
+
+static void set_netnsid(struct ctl *c, struct libscols_line *ln, int32_t i)
+{
+	int32_t id;
+
+	if (!nst_out_has(&c->out, COL_NETNSID) || c->ns[i].type != NSINFO_NET ||
+	    nsinfo_ns_netnsid(c->snap, i, &id) < 0)
+		return;
+	if (id < 0)
+		nst_out_set(&c->out, ln, COL_NETNSID, "unassigned");
+	else
+		nst_out_setf(&c->out, ln, COL_NETNSID, "%d", (int)id);
+}
+
+/* NSFS: the bind mounts in our own mount namespace, one a line (as lsns;
+ * comma-separated with -W and -r) */
+static void set_nsfs(struct ctl *c, struct libscols_line *ln, int32_t i)
+{
+	const struct nsinfo_ns *n = &c->ns[i];
+	int self = nsinfo_snapshot_self_ns(c->snap, NSINFO_MNT);
+	const char **paths;
+	size_t k = 0;
+
+	if (!nst_out_has(&c->out, COL_NSFS) || self < 0 || !n->nholders)
+		return;
+	paths = calloc(n->nholders, sizeof(*paths));
+	if (!paths)
+		nst_die(EXIT_FAILURE, "out of memory");
+	for (uint32_t h = 0; h < n->nholders; h++) {
+		const struct nsinfo_holder *x = &n->holders[h];
+		bool dup = false;
+
+		if (x->kind != NSINFO_HOLD_MOUNT || !x->path || x->mntns != c->ns[self].ino)
+			continue;
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = !strcmp(paths[j], x->path);
+		if (!dup)
+			paths[k++] = x->path;
+	}
+	nst_out_set_list(&c->out, ln, COL_NSFS, paths, k,
+			 c->out.json || !(c->out.raw || c->out.nowrap) ? "\n" : ",");
+	free(paths);
 }
 
 static void set_hostname(struct ctl *c, struct libscols_line *ln, int32_t uts)
@@ -390,6 +449,8 @@ static void fill_proc(struct ctl *c, struct libscols_line *ln, const struct nsin
 	char cmd[4096];
 
 	nst_out_setf(&c->out, ln, COL_PID, "%d", (int)p->pid);
+	nst_out_setf(&c->out, ln, COL_PPID, "%d", (int)p->ppid);
+	nst_out_setf(&c->out, ln, COL_UID, "%u", (unsigned)p->uid);
 	nst_out_set(&c->out, ln, COL_USER, nsinfo_snapshot_username(c->snap, p->uid));
 	if (nst_out_has(&c->out, COL_COMMAND))
 		nst_out_set(&c->out, ln, COL_COMMAND, command_of(c, p, cmd, sizeof(cmd)));
@@ -435,12 +496,15 @@ static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
 	nst_out_setf(&c->out, ln, COL_NPROCS, "%u", n->nprocs);
 	if (low)
 		fill_proc(c, ln, low);
+	set_path(c, ln, i);
+	set_netnsid(c, ln, i);
+	set_nsfs(c, ln, i);
 	set_ns_ref(c, ln, COL_PNS, n->parent);
 	set_ns_ref(c, ln, COL_ONS, n->owner);
 	if (n->nsid)
 		nst_out_setf(&c->out, ln, COL_NSID, "%" PRIu64, n->nsid);
 	if (n->type == NSINFO_USER && n->owner_uid >= 0)
-		nst_out_setf(&c->out, ln, COL_UID, "%" PRId64, n->owner_uid);
+		nst_out_setf(&c->out, ln, COL_OUID, "%" PRId64, n->owner_uid);
 	if (n->level >= 0)
 		nst_out_setf(&c->out, ln, COL_LEVEL, "%d", n->level);
 	nst_out_set(&c->out, ln, COL_FLAGS, ns_flag(n->flags));
@@ -530,6 +594,18 @@ static void json_array_column(struct ctl *c, int id)
 		nst_die(EXIT_FAILURE, "out of memory");
 }
 
+/* NSFS in a table: one path a line, as lsns shows it */
+static void multiline_column(struct ctl *c, int id)
+{
+	struct libscols_column *cl;
+
+	if (c->out.json || c->out.raw || c->out.nowrap || !nst_out_has(&c->out, id))
+		return;
+	cl = scols_table_get_column(c->out.tb, (size_t)c->out.pos[id]);
+	if (cl && scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk, NULL))
+		nst_die(EXIT_FAILURE, "out of memory");
+}
+
 static void render(struct ctl *c)
 {
 	/* members nest under their namespace, which needs a tree column */
@@ -538,6 +614,7 @@ static void render(struct ctl *c)
 	if (!nst_out_table(&c->out, "namespaces"))
 		nst_die(EXIT_FAILURE, "out of memory");
 	json_array_column(c, COL_HOLDERS);
+	multiline_column(c, COL_NSFS);
 	if (c->list) {
 		emit_list(c);
 	} else {
