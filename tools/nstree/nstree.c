@@ -89,6 +89,8 @@ static void __attribute__((noreturn)) usage(void)
 	      "                        cgroup, ipc, mnt, net, pid, time, user, uts\n"
 	      " -p, --task <pid>       only the namespaces of this process\n"
 	      " -P, --processes        list the member processes under each namespace\n"
+	      " -T, --tree[=<rel>]     nest by one relation as lsns does: owner (the\n"
+	      "                        default of -T), parent or process\n"
 	      "     --persistent       only namespaces without processes\n"
 	      "     --holders <ns>     everything that keeps one namespace alive\n"
 	      " -q, --quick            processes only: skip the fd and bind-mount scans\n"
@@ -98,6 +100,10 @@ static void __attribute__((noreturn)) usage(void)
 	      " -n, --noheadings       don't print headings\n"
 	      " -r, --raw              use the raw output format\n"
 	      " -J, --json             use the JSON output format\n"
+	      " -u, --notruncate       don't truncate text in columns\n"
+	      " -W, --nowrap           don't use multi-line representation\n"
+	      " -Q, --filter <expr>    libsmartcols filter expression (needs libsmartcols\n"
+	      "                        2.40 or later; says so otherwise)\n"
 	      "     --proc-root <dir>  read this tree instead of /proc\n"
 	      "     --source <src>     auto, bpf (task iterator) or proc (/proc walk)\n"
 	      "     --save <file>      write the whole snapshot to <file> as JSON\n"
@@ -117,8 +123,38 @@ static void __attribute__((noreturn)) usage(void)
 
 /* --------------------------------------------------------------- the tree */
 
-static int32_t tree_parent(const struct nsinfo_ns *n)
+/* -T process: the namespace of the same type that the PID process's
+ * nearest ancestor process outside this namespace is in */
+static int32_t process_parent(const struct ctl *c, int32_t i)
 {
+	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(c->snap, NULL);
+	const struct nsinfo_proc *p = nsinfo_ns_lowest_proc(c->snap, &c->ns[i]);
+	int type = c->ns[i].type;
+
+	for (int guard = 0; p && p->ppid > 0 && guard < 4096; guard++) {
+		int q = nsinfo_snapshot_find_proc(c->snap, p->ppid);
+
+		if (q < 0)
+			return -1;
+		p = &procs[q];
+		if (p->ns[type] >= 0 && p->ns[type] != i)
+			return p->ns[type];
+	}
+	return -1;
+}
+
+static int32_t tree_parent(const struct ctl *c, int32_t i)
+{
+	const struct nsinfo_ns *n = &c->ns[i];
+
+	switch (c->tree_rel) {
+	case TREE_OWNER:
+		return n->owner;
+	case TREE_PARENT:
+		return n->parent;
+	case TREE_PROCESS:
+		return process_parent(c, i);
+	}
 	if (n->type == NSINFO_USER || n->type == NSINFO_PID)
 		return n->parent >= 0 ? n->parent : n->owner;
 	return n->owner;
@@ -165,6 +201,9 @@ static int32_t display_parent(const struct ctl *c, uint32_t i)
 		q = c->tparent[q];
 	if (q >= 0 && c->shown[q])
 		return q;
+	/* lsns's relations other than owner: no owner fallback */
+	if (c->tree_rel == TREE_PARENT || c->tree_rel == TREE_PROCESS)
+		return -1;
 	for (q = c->ns[i].owner, guard = 0; q >= 0 && !c->shown[q] && guard++ < 256;)
 		q = c->tparent[q];
 	return q >= 0 && c->shown[q] ? q : -1;
@@ -211,7 +250,7 @@ static void build_tree(struct ctl *c)
 	if (!c->tparent)
 		nst_die(EXIT_FAILURE, "out of memory");
 	for (size_t i = 0; i < c->nns; i++) {
-		int32_t p = tree_parent(&c->ns[i]);
+		int32_t p = tree_parent(c, (int32_t)i);
 
 		c->tparent[i] = p >= 0 && (size_t)p < c->nns ? p : -1;
 	}
@@ -667,6 +706,30 @@ static void warn_coverage(const struct ctl *c)
 enum { OPT_PROC_ROOT = NST_OPT_FIRST_TOOL, OPT_PERSISTENT, OPT_HOLDERS, OPT_SOURCE, OPT_SAVE,
        OPT_LOAD };
 
+static int parse_tree_rel(const char *arg)
+{
+	static const char *const names[] = { [TREE_OWNER] = "owner", [TREE_PARENT] = "parent",
+					     [TREE_PROCESS] = "process" };
+
+	/* -T alone is lsns's default relation */
+	if (!arg)
+		return TREE_OWNER;
+	for (int i = TREE_OWNER; i <= TREE_PROCESS; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	nst_usage_error(EXIT_FAILURE, "unknown tree relation: %s (owner, parent or process)", arg);
+}
+
+/* -Q/--filter: libsmartcols's filter expressions (util-linux 2.40) */
+static void __attribute__((noreturn)) no_filter(void)
+{
+	const char *ver = NULL;
+
+	scols_get_library_version(&ver);
+	nst_die(EXIT_FAILURE, "--filter needs libsmartcols 2.40 or later with its filter API; "
+		"this nstree was built with libsmartcols %s, which has none", ver ? ver : "(unknown)");
+}
+
 /* --save and --load: the snapshot as a file */
 static const char *save_path, *load_path;
 
@@ -708,11 +771,20 @@ static void select_columns(struct ctl *c)
 {
 	if (c->holders_of)
 		nst_out_columns(&c->out, holder_columns, holder_ncols, HOLDER_DEFAULT_COLS);
-	else
+	else {
 		/* the default columns depend on -l and -P, known only now */
-		nst_out_columns(&c->out, columns, NCOLS,
-				c->list && c->out.json && !c->processes
-					? JSON_LIST_DEFAULT : default_cols[c->list][c->processes]);
+		const char *def = c->list && c->out.json && !c->processes
+					  ? JSON_LIST_DEFAULT : default_cols[c->list][c->processes];
+		char net[256];
+		size_t k = strlen(def) - strlen(",COMMAND");
+
+		/* -t net alone: NETNSID and NSFS before COMMAND, as lsns adds them */
+		if (c->types == 1u << NSINFO_NET && k < sizeof(net) - 32) {
+			snprintf(net, sizeof(net), "%.*s,NETNSID,NSFS,COMMAND", (int)k, def);
+			def = net;
+		}
+		nst_out_columns(&c->out, columns, NCOLS, def);
+	}
 }
 
 static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_opts *opts,
@@ -732,6 +804,10 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "tree", optional_argument, NULL, 'T' },
+		{ "notruncate", no_argument, NULL, 'u' },
+		{ "nowrap", no_argument, NULL, 'W' },
+		{ "filter", required_argument, NULL, 'Q' },
 		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "save", required_argument, NULL, OPT_SAVE },
@@ -746,7 +822,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 	/* the fd and bind-mount passes are what finds namespaces without
 	 * processes: on unless asked to be quick */
 	opts->flags |= NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS;
-	while ((opt = getopt_long(argc, argv, "lt:p:Pqo:HnrJhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "lt:p:Pqo:HnrJT::uWQ:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'l': c->list = true; break;
 		case 't': parse_type(c, optarg); break;
@@ -762,6 +838,10 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 			scan_opts = true;
 			break;
 		case 'H': list_columns = true; break;
+		case 'T': c->tree_rel = parse_tree_rel(optarg); break;
+		case 'u': c->out.notruncate = true; break;
+		case 'W': c->out.nowrap = true; break;
+		case 'Q': no_filter();
 		case OPT_PROC_ROOT: opts->proc_root = optarg; scan_opts = true; break;
 		case OPT_SOURCE: *source = parse_source(optarg); scan_opts = true; break;
 		case OPT_SAVE: save_path = optarg; break;
@@ -778,6 +858,8 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 						      c->out.raw, c->out.noheadings)
 				   : nst_list_columns(columns, NCOLS, c->out.json, c->out.raw,
 						      c->out.noheadings) ? EXIT_FAILURE : EXIT_SUCCESS);
+	if (c->tree_rel != TREE_NSTREE && c->list)
+		nst_usage_error(EXIT_FAILURE, "-l and -T are mutually exclusive");
 	if (load_path && scan_opts)
 		nst_usage_error(EXIT_FAILURE, "--load reads a saved snapshot: "
 				"-q, --proc-root and --source do not apply");
