@@ -246,6 +246,35 @@ static int is_pid_name(const char *s)
 	return 1;
 }
 
+/*
+ * An fd opened through a bind mount ("exec 3</run/netns/NAME") reads as
+ * that path, or "/" once it is unmounted: a file on the nsfs device all the
+ * same. Its type and inode (stat follows the magic link without opening
+ * anything), or -1. Only paths are looked at: sockets, pipes and anon
+ * inodes read otherwise.
+ */
+static int nsfs_path_fd_type(struct nsinfo_snapshot *s, int dfd, const char *name,
+			     const char *link, uint64_t *ino)
+{
+	struct stat st;
+	int idx, fd, type;
+
+	if (link[0] != '/' || !s->nsfs_dev || fstatat(dfd, name, &st, 0) < 0 ||
+	    (uint64_t)st.st_dev != s->nsfs_dev)
+		return -1;
+	*ino = st.st_ino;
+	idx = nsinfo__ns_lookup(s, st.st_ino);
+	if (idx >= 0)
+		return s->ns[idx].type;
+	fd = open_proc_nsfs(dfd, name, st.st_ino);
+	if (fd < 0)
+		return -1;
+	if (nsinfo_fd_identify(fd, &type, NULL) < 0)
+		type = -1;
+	close(fd);
+	return type;
+}
+
 /* The nsfs fds of one process; -ENOMEM is the only error that matters.
  * Only while the pid is the process the scan saw: a reused pid's fds would
  * be credited to it. */
@@ -282,6 +311,8 @@ static int scan_fds(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_p
 			link[len] = 0;
 			type = nsfs_link_type(link, &ino);
 			if (type < 0)
+				type = nsfs_path_fd_type(s, dfd, d->d_name, link, &ino);
+			if (type < 0)
 				continue;
 			idx = note_ns(s, type, ino, dfd, d->d_name);
 			if (idx < 0 || add(s, idx, NSINFO_HOLD_FD, pid, atoi(d->d_name), 0, NULL, -1)) {
@@ -300,7 +331,7 @@ static int scan_fds(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_p
  * /proc pass would find them; a new namespace is probed through
  * /proc/PID/fd/N all the same. */
 static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int procfd,
-			 char *dents)
+			 char *dents, pid_t me)
 {
 	bool saw_init = false;
 	char rel[48], link[64];
@@ -312,7 +343,7 @@ static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int
 
 		saw_init |= f->pid == 1;
 		/* a process born since the task pass is not in the snapshot */
-		if (!leader_of(l, f->pid))
+		if (!leader_of(l, f->pid) || (me && f->pid == me))
 			continue;
 		snprintf(rel, sizeof(rel), "%d/fd/%d", (int)f->pid, f->fd);
 		if (type < 0) { /* a kernel without the type where we look: ask /proc */
@@ -321,7 +352,8 @@ static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int
 			if (len <= 0)
 				continue;
 			link[len] = 0;
-			if ((type = nsfs_link_type(link, &ino)) < 0)
+			if ((type = nsfs_link_type(link, &ino)) < 0 &&
+			    (type = nsfs_path_fd_type(s, procfd, rel, link, &ino)) < 0)
 				continue;
 		}
 		idx = note_ns(s, type, ino, procfd, rel);
@@ -334,16 +366,33 @@ static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int
 	return 0;
 }
 
+/* The caller's pid as procfd shows it, 0 if it is not there (a foreign
+ * proc root). Its fds are not holders: what it inherited (a shell's
+ * "3</run/netns/NAME") is held by the process it came from, and what it
+ * opened itself is its own business. */
+static pid_t caller_pid(int procfd)
+{
+	char buf[32];
+	ssize_t n = readlinkat(procfd, "self", buf, sizeof(buf) - 1);
+	pid_t pid = 0;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	return nsinfo_parse_pid(buf, &pid) == 0 ? pid : 0;
+}
+
 static int fds_pass(struct nsinfo_snapshot *s, const struct leaders *l, int procfd)
 {
 	char *dents = malloc(DENTS_BUF);
 	size_t nprocs = s->nprocs;
+	pid_t me = caller_pid(procfd);
 	int r = 0;
 
 	if (!dents)
 		return -ENOMEM;
 	if (s->fdrecs_done) {
-		r = fds_from_iter(s, l, procfd, dents);
+		r = fds_from_iter(s, l, procfd, dents, me);
 		free(dents);
 		return r;
 	}
@@ -351,7 +400,8 @@ static int fds_pass(struct nsinfo_snapshot *s, const struct leaders *l, int proc
 	for (size_t i = 0; i < nprocs && !r; i++) {
 		const struct nsinfo_proc *p = &s->procs[i];
 
-		if (p->flags & (NSINFO_PROC_THREAD | NSINFO_PROC_ZOMBIE | NSINFO_PROC_KTHREAD))
+		if (p->flags & (NSINFO_PROC_THREAD | NSINFO_PROC_ZOMBIE | NSINFO_PROC_KTHREAD) ||
+		    (me && p->pid == me))
 			continue;
 		r = scan_fds(s, procfd, p, dents);
 	}

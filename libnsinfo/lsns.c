@@ -19,7 +19,7 @@
 
 #include "holders.h"
 
-int nsinfo_ns_path(const struct nsinfo_snapshot *s, int idx, char *buf, size_t len)
+NSINFO_EXPORT int nsinfo_ns_path(const struct nsinfo_snapshot *s, int idx, char *buf, size_t len)
 {
 	const struct nsinfo_ns *n;
 	char rel[PATH_MAX];
@@ -100,7 +100,7 @@ static int ask_nsid(int sk, int nsfd, int32_t *id)
 	return -EPROTO;
 }
 
-int nsinfo_ns_netnsid(const struct nsinfo_snapshot *s, int idx, int32_t *id)
+NSINFO_EXPORT int nsinfo_ns_netnsid(const struct nsinfo_snapshot *s, int idx, int32_t *id)
 {
 	int procfd, nsfd, sk, r;
 

@@ -525,6 +525,25 @@ static void set_holders(struct ctl *c, struct libscols_line *ln, int32_t i)
 	free(sum);
 }
 
+/* A namespace no process is in: the process that holds it (a thread, a
+ * *_for_children link, an fd) fills PID, USER and COMMAND, as lsns shows
+ * an fd's holder ("net 0 root"); NPROCS stays 0. */
+static const struct nsinfo_proc *holding_proc(struct ctl *c, const struct nsinfo_ns *n)
+{
+	for (uint32_t k = 0; k < n->nholders; k++) {
+		const struct nsinfo_holder *h = &n->holders[k];
+		int pi;
+
+		if (h->kind != NSINFO_HOLD_THREAD && h->kind != NSINFO_HOLD_CHILDREN &&
+		    h->kind != NSINFO_HOLD_FD)
+			continue;
+		pi = nsinfo_snapshot_find_proc(c->snap, h->pid);
+		if (pi >= 0)
+			return &nsinfo_snapshot_procs(c->snap, NULL)[pi];
+	}
+	return NULL;
+}
+
 static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
 {
 	const struct nsinfo_ns *n = &c->ns[i];
@@ -533,6 +552,8 @@ static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
 	nst_out_setf(&c->out, ln, COL_NS, "%" PRIu64, n->ino);
 	nst_out_set(&c->out, ln, COL_TYPE, nsinfo_type_name(n->type));
 	nst_out_setf(&c->out, ln, COL_NPROCS, "%u", n->nprocs);
+	if (!low)
+		low = holding_proc(c, n);
 	if (low)
 		fill_proc(c, ln, low);
 	set_path(c, ln, i);
