@@ -235,6 +235,8 @@ void nst_out_columns(struct nst_out *o, const struct nst_col *cols, size_t ncols
 	o->raw = keep.raw;
 	o->noheadings = keep.noheadings;
 	o->colors = keep.colors;
+	o->notruncate = keep.notruncate;
+	o->nowrap = keep.nowrap;
 	o->want_list = keep.want_list;
 	o->want_all = keep.want_all;
 	o->usage_code = keep.usage_code;

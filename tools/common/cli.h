@@ -94,7 +94,8 @@ int nst_out_select(struct nst_out *o, const char *list, const char **bad, size_t
 /*
  * Choose the column table and defaults once the tool knows its mode (they
  * may depend on options such as --list), then apply -o/--output-all as
- * given on the command line. Keeps the json/raw/noheadings/colour choices.
+ * given on the command line. Keeps the json/raw/noheadings/colour and
+ * notruncate/nowrap choices.
  * An unknown column name is a usage error (exit with the code given to
  * nst_out_option).
  */
