@@ -367,9 +367,9 @@ static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int
 }
 
 /* The caller's pid as procfd shows it, 0 if it is not there (a foreign
- * proc root). Its fds are not holders: what it inherited (a shell's
- * "3</run/netns/NAME") is held by the process it came from, and what it
- * opened itself is its own business. */
+ * proc root). With NSINFO_SCAN_NOT_SELF its fds are not holders: what it
+ * inherited (a shell's "3</run/netns/NAME") is held by the process it came
+ * from, and what a tool opened itself is its own business. */
 static pid_t caller_pid(int procfd)
 {
 	char buf[32];
@@ -386,7 +386,7 @@ static int fds_pass(struct nsinfo_snapshot *s, const struct leaders *l, int proc
 {
 	char *dents = malloc(DENTS_BUF);
 	size_t nprocs = s->nprocs;
-	pid_t me = caller_pid(procfd);
+	pid_t me = s->flags & NSINFO_SCAN_NOT_SELF ? caller_pid(procfd) : 0;
 	int r = 0;
 
 	if (!dents)

@@ -162,6 +162,8 @@ struct nsinfo_coverage {
 #define NSINFO_SCAN_HOSTNAMES  (1u << 5) /* hostname of each uts namespace */
 #define NSINFO_SCAN_PROC       (1u << 6) /* walk /proc even where the BPF source works */
 #define NSINFO_SCAN_BPF        (1u << 7) /* the BPF source on a small host too */
+#define NSINFO_SCAN_NOT_SELF   (1u << 8) /* the caller's own fds are not holders (what it
+					   * inherited is held by the process it came from) */
 
 struct nsinfo_scan_opts {
 	size_t size;              /* sizeof(struct nsinfo_scan_opts) */

@@ -842,7 +842,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 
 	/* the fd and bind-mount passes are what finds namespaces without
 	 * processes: on unless asked to be quick */
-	opts->flags |= NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS;
+	opts->flags |= NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS | NSINFO_SCAN_NOT_SELF;
 	while ((opt = getopt_long(argc, argv, "lt:p:Pqo:HnrJT::uWQ:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'l': c->list = true; break;
