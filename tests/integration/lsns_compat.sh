@@ -95,8 +95,9 @@ ip netns delete "$N3"
 for src in $SOURCES; do
 	is "$("$NSTREE" --source=$src -l -n -r -o TYPE,NPROCS,USER "$FD_INO" 2>/dev/null)" "net 0 root" \
 		"filedesc ($src): net 0 root"
-	is "$("$NSTREE" --source=$src -l -n -r -o PID,PATH "$FD_INO" 2>/dev/null)" "$H /proc/$H/fd/4" \
-		"filedesc ($src): PID and PATH of the fd holder"
+	is "$("$NSTREE" --source=$src -l -J -o PID,UID,COMMAND,PATH "$FD_INO" 2>/dev/null | tr -d ' \n')" \
+		"{\"namespaces\":[{\"pid\":null,\"uid\":0,\"command\":null,\"path\":\"/proc/$H/fd/4\"}]}" \
+		"filedesc ($src): no PID or COMMAND, the owner's UID, PATH through the holding fd"
 	# nstree inherits an fd of it too: its own fds are not holders
 	is "$("$NSTREE" --source=$src --holders "$FD_INO" -n -r -o KIND,PID,FD 2>/dev/null 5</proc/$H/fd/4)" \
 		"fd $H 4" "filedesc ($src): nstree's own inherited fd is not a holder"

@@ -39,10 +39,10 @@ static const struct nst_col columns[NCOLS] = {
 	[COL_TYPE]    = { "TYPE", 5, 0, SCOLS_JSON_STRING, "kind of namespace" },
 	[COL_PATH]    = { "PATH", 0, 0, SCOLS_JSON_STRING, "path to the namespace (/proc/PID/ns/TYPE, else a bind mount or fd)" },
 	[COL_NPROCS]  = { "NPROCS", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "number of processes in the namespace" },
-	[COL_PID]     = { "PID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "lowest PID in the namespace (without processes: the one holding it)" },
+	[COL_PID]     = { "PID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "lowest PID in the namespace" },
 	[COL_PPID]    = { "PPID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "PPID of the PID process" },
 	[COL_COMMAND] = { "COMMAND", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "command line of the PID process" },
-	[COL_UID]     = { "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "UID of the PID process" },
+	[COL_UID]     = { "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "UID of the PID process (without processes: of the owner)" },
 	[COL_USER]    = { "USER", 0.1, 0, SCOLS_JSON_STRING, "username of the PID process" },
 	[COL_NETNSID] = { "NETNSID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_STRING, "id of a net namespace in the caller's (rtnetlink), \"unassigned\"" },
 	[COL_NSFS]    = { "NSFS", 0.1, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "nsfs bind mounts of the namespace in the caller's mount namespace" },
@@ -525,23 +525,20 @@ static void set_holders(struct ctl *c, struct libscols_line *ln, int32_t i)
 	free(sum);
 }
 
-/* A namespace no process is in: the process that holds it (a thread, a
- * *_for_children link, an fd) fills PID, USER and COMMAND, as lsns shows
- * an fd's holder ("net 0 root"); NPROCS stays 0. */
-static const struct nsinfo_proc *holding_proc(struct ctl *c, const struct nsinfo_ns *n)
+/* A namespace no process is in: UID and USER are the uid that owns it
+ * (the owner of a user namespace; for the other types, the owner of the
+ * user namespace that owns it), as lsns shows one ("net 0 root"); PID and
+ * COMMAND stay empty. */
+static void fill_owner_uid(struct ctl *c, struct libscols_line *ln, const struct nsinfo_ns *n)
 {
-	for (uint32_t k = 0; k < n->nholders; k++) {
-		const struct nsinfo_holder *h = &n->holders[k];
-		int pi;
+	const struct nsinfo_ns *u = n->type == NSINFO_USER ? n
+				    : n->owner >= 0 && (size_t)n->owner < c->nns ? &c->ns[n->owner]
+										  : NULL;
 
-		if (h->kind != NSINFO_HOLD_THREAD && h->kind != NSINFO_HOLD_CHILDREN &&
-		    h->kind != NSINFO_HOLD_FD)
-			continue;
-		pi = nsinfo_snapshot_find_proc(c->snap, h->pid);
-		if (pi >= 0)
-			return &nsinfo_snapshot_procs(c->snap, NULL)[pi];
-	}
-	return NULL;
+	if (!u || u->owner_uid < 0)
+		return;
+	nst_out_setf(&c->out, ln, COL_UID, "%" PRId64, u->owner_uid);
+	nst_out_set(&c->out, ln, COL_USER, nsinfo_snapshot_username(c->snap, (uid_t)u->owner_uid));
 }
 
 static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
@@ -552,10 +549,10 @@ static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
 	nst_out_setf(&c->out, ln, COL_NS, "%" PRIu64, n->ino);
 	nst_out_set(&c->out, ln, COL_TYPE, nsinfo_type_name(n->type));
 	nst_out_setf(&c->out, ln, COL_NPROCS, "%u", n->nprocs);
-	if (!low)
-		low = holding_proc(c, n);
 	if (low)
 		fill_proc(c, ln, low);
+	else
+		fill_owner_uid(c, ln, n);
 	set_path(c, ln, i);
 	set_netnsid(c, ln, i);
 	set_nsfs(c, ln, i);
