@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # nstree as a drop-in for lsns: util-linux's own lsns test scenarios
 # (tests/ts/lsns: ioctl_ns, nsfs, netnsid, netnsid for persistent
-# namespaces, filedesc) re-expressed against nstree with the same flags and
+# namespaces, filedesc, netns-from-sock) re-expressed against nstree with the same flags and
 # expected answers, then `lsns -J -o COLS` and `nstree -l -J -o COLS` side by
 # side on the namespaces this test made, for every lsns column: same keys,
 # values and JSON types. Every name here is unique to this run ($$).
@@ -102,6 +102,43 @@ for src in $SOURCES; do
 	is "$("$NSTREE" --source=$src --holders "$FD_INO" -n -r -o KIND,PID,FD 2>/dev/null 5</proc/$H/fd/4)" \
 		"fd $H 4" "filedesc ($src): nstree's own inherited fd is not a holder"
 done
+
+# ------------------------------------------------------------ netns-from-sock
+# a net namespace held only by a socket: made there, then the process went
+# back to its own net namespace
+cat >"$T_TMP/sock.py" <<'EOF'
+import ctypes, os, signal, socket, sys
+libc = ctypes.CDLL(None, use_errno=True)
+own = os.open("/proc/self/ns/net", os.O_RDONLY)
+if libc.unshare(0x40000000) != 0:
+    sys.exit("unshare: %s" % os.strerror(ctypes.get_errno()))
+ino = os.stat("/proc/self/ns/net").st_ino
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+if libc.setns(own, 0x40000000) != 0:
+    sys.exit("setns: %s" % os.strerror(ctypes.get_errno()))
+os.close(own)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d %d\n" % (ino, s.fileno()))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    signal.pause()
+EOF
+S=$(bg_start python3 "$T_TMP/sock.py" "$T_TMP/sock.up")
+if wait_for "$T_TMP/sock.up"; then
+	read -r SOCK_NS SOCK_FD <"$T_TMP/sock.up"
+	for src in $SOURCES; do
+		is "$("$NSTREE" --source=$src -l -n -r -o NS,TYPE,NPROCS,PID,USER,COMMAND "$SOCK_NS" 2>/dev/null)" \
+			"$SOCK_NS net 0  root " "netns-from-sock ($src): NS TYPE NPROCS PID USER COMMAND as lsns"
+		is "$("$NSTREE" --source=$src --holders "$SOCK_NS" -n -r -o KIND,PID,FD 2>/dev/null)" \
+			"fd $S $SOCK_FD" "netns-from-sock ($src): held by the socket's fd"
+		is "$("$NSTREE" --source=$src -l -n -r -o NETNSID "$SOCK_NS" 2>/dev/null)" "unassigned" \
+			"netns-from-sock ($src): NETNSID asked through the socket"
+	done
+	is "$("$NSTREE" -l -n -r -o NS -t net -p "$S" 2>/dev/null)" "$(ns_ino "$S" net)" \
+		"netns-from-sock: the process's own net namespace is not doubled by its socket"
+else
+	fail "socket fixture started"
+fi
 
 # --------------------------------------------------------- lsns side by side
 # every lsns column, JSON, on the namespaces made here that lsns lists
