@@ -308,6 +308,11 @@ static int note_socket(struct nsinfo_snapshot *s, int procfd, const struct nsinf
 		return 0;
 	}
 	nsfd = sock_netns_open(*pidfd, fd, 0);
+	if (nsfd == -EPERM || nsfd == -EACCES) {
+		/* not ours to copy fds from (ptrace rules): none of them */
+		close(*pidfd);
+		*pidfd = -2;
+	}
 	if (nsfd < 0)
 		return 0;
 	if (fstat(nsfd, &st) == 0 && (uint64_t)st.st_ino != s->ns[own].ino) {
