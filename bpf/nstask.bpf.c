@@ -215,6 +215,8 @@ int nstask(struct bpf_iter__task *ctx)
 /* ------------------------------------------------------------ nsfs fds */
 
 #define NSFS_MAGIC 0x6e736673
+#define SOCKFS_MAGIC 0x534F434B
+#define CLONE_NEWNET_FLAG 0x40000000
 
 /* before 6.18 the type lived in the namespace's operations */
 struct proc_ns_operations___old {
@@ -244,23 +246,39 @@ int nsfile(struct bpf_iter__task_file *ctx)
 	struct ns_common *ns;
 	struct pid *mypid;
 	unsigned int rlevel;
+	unsigned long magic;
+	__u32 clone_type;
 
 	/* /proc/PID/fd is the leader's table; a thread with a table of its
 	 * own (unshare(CLONE_FILES)) is not in it either */
 	if (!t || !f || BPF_CORE_READ(t, group_leader) != t)
 		return 0;
-	if (BPF_CORE_READ(f, f_inode, i_sb, s_magic) != NSFS_MAGIC)
+	magic = BPF_CORE_READ(f, f_inode, i_sb, s_magic);
+	if (magic == SOCKFS_MAGIC) {
+		/* a socket pins its net namespace: listed where that is not
+		 * the task's own (a socket made in a namespace since left) */
+		struct socket *sock = (struct socket *)BPF_CORE_READ(f, private_data);
+		struct net *net = BPF_CORE_READ(sock, sk, __sk_common.skc_net.net);
+
+		if (!net || net == BPF_CORE_READ(t, nsproxy, net_ns))
+			return 0;
+		ns = (struct ns_common *)__builtin_preserve_access_index(&net->ns);
+		clone_type = CLONE_NEWNET_FLAG;
+	} else if (magic == NSFS_MAGIC) {
+		ns = (struct ns_common *)BPF_CORE_READ(f, f_inode, i_private);
+		if (!ns)
+			return 0;
+		clone_type = ns_clone_type(ns);
+	} else {
 		return 0;
-	ns = (struct ns_common *)BPF_CORE_READ(f, f_inode, i_private);
-	if (!ns)
-		return 0;
+	}
 	mypid = BPF_CORE_READ(me, thread_pid);
 	rlevel = BPF_CORE_READ(mypid, level);
 	frec.tgid = pid_nr_in(BPF_CORE_READ(t, thread_pid), pid_level(mypid, rlevel).ns, rlevel);
 	if (!frec.tgid)
 		return 0;
 	frec.fd = ctx->fd;
-	frec.clone_type = ns_clone_type(ns);
+	frec.clone_type = clone_type;
 	frec.ino = BPF_CORE_READ(ns, inum);
 	frec.id = bpf_core_field_exists(ns->ns_id) ? BPF_CORE_READ(ns, ns_id) : 0;
 	bpf_seq_write(ctx->meta->seq, &frec, sizeof(frec));

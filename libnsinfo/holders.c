@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -204,6 +205,126 @@ static int open_proc_nsfs(int dirfd, const char *rel, uint64_t ino)
 	return reopen_nsfs(pfd < 0 ? -errno : pfd, ino);
 }
 
+/* The caller's pid as procfd shows it, 0 if it is not there (a foreign
+ * proc root). With NSINFO_SCAN_NOT_SELF its fds are not holders: what it
+ * inherited (a shell's "3</run/netns/NAME") is held by the process it came
+ * from, and what a tool opened itself is its own business. */
+static pid_t caller_pid(int procfd)
+{
+	char buf[32];
+	ssize_t n = readlinkat(procfd, "self", buf, sizeof(buf) - 1);
+	pid_t pid = 0;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	return nsinfo_parse_pid(buf, &pid) == 0 ? pid : 0;
+}
+
+#ifndef SIOCGSKNS
+#define SIOCGSKNS 0x894C
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+/* A pidfd of process p as procfd shows it, if the pid still names the
+ * process the scan saw (checked after the pidfd is held): the pidfd or
+ * -errno. Only where procfd is the caller's own pid namespace. */
+static int pidfd_of(int procfd, pid_t pid, uint64_t start_time)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), dir;
+
+	if (pfd < 0)
+		return -errno;
+	dir = nsinfo__pid_open(procfd, pid, start_time);
+	if (dir < 0) {
+		close(pfd);
+		return dir;
+	}
+	close(dir);
+	return pfd;
+}
+
+/* The net namespace of socket fd of the process behind pidfd (a copy of
+ * the socket is taken and dropped; SIOCGSKNS): an O_RDONLY nsfs fd of it
+ * checked to be ino (0: any), or -errno. */
+static int sock_netns_open(int pidfd, int fd, uint64_t ino)
+{
+	int sk = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0), ns;
+	struct stat st;
+
+	if (sk < 0)
+		return -errno;
+	ns = ioctl(sk, SIOCGSKNS);
+	ns = ns < 0 ? -errno : ns;
+	close(sk);
+	if (ns >= 0 && ino && (fstat(ns, &st) < 0 || st.st_ino != ino)) {
+		close(ns);
+		return -ESTALE;
+	}
+	return ns;
+}
+
+/* Find or add namespace (type, ino), probed through fd if it is new. */
+static int note_ns_fd(struct nsinfo_snapshot *s, int type, uint64_t ino, int fd)
+{
+	struct stat st;
+	int isnew, idx;
+
+	idx = nsinfo__ns_insert(s, type, ino, &isnew);
+	if (idx < 0 || !isnew)
+		return idx;
+	if ((s->flags & NSINFO_SCAN_NO_IOCTL) || fstat(fd, &st) < 0) {
+		s->ns[idx].flags |= NSINFO_NS_DETACHED;
+		return idx;
+	}
+	if (!s->nsfs_dev)
+		s->nsfs_dev = st.st_dev;
+	s->ns[idx].dev = st.st_dev;
+	nsinfo__probe_ns(s, idx, fd, 0);
+	return idx;
+}
+
+/*
+ * A socket of process p whose net namespace is not the process's own keeps
+ * that namespace alive (a socket made in a namespace since left, or handed
+ * over): an fd holder. *pidfd is opened on the first socket (-1: not yet,
+ * -2: cannot). 0, or -ENOMEM.
+ */
+static int note_socket(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_proc *p,
+		       int fd, int *pidfd)
+{
+	int32_t own = p->ns[NSINFO_NET];
+	struct stat st;
+	int nsfd, idx, r = 0;
+
+	if (own < 0 || (size_t)own >= s->nns || *pidfd == -2)
+		return 0;
+	if (*pidfd == -1 && (*pidfd = pidfd_of(procfd, p->pid, p->start_time)) < 0) {
+		*pidfd = -2;
+		return 0;
+	}
+	nsfd = sock_netns_open(*pidfd, fd, 0);
+	if (nsfd == -EPERM || nsfd == -EACCES) {
+		/* not ours to copy fds from (ptrace rules): none of them */
+		close(*pidfd);
+		*pidfd = -2;
+	}
+	if (nsfd < 0)
+		return 0;
+	if (fstat(nsfd, &st) == 0 && (uint64_t)st.st_ino != s->ns[own].ino) {
+		idx = note_ns_fd(s, NSINFO_NET, st.st_ino, nsfd);
+		if (idx < 0 || add(s, idx, NSINFO_HOLD_FD, p->pid, fd, 0, NULL, -1))
+			r = -ENOMEM;
+	}
+	close(nsfd);
+	return r;
+}
+
 /*
  * Find or add the namespace (type, ino); a new one is opened through
  * rel (relative to dirfd) and probed like any namespace the process scan
@@ -247,15 +368,44 @@ static int is_pid_name(const char *s)
 	return 1;
 }
 
+/*
+ * An fd opened through a bind mount ("exec 3</run/netns/NAME") reads as
+ * that path, or "/" once it is unmounted: a file on the nsfs device all the
+ * same. Its type and inode (stat follows the magic link without opening
+ * anything), or -1. Only paths are looked at: sockets, pipes and anon
+ * inodes read otherwise.
+ */
+static int nsfs_path_fd_type(struct nsinfo_snapshot *s, int dfd, const char *name,
+			     const char *link, uint64_t *ino)
+{
+	struct stat st;
+	int idx, fd, type;
+
+	if (link[0] != '/' || !s->nsfs_dev || fstatat(dfd, name, &st, 0) < 0 ||
+	    (uint64_t)st.st_dev != s->nsfs_dev)
+		return -1;
+	*ino = st.st_ino;
+	idx = nsinfo__ns_lookup(s, st.st_ino);
+	if (idx >= 0)
+		return s->ns[idx].type;
+	fd = open_proc_nsfs(dfd, name, st.st_ino);
+	if (fd < 0)
+		return -1;
+	if (nsinfo_fd_identify(fd, &type, NULL) < 0)
+		type = -1;
+	close(fd);
+	return type;
+}
+
 /* The nsfs fds of one process; -ENOMEM is the only error that matters.
  * Only while the pid is the process the scan saw: a reused pid's fds would
  * be credited to it. */
 static int scan_fds(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_proc *p,
-		    char *dents)
+		    char *dents, bool socks)
 {
 	char link[64];
 	pid_t pid = p->pid;
-	int dfd, pidfd = nsinfo__pid_open(procfd, pid, p->start_time);
+	int dfd, pidfd = nsinfo__pid_open(procfd, pid, p->start_time), sockpid = socks ? -1 : -2;
 
 	if (pidfd < 0)
 		return 0; /* gone, or not ours to look at: the scan counted it */
@@ -281,12 +431,25 @@ static int scan_fds(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_p
 			if (len <= 0)
 				continue;
 			link[len] = 0;
+			if (!strncmp(link, "socket:[", 8)) {
+				if (note_socket(s, procfd, p, atoi(d->d_name), &sockpid)) {
+					close(dfd);
+					if (sockpid >= 0)
+						close(sockpid);
+					return -ENOMEM;
+				}
+				continue;
+			}
 			type = nsfs_link_type(link, &ino);
+			if (type < 0)
+				type = nsfs_path_fd_type(s, dfd, d->d_name, link, &ino);
 			if (type < 0)
 				continue;
 			idx = note_ns(s, type, ino, dfd, d->d_name);
 			if (idx < 0 || add(s, idx, NSINFO_HOLD_FD, pid, atoi(d->d_name), 0, NULL, -1)) {
 				close(dfd);
+				if (sockpid >= 0)
+					close(sockpid);
 				return -ENOMEM;
 			}
 		}
@@ -294,6 +457,8 @@ static int scan_fds(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_p
 			break;
 	}
 	close(dfd);
+	if (sockpid >= 0)
+		close(sockpid);
 	return 0;
 }
 
@@ -301,7 +466,7 @@ static int scan_fds(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_p
  * /proc pass would find them; a new namespace is probed through
  * /proc/PID/fd/N all the same. */
 static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int procfd,
-			 char *dents)
+			 char *dents, pid_t me)
 {
 	bool saw_init = false;
 	char rel[48], link[64];
@@ -313,7 +478,7 @@ static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int
 
 		saw_init |= f->pid == 1;
 		/* a process born since the task pass is not in the snapshot */
-		if (!leader_of(l, f->pid))
+		if (!leader_of(l, f->pid) || (me && f->pid == me))
 			continue;
 		snprintf(rel, sizeof(rel), "%d/fd/%d", (int)f->pid, f->fd);
 		if (type < 0) { /* a kernel without the type where we look: ask /proc */
@@ -322,16 +487,34 @@ static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int
 			if (len <= 0)
 				continue;
 			link[len] = 0;
-			if ((type = nsfs_link_type(link, &ino)) < 0)
+			if ((type = nsfs_link_type(link, &ino)) < 0 &&
+			    (type = nsfs_path_fd_type(s, procfd, rel, link, &ino)) < 0)
 				continue;
 		}
-		idx = note_ns(s, type, ino, procfd, rel);
+		idx = nsinfo__ns_lookup(s, ino);
+		if (idx < 0 && type == NSINFO_NET) {
+			/* a socket's net namespace: probed through the socket */
+			const struct pid_slot *ld = leader_of(l, f->pid);
+			int pfd = pidfd_of(procfd, f->pid, s->procs[ld->idx].start_time);
+			int nsfd = pfd >= 0 ? sock_netns_open(pfd, f->fd, ino) : -1;
+
+			if (pfd >= 0)
+				close(pfd);
+			if (nsfd >= 0) {
+				idx = note_ns_fd(s, type, ino, nsfd);
+				close(nsfd);
+				if (idx < 0)
+					return -ENOMEM;
+			}
+		}
+		if (idx < 0)
+			idx = note_ns(s, type, ino, procfd, rel);
 		if (idx < 0 || add(s, idx, NSINFO_HOLD_FD, f->pid, f->fd, 0, NULL, -1))
 			return -ENOMEM;
 	}
 	/* the iterator may not list pid 1 (iter.c): its fds the /proc way */
 	if (!saw_init && leader_of(l, 1))
-		return scan_fds(s, procfd, &s->procs[leader_of(l, 1)->idx], dents);
+		return scan_fds(s, procfd, &s->procs[leader_of(l, 1)->idx], dents, me != 0 || caller_pid(procfd));
 	return 0;
 }
 
@@ -339,12 +522,15 @@ static int fds_pass(struct nsinfo_snapshot *s, const struct leaders *l, int proc
 {
 	char *dents = malloc(DENTS_BUF);
 	size_t nprocs = s->nprocs;
+	pid_t me = s->flags & NSINFO_SCAN_NOT_SELF ? caller_pid(procfd) : 0;
+	/* sockets are asked through pidfds: our own pid namespace only */
+	bool socks = caller_pid(procfd) != 0;
 	int r = 0;
 
 	if (!dents)
 		return -ENOMEM;
 	if (s->fdrecs_done) {
-		r = fds_from_iter(s, l, procfd, dents);
+		r = fds_from_iter(s, l, procfd, dents, me);
 		free(dents);
 		return r;
 	}
@@ -352,9 +538,10 @@ static int fds_pass(struct nsinfo_snapshot *s, const struct leaders *l, int proc
 	for (size_t i = 0; i < nprocs && !r; i++) {
 		const struct nsinfo_proc *p = &s->procs[i];
 
-		if (p->flags & (NSINFO_PROC_THREAD | NSINFO_PROC_ZOMBIE | NSINFO_PROC_KTHREAD))
+		if (p->flags & (NSINFO_PROC_THREAD | NSINFO_PROC_ZOMBIE | NSINFO_PROC_KTHREAD) ||
+		    (me && p->pid == me))
 			continue;
-		r = scan_fds(s, procfd, p, dents);
+		r = scan_fds(s, procfd, p, dents, socks);
 	}
 	free(dents);
 	return r;
@@ -644,6 +831,22 @@ static int open_mount(const struct nsinfo_snapshot *s, int procfd, const struct 
 	return fd;
 }
 
+/* A net namespace held by a socket fd: through the socket (SIOCGSKNS) */
+static int open_socket_holder(const struct nsinfo_snapshot *s, int procfd,
+			      const struct nsinfo_holder *h, uint64_t ino)
+{
+	int pi = nsinfo_snapshot_find_proc(s, h->pid), pfd, fd;
+
+	if (pi < 0)
+		return -ENOENT;
+	pfd = pidfd_of(procfd, h->pid, s->procs[pi].start_time);
+	if (pfd < 0)
+		return pfd;
+	fd = sock_netns_open(pfd, h->fd, ino);
+	close(pfd);
+	return fd;
+}
+
 int nsinfo__ns_open(const struct nsinfo_snapshot *s, int procfd, int idx)
 {
 	const struct nsinfo_ns *n = &s->ns[idx];
@@ -668,7 +871,10 @@ int nsinfo__ns_open(const struct nsinfo_snapshot *s, int procfd, int idx)
 			break;
 		case NSINFO_HOLD_FD:
 			snprintf(rel, sizeof(rel), "%d/fd/%d", (int)h->pid, h->fd);
-			break;
+			fd = open_proc_nsfs(procfd, rel, n->ino);
+			if (fd == -EMEDIUMTYPE && n->type == NSINFO_NET)
+				fd = open_socket_holder(s, procfd, h, n->ino);
+			continue;
 		case NSINFO_HOLD_MOUNT:
 			fd = open_mount(s, procfd, h, n->ino);
 			continue;

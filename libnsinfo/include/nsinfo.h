@@ -185,6 +185,8 @@ struct nsinfo_coverage {
 #define NSINFO_SCAN_HOSTNAMES  (1u << 5) /* hostname of each uts namespace */
 #define NSINFO_SCAN_PROC       (1u << 6) /* walk /proc even where the BPF source works */
 #define NSINFO_SCAN_BPF        (1u << 7) /* the BPF source on a small host too */
+#define NSINFO_SCAN_NOT_SELF   (1u << 8) /* the caller's own fds are not holders (what it
+					   * inherited is held by the process it came from) */
 
 struct nsinfo_scan_opts {
 	size_t size;              /* sizeof(struct nsinfo_scan_opts) */
@@ -291,6 +293,22 @@ int nsinfo_snapshot_self_ns(const struct nsinfo_snapshot *s, int type);
 /* The process of a namespace with the lowest pid, NULL if it has none. */
 const struct nsinfo_proc *nsinfo_ns_lowest_proc(const struct nsinfo_snapshot *s,
 						const struct nsinfo_ns *ns);
+
+/*
+ * A path namespace idx can be opened by, as lsns's PATH column: the
+ * lowest member's /proc/PID/ns/TYPE; for a namespace without processes, a
+ * bind mount in the caller's mount namespace ("/run/netns/NAME"), else the
+ * thread, *_for_children link, fd or other mount that holds it, under the
+ * proc root. 0, -ENOENT (no way to it), -ENAMETOOLONG, -EINVAL.
+ */
+int nsinfo_ns_path(const struct nsinfo_snapshot *s, int idx, char *buf, size_t len);
+/*
+ * The id the caller's network namespace gives net namespace idx (rtnetlink
+ * RTM_GETNSID, lsns's NETNSID): 0 and *id (-1: none assigned), -EINVAL
+ * (not a net namespace), -ENODEV (a loaded snapshot), -ENOENT (no way to
+ * open it any more), -errno.
+ */
+int nsinfo_ns_netnsid(const struct nsinfo_snapshot *s, int idx, int32_t *id);
 
 /* Read /proc/PID/cmdline on demand, NULs turned to spaces; 0 or -errno.
  * Only for a process of the snapshot, and only while the pid still is

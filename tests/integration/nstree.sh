@@ -125,7 +125,7 @@ for i, (p, parent) in enumerate([("P1", "HOST_PID"), ("P2", "P1"), ("P3", "P2")]
     t(n["ons"] == I("HOST_USER"), "%s owned by the host user ns" % p, n["ons"])
     t(n["nsid"] and n["nsid"] > 0, "%s has a namespace id" % p, n["nsid"])
 u = L[I("U")]
-t(u["type"] == "user" and u["uid"] == I("OWNER"), "user ns owner uid is %s" % E["OWNER"], u)
+t(u["type"] == "user" and u["ouid"] == I("OWNER"), "user ns owner uid is %s" % E["OWNER"], u)
 t(u["pns"] == I("HOST_USER") and u["level"] == L[I("HOST_USER")]["level"] + 1, "user ns nests in the host one", u)
 for k in ("NETB", "UTSB", "PB"):
     t(L[I(k)]["ons"] == I("U"), "%s owned by the user ns" % k, L[I(k)]["ons"])
@@ -133,7 +133,7 @@ t(L[I("PB")]["pns"] == I("HOST_PID"), "its pid ns still nests in the host pid ns
 t(L[I("NETC1")]["nprocs"] == 4, "C1 net: unshare + 3 processes", L[I("NETC1")]["nprocs"])
 t(L[I("PIDC1")]["nprocs"] == 3, "C1 pid ns: 3 processes (unshare stays outside)", L[I("PIDC1")]["nprocs"])
 t(L[I("PIDC1")]["pns"] == L[I("PIDC2")]["pns"] == I("HOST_PID"), "C1 and C2 are siblings")
-t(all(n["uid"] is None for n in L.values() if n["type"] != "user"), "UID only on user namespaces")
+t(all(n["ouid"] is None for n in L.values() if n["type"] != "user"), "OUID only on user namespaces")
 t(all(n["flags"] is None or n["nprocs"] == 0 for n in L.values()), "FLAGS only on namespaces without processes")
 ' "$T_TMP/list.json"
 
@@ -229,7 +229,7 @@ else
 fi
 "$NSTREE" -l -J >"$T_TMP/mine.json" 2>/dev/null
 keys=$(python3 -c 'import json,sys; print(",".join(json.load(open(sys.argv[1]))["namespaces"][0].keys()))' "$T_TMP/mine.json")
-is "$keys" "ns,type,nprocs,pid,user,command,pns,ons,nsid,uid,level,holders" "default --list -J keys: lsns's, then the extra columns"
+is "$keys" "ns,type,nprocs,pid,user,pns,ons,nsid,ouid,level,holders,command" "default --list -J keys: lsns's, the extra columns, COMMAND last"
 
 # --------------------------------------------------------------- coverage
 if ! readlink /proc/1/ns/net >/dev/null 2>&1; then

@@ -356,6 +356,19 @@ static void test_pidchildren(const struct kid *k)
 	nsinfo_snapshot_unref(s);
 }
 
+/* NSINFO_SCAN_NOT_SELF: our own fd is not a holder, and a namespace only
+ * our fd holds is not found at all */
+static void test_not_self(pid_t self, int netfd, uint64_t net)
+{
+	struct nsinfo_snapshot *s = snap(NSINFO_SCAN_FDS | NSINFO_SCAN_NOT_SELF);
+	const struct nsinfo_ns *n = find(s, NSINFO_NET, net);
+
+	ok(!n || !holder(n, NSINFO_HOLD_FD, self, netfd, NULL),
+	   "NSINFO_SCAN_NOT_SELF: our own fd is not a holder");
+	ok(n == NULL, "NSINFO_SCAN_NOT_SELF: a namespace only our fd holds is not listed");
+	nsinfo_snapshot_unref(s);
+}
+
 static void test_userns(pid_t self, int netfd, uint64_t user, uint64_t net)
 {
 	struct nsinfo_snapshot *s = snap(NSINFO_SCAN_FDS);
@@ -476,6 +489,7 @@ int main(void)
 	test_pidchildren(&pch);
 	ok(netfd >= 0 && fd_ino(netfd) == usr.r.b, "we hold the orphan's net namespace");
 	test_userns(getpid(), netfd, usr.r.a, usr.r.b);
+	test_not_self(getpid(), netfd, usr.r.b);
 	/* the same fd fixtures through the BPF source, where it loads */
 	{
 		struct nsinfo_scan_opts o = { .size = sizeof(o), .flags = NSINFO_SCAN_BPF };
@@ -489,6 +503,7 @@ int main(void)
 			diag("fd fixtures again, BPF source (task_file iterator)");
 			test_fds(&fds);
 			test_userns(getpid(), netfd, usr.r.a, usr.r.b);
+			test_not_self(getpid(), netfd, usr.r.b);
 			test_sources_agree(&fds, netfd);
 			source = NSINFO_SCAN_PROC;
 		} else {

@@ -235,6 +235,8 @@ void nst_out_columns(struct nst_out *o, const struct nst_col *cols, size_t ncols
 	o->raw = keep.raw;
 	o->noheadings = keep.noheadings;
 	o->colors = keep.colors;
+	o->notruncate = keep.notruncate;
+	o->nowrap = keep.nowrap;
 	o->want_list = keep.want_list;
 	o->want_all = keep.want_all;
 	o->usage_code = keep.usage_code;
@@ -314,6 +316,11 @@ struct libscols_table *nst_out_table(struct nst_out *o, const char *name)
 		int flags = c->flags;
 		struct libscols_column *cl;
 
+		if (o->notruncate)
+			flags &= ~SCOLS_FL_TRUNC;
+		if (o->nowrap)
+			flags &= ~SCOLS_FL_WRAP;
+
 		/* tree art cannot be right-aligned */
 		if (o->sel[i] == o->tree_col)
 			flags = (flags | SCOLS_FL_TREE) & ~SCOLS_FL_RIGHT;
@@ -346,6 +353,27 @@ void nst_out_set(struct nst_out *o, struct libscols_line *ln, int id, const char
 	if (!o->raw && !o->json)
 		val = nst_esc(val);
 	if (scols_line_set_data(ln, (size_t)o->pos[id], val))
+		nst_die(close_stdout_code, "out of memory");
+}
+
+void nst_out_set_list(struct nst_out *o, struct libscols_line *ln, int id,
+		      const char *const *items, size_t n, const char *sep)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!nst_out_has(o, id) || !n)
+		return;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		nst_die(close_stdout_code, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? sep : "", o->raw || o->json ? items[i] : nst_esc(items[i]));
+	if (fclose(f))
+		nst_die(close_stdout_code, "out of memory");
+	/* the table takes ownership of buf */
+	if (scols_line_refer_data(ln, (size_t)o->pos[id], buf))
 		nst_die(close_stdout_code, "out of memory");
 }
 

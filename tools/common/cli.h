@@ -73,6 +73,7 @@ struct nst_out {
 	size_t nsel;
 	int pos[NST_MAX_COLS];    /* column id -> position in sel, -1 */
 	bool json, raw, noheadings, colors;
+	bool notruncate, nowrap;  /* -u, -W: no SCOLS_FL_TRUNC, no SCOLS_FL_WRAP */
 	int tree_col;             /* column id drawn as the tree, -1 for none */
 	struct libscols_table *tb;
 	/* -o / --output-all as given, applied by nst_out_columns() */
@@ -93,7 +94,8 @@ int nst_out_select(struct nst_out *o, const char *list, const char **bad, size_t
 /*
  * Choose the column table and defaults once the tool knows its mode (they
  * may depend on options such as --list), then apply -o/--output-all as
- * given on the command line. Keeps the json/raw/noheadings/colour choices.
+ * given on the command line. Keeps the json/raw/noheadings/colour and
+ * notruncate/nowrap choices.
  * An unknown column name is a usage error (exit with the code given to
  * nst_out_option).
  */
@@ -123,6 +125,13 @@ struct libscols_line *nst_out_line(struct nst_out *o, struct libscols_line *pare
 void nst_out_set(struct nst_out *o, struct libscols_line *ln, int id, const char *val);
 void nst_out_setf(struct nst_out *o, struct libscols_line *ln, int id, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * Set a cell holding several untrusted strings joined by sep (a newline
+ * for a multi-line cell): in text output each item is escaped on its own,
+ * so the separator stays what it is.
+ */
+void nst_out_set_list(struct nst_out *o, struct libscols_line *ln, int id,
+		      const char *const *items, size_t n, const char *sep);
 /* Print and free the table; 0 or -errno. */
 int nst_out_print(struct nst_out *o);
 

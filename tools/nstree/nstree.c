@@ -26,23 +26,30 @@
 
 #include "nstree.h"
 
+/* lsns's columns first, in lsns's order and with its meanings and JSON
+ * types, then what lsns does not have */
 enum {
-	COL_NS, COL_TYPE, COL_NPROCS, COL_PID, COL_USER, COL_COMMAND,
-	COL_PNS, COL_ONS, COL_NSID, COL_UID, COL_LEVEL, COL_FLAGS,
-	COL_HOLDERS, COL_CONTAINER, COL_HOSTNAME, NCOLS
+	COL_NS, COL_TYPE, COL_PATH, COL_NPROCS, COL_PID, COL_PPID, COL_COMMAND, COL_UID,
+	COL_USER, COL_NETNSID, COL_NSFS, COL_PNS, COL_ONS,
+	COL_NSID, COL_OUID, COL_LEVEL, COL_FLAGS, COL_HOLDERS, COL_CONTAINER, COL_HOSTNAME, NCOLS
 };
 
 static const struct nst_col columns[NCOLS] = {
 	[COL_NS]      = { "NS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "namespace identifier (inode number)" },
 	[COL_TYPE]    = { "TYPE", 5, 0, SCOLS_JSON_STRING, "kind of namespace" },
+	[COL_PATH]    = { "PATH", 0, 0, SCOLS_JSON_STRING, "path to the namespace (/proc/PID/ns/TYPE, else a bind mount or fd)" },
 	[COL_NPROCS]  = { "NPROCS", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "number of processes in the namespace" },
 	[COL_PID]     = { "PID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "lowest PID in the namespace" },
-	[COL_USER]    = { "USER", 0.1, 0, SCOLS_JSON_STRING, "username of the PID process" },
+	[COL_PPID]    = { "PPID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "PPID of the PID process" },
 	[COL_COMMAND] = { "COMMAND", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "command line of the PID process" },
-	[COL_PNS]     = { "PNS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "parent namespace (pid and user namespaces)" },
-	[COL_ONS]     = { "ONS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "owner namespace (a user namespace)" },
+	[COL_UID]     = { "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "UID of the PID process (without processes: of the owner)" },
+	[COL_USER]    = { "USER", 0.1, 0, SCOLS_JSON_STRING, "username of the PID process" },
+	[COL_NETNSID] = { "NETNSID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_STRING, "id of a net namespace in the caller's (rtnetlink), \"unassigned\"" },
+	[COL_NSFS]    = { "NSFS", 0.1, SCOLS_FL_WRAP, SCOLS_JSON_STRING, "nsfs bind mounts of the namespace in the caller's mount namespace" },
+	[COL_PNS]     = { "PNS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "parent namespace (pid and user namespaces), 0 for none" },
+	[COL_ONS]     = { "ONS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "owner namespace (a user namespace), 0 if unknown" },
 	[COL_NSID]    = { "NSID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "64-bit namespace id (NS_GET_ID), where the kernel has one" },
-	[COL_UID]     = { "UID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "owner UID of a user namespace" },
+	[COL_OUID]    = { "OUID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "owner UID of a user namespace" },
 	[COL_LEVEL]   = { "LEVEL", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "nesting depth of a pid or user namespace (0 = top seen)" },
 	[COL_FLAGS]   = { "FLAGS", 8, 0, SCOLS_JSON_STRING, "noprocs (held by something else), ancestor (held by a child ns only), detached (kernel not asked)" },
 	[COL_HOLDERS] = { "HOLDERS", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING, "what keeps it alive: processes, threads, fds, bind mounts, child and owned namespaces" },
@@ -51,14 +58,15 @@ static const struct nst_col columns[NCOLS] = {
 };
 
 /* Default columns by [list][processes]; holder lines (-P) say what they are
- * in FLAGS, kept before COMMAND. HOLDERS comes last: it is as long as
- * COMMAND, and a namespace without processes has no COMMAND to show. */
+ * in FLAGS. COMMAND comes last in every default view, as in lsns: it is
+ * the long cell (piped output is not padded to the longest command line,
+ * and awk's $NF is the command's last word). */
 /* --list -J: lsns's keys first, so that scripts written for lsns -J keep
  * working, then what lsns does not have */
-#define JSON_LIST_DEFAULT "NS,TYPE,NPROCS,PID,USER,COMMAND,PNS,ONS,NSID,UID,LEVEL,HOLDERS"
+#define JSON_LIST_DEFAULT "NS,TYPE,NPROCS,PID,USER,PNS,ONS,NSID,OUID,LEVEL,HOLDERS,COMMAND"
 static const char *const default_cols[2][2] = {
-	{ "NS,TYPE,NPROCS,PID,UID,COMMAND,HOLDERS", "NS,TYPE,NPROCS,PID,UID,FLAGS,COMMAND,HOLDERS" },
-	{ "NS,TYPE,NPROCS,PID,USER,COMMAND,HOLDERS", "NS,TYPE,NPROCS,PID,USER,FLAGS,COMMAND,HOLDERS" },
+	{ "NS,TYPE,NPROCS,PID,OUID,HOLDERS,COMMAND", "NS,TYPE,NPROCS,PID,OUID,FLAGS,HOLDERS,COMMAND" },
+	{ "NS,TYPE,NPROCS,PID,USER,HOLDERS,COMMAND", "NS,TYPE,NPROCS,PID,USER,FLAGS,HOLDERS,COMMAND" },
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -81,6 +89,8 @@ static void __attribute__((noreturn)) usage(void)
 	      "                        cgroup, ipc, mnt, net, pid, time, user, uts\n"
 	      " -p, --task <pid>       only the namespaces of this process (repeatable)\n"
 	      " -P, --processes        list the member processes under each namespace\n"
+	      " -T, --tree[=<rel>]     nest by one relation as lsns does: owner (the\n"
+	      "                        default of -T), parent or process\n"
 	      "     --persistent       only namespaces without processes\n"
 	      "     --holders <ns>     everything that keeps one namespace alive\n"
 	      " -q, --quick            processes only: skip the fd and bind-mount scans\n"
@@ -90,6 +100,10 @@ static void __attribute__((noreturn)) usage(void)
 	      " -n, --noheadings       don't print headings\n"
 	      " -r, --raw              use the raw output format\n"
 	      " -J, --json             use the JSON output format\n"
+	      " -u, --notruncate       don't truncate text in columns\n"
+	      " -W, --nowrap           don't use multi-line representation\n"
+	      " -Q, --filter <expr>    libsmartcols filter expression (needs libsmartcols\n"
+	      "                        2.40 or later; says so otherwise)\n"
 	      "     --proc-root <dir>  read this tree instead of /proc\n"
 	      "     --source <src>     auto, bpf (task iterator) or proc (/proc walk)\n"
 	      "     --save <file>      write the whole snapshot to <file> as JSON\n"
@@ -113,8 +127,38 @@ static void __attribute__((noreturn)) usage(void)
 
 /* --------------------------------------------------------------- the tree */
 
-static int32_t tree_parent(const struct nsinfo_ns *n)
+/* -T process: the namespace of the same type that the PID process's
+ * nearest ancestor process outside this namespace is in */
+static int32_t process_parent(const struct ctl *c, int32_t i)
 {
+	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(c->snap, NULL);
+	const struct nsinfo_proc *p = nsinfo_ns_lowest_proc(c->snap, &c->ns[i]);
+	int type = c->ns[i].type;
+
+	for (int guard = 0; p && p->ppid > 0 && guard < 4096; guard++) {
+		int q = nsinfo_snapshot_find_proc(c->snap, p->ppid);
+
+		if (q < 0)
+			return -1;
+		p = &procs[q];
+		if (p->ns[type] >= 0 && p->ns[type] != i)
+			return p->ns[type];
+	}
+	return -1;
+}
+
+static int32_t tree_parent(const struct ctl *c, int32_t i)
+{
+	const struct nsinfo_ns *n = &c->ns[i];
+
+	switch (c->tree_rel) {
+	case TREE_OWNER:
+		return n->owner;
+	case TREE_PARENT:
+		return n->parent;
+	case TREE_PROCESS:
+		return process_parent(c, i);
+	}
 	if (n->type == NSINFO_USER || n->type == NSINFO_PID)
 		return n->parent >= 0 ? n->parent : n->owner;
 	return n->owner;
@@ -161,6 +205,9 @@ static int32_t display_parent(const struct ctl *c, uint32_t i)
 		q = c->tparent[q];
 	if (q >= 0 && c->shown[q])
 		return q;
+	/* lsns's relations other than owner: no owner fallback */
+	if (c->tree_rel == TREE_PARENT || c->tree_rel == TREE_PROCESS)
+		return -1;
 	for (q = c->ns[i].owner, guard = 0; q >= 0 && !c->shown[q] && guard++ < 256;)
 		q = c->tparent[q];
 	return q >= 0 && c->shown[q] ? q : -1;
@@ -207,7 +254,7 @@ static void build_tree(struct ctl *c)
 	if (!c->tparent)
 		nst_die(EXIT_FAILURE, "out of memory");
 	for (size_t i = 0; i < c->nns; i++) {
-		int32_t p = tree_parent(&c->ns[i]);
+		int32_t p = tree_parent(c, (int32_t)i);
 
 		c->tparent[i] = p >= 0 && (size_t)p < c->nns ? p : -1;
 	}
@@ -359,10 +406,62 @@ const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, si
 	return buf;
 }
 
+/* PNS, ONS: 0 where there is none or it is unknown, as lsns writes */
 static void set_ns_ref(struct ctl *c, struct libscols_line *ln, int col, int32_t i)
 {
-	if (i >= 0 && (size_t)i < c->nns)
-		nst_out_setf(&c->out, ln, col, "%" PRIu64, c->ns[i].ino);
+	nst_out_setf(&c->out, ln, col, "%" PRIu64,
+		     i >= 0 && (size_t)i < c->nns ? c->ns[i].ino : (uint64_t)0);
+}
+
+static void set_path(struct ctl *c, struct libscols_line *ln, int32_t i)
+{
+	char path[4096];
+
+	if (nst_out_has(&c->out, COL_PATH) && nsinfo_ns_path(c->snap, i, path, sizeof(path)) == 0)
+		nst_out_set(&c->out, ln, COL_PATH, path);
+}
+
+static void set_netnsid(struct ctl *c, struct libscols_line *ln, int32_t i)
+{
+	int32_t id;
+
+	if (!nst_out_has(&c->out, COL_NETNSID) || c->ns[i].type != NSINFO_NET ||
+	    nsinfo_ns_netnsid(c->snap, i, &id) < 0)
+		return;
+	if (id < 0)
+		nst_out_set(&c->out, ln, COL_NETNSID, "unassigned");
+	else
+		nst_out_setf(&c->out, ln, COL_NETNSID, "%d", (int)id);
+}
+
+/* NSFS: the bind mounts in our own mount namespace, one a line (as lsns;
+ * comma-separated with -W and -r) */
+static void set_nsfs(struct ctl *c, struct libscols_line *ln, int32_t i)
+{
+	const struct nsinfo_ns *n = &c->ns[i];
+	int self = nsinfo_snapshot_self_ns(c->snap, NSINFO_MNT);
+	const char **paths;
+	size_t k = 0;
+
+	if (!nst_out_has(&c->out, COL_NSFS) || self < 0 || !n->nholders)
+		return;
+	paths = calloc(n->nholders, sizeof(*paths));
+	if (!paths)
+		nst_die(EXIT_FAILURE, "out of memory");
+	for (uint32_t h = 0; h < n->nholders; h++) {
+		const struct nsinfo_holder *x = &n->holders[h];
+		bool dup = false;
+
+		if (x->kind != NSINFO_HOLD_MOUNT || !x->path || x->mntns != c->ns[self].ino)
+			continue;
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = !strcmp(paths[j], x->path);
+		if (!dup)
+			paths[k++] = x->path;
+	}
+	nst_out_set_list(&c->out, ln, COL_NSFS, paths, k,
+			 c->out.json || !(c->out.raw || c->out.nowrap) ? "\n" : ",");
+	free(paths);
 }
 
 static void set_hostname(struct ctl *c, struct libscols_line *ln, int32_t uts)
@@ -383,6 +482,8 @@ static void fill_proc(struct ctl *c, struct libscols_line *ln, const struct nsin
 	char cmd[4096];
 
 	nst_out_setf(&c->out, ln, COL_PID, "%d", (int)p->pid);
+	nst_out_setf(&c->out, ln, COL_PPID, "%d", (int)p->ppid);
+	nst_out_setf(&c->out, ln, COL_UID, "%u", (unsigned)p->uid);
 	nst_out_set(&c->out, ln, COL_USER, nsinfo_snapshot_username(c->snap, p->uid));
 	if (nst_out_has(&c->out, COL_COMMAND))
 		nst_out_set(&c->out, ln, COL_COMMAND, command_of(c, p, cmd, sizeof(cmd)));
@@ -418,6 +519,22 @@ static void set_holders(struct ctl *c, struct libscols_line *ln, int32_t i)
 	free(sum);
 }
 
+/* A namespace no process is in: UID and USER are the uid that owns it
+ * (the owner of a user namespace; for the other types, the owner of the
+ * user namespace that owns it), as lsns shows one ("net 0 root"); PID and
+ * COMMAND stay empty. */
+static void fill_owner_uid(struct ctl *c, struct libscols_line *ln, const struct nsinfo_ns *n)
+{
+	const struct nsinfo_ns *u = n->type == NSINFO_USER ? n
+				    : n->owner >= 0 && (size_t)n->owner < c->nns ? &c->ns[n->owner]
+										  : NULL;
+
+	if (!u || u->owner_uid < 0)
+		return;
+	nst_out_setf(&c->out, ln, COL_UID, "%" PRId64, u->owner_uid);
+	nst_out_set(&c->out, ln, COL_USER, nsinfo_snapshot_username(c->snap, (uid_t)u->owner_uid));
+}
+
 static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
 {
 	const struct nsinfo_ns *n = &c->ns[i];
@@ -428,12 +545,17 @@ static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
 	nst_out_setf(&c->out, ln, COL_NPROCS, "%u", n->nprocs);
 	if (low)
 		fill_proc(c, ln, low);
+	else
+		fill_owner_uid(c, ln, n);
+	set_path(c, ln, i);
+	set_netnsid(c, ln, i);
+	set_nsfs(c, ln, i);
 	set_ns_ref(c, ln, COL_PNS, n->parent);
 	set_ns_ref(c, ln, COL_ONS, n->owner);
 	if (n->nsid)
 		nst_out_setf(&c->out, ln, COL_NSID, "%" PRIu64, n->nsid);
 	if (n->type == NSINFO_USER && n->owner_uid >= 0)
-		nst_out_setf(&c->out, ln, COL_UID, "%" PRId64, n->owner_uid);
+		nst_out_setf(&c->out, ln, COL_OUID, "%" PRId64, n->owner_uid);
 	if (n->level >= 0)
 		nst_out_setf(&c->out, ln, COL_LEVEL, "%d", n->level);
 	nst_out_set(&c->out, ln, COL_FLAGS, ns_flag(n->flags));
@@ -523,6 +645,18 @@ static void json_array_column(struct ctl *c, int id)
 		nst_die(EXIT_FAILURE, "out of memory");
 }
 
+/* NSFS in a table: one path a line, as lsns shows it */
+static void multiline_column(struct ctl *c, int id)
+{
+	struct libscols_column *cl;
+
+	if (c->out.json || c->out.raw || c->out.nowrap || !nst_out_has(&c->out, id))
+		return;
+	cl = scols_table_get_column(c->out.tb, (size_t)c->out.pos[id]);
+	if (cl && scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk, NULL))
+		nst_die(EXIT_FAILURE, "out of memory");
+}
+
 static void render(struct ctl *c)
 {
 	/* members nest under their namespace, which needs a tree column */
@@ -531,6 +665,7 @@ static void render(struct ctl *c)
 	if (!nst_out_table(&c->out, "namespaces"))
 		nst_die(EXIT_FAILURE, "out of memory");
 	json_array_column(c, COL_HOLDERS);
+	multiline_column(c, COL_NSFS);
 	if (c->list) {
 		emit_list(c);
 	} else {
@@ -582,6 +717,30 @@ static void warn_coverage(const struct ctl *c)
 
 enum { OPT_PROC_ROOT = NST_OPT_FIRST_TOOL, OPT_PERSISTENT, OPT_HOLDERS, OPT_SOURCE, OPT_SAVE,
        OPT_LOAD, OPT_LOAD_MAX };
+
+static int parse_tree_rel(const char *arg)
+{
+	static const char *const names[] = { [TREE_OWNER] = "owner", [TREE_PARENT] = "parent",
+					     [TREE_PROCESS] = "process" };
+
+	/* -T alone is lsns's default relation */
+	if (!arg)
+		return TREE_OWNER;
+	for (int i = TREE_OWNER; i <= TREE_PROCESS; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	nst_usage_error(EXIT_FAILURE, "unknown tree relation: %s (owner, parent or process)", arg);
+}
+
+/* -Q/--filter: libsmartcols's filter expressions (util-linux 2.40) */
+static void __attribute__((noreturn)) no_filter(void)
+{
+	const char *ver = NULL;
+
+	scols_get_library_version(&ver);
+	nst_die(EXIT_FAILURE, "--filter needs libsmartcols 2.40 or later with its filter API; "
+		"this nstree was built with libsmartcols %s, which has none", ver ? ver : "(unknown)");
+}
 
 /* --save and --load: the snapshot as a file */
 static const char *save_path, *load_path;
@@ -666,11 +825,20 @@ static void select_columns(struct ctl *c)
 {
 	if (c->holders_of)
 		nst_out_columns(&c->out, holder_columns, holder_ncols, HOLDER_DEFAULT_COLS);
-	else
+	else {
 		/* the default columns depend on -l and -P, known only now */
-		nst_out_columns(&c->out, columns, NCOLS,
-				c->list && c->out.json && !c->processes
-					? JSON_LIST_DEFAULT : default_cols[c->list][c->processes]);
+		const char *def = c->list && c->out.json && !c->processes
+					  ? JSON_LIST_DEFAULT : default_cols[c->list][c->processes];
+		char net[256];
+		size_t k = strlen(def) - strlen(",COMMAND");
+
+		/* -t net alone: NETNSID and NSFS before COMMAND, as lsns adds them */
+		if (c->types == 1u << NSINFO_NET && k < sizeof(net) - 32) {
+			snprintf(net, sizeof(net), "%.*s,NETNSID,NSFS,COMMAND", (int)k, def);
+			def = net;
+		}
+		nst_out_columns(&c->out, columns, NCOLS, def);
+	}
 }
 
 static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_opts *opts,
@@ -690,6 +858,10 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "raw", no_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "tree", optional_argument, NULL, 'T' },
+		{ "notruncate", no_argument, NULL, 'u' },
+		{ "nowrap", no_argument, NULL, 'W' },
+		{ "filter", required_argument, NULL, 'Q' },
 		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "save", required_argument, NULL, OPT_SAVE },
@@ -704,8 +876,8 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 
 	/* the fd and bind-mount passes are what finds namespaces without
 	 * processes: on unless asked to be quick */
-	opts->flags |= NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS;
-	while ((opt = getopt_long(argc, argv, "lt:p:Pqo:HnrJhV", longopts, NULL)) != -1) {
+	opts->flags |= NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS | NSINFO_SCAN_NOT_SELF;
+	while ((opt = getopt_long(argc, argv, "lt:p:Pqo:HnrJT::uWQ:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'l': c->list = true; break;
 		case 't': parse_type(c, optarg); break;
@@ -718,6 +890,10 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 			scan_opts = true;
 			break;
 		case 'H': list_columns = true; break;
+		case 'T': c->tree_rel = parse_tree_rel(optarg); break;
+		case 'u': c->out.notruncate = true; break;
+		case 'W': c->out.nowrap = true; break;
+		case 'Q': no_filter();
 		case OPT_PROC_ROOT: opts->proc_root = optarg; scan_opts = true; break;
 		case OPT_SOURCE: *source = parse_source(optarg); scan_opts = true; break;
 		case OPT_SAVE: save_path = optarg; break;
@@ -742,6 +918,8 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 	    !(load_max = parse_size(getenv("NSTREE_LOAD_MAX"))))
 		nst_usage_error(EXIT_FAILURE, "invalid size in NSTREE_LOAD_MAX: %s",
 				getenv("NSTREE_LOAD_MAX"));
+	if (c->tree_rel != TREE_NSTREE && c->list)
+		nst_usage_error(EXIT_FAILURE, "-l and -T are mutually exclusive");
 	if (load_path && scan_opts)
 		nst_usage_error(EXIT_FAILURE, "--load reads a saved snapshot: "
 				"-q, --proc-root and --source do not apply");

@@ -10,6 +10,9 @@
 #include "cli.h"
 #include "nsinfo.h"
 
+/* -T: nstree's own placement, or one of lsns's relations */
+enum nst_tree_rel { TREE_NSTREE, TREE_OWNER, TREE_PARENT, TREE_PROCESS };
+
 struct ctl {
 	struct nsinfo_snapshot *snap;
 	struct nsinfo_resolver *refs; /* resolves the arguments over snap */
@@ -17,6 +20,7 @@ struct ctl {
 	size_t nns;
 	struct nst_out out;
 	bool list, processes, persistent;
+	int tree_rel;             /* enum nst_tree_rel: how namespaces nest (-T) */
 	unsigned types;           /* bit per enum nsinfo_type; 0 = all */
 	pid_t *tasks;             /* -p, may be repeated: the union */
 	size_t ntasks;
