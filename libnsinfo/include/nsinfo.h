@@ -350,7 +350,8 @@ struct nsinfo_event {
 	int target_type;          /* NSFD: enum nsinfo_type, -1 */
 	struct nsinfo_event_ns target_ns; /* NSFD */
 	pid_t target_pid;         /* PIDFD */
-	/* caller at entry; caller at exit (UNSHARE/SETNS) or the child (CLONE*, FORK) */
+	/* caller at entry; caller at exit (UNSHARE/SETNS) or the child (CLONE*, FORK);
+	 * only the changed slots unless NSINFO_EVENTS_FULL (others 0) */
 	struct nsinfo_event_ns before[NSINFO_EV_NSLOTS];
 	struct nsinfo_event_ns after[NSINFO_EV_NSLOTS];
 };
@@ -363,6 +364,9 @@ typedef void (*nsinfo_events_log_cb)(const char *line, void *userdata);
 /* Options flags */
 #define NSINFO_EVENTS_FAILED_ONLY  (1u << 0) /* only operations that failed */
 #define NSINFO_EVENTS_RAW_SYSCALLS (1u << 1) /* raw sys_enter/sys_exit, not syscall tracepoints */
+/* before/after of every slot; without it only the slots whose namespace
+ * changed are filled (the others are 0), a third of the ring per event */
+#define NSINFO_EVENTS_FULL         (1u << 2)
 
 struct nsinfo_events_opts {
 	size_t size;              /* sizeof(struct nsinfo_events_opts) */
