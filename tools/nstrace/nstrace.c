@@ -142,6 +142,45 @@ static unsigned request_types(const struct nsinfo_event *e)
 	return e->kind == NSINFO_EV_FORK ? 0 : e->types;
 }
 
+/* ---------------------------------------------------- line building */
+
+/* Lines of both formats are built here and written with one fwrite:
+ * fprintf's format parsing is most of the cost of a line on a burst. */
+#define JLINE_MAX 8192            /* an event is < 3 KiB: 10 slots, comm <= 96 */
+
+struct jline {
+	char *p;
+	char buf[JLINE_MAX];
+};
+
+static void jraw(struct jline *j, const char *s, size_t n)
+{
+	memcpy(j->p, s, n);
+	j->p += n;
+}
+
+#define JLIT(j, lit) jraw(j, lit, sizeof(lit) - 1)
+
+static void ju64(struct jline *j, uint64_t v)
+{
+	char tmp[20], *t = tmp + sizeof(tmp);
+
+	do
+		*--t = (char)('0' + v % 10);
+	while ((v /= 10));
+	jraw(j, t, (size_t)(tmp + sizeof(tmp) - t));
+}
+
+static void ji64(struct jline *j, int64_t v)
+{
+	if (v < 0) {
+		*j->p++ = '-';
+		ju64(j, -(uint64_t)v);
+	} else {
+		ju64(j, (uint64_t)v);
+	}
+}
+
 /* ------------------------------------------------------- human output */
 
 #define C_BOLD "\033[1m"
@@ -214,34 +253,70 @@ static void print_result(const struct state *st, const struct nsinfo_event *e)
 		       strerror(e->error), st->color ? C_OFF : "");
 	else
 		fprintf(st->out, " = %lld", (long long)e->ret);
-	if (e->kind != NSINFO_EV_FORK)
-		fprintf(st->out, " <%.6f>", e->latency_ns / 1e9);
+	if (e->kind != NSINFO_EV_FORK) {
+		/* <seconds.microseconds>, rounded like %.6f */
+		uint64_t us = (e->latency_ns + 500) / 1000;
+
+		fprintf(st->out, " <%llu.%06llu>", (unsigned long long)(us / 1000000),
+			(unsigned long long)(us % 1000000));
+	}
 }
 
 static void print_human(struct state *st, const struct nsinfo_event *e)
 {
+	const char *comm = esc_comm(e->comm);
+	struct jline j;
+
 	print_time(st, e->time_ns);
+	j.p = j.buf;
 	/* any process names itself: never raw to the terminal or log */
-	fprintf(st->out, " %s[%d]", esc_comm(e->comm), (int)e->tgid);
-	if (e->pid != e->tgid)
-		fprintf(st->out, "/%d", (int)e->pid);
+	*j.p++ = ' ';
+	jraw(&j, comm, strlen(comm));
+	*j.p++ = '[';
+	ji64(&j, e->tgid);
+	*j.p++ = ']';
+	if (e->pid != e->tgid) {
+		*j.p++ = '/';
+		ji64(&j, e->pid);
+	}
+	fwrite_unlocked(j.buf, 1, (size_t)(j.p - j.buf), st->out);
 	print_call(st, e);
 	print_result(st, e);
-	fprintf(st->out, " ppid=%d uid=%u", (int)e->ppid, (unsigned)e->uid);
+	j.p = j.buf;
+	JLIT(&j, " ppid=");
+	ji64(&j, e->ppid);
+	JLIT(&j, " uid=");
+	ju64(&j, e->uid);
 	if (e->nspid_len > 1) {
-		fprintf(st->out, " nspid=");
-		for (int i = 0; i < e->nspid_len; i++)
-			fprintf(st->out, "%s%d", i ? "/" : "", (int)e->nspid[i]);
+		JLIT(&j, " nspid=");
+		for (int i = 0; i < e->nspid_len; i++) {
+			if (i)
+				*j.p++ = '/';
+			ji64(&j, e->nspid[i]);
+		}
 	}
-	if (e->child_pid)
-		fprintf(st->out, " child=%d/%d", (int)e->child_pid, (int)e->child_vpid);
-	for (int s = 0; s < NSINFO_EV_NSLOTS; s++)
-		if (ns_changed(e, s))
-			fprintf(st->out, " %s:%llu->%llu", slot_name(s), (unsigned long long)e->before[s].ino,
-			       (unsigned long long)e->after[s].ino);
-		else if (st->o->full && e->before[s].ino)
-			fprintf(st->out, " %s:%llu", slot_name(s), (unsigned long long)e->before[s].ino);
-	fputc('\n', st->out);
+	if (e->child_pid) {
+		JLIT(&j, " child=");
+		ji64(&j, e->child_pid);
+		*j.p++ = '/';
+		ji64(&j, e->child_vpid);
+	}
+	for (int s = 0; s < NSINFO_EV_NSLOTS; s++) {
+		bool changed = ns_changed(e, s);
+
+		if (!changed && !(st->o->full && e->before[s].ino))
+			continue;
+		*j.p++ = ' ';
+		jraw(&j, slot_name(s), strlen(slot_name(s)));
+		*j.p++ = ':';
+		ju64(&j, e->before[s].ino);
+		if (changed) {
+			JLIT(&j, "->");
+			ju64(&j, e->after[s].ino);
+		}
+	}
+	*j.p++ = '\n';
+	fwrite_unlocked(j.buf, 1, (size_t)(j.p - j.buf), st->out);
 }
 
 /* -------------------------------------------------------- JSON output */
@@ -252,41 +327,6 @@ static void print_human(struct state *st, const struct nsinfo_event *e)
  * one fwrite per event. json-c's generic objects cost ten times the rest of
  * the tracer on a burst. The summary and error paths still use json-c.
  */
-#define JLINE_MAX 8192            /* an event is < 3 KiB: 10 slots, comm <= 96 */
-
-struct jline {
-	char *p;
-	char buf[JLINE_MAX];
-};
-
-static void jraw(struct jline *j, const char *s, size_t n)
-{
-	memcpy(j->p, s, n);
-	j->p += n;
-}
-
-#define JLIT(j, lit) jraw(j, lit, sizeof(lit) - 1)
-
-static void ju64(struct jline *j, uint64_t v)
-{
-	char tmp[20], *t = tmp + sizeof(tmp);
-
-	do
-		*--t = (char)('0' + v % 10);
-	while ((v /= 10));
-	jraw(j, t, (size_t)(tmp + sizeof(tmp) - t));
-}
-
-static void ji64(struct jline *j, int64_t v)
-{
-	if (v < 0) {
-		*j->p++ = '-';
-		ju64(j, -(uint64_t)v);
-	} else {
-		ju64(j, (uint64_t)v);
-	}
-}
-
 /* a string literal from our own tables (no escaping needed) */
 static void jlit(struct jline *j, const char *s)
 {
