@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -38,6 +39,7 @@ struct opts {
 	struct nsinfo_events_opts ev;
 	bool json, summary, verbose, full, line_buffered;
 	double duration;          /* seconds, 0 = none */
+	int nice;                 /* the reader's nice value */
 	const char *output;       /* -o FILE */
 	char **command;
 };
@@ -56,6 +58,9 @@ struct count {
  */
 #define QUEUE_MAX (1u << 16)
 #define OUT_BUFFER (1u << 20)
+/* the reader's default priority: a burst comes from busy processes, which
+ * at equal weight leave the reader too little of the CPU to keep up */
+#define DEFAULT_NICE (-10)
 #define RENDER_SLICE 256
 
 struct state {
@@ -858,11 +863,13 @@ static void __attribute__((noreturn)) usage(void)
 	       " -o, --output FILE        write the trace to FILE, not stdout\n"
 	       "     --line-buffered      write each event at once (default: per batch)\n"
 	       " -b, --buffer-size MIB    ring buffer: 1, 2 (default) or 4 MiB\n"
+	       "     --nice N             the reader's nice value (default %d), so that\n"
+	       "                          a burst of busy processes cannot starve it\n"
 	       "     --raw-syscalls       hook raw sys_enter/sys_exit, not syscall tracepoints\n"
 	       " -v, --verbose            show how the probe attaches and libbpf messages\n"
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n\n"
-	       "For more details see nstrace(8).\n", JSON_SCHEMA_VERSION);
+	       "For more details see nstrace(8).\n", JSON_SCHEMA_VERSION, DEFAULT_NICE);
 	exit(EXIT_SUCCESS);
 }
 
@@ -901,7 +908,19 @@ static size_t parse_buffer(const char *s)
 	usage_error("invalid buffer size '%s' (1, 2 or 4 MiB)", s);
 }
 
-enum { OPT_FAILED = 256, OPT_RAW, OPT_FULL, OPT_LINEBUF };
+static int parse_nice(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < -20 || v > 19)
+		usage_error("invalid nice value '%s' (-20 to 19)", s);
+	return (int)v;
+}
+
+enum { OPT_FAILED = 256, OPT_RAW, OPT_FULL, OPT_LINEBUF, OPT_NICE };
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
@@ -917,6 +936,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "raw-syscalls", no_argument, NULL, OPT_RAW },
 		{ "full", no_argument, NULL, OPT_FULL },
 		{ "line-buffered", no_argument, NULL, OPT_LINEBUF },
+		{ "nice", required_argument, NULL, OPT_NICE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -943,6 +963,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->ev.flags |= NSINFO_EVENTS_FULL;
 			break;
 		case OPT_LINEBUF: o->line_buffered = true; break;
+		case OPT_NICE: o->nice = parse_nice(optarg); break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage();
 		case 'V':
@@ -1001,7 +1022,7 @@ static struct nsinfo_events *start(struct opts *o, struct state *st)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .ev = { .size = sizeof(o.ev) } };
+	struct opts o = { .ev = { .size = sizeof(o.ev) }, .nice = DEFAULT_NICE };
 	struct state st = { .o = &o };
 	struct nsinfo_events *ev;
 	pid_t child = 0;
@@ -1023,6 +1044,10 @@ int main(int argc, char **argv)
 		child = spawn_stopped(o.command, &go);
 		o.ev.pid = child;
 	}
+	/* after the fork: the command keeps the caller's priority */
+	if (setpriority(PRIO_PROCESS, 0, o.nice) < 0 && o.verbose)
+		fprintf(stderr, PROG ": cannot set the reader's nice value to %d: %s\n",
+			o.nice, strerror(errno));
 	ev = start(&o, &st);
 	if (go >= 0 && (write(go, "g", 1) != 1 || close(go) < 0))
 		die("cannot start '%s': %s", o.command[0], strerror(errno));
