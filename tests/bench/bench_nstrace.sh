@@ -135,16 +135,18 @@ burst() { # burst PROCS N: one line per mode
 			"$procs" "$n" "$mode" "$made" "${wall:-?}" "$recv" "$lost" "$status"
 	done
 	# bpftrace host-wide: its lines for this storm's processes, what it says it lost
+	# (a copy under a name of its own: other storms on the host are not counted)
 	if start_bpftrace "$TMP/bpft.out"; then
-		"$STORM" "$n" "$procs" >"$TMP/out"
+		"$TMP/bstorm$$" "$n" "$procs" >"$TMP/out"
 		settle "$TMP/bpft.out"
 		stop_tracer
-		recv=$(grep -c ' nstrace_storm unshare(4000000) = 0 ' "$TMP/bpft.out")
+		recv=$(grep -c " bstorm$$ unshare(4000000) = 0 " "$TMP/bpft.out")
 		printf '%dx%-7d %-8s made %d  received %d  missing %d (%.1f%%)\n' "$procs" "$n" bpftrace \
 			"$made" "$recv" $((made - recv)) "$(awk -v m="$made" -v r="$recv" 'BEGIN { print (m - r) * 100 / m }')"
 	fi
 }
 
+cp "$STORM" "$TMP/bstorm$$"
 echo "-- bursts: PROCS x N unshare(CLONE_NEWUTS) started together, default 2 MiB ring buffer"
 for b in $BURSTS; do
 	burst "${b%x*}" "${b#*x}"
