@@ -59,6 +59,7 @@ const volatile __u64 type_flags = 0;      /* CLONE_NEW* of interest, 0 = all */
 const volatile bool failed_only = false;
 const volatile __u64 wakeup_bytes = 0;    /* wake the reader past this backlog */
 const volatile __u32 self_tgid = 0;       /* not this tgid nor its children, 0 = off */
+const volatile bool full_records = false; /* every slot, not only the changed ones */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -216,14 +217,56 @@ static __always_inline void fill_record(struct nsevent *e, struct task_struct *t
 	read_task_ns(e->before, task);
 }
 
+/* 1 if x != 0, without a branch: each branch here would double the
+ * states the verifier walks */
+static __always_inline __u32 nonzero(__u64 x)
+{
+	__u64 neg = -x;
+
+	barrier_var(neg);
+	return (x | neg) >> 63;
+}
+
+/*
+ * Compact in place: the before entries of the slots that changed, then
+ * their after entries (before and after read as one array of 2 x NSLOTS).
+ * Every entry moves to an index no higher than its own and in increasing
+ * order, so nothing is overwritten before it is read; an unchanged entry is
+ * copied too (branch-free) and overwritten by the next one or left past
+ * the end. Returns the bytes to send: a third of the full record for one
+ * changed namespace.
+ */
+static __always_inline __u32 pack(struct nsevent *e)
+{
+	struct nsevent_ns *ns = (struct nsevent_ns *)((char *)e + NSEVENT_HEAD_LEN);
+	__u32 mask = 0, n = 0, k = 0;
+
+	for (int s = 0; s < NSEVENT_NSLOTS; s++) {
+		__u32 c = nonzero(e->after[s].ino) &
+			  nonzero((e->before[s].ino ^ e->after[s].ino) |
+				  (e->before[s].id ^ e->after[s].id));
+
+		ns[n] = e->before[s];
+		mask |= c << s;
+		n += c;
+	}
+	for (int s = 0; s < NSEVENT_NSLOTS; s++) {
+		ns[n + k] = e->after[s];
+		k += (mask >> s) & 1;
+	}
+	e->packed = NSEVENT_PACKED | mask;
+	return NSEVENT_HEAD_LEN + 2 * n * sizeof(*ns);
+}
+
 static __always_inline void emit(struct nsevent *e)
 {
+	__u32 len = full_records ? sizeof(*e) : pack(e);
 	__u64 flags = 0;
 
 	if (wakeup_bytes)
 		flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
 			BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), flags)) {
+	if (len > sizeof(*e) || bpf_ringbuf_output(&events, e, len, flags)) {
 		__u32 zero = 0;
 		__u64 *n = bpf_map_lookup_elem(&lost, &zero);
 

@@ -49,6 +49,11 @@ enum nsevent_target {
 	NSEVENT_TGT_OTHER,        /* anything else, or a bad fd */
 };
 
+/* set in nsevent.packed of a compact record (the probe's default) */
+#define NSEVENT_PACKED 0x80000000u
+/* bytes of a record up to the namespace entries */
+#define NSEVENT_HEAD_LEN __builtin_offsetof(struct nsevent, before)
+
 struct nsevent_ns {
 	__u64 id;                 /* ns_common.ns_id, 0 where the kernel has none */
 	__u32 ino;                /* ns_common.inum */
@@ -77,6 +82,10 @@ struct nsevent {
 	__u32 target_pid;         /* PIDFD: the process, init pid namespace */
 	__u32 nspid[NSEVENT_MAX_LEVELS]; /* the caller's pids, outermost first */
 	char comm[NSEVENT_COMM_LEN];
+	__u32 packed;             /* 0: before and after follow in full; else
+				   * NSEVENT_PACKED | mask of the slots whose
+				   * links changed: their before entries, then
+				   * their after entries, follow in slot order */
 	struct nsevent_ns before[NSEVENT_NSLOTS]; /* caller at entry */
 	struct nsevent_ns after[NSEVENT_NSLOTS];  /* caller at exit; the child for clone and fork */
 };

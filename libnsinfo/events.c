@@ -87,7 +87,7 @@ static unsigned types_of_flags(uint64_t flags)
 /* CSIGNAL: clone()'s low byte is the exit signal, not CLONE_NEWTIME */
 #define CLONE_EXIT_SIGNAL_MASK 0xffULL
 
-static unsigned types_touched(const struct nsevent *r)
+static unsigned types_touched(const struct nsevent *r, const struct nsinfo_event *e)
 {
 	switch (r->kind) {
 	case NSEVENT_CLONE:
@@ -97,9 +97,9 @@ static unsigned types_touched(const struct nsevent *r)
 			return types_of_flags(r->target_type);
 		return types_of_flags(r->flags);
 	case NSEVENT_FORK:
-		return (r->before[NSEVENT_SLOT_PID].ino != r->after[NSEVENT_SLOT_PID].ino ?
+		return (e->before[NSEVENT_SLOT_PID].ino != e->after[NSEVENT_SLOT_PID].ino ?
 			1u << NSINFO_PID : 0) |
-		       (r->before[NSEVENT_SLOT_TIME].ino != r->after[NSEVENT_SLOT_TIME].ino ?
+		       (e->before[NSEVENT_SLOT_TIME].ino != e->after[NSEVENT_SLOT_TIME].ino ?
 			1u << NSINFO_TIME : 0);
 	}
 	return types_of_flags(r->flags);
@@ -107,10 +107,37 @@ static unsigned types_touched(const struct nsevent *r)
 
 static void decode_ns(struct nsinfo_event_ns *out, const struct nsevent_ns *in)
 {
-	for (int i = 0; i < NSINFO_EV_NSLOTS; i++) {
-		out[i].ino = in[i].ino;
-		out[i].nsid = in[i].id;
+	out->ino = in->ino;
+	out->nsid = in->id;
+}
+
+/* A full record: every slot. A packed one: the changed slots' before
+ * entries, then their after entries; the others stay 0. */
+static int decode_slots(const struct nsevent *r, size_t len, struct nsinfo_event *e)
+{
+	const struct nsevent_ns *ns = (const void *)((const char *)r + NSEVENT_HEAD_LEN);
+	uint32_t mask = r->packed & ~NSEVENT_PACKED;
+	size_t n = (size_t)__builtin_popcount(mask), k = 0;
+
+	if (!r->packed) {
+		if (len < sizeof(*r))
+			return -EINVAL;
+		for (int s = 0; s < NSINFO_EV_NSLOTS; s++) {
+			decode_ns(&e->before[s], &r->before[s]);
+			decode_ns(&e->after[s], &r->after[s]);
+		}
+		return 0;
 	}
+	if (!(r->packed & NSEVENT_PACKED) || mask >> NSEVENT_NSLOTS ||
+	    len < NSEVENT_HEAD_LEN + 2 * n * sizeof(*ns))
+		return -EINVAL;
+	for (int s = 0; s < NSINFO_EV_NSLOTS; s++)
+		if (mask & (1u << s)) {
+			decode_ns(&e->before[s], &ns[k]);
+			decode_ns(&e->after[s], &ns[n + k]);
+			k++;
+		}
+	return 0;
 }
 
 int nsinfo__event_decode(const void *data, size_t len, int64_t realtime_offset,
@@ -120,7 +147,7 @@ int nsinfo__event_decode(const void *data, size_t len, int64_t realtime_offset,
 	struct nsinfo_event e = { 0 };
 	int type;
 
-	if (!data || !out || len < sizeof(*r) || r->kind < 1 || r->kind >= NKINDS_RAW ||
+	if (!data || !out || len < NSEVENT_HEAD_LEN || r->kind < 1 || r->kind >= NKINDS_RAW ||
 	    r->target_kind >= sizeof(targets) / sizeof(targets[0]))
 		return -EINVAL;
 	e.kind = kinds[r->kind].kind;
@@ -138,7 +165,9 @@ int nsinfo__event_decode(const void *data, size_t len, int64_t realtime_offset,
 	for (int i = 0; i < e.nspid_len; i++)
 		e.nspid[i] = (pid_t)r->nspid[i];
 	e.flags = r->flags;
-	e.types = types_touched(r);
+	if (decode_slots(r, len, &e) < 0)
+		return -EINVAL;
+	e.types = types_touched(r, &e);
 	e.ret = r->ret;
 	/* errnos are 1..4095; a record claiming less is not negated (INT64_MIN) */
 	if (r->ret < 0 && r->kind != NSEVENT_FORK)
@@ -152,8 +181,6 @@ int nsinfo__event_decode(const void *data, size_t len, int64_t realtime_offset,
 	e.target_ns.ino = r->target_ino;
 	e.target_ns.nsid = r->target_nsid;
 	e.target_pid = (pid_t)r->target_pid;
-	decode_ns(e.before, r->before);
-	decode_ns(e.after, r->after);
 	*out = e;
 	return 0;
 }
@@ -650,6 +677,7 @@ static void set_filters(struct nsevent_bpf *s, const struct nsinfo_events_opts *
 	s->rodata->failed_only = !!(o->flags & NSINFO_EVENTS_FAILED_ONLY);
 	s->rodata->wakeup_bytes = rb / WAKEUP_DIV;
 	s->rodata->self_tgid = o->flags & NSINFO_EVENTS_NOT_SELF ? (uint32_t)getpid() : 0;
+	s->rodata->full_records = !!(o->flags & NSINFO_EVENTS_FULL);
 }
 
 static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)

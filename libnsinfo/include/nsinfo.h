@@ -483,7 +483,8 @@ struct nsinfo_event {
 	int target_type;          /* NSFD: enum nsinfo_type, -1 */
 	struct nsinfo_event_ns target_ns; /* NSFD */
 	pid_t target_pid;         /* PIDFD */
-	/* caller at entry; caller at exit (UNSHARE/SETNS) or the child (CLONE*, FORK) */
+	/* caller at entry; caller at exit (UNSHARE/SETNS) or the child (CLONE*, FORK);
+	 * only the changed slots unless NSINFO_EVENTS_FULL (others 0) */
 	struct nsinfo_event_ns before[NSINFO_EV_NSLOTS];
 	struct nsinfo_event_ns after[NSINFO_EV_NSLOTS];
 };
@@ -499,6 +500,9 @@ typedef void (*nsinfo_events_log_cb)(const char *line, void *userdata);
 /* not the calling process's operations nor those of the children it forks
  * (the library's own helpers, such as the hostname reader) */
 #define NSINFO_EVENTS_NOT_SELF     (1u << 2)
+/* before/after of every slot; without it only the slots whose namespace
+ * changed are filled (the others are 0), a third of the ring per event */
+#define NSINFO_EVENTS_FULL         (1u << 3)
 
 struct nsinfo_events_opts {
 	size_t size;              /* sizeof(struct nsinfo_events_opts) */

@@ -58,7 +58,8 @@ o = u[0]
 assert o["types"] == ["net", "uts"], o["types"]
 assert o["ns"]["uts"]["after"]["ino"] == int(sys.argv[2]), "uts after"
 assert o["ns"]["net"]["after"]["ino"] == int(sys.argv[3]), "net after"
-assert o["ns"]["uts"]["changed"] and not o["ns"]["mnt"]["changed"]
+assert sorted(o["ns"]) == ["net", "uts"], "compact: only the changed namespaces: %s" % sorted(o["ns"])
+assert all(p["changed"] for p in o["ns"].values())
 assert o["ns"]["uts"]["after"]["id"] > 0, "64-bit ns id"
 assert o["ret"] == 0 and o["errno"] is None and o["comm"] == "unshare"
 assert end["kind"] == "end" and end["lost"] == 0 and end["events"] == len(ev)
@@ -67,6 +68,56 @@ EOP
 )
 is "$res" ok "JSON lines parse; after ids = /proc/self/ns read by the workload"
 like "$(cat "$T_TMP/e")" '^nstrace: 1 events, 0 lost$' "lost count printed at exit"
+
+# --- compact -J (default) and --full: the namespaces that changed are
+# exactly those the unshare flags asked for; before = ours, after = the
+# workload's own reading
+cat >"$T_TMP/w3.sh" <<'EOS'
+for t in cgroup ipc mnt net pid time user uts; do echo "$t $(stat -L -c %i /proc/self/ns/$t)"; done > "$1"
+EOS
+for t in cgroup ipc mnt net pid time user uts; do echo "$t $(ns_ino $$ $t)"; done >"$T_TMP/ours"
+for full in "" --full; do
+	"$NSTRACE" -J $full -- unshare -u -n -i sh "$T_TMP/w3.sh" "$T_TMP/theirs" >"$T_TMP/j" 2>/dev/null
+	res=$(python3 - "$T_TMP/j" "$T_TMP/ours" "$T_TMP/theirs" "$full" <<'EOP'
+import json, sys
+ours = dict((l.split()[0], int(l.split()[1])) for l in open(sys.argv[2]))
+theirs = dict((l.split()[0], int(l.split()[1])) for l in open(sys.argv[3]))
+full = sys.argv[4] == "--full"
+u = [o for o in map(json.loads, open(sys.argv[1])) if o["kind"] == "unshare"]
+assert len(u) == 1, len(u)
+ns = u[0]["ns"]
+asked = {"ipc", "net", "uts"}
+slots = {"cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts",
+         "pid_for_children", "time_for_children"}
+assert set(ns) == (slots if full else asked), sorted(ns)
+assert {k for k, p in ns.items() if p["changed"]} == asked
+for k, p in ns.items():
+    t = k.split("_")[0]
+    assert p["before"]["ino"] == ours[t], (k, "before")
+    assert p["after"]["ino"] == theirs[t], (k, "after")
+    assert (p["before"]["id"] != p["after"]["id"]) == (k in asked), (k, "id")
+print("ok")
+EOP
+)
+	is "$res" ok "-J ${full:-compact}: ${full:+every slot, }changed = exactly the unshare flags, inodes = /proc"
+done
+out=$("$NSTRACE" --full -- unshare -u true 2>/dev/null)
+like "$out" " mnt:$(ns_ino $$ mnt) .*uts:$(ns_ino $$ uts)->[0-9]+" "human --full: unchanged links as ino, the changed one as before->after"
+out=$("$NSTRACE" -- unshare -u true 2>/dev/null)
+unlike "$out" " mnt:" "human (default): only the changed link"
+
+# --- a burst: 2 processes x 20,000 unshare at once, nothing lost, counter shown
+for mode in human -J -c; do
+	flag=${mode#human}
+	"$NSTRACE" $flag -o "$T_TMP/burst" -- "$HELPERS/nstrace_storm" 20000 2 >/dev/null 2>"$T_TMP/e"
+	case $mode in
+	human) got=$(grep -c ' nstrace_storm\[[0-9]*\] unshare(NEWUTS) = 0 ' "$T_TMP/burst");;
+	-J) got=$(grep -c '"comm":"nstrace_storm","cgroup_id":[0-9]*,"nspid":\[[0-9,]*\],"flags":67108864' "$T_TMP/burst");;
+	-c) got=$(sed -n 's/^unshare *uts *ok *\([0-9]*\)$/\1/p' "$T_TMP/burst");;
+	esac
+	is "$got" 40000 "burst 2x20000 $mode: every event received"
+	like "$(cat "$T_TMP/e")" '^nstrace: 400[0-9][0-9] events, 0 lost$' "burst 2x20000 $mode: 0 lost, counter shown"
+done
 
 # --- failed setns, only failures
 "$NSTRACE" --failed -J -- sh -c "unshare -u true; '$HELPERS/nstrace_setns' /proc/self/ns/uts net \

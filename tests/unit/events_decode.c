@@ -164,9 +164,43 @@ static void test_extremes(void)
 	is(e.error, EPERM, "error EPERM");
 }
 
+/* A compact record as the probe sends it by default: the changed slots'
+ * before entries, then their after entries, nothing more. */
+static void test_packed(void)
+{
+	struct nsevent r = base(NSEVENT_UNSHARE);
+	struct nsevent_ns *ns = (struct nsevent_ns *)((char *)&r + NSEVENT_HEAD_LEN);
+	size_t len = NSEVENT_HEAD_LEN + 4 * sizeof(*ns);
+	struct nsinfo_event e;
+
+	r.flags = CLONE_NEWNET | CLONE_NEWUTS;
+	r.packed = NSEVENT_PACKED | (1u << NSEVENT_SLOT_NET) | (1u << NSEVENT_SLOT_UTS);
+	ns[0] = (struct nsevent_ns){ .ino = 100, .id = 1 };   /* net before */
+	ns[1] = (struct nsevent_ns){ .ino = 200, .id = 2 };   /* uts before */
+	ns[2] = (struct nsevent_ns){ .ino = 101, .id = 11 };  /* net after */
+	ns[3] = (struct nsevent_ns){ .ino = 201, .id = 12 };  /* uts after */
+	is(nsinfo__event_decode(&r, len, 0, &e), 0, "packed record decodes");
+	ok(e.before[NSINFO_NET].ino == 100 && e.before[NSINFO_NET].nsid == 1 &&
+	   e.after[NSINFO_NET].ino == 101 && e.after[NSINFO_NET].nsid == 11, "packed: net before/after");
+	ok(e.before[NSINFO_UTS].ino == 200 && e.after[NSINFO_UTS].ino == 201 &&
+	   e.after[NSINFO_UTS].nsid == 12, "packed: uts before/after");
+	ok(!e.before[NSINFO_MNT].ino && !e.after[NSINFO_MNT].ino &&
+	   !e.after[NSINFO_EV_SLOT_TIME_CHILDREN].ino, "packed: the other slots are 0");
+	is(e.types, (1u << NSINFO_NET) | (1u << NSINFO_UTS), "packed: types");
+	is(nsinfo__event_decode(&r, len - 1, 0, &e), -EINVAL, "packed: short record refused");
+	r.packed = NSEVENT_PACKED | (1u << NSEVENT_NSLOTS);
+	is(nsinfo__event_decode(&r, sizeof(r), 0, &e), -EINVAL, "packed: unknown slot refused");
+	r.packed = 3;
+	is(nsinfo__event_decode(&r, sizeof(r), 0, &e), -EINVAL, "packed: mask without the marker refused");
+	r.packed = NSEVENT_PACKED;
+	is(nsinfo__event_decode(&r, NSEVENT_HEAD_LEN, 0, &e), 0, "packed: nothing changed (a failed call)");
+	is(nsinfo__event_decode(&r, NSEVENT_HEAD_LEN - 1, 0, &e), -EINVAL, "packed: short header refused");
+}
+
 int main(void)
 {
 	test_extremes();
+	test_packed();
 	test_setns_failed();
 	test_setns_pidfd();
 	test_clone_kinds();

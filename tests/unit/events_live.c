@@ -268,7 +268,7 @@ static struct nsinfo_events *open_source(struct coll *c, unsigned flags, unsigne
 					 size_t rb)
 {
 	struct nsinfo_events_opts o = {
-		.size = sizeof(o), .flags = flags, .types = types, .pid = getpid(),
+		.size = sizeof(o), .flags = flags | NSINFO_EVENTS_FULL, .types = types, .pid = getpid(),
 		.ringbuf_bytes = rb, .cb = collect, .userdata = c,
 	};
 	struct nsinfo_events *ev = NULL;

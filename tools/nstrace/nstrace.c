@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -36,8 +37,9 @@ enum { EXIT_TRACE_FAILED = 1 };
 
 struct opts {
 	struct nsinfo_events_opts ev;
-	bool json, summary, verbose;
+	bool json, summary, verbose, full, line_buffered;
 	double duration;          /* seconds, 0 = none */
+	int nice;                 /* the reader's nice value */
 	const char *output;       /* -o FILE */
 	char **command;
 };
@@ -55,6 +57,10 @@ struct count {
  * the kernel's buffer drains at copy speed, not at printf speed.
  */
 #define QUEUE_MAX (1u << 16)
+#define OUT_BUFFER (1u << 20)
+/* the reader's default priority: a burst comes from busy processes, which
+ * at equal weight leave the reader too little of the CPU to keep up */
+#define DEFAULT_NICE (-10)
 #define RENDER_SLICE 256
 
 struct state {
@@ -162,21 +168,82 @@ static unsigned request_types(const struct nsinfo_event *e)
 	return e->kind == NSINFO_EV_FORK ? 0 : e->types;
 }
 
+/* ---------------------------------------------------- line building */
+
+/* Lines of both formats are built here and written with one fwrite:
+ * fprintf's format parsing is most of the cost of a line on a burst. */
+#define JLINE_MAX 8192            /* an event is < 3 KiB: 10 slots, comm <= 96 */
+
+struct jline {
+	char *p;
+	char buf[JLINE_MAX];
+};
+
+static void jraw(struct jline *j, const char *s, size_t n)
+{
+	memcpy(j->p, s, n);
+	j->p += n;
+}
+
+#define JLIT(j, lit) jraw(j, lit, sizeof(lit) - 1)
+
+static void ju64(struct jline *j, uint64_t v)
+{
+	char tmp[20], *t = tmp + sizeof(tmp);
+
+	do
+		*--t = (char)('0' + v % 10);
+	while ((v /= 10));
+	jraw(j, t, (size_t)(tmp + sizeof(tmp) - t));
+}
+
+static void ji64(struct jline *j, int64_t v)
+{
+	if (v < 0) {
+		*j->p++ = '-';
+		ju64(j, -(uint64_t)v);
+	} else {
+		ju64(j, (uint64_t)v);
+	}
+}
+
 /* ------------------------------------------------------- human output */
 
 #define C_BOLD "\033[1m"
 #define C_RED  "\033[31m"
 #define C_OFF  "\033[0m"
 
+/* HH:MM:SS formatted once a second: localtime_r costs more than the line */
 static void print_time(const struct state *st, uint64_t ns)
 {
+	static time_t last = -1;
+	static char buf[16];
 	time_t sec = (time_t)(ns / 1000000000ULL);
-	struct tm tm;
-	char buf[16];
 
-	localtime_r(&sec, &tm);
-	strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+	if (sec != last) {
+		struct tm tm;
+
+		localtime_r(&sec, &tm);
+		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+		last = sec;
+	}
 	fprintf(st->out, "%s.%06llu", buf, (unsigned long long)(ns % 1000000000ULL / 1000));
+}
+
+/* comm as text, escaped; bursts come from few names: the last one kept */
+static const char *esc_comm(const char *comm)
+{
+	static char last[16], *buf;
+	static const char *esc;
+	static size_t size;
+
+	if (!esc || strncmp(last, comm, sizeof(last))) {
+		strncpy(last, comm, sizeof(last));
+		esc = nsinfo_escape(last, nst_text_flags(), &buf, &size);
+		if (!esc)
+			die("%s", strerror(ENOMEM));
+	}
+	return esc;
 }
 
 static void print_call(const struct state *st, const struct nsinfo_event *e)
@@ -213,122 +280,255 @@ static void print_result(const struct state *st, const struct nsinfo_event *e)
 		       strerror(e->error), st->color ? C_OFF : "");
 	else
 		fprintf(st->out, " = %lld", (long long)e->ret);
-	if (e->kind != NSINFO_EV_FORK)
-		fprintf(st->out, " <%.6f>", e->latency_ns / 1e9);
+	if (e->kind != NSINFO_EV_FORK) {
+		/* <seconds.microseconds>, rounded like %.6f */
+		uint64_t us = (e->latency_ns + 500) / 1000;
+
+		fprintf(st->out, " <%llu.%06llu>", (unsigned long long)(us / 1000000),
+			(unsigned long long)(us % 1000000));
+	}
 }
 
 static void print_human(struct state *st, const struct nsinfo_event *e)
 {
+	const char *comm = esc_comm(e->comm);
+	struct jline j;
+
 	print_time(st, e->time_ns);
+	j.p = j.buf;
 	/* any process names itself: never raw to the terminal or log */
-	fprintf(st->out, " %s[%d]", nst_esc(e->comm), (int)e->tgid);
-	if (e->pid != e->tgid)
-		fprintf(st->out, "/%d", (int)e->pid);
+	*j.p++ = ' ';
+	jraw(&j, comm, strlen(comm));
+	*j.p++ = '[';
+	ji64(&j, e->tgid);
+	*j.p++ = ']';
+	if (e->pid != e->tgid) {
+		*j.p++ = '/';
+		ji64(&j, e->pid);
+	}
+	fwrite_unlocked(j.buf, 1, (size_t)(j.p - j.buf), st->out);
 	print_call(st, e);
 	print_result(st, e);
-	fprintf(st->out, " ppid=%d uid=%u", (int)e->ppid, (unsigned)e->uid);
+	j.p = j.buf;
+	JLIT(&j, " ppid=");
+	ji64(&j, e->ppid);
+	JLIT(&j, " uid=");
+	ju64(&j, e->uid);
 	if (e->nspid_len > 1) {
-		fprintf(st->out, " nspid=");
-		for (int i = 0; i < e->nspid_len; i++)
-			fprintf(st->out, "%s%d", i ? "/" : "", (int)e->nspid[i]);
+		JLIT(&j, " nspid=");
+		for (int i = 0; i < e->nspid_len; i++) {
+			if (i)
+				*j.p++ = '/';
+			ji64(&j, e->nspid[i]);
+		}
 	}
-	if (e->child_pid)
-		fprintf(st->out, " child=%d/%d", (int)e->child_pid, (int)e->child_vpid);
-	for (int s = 0; s < NSINFO_EV_NSLOTS; s++)
-		if (ns_changed(e, s))
-			fprintf(st->out, " %s:%llu->%llu", slot_name(s), (unsigned long long)e->before[s].ino,
-			       (unsigned long long)e->after[s].ino);
-	fputc('\n', st->out);
+	if (e->child_pid) {
+		JLIT(&j, " child=");
+		ji64(&j, e->child_pid);
+		*j.p++ = '/';
+		ji64(&j, e->child_vpid);
+	}
+	for (int s = 0; s < NSINFO_EV_NSLOTS; s++) {
+		bool changed = ns_changed(e, s);
+
+		if (!changed && !(st->o->full && e->before[s].ino))
+			continue;
+		*j.p++ = ' ';
+		jraw(&j, slot_name(s), strlen(slot_name(s)));
+		*j.p++ = ':';
+		ju64(&j, e->before[s].ino);
+		if (changed) {
+			JLIT(&j, "->");
+			ju64(&j, e->after[s].ino);
+		}
+	}
+	*j.p++ = '\n';
+	fwrite_unlocked(j.buf, 1, (size_t)(j.p - j.buf), st->out);
 }
 
 /* -------------------------------------------------------- JSON output */
 
-static json_object *jns(const struct nsinfo_event_ns *n)
+/*
+ * Events are one fixed shape: written by hand into a line buffer (numbers
+ * by a small decimal writer, strings through nsinfo_escape's JSON mode),
+ * one fwrite per event. json-c's generic objects cost ten times the rest of
+ * the tracer on a burst. The summary and error paths still use json-c.
+ */
+/* a string literal from our own tables (no escaping needed) */
+static void jlit(struct jline *j, const char *s)
 {
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "ino", json_object_new_uint64(n->ino));
-	json_object_object_add(o, "id", json_object_new_uint64(n->nsid));
-	return o;
+	*j->p++ = '"';
+	jraw(j, s, strlen(s));
+	*j->p++ = '"';
 }
 
-static json_object *jtypes(unsigned types)
+/* a name the traced process chose: escaped, the last one remembered */
+static void jcomm(struct jline *j, const char *comm)
 {
-	json_object *a = json_object_new_array();
+	static char last[16], *buf;
+	static const char *esc;
+	static size_t size;
 
-	for (int t = 0; t < NSINFO_NTYPES; t++)
-		if (types & (1u << t))
-			json_object_array_add(a, json_object_new_string(nsinfo_type_name(t)));
-	return a;
+	if (!esc || strncmp(last, comm, sizeof(last))) {
+		strncpy(last, comm, sizeof(last));
+		esc = nsinfo_escape(last, NSINFO_ESCAPE_JSON, &buf, &size);
+		if (!esc)
+			die("%s", strerror(ENOMEM));
+	}
+	jlit(j, esc);
 }
 
-static json_object *jtarget(const struct nsinfo_event *e)
+/* "2026-01-02T03:04:05.123456Z": the date part formatted once a second */
+static void jtime(struct jline *j, uint64_t ns)
+{
+	static time_t last = -1;
+	static char date[24];
+	time_t sec = (time_t)(ns / 1000000000ULL);
+	uint32_t us = (uint32_t)(ns % 1000000000ULL / 1000);
+	char frac[8] = ".000000";
+
+	if (sec != last) {
+		struct tm tm;
+
+		gmtime_r(&sec, &tm);
+		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+		last = sec;
+	}
+	for (int i = 6; i > 0; i--, us /= 10)
+		frac[i] = (char)('0' + us % 10);
+	*j->p++ = '"';
+	jraw(j, date, strlen(date));
+	jraw(j, frac, 7);
+	JLIT(j, "Z\"");
+}
+
+static void jns(struct jline *j, const struct nsinfo_event_ns *n)
+{
+	JLIT(j, "{\"ino\":");
+	ju64(j, n->ino);
+	JLIT(j, ",\"id\":");
+	ju64(j, n->nsid);
+	*j->p++ = '}';
+}
+
+static void jtarget(struct jline *j, const struct nsinfo_event *e)
 {
 	static const char *const kinds[] = {
 		[NSINFO_EV_TARGET_NONE] = "none", [NSINFO_EV_TARGET_NSFD] = "nsfd",
 		[NSINFO_EV_TARGET_PIDFD] = "pidfd", [NSINFO_EV_TARGET_OTHER] = "other",
 	};
-	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "kind", json_object_new_string(kinds[e->target]));
-	json_object_object_add(o, "fd", json_object_new_int(e->target_fd));
+	JLIT(j, ",\"target\":{\"kind\":");
+	jlit(j, kinds[e->target]);
+	JLIT(j, ",\"fd\":");
+	ji64(j, e->target_fd);
 	if (e->target == NSINFO_EV_TARGET_NSFD) {
-		json_object_object_add(o, "type", json_object_new_string(nsinfo_type_name(e->target_type) ?: "?"));
-		json_object_object_add(o, "ns", jns(&e->target_ns));
+		JLIT(j, ",\"type\":");
+		jlit(j, nsinfo_type_name(e->target_type) ?: "?");
+		JLIT(j, ",\"ns\":");
+		jns(j, &e->target_ns);
 	} else if (e->target == NSINFO_EV_TARGET_PIDFD) {
-		json_object_object_add(o, "pid", json_object_new_int(e->target_pid));
+		JLIT(j, ",\"pid\":");
+		ji64(j, e->target_pid);
 	}
-	return o;
+	*j->p++ = '}';
 }
 
-static json_object *jevent(const struct nsinfo_event *e)
+/* "ns": the slots that changed; with --full, every slot */
+static void jslots(struct jline *j, const struct nsinfo_event *e, bool full)
 {
-	json_object *o = json_object_new_object(), *nspid = json_object_new_array(), *ns;
-	char ts[40];
-	time_t sec = (time_t)(e->time_ns / 1000000000ULL);
-	struct tm tm;
+	bool first = true;
 
-	gmtime_r(&sec, &tm);
-	strftime(ts, 21, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts + 19, sizeof(ts) - 19, ".%06lluZ", (unsigned long long)(e->time_ns % 1000000000ULL / 1000));
-	json_object_object_add(o, "v", json_object_new_int(JSON_SCHEMA_VERSION));
-	json_object_object_add(o, "time", json_object_new_string(ts));
-	json_object_object_add(o, "time_ns", json_object_new_uint64(e->time_ns));
-	json_object_object_add(o, "kind", json_object_new_string(nsinfo_event_kind_name(e->kind)));
-	json_object_object_add(o, "pid", json_object_new_int(e->pid));
-	json_object_object_add(o, "tgid", json_object_new_int(e->tgid));
-	json_object_object_add(o, "ppid", json_object_new_int(e->ppid));
-	json_object_object_add(o, "uid", json_object_new_int64(e->uid));
-	json_object_object_add(o, "comm", json_object_new_string(e->comm));
-	json_object_object_add(o, "cgroup_id", json_object_new_uint64(e->cgroup_id));
-	for (int i = 0; i < e->nspid_len; i++)
-		json_object_array_add(nspid, json_object_new_int(e->nspid[i]));
-	json_object_object_add(o, "nspid", nspid);
-	json_object_object_add(o, "flags", json_object_new_uint64(e->flags));
-	json_object_object_add(o, "types", jtypes(e->types));
-	json_object_object_add(o, "ret", json_object_new_int64(e->ret));
-	json_object_object_add(o, "errno", e->error ? json_object_new_string(errno_name(e->error)) : NULL);
-	json_object_object_add(o, "latency_ns", json_object_new_uint64(e->latency_ns));
-	if (e->kind == NSINFO_EV_SETNS)
-		json_object_object_add(o, "target", jtarget(e));
-	if (e->child_pid) {
-		json_object *c = json_object_new_object();
-
-		json_object_object_add(c, "pid", json_object_new_int(e->child_pid));
-		json_object_object_add(c, "vpid", json_object_new_int(e->child_vpid));
-		json_object_object_add(o, "child", c);
-	}
-	ns = json_object_new_object();
+	JLIT(j, ",\"ns\":{");
 	for (int s = 0; s < NSINFO_EV_NSLOTS; s++) {
-		json_object *p = json_object_new_object();
+		bool changed = ns_changed(e, s);
 
-		json_object_object_add(p, "before", jns(&e->before[s]));
-		json_object_object_add(p, "after", jns(&e->after[s]));
-		json_object_object_add(p, "changed", json_object_new_boolean(ns_changed(e, s)));
-		json_object_object_add(ns, slot_name(s), p);
+		if (!changed && !full)
+			continue;
+		if (!first)
+			*j->p++ = ',';
+		first = false;
+		jlit(j, slot_name(s));
+		JLIT(j, ":{\"before\":");
+		jns(j, &e->before[s]);
+		JLIT(j, ",\"after\":");
+		jns(j, &e->after[s]);
+		if (changed)
+			JLIT(j, ",\"changed\":true}");
+		else
+			JLIT(j, ",\"changed\":false}");
 	}
-	json_object_object_add(o, "ns", ns);
-	return o;
+	*j->p++ = '}';
+}
+
+static void jhead(struct jline *j, const struct nsinfo_event *e)
+{
+	JLIT(j, "{\"v\":");
+	ju64(j, JSON_SCHEMA_VERSION);
+	JLIT(j, ",\"time\":");
+	jtime(j, e->time_ns);
+	JLIT(j, ",\"time_ns\":");
+	ju64(j, e->time_ns);
+	JLIT(j, ",\"kind\":");
+	jlit(j, nsinfo_event_kind_name(e->kind));
+	JLIT(j, ",\"pid\":");
+	ji64(j, e->pid);
+	JLIT(j, ",\"tgid\":");
+	ji64(j, e->tgid);
+	JLIT(j, ",\"ppid\":");
+	ji64(j, e->ppid);
+	JLIT(j, ",\"uid\":");
+	ju64(j, e->uid);
+	JLIT(j, ",\"comm\":");
+	jcomm(j, e->comm);
+	JLIT(j, ",\"cgroup_id\":");
+	ju64(j, e->cgroup_id);
+	JLIT(j, ",\"nspid\":[");
+	for (int i = 0; i < e->nspid_len; i++) {
+		if (i)
+			*j->p++ = ',';
+		ji64(j, e->nspid[i]);
+	}
+	JLIT(j, "],\"flags\":");
+	ju64(j, e->flags);
+}
+
+static void print_event_json(struct state *st, const struct nsinfo_event *e)
+{
+	struct jline j;
+	bool first = true;
+
+	j.p = j.buf;
+	jhead(&j, e);
+	JLIT(&j, ",\"types\":[");
+	for (int t = 0; t < NSINFO_NTYPES; t++)
+		if (e->types & (1u << t)) {
+			if (!first)
+				*j.p++ = ',';
+			first = false;
+			jlit(&j, nsinfo_type_name(t));
+		}
+	JLIT(&j, "],\"ret\":");
+	ji64(&j, e->ret);
+	JLIT(&j, ",\"errno\":");
+	if (e->error)
+		jlit(&j, errno_name(e->error));
+	else
+		JLIT(&j, "null");
+	JLIT(&j, ",\"latency_ns\":");
+	ju64(&j, e->latency_ns);
+	if (e->kind == NSINFO_EV_SETNS)
+		jtarget(&j, e);
+	if (e->child_pid) {
+		JLIT(&j, ",\"child\":{\"pid\":");
+		ji64(&j, e->child_pid);
+		JLIT(&j, ",\"vpid\":");
+		ji64(&j, e->child_vpid);
+		*j.p++ = '}';
+	}
+	jslots(&j, e, st->o->full);
+	JLIT(&j, "}\n");
+	fwrite_unlocked(j.buf, 1, (size_t)(j.p - j.buf), st->out);
 }
 
 static void print_json(const struct state *st, json_object *o)
@@ -450,7 +650,7 @@ static void print_summary(struct state *st, uint64_t lost)
 static void render(struct state *st, const struct nsinfo_event *e)
 {
 	if (st->o->json)
-		print_json(st, jevent(e));
+		print_event_json(st, e);
 	else
 		print_human(st, e);
 }
@@ -680,13 +880,18 @@ static void __attribute__((noreturn)) usage(void)
 	       " -c, --summary            counts per kind, type and result at exit\n"
 	       " -d, --duration SECONDS   stop tracing after this long\n"
 	       " -J, --json               one JSON object per line (schema v%d)\n"
+	       "     --full               every namespace link before and after, not\n"
+	       "                          only those that changed\n"
 	       " -o, --output FILE        write the trace to FILE, not stdout\n"
+	       "     --line-buffered      write each event at once (default: per batch)\n"
 	       " -b, --buffer-size MIB    ring buffer: 1, 2 (default) or 4 MiB\n"
+	       "     --nice N             the reader's nice value (default %d), so that\n"
+	       "                          a burst of busy processes cannot starve it\n"
 	       "     --raw-syscalls       hook raw sys_enter/sys_exit, not syscall tracepoints\n"
 	       " -v, --verbose            show how the probe attaches and libbpf messages\n"
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n\n"
-	       "For more details see nstrace(8).\n", JSON_SCHEMA_VERSION);
+	       "For more details see nstrace(8).\n", JSON_SCHEMA_VERSION, DEFAULT_NICE);
 	exit(EXIT_SUCCESS);
 }
 
@@ -725,7 +930,19 @@ static size_t parse_buffer(const char *s)
 	usage_error("invalid buffer size '%s' (1, 2 or 4 MiB)", s);
 }
 
-enum { OPT_FAILED = 256, OPT_RAW };
+static int parse_nice(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < -20 || v > 19)
+		usage_error("invalid nice value '%s' (-20 to 19)", s);
+	return (int)v;
+}
+
+enum { OPT_FAILED = 256, OPT_RAW, OPT_FULL, OPT_LINEBUF, OPT_NICE };
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
@@ -739,6 +956,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "buffer-size", required_argument, NULL, 'b' },
 		{ "raw-syscalls", no_argument, NULL, OPT_RAW },
+		{ "full", no_argument, NULL, OPT_FULL },
+		{ "line-buffered", no_argument, NULL, OPT_LINEBUF },
+		{ "nice", required_argument, NULL, OPT_NICE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -760,6 +980,12 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'o': o->output = optarg; break;
 		case 'b': o->ev.ringbuf_bytes = parse_buffer(optarg); break;
 		case OPT_RAW: o->ev.flags |= NSINFO_EVENTS_RAW_SYSCALLS; break;
+		case OPT_FULL:
+			o->full = true;
+			o->ev.flags |= NSINFO_EVENTS_FULL;
+			break;
+		case OPT_LINEBUF: o->line_buffered = true; break;
+		case OPT_NICE: o->nice = parse_nice(optarg); break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage();
 		case 'V':
@@ -818,7 +1044,7 @@ static struct nsinfo_events *start(struct opts *o, struct state *st)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .ev = { .size = sizeof(o.ev) } };
+	struct opts o = { .ev = { .size = sizeof(o.ev) }, .nice = DEFAULT_NICE };
 	struct state st = { .o = &o };
 	struct nsinfo_events *ev;
 	pid_t child = 0;
@@ -830,11 +1056,20 @@ int main(int argc, char **argv)
 	if (!st.out)
 		die("cannot open %s: %s", o.output, strerror(errno));
 	st.color = isatty(fileno(st.out)) && !getenv("NO_COLOR") && !o.json;
+	/* a burst is written in one write per batch, not one per line */
+	if (o.line_buffered)
+		setvbuf(st.out, NULL, _IOLBF, 0);
+	else
+		setvbuf(st.out, NULL, _IOFBF, OUT_BUFFER);
 	sigfd = block_signals();
 	if (o.command) {
 		child = spawn_stopped(o.command, &go);
 		o.ev.pid = child;
 	}
+	/* after the fork: the command keeps the caller's priority */
+	if (setpriority(PRIO_PROCESS, 0, o.nice) < 0 && o.verbose)
+		fprintf(stderr, PROG ": cannot set the reader's nice value to %d: %s\n",
+			o.nice, strerror(errno));
 	ev = start(&o, &st);
 	if (go >= 0 && (write(go, "g", 1) != 1 || close(go) < 0))
 		die("cannot start '%s': %s", o.command[0], strerror(errno));
