@@ -645,7 +645,9 @@ static int note_mount_ns(struct nsinfo_snapshot *s, int type, uint64_t ino, int 
 		return idx;
 	fd = rootfd < 0 ? -EBADF : nsinfo__open_nsfs_in_root(rootfd, mp, ino);
 	if (fd < 0) {
-		if (fd != -ENOENT && fd != -EBADF)
+		/* only what the path itself was refused for: a permission
+		 * error on the way is the caller's view, not the path's doing */
+		if (fd == -ELOOP || fd == -EXDEV || fd == -EMEDIUMTYPE)
 			s->cov.refused++;
 		return idx;
 	}
