@@ -60,7 +60,7 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 
 LIB_PKGS := json-c
-LIB_SRCS := $(sort $(wildcard libnsinfo/*.c))
+LIB_SRCS := $(sort $(wildcard libnsinfo/*.c libnsinfo/*/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB_LIBS = $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null)
 

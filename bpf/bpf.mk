@@ -65,9 +65,9 @@ $(BUILD)/%_bpf.skel.h: $(BUILD)/bpf/%.bpf.o
 # kept: make would delete them as intermediates
 .SECONDARY: $(BUILD)/bpf/nsevent.bpf.o $(BUILD)/bpf/nstask.bpf.o $(BUILD)/bpf/nscount.bpf.o
 
-$(BUILD)/libnsinfo/events.o: $(BUILD)/nsevent_bpf.skel.h
-$(BUILD)/libnsinfo/iter.o: $(BUILD)/nstask_bpf.skel.h
-$(BUILD)/libnsinfo/counters.o: $(BUILD)/nscount_bpf.skel.h
+$(BUILD)/libnsinfo/events/events.o: $(BUILD)/nsevent_bpf.skel.h
+$(BUILD)/libnsinfo/source/iter.o: $(BUILD)/nstask_bpf.skel.h
+$(BUILD)/libnsinfo/events/counters.o: $(BUILD)/nscount_bpf.skel.h
 else
 $(info nstools: building without the BPF event source (missing:$(BPF_MISSING)); nstrace will report it)
 endif

@@ -5,7 +5,7 @@
  * container recognition.
  */
 #include "fuzz.h"
-#include "holders.h"
+#include "enrich/holders.h"
 
 static const char *const runtimes[] = { "docker", "containerd", "cri-o", "podman", "nspawn", "lxc" };
 

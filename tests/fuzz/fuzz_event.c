@@ -6,7 +6,7 @@
  * offset, the rest the record.
  */
 #include "fuzz.h"
-#include "events.h"
+#include "events/events.h"
 #include "nsevent.h"
 #include "parsers.h"
 

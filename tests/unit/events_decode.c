@@ -8,7 +8,7 @@
 #include "tap.h"
 #include "nsinfo.h"
 #include "compat.h"
-#include "events.h"
+#include "events/events.h"
 #include "nsevent.h"
 
 static struct nsevent base(unsigned kind)

@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "holders.h"
+#include "enrich/holders.h"
 #include "tap.h"
 
 #define FIXDIR "tests/fixtures/cgroup/"

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "events.h"
+#include "events/events.h"
 #include "nscount.h"
 
 #ifndef HAVE_BPF

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "holders.h"
+#include "enrich/holders.h"
 
 int nsinfo__grow(void **ptr, size_t *cap, size_t need, size_t elem)
 {

@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "events.h"
+#include "events/events.h"
 #include "parsers.h"
 #include "nsevent.h"
 

@@ -17,7 +17,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#include "holders.h"
+#include "enrich/holders.h"
 
 NSINFO_EXPORT int nsinfo_ns_path(const struct nsinfo_snapshot *s, int idx, char *buf, size_t len)
 {

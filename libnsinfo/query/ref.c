@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "holders.h"
+#include "enrich/holders.h"
 #include "internal.h"
 #include "parsers.h"
 

@@ -24,7 +24,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "holders.h"
+#include "enrich/holders.h"
 #include "parsers.h"
 
 struct linux_dirent64 {

@@ -30,7 +30,7 @@
 
 #include <json-c/json.h>
 
-#include "holders.h"
+#include "enrich/holders.h"
 
 enum id_kind { ID_HEX, ID_NAME, ID_MACHINE };
 
