@@ -85,7 +85,13 @@ struct enter {
 	ino_t troot_ino;
 };
 
-/* main.c (messages go through cli.h: nst_warn, nst_die) */
+/*
+ * The files call one way: main.c (options) -> explain.c -> run.c ->
+ * join.c -> target.c -> reason.c; messages go through cli.h (nst_warn,
+ * nst_die).
+ */
+
+/* reason.c: what err means for a join, in words */
 const char *errno_reason(int err);
 
 /* target.c */

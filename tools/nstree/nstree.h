@@ -35,22 +35,28 @@ struct nst_target {
 	int32_t ns;               /* namespace index, -1 */
 	int container;            /* container index when ns is -1 */
 };
-void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t);
 
-/* The HOLDERS cell: "3 procs, fd 812:5, mount /run/netns/blue"; items are
- * separated by sep. Returns a malloc'ed string. */
-char *holders_summary(const struct ctl *c, int32_t i, const char *sep);
-/* CONTAINER cell text: its name, else its id (docker-style short hex). */
+/*
+ * The files call one way: nstree.c (options, the tree) -> diff.c ->
+ * holders.c -> lookup.c; nothing calls back up.
+ */
+
+/* lookup.c: what an argument names (dies with one line if nothing) */
+void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t);
 /* Command line of a process, or its comm where it has none. */
 const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, size_t len);
 
-/* --holders: column table and the view. */
+/* holders.c: the HOLDERS cell: "3 procs, fd 812:5, mount /run/netns/blue";
+ * items are separated by sep. Returns a malloc'ed string. */
+char *holders_summary(const struct ctl *c, int32_t i, const char *sep);
+
+/* holders.c, --holders: column table and the view. */
 extern const struct nst_col holder_columns[];
 extern const size_t holder_ncols;
 #define HOLDER_DEFAULT_COLS "KIND,PID,FD,MNTNS,PATH,TYPE,NS,COMMAND"
 void holders_view(struct ctl *c);
 
-/* nstree --diff OLD NEW: its own options and exit status (0, 1, 2). */
+/* diff.c, nstree --diff OLD NEW: its own options and exit status (0, 1, 2). */
 int diff_main(int argc, char **argv);
 
 #endif

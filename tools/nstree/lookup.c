@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Look-ups both views of nstree make in the snapshot: what a namespace
+ * argument names (the tree's filters, --holders), and the command of a
+ * process. A leaf of the tool: it calls nothing in nstree.c or holders.c.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nstree.h"
+
+/* The one type -t gave, -1 if none or several. */
+static int single_type(const struct ctl *c)
+{
+	return c->types && !(c->types & (c->types - 1)) ? __builtin_ctz(c->types) : -1;
+}
+
+static void __attribute__((noreturn)) ref_die(struct ctl *c, const char *arg, int err)
+{
+	char msg[1024];
+
+	nsinfo_resolver_message(c->refs, arg, err, msg, sizeof(msg));
+	if (err == -EINVAL || err == -EDOM)
+		nst_usage_error(EXIT_FAILURE, "%s", msg);
+	nst_die(EXIT_FAILURE, "%s", msg);
+}
+
+/*
+ * What an argument names, through the library's resolver over this
+ * snapshot (offline for --load): a namespace file, id:NSID, pid:N (with the
+ * type of -t), a number that is an inode or else a 64-bit id, or a
+ * container (all its namespaces; the one of -t's type when -t names one).
+ */
+void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t)
+{
+	struct nsinfo_nsref ref;
+	int type = single_type(c), r, k;
+
+	if (!c->refs && (r = nsinfo_resolver_new(c->snap, NULL, &c->refs)) < 0)
+		nst_die(EXIT_FAILURE, "%s", strerror(-r));
+	/* a path or an inode has its own type; pid:N and containers need one */
+	r = nsinfo_resolver_resolve(c->refs, arg, -1, &ref);
+	if (r == -EDOM && type >= 0)
+		r = nsinfo_resolver_resolve(c->refs, arg, type, &ref);
+	if (r == -EDOM && strncmp(arg, "pid:", 4)) {
+		k = nsinfo_resolver_container(c->refs, arg);
+		if (k < 0)
+			ref_die(c, arg, k);
+		t->ns = -1;
+		t->container = k;
+		return;
+	}
+	if (r < 0)
+		ref_die(c, arg, r);
+	if (ref.fd >= 0)
+		close(ref.fd);
+	t->ns = nsinfo_snapshot_find_ns(c->snap, ref.type, ref.ino);
+	t->container = -1;
+	if (t->ns < 0)
+		nst_die(EXIT_FAILURE, "%s: no process is in this namespace", arg);
+}
+
+const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, size_t len)
+{
+	/* kernel threads and zombies have no command line: lsns shows comm */
+	if (nsinfo_proc_cmdline(c->snap, p->pid, buf, len) < 0 || !buf[0])
+		snprintf(buf, len, "%s", p->comm);
+	return buf;
+}
