@@ -40,7 +40,7 @@ DEP_PKGS := libproc2:libproc2-dev smartcols:libsmartcols-dev json-c:libjson-c-de
 DEP_CMDS := pkg-config:pkg-config clang:clang bpftool:bpftool llvm-strip:llvm \
 	    ip:iproute2 lsns:util-linux nsenter:util-linux unshare:util-linux \
 	    tmux:tmux ps:procps top:procps python3:python3 \
-	    strace:strace prometheus:prometheus promtool:prometheus curl:curl
+	    strace:strace strings:binutils prometheus:prometheus promtool:prometheus curl:curl
 BENCH_CMDS := bpftrace:bpftrace htop:htop /usr/bin/time:time hyperfine:hyperfine
 # make fuzz (and libFuzzer itself: libclang-rt-<clang version>-dev, below)
 FUZZ_CMDS := clang:clang /usr/bin/time:time
@@ -114,7 +114,7 @@ endef
 
 deps: $(BUILD)/.deps-ok
 $(BUILD)/.deps-ok: Makefile
-	$(call install_missing,$(filter-out tmux:% ip:% lsns:% nsenter:% unshare:% top:% ps:% python3:% prometheus:% promtool:% curl:%,$(DEP_CMDS)),cmd)
+	$(call install_missing,$(filter-out tmux:% ip:% lsns:% nsenter:% unshare:% top:% ps:% python3:% strings:% prometheus:% promtool:% curl:%,$(DEP_CMDS)),cmd)
 	$(call install_missing,$(DEP_PKGS),pkg)
 	@mkdir -p $(BUILD) && touch $@
 
@@ -154,6 +154,14 @@ $$(BUILD)/$(1): $$($(1)_OBJS) $$(COMMON_OBJS) $$(BUILD)/libnsinfo.a
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
 
+# The test build of nsenter-lite: the shipped objects plus the hooks only
+# tests use (tests/hooks/nsenter_lite_*.c); the shipped binary has none.
+NSL_TEST_HOOKS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/hooks/nsenter_lite_*.c))
+$(BUILD)/tests/nsenter-lite: $(nsenter-lite_OBJS) $(NSL_TEST_HOOKS) $(COMMON_OBJS) $(BUILD)/libnsinfo.a
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $(nsenter-lite_OBJS) $(NSL_TEST_HOOKS) $(COMMON_OBJS) $(BUILD)/libnsinfo.a \
+	  $(ALL_LDFLAGS) $(shell pkg-config --libs $(TOOL_PKGS) $(LIB_PKGS)) $(BPF_LIBS)
+
 # ------------------------------------------------------------------- tests
 TEST_LIBS = $(shell pkg-config --libs $(TOOL_PKGS) $(LIB_PKGS)) $(BPF_LIBS) -lpthread
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/lib/tap.h $(BUILD)/libnsinfo.a | deps
@@ -170,7 +178,7 @@ $(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz
 	$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -Itests/fuzz -o $@ tests/fuzz/replay.c $< \
 	  $(BUILD)/libnsinfo.a $(ALL_LDFLAGS) $(TEST_LIBS)
 
-tests: all $(UNIT_BINS) $(HELPER_BINS) $(FUZZ_REPLAY_BINS)
+tests: all $(UNIT_BINS) $(HELPER_BINS) $(FUZZ_REPLAY_BINS) $(BUILD)/tests/nsenter-lite
 
 # The suite runs twice: the normal build, then everything rebuilt with
 # AddressSanitizer/UBSan into build/asan. One summary line closes the run.

@@ -142,13 +142,16 @@ like "$out" "user +$(stat -L -c %i /proc/$$/ns/user) +$(stat -L -c %i /proc/$$/n
 like "$out" "command: /bin/bash \(in a child: pid namespace\)" "--explain: default command, forked for pid"
 
 # ----------------------------------------------------- target exits mid-join
+# the hook that stops before joining is in the test build only
+is "$(strings "$NSL" | grep -c NSENTER_LITE_TEST)" 0 "the shipped nsenter-lite has no test hook"
+like "$(strings "$NSL_TEST" | grep -c NSENTER_LITE_TEST_STOP_BEFORE_JOIN)" '^[1-9]' "the test build has it"
 for opts in "-u -p" "-a" "--uts=/proc/$T/ns/uts -n"; do
 	start_target "race$RANDOM" "race" "$ALL" || { fail "race target"; continue; }
 	R=$TGT
 	[ "$opts" = "--uts=/proc/$T/ns/uts -n" ] && opts="--uts=/proc/$R/ns/uts -n"
 	rm -f "$T_TMP/ran" "$T_TMP/err"
 	# shellcheck disable=SC2086
-	NSENTER_LITE_TEST_STOP_BEFORE_JOIN=1 "$NSL" -t "$R" $opts -- touch "$T_TMP/ran" 2>"$T_TMP/err" &
+	NSENTER_LITE_TEST_STOP_BEFORE_JOIN=1 "$NSL_TEST" -t "$R" $opts -- touch "$T_TMP/ran" 2>"$T_TMP/err" &
 	p=$!
 	wait_stopped $p || diag "nsenter-lite did not stop"
 	kill -KILL "$R"; wait_dead "$R"

@@ -20,7 +20,7 @@ got=$("$OLD" --no-pidfd -- "$NSL" -t "$T" -p -- sh -c 'exit 3'); is $? 3 "withou
 start_target fbrace "fbrace-$$" "$ALL" || fail "race target"
 R=$TGT
 rm -f "$T_TMP/ran"
-NSENTER_LITE_TEST_STOP_BEFORE_JOIN=1 "$OLD" --no-pidfd -- "$NSL" -t "$R" -u -n -p -- touch "$T_TMP/ran" \
+NSENTER_LITE_TEST_STOP_BEFORE_JOIN=1 "$OLD" --no-pidfd -- "$NSL_TEST" -t "$R" -u -n -p -- touch "$T_TMP/ran" \
 	2>"$T_TMP/err" &
 p=$!
 wait_stopped $p || diag "nsenter-lite did not stop"

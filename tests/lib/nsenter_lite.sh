@@ -1,6 +1,8 @@
 # Shared by the nsenter-lite tests (source after lib.sh): targets the test
 # creates itself, and the ground truth to compare against.
 NSL=$BUILD/nsenter-lite
+# the test build: NSL with tests/hooks linked in (NSENTER_LITE_TEST_*)
+NSL_TEST=$BUILD/tests/nsenter-lite
 require_root "the targets unshare every namespace type"
 
 # Namespace types this kernel has, in /proc/self/ns order.

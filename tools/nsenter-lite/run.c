@@ -372,13 +372,10 @@ static void fail_slots(const struct enter *e)
 	}
 }
 
-/* Tests stop here to make the target exit between resolving and joining;
- * it only ever stops nsenter-lite itself. */
-static void test_stop_before_join(void)
-{
-	if (getenv("NSENTER_LITE_TEST_STOP_BEFORE_JOIN"))
-		raise(SIGSTOP);
-}
+/* The test build (build/tests/nsenter-lite) links a definition that
+ * stops here, so a test can make the target exit between resolving and
+ * joining; the shipped binary has none (the weak reference is NULL). */
+extern void nsl_test_before_join(void) __attribute__((weak));
 
 /* The reason one slot was refused with err. */
 static void slot_why(const struct enter *e, int t, int err, char *why, size_t len)
@@ -441,8 +438,8 @@ void enter_and_run(struct enter *e)
 	if (e->o.dry)
 		(void)prctl(PR_SET_DUMPABLE, 0);
 	fail_slots(e);
-	if (!e->o.dry)
-		test_stop_before_join();
+	if (!e->o.dry && nsl_test_before_join)
+		nsl_test_before_join();
 	join_or_die(e);
 	run_command(e);
 }
