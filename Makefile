@@ -10,7 +10,8 @@
 #
 # Sources are discovered: libnsinfo/*.c is the library, every tools/<name>/
 # directory (but tools/common) is a tool linked as build/<name>, tests/unit/*.c
-# and tests/helpers/*.c are test programs, tests/integration/*.sh test scripts.
+# (common_*.c linked with tools/common too) and tests/helpers/*.c are test
+# programs, tests/integration/*.sh test scripts.
 # A tool that needs more libraries says so in tools/<name>/tool.mk
 # (PKGS_<name> := pkg-config names).
 
@@ -167,6 +168,11 @@ TEST_LIBS = $(shell pkg-config --libs $(TOOL_PKGS) $(LIB_PKGS)) $(BPF_LIBS) -lpt
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/lib/tap.h $(BUILD)/libnsinfo.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(BUILD)/libnsinfo.a $(ALL_LDFLAGS) $(TEST_LIBS)
+
+# tests/unit/common_*.c test tools/common: linked with its objects too
+$(BUILD)/tests/unit/common_%: tests/unit/common_%.c tests/lib/tap.h $(COMMON_OBJS) $(BUILD)/libnsinfo.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/lib -o $@ $< $(COMMON_OBJS) $(BUILD)/libnsinfo.a $(ALL_LDFLAGS) $(TEST_LIBS)
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c $(BUILD)/libnsinfo.a | deps
 	@mkdir -p $(dir $@)
