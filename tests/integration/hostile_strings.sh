@@ -118,7 +118,7 @@ open(sys.argv[2], "w", encoding="utf-8").write(t)
 EOP
 printf '{"nsinfo_snapshot":1,"\033]0;pwn\007\377":\n' >"$T_TMP/garbage.json"
 run text "nstree --load (hostile type)" "$BUILD/nstree" --load "$T_TMP/bad.json"
-is "$(cat "$T_TMP/rc.$n")" 1 "nstree --load (hostile type): exit 1"
+is "$(cat "$T_TMP/rc.$n")" 3 "nstree --load (hostile type): exit 3"
 like "$(cat "$T_TMP/err.$n")" 'x1b\]0;pwn\\x07\\x1b\[2J\\x0a\\u202e\\u0085' "the message shows the type escaped"
 run text "nstree --load (garbage)" "$BUILD/nstree" --load "$T_TMP/garbage.json"
 

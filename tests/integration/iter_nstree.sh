@@ -8,13 +8,13 @@ NSTREE=$BUILD/nstree
 like "$("$NSTREE" --help)" '--source <src> +auto, bpf' "--help names --source"
 
 "$NSTREE" --source=foo >"$T_TMP/out" 2>"$T_TMP/err"
-is "$?" 1 "--source=foo exits 1"
+is "$?" 2 "--source=foo exits 2"
 is "$(cat "$T_TMP/err")" "nstree: unknown source: foo
 Try 'nstree --help' for more information." "--source=foo: message and Try line"
 
 mkdir -p "$T_TMP/fixture"
 "$NSTREE" --source=bpf --proc-root "$T_TMP/fixture" -l >"$T_TMP/out" 2>"$T_TMP/err"
-is "$?" 1 "--source=bpf with a fixture root exits 1"
+is "$?" 3 "--source=bpf with a fixture root exits 3"
 is "$(cat "$T_TMP/err")" "nstree: cannot use the BPF source: proc root $T_TMP/fixture is not /proc" \
 	"--source=bpf: the reason, one line"
 is "$(wc -c <"$T_TMP/out")" 0 "--source=bpf failure: nothing on stdout"

@@ -189,12 +189,12 @@ is "$("$NSTREE" -Tparent -t pid -n -o NS 2>/dev/null | grep -c "^$child_pid")" 0
 is "$("$NSTREE" -Tparent -t user -t pid -n -o NS 2>/dev/null | grep -c "^$child_user")" 0 \
 	"-Tparent: the child user ns is not a root either"
 "$NSTREE" -l -T >/dev/null 2>&1
-is "$?" 1 "-l and -T exclude each other"
+is "$?" 2 "-l and -T exclude each other"
 out=$("$NSTREE" -Q 'TYPE == "net"' 2>&1 >/dev/null); rc=$?
 if grep -q scols_new_filter /usr/include/libsmartcols/libsmartcols.h 2>/dev/null; then
 	skip "this libsmartcols has a filter API: the message case does not apply"
 else
-	is "$rc" 1 "-Q without libsmartcols filter support: exit 1"
+	is "$rc" 3 "-Q without libsmartcols filter support: exit 3"
 	like "$out" '^nstree: --filter needs libsmartcols 2\.40' "-Q: one line saying why"
 fi
 long=$("$NSTREE" -l -u -n -o COMMAND -p "$NP" -t net 2>/dev/null)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # nsenter-lite: every bad input gives its documented message and exit code
-# (125 nsenter-lite's own, 126 cannot run, 127 not found), help and version.
+# (2 bad usage, 125 nsenter-lite's own, 126 cannot run, 127 not found), help and version.
 source "$(dirname "$0")/../lib/lib.sh"
 source "$(dirname "$0")/../lib/nsenter_lite.sh"
 on_exit "wait"
@@ -22,28 +22,31 @@ check() {
 }
 
 check "non-numeric target" 125 "nsenter-lite: abc: no such namespace or container" -t abc -u true
-check "pid 0" 125 "nsenter-lite: invalid pid '0'" -t 0 -u true
+check "pid 0" 2 "nsenter-lite: invalid pid '0'
+$TRY" -t 0 -u true
 check "missing target" 125 "nsenter-lite: cannot open target $GONE: no such process" -t "$GONE" -u true
-check "non-numeric pid with --pidns" 125 \
-	"nsenter-lite: invalid pid 'x': with --pidns the target is a pid" -N "pid:$T" -t x -u true
+check "non-numeric pid with --pidns" 2 \
+	"nsenter-lite: invalid pid 'x': with --pidns the target is a pid
+$TRY" -N "pid:$T" -t x -u true
 check "--pidns of another type" 125 \
 	"nsenter-lite: /proc/$T/ns/net: a net namespace, not pid" \
 	-N "/proc/$T/ns/net" -t 1 -u true
-check "unknown type option" 125 "nsenter-lite: invalid option -- 'x'
+check "unknown type option" 2 "nsenter-lite: invalid option -- 'x'
 $TRY" -t "$T" -x true
-check "unknown long option" 125 "nsenter-lite: unrecognized option '--network'
+check "unknown long option" 2 "nsenter-lite: unrecognized option '--network'
 $TRY" -t "$T" --network true
-check "missing option argument" 125 "nsenter-lite: option '--target' requires an argument
+check "missing option argument" 2 "nsenter-lite: option '--target' requires an argument
 $TRY" --target
-check "bad uid" 125 "nsenter-lite: invalid uid 'root': not a number
+check "bad uid" 2 "nsenter-lite: invalid uid 'root': not a number
 $TRY" -t "$T" -S root true
-check "no target for -n" 125 "nsenter-lite: no target: use -t PID, or name a file as in --net=/run/netns/NAME
+check "no target for -n" 2 "nsenter-lite: no target: use -t PID, or name a file as in --net=/run/netns/NAME
 $TRY" -n true
-check "nothing to enter" 125 "nsenter-lite: nothing to enter: use -t PID, or namespace files such as --net=FILE
+check "nothing to enter" 2 "nsenter-lite: nothing to enter: use -t PID, or namespace files such as --net=FILE
 $TRY" true
-check "--pidns without --target" 125 "nsenter-lite: --pidns needs --target: the PID to look up in it
+check "--pidns without --target" 2 "nsenter-lite: --pidns needs --target: the PID to look up in it
 $TRY" -N "pid:$T" true
-check "--mount-proc without -p" 125 "nsenter-lite: --mount-proc needs both -m and -p (or -a)" \
+check "--mount-proc without -p" 2 "nsenter-lite: --mount-proc needs both -m and -p (or -a)
+$TRY" \
 	-t "$T" -m --mount-proc true
 check "missing namespace file" 125 \
 	"nsenter-lite: $T_TMP/none: No such file or directory" \

@@ -17,8 +17,8 @@ out=$("$EXP" --help); rc=$?
 like "$rc:$out" "^0:Usage:" "--help: usage on stdout, exit 0"
 like "$("$EXP" -V)" "^nsexporter from nstools " "-V: version"
 out=$("$EXP" --bogus 2>&1); rc=$?
-is "$rc:$out" "1:nsexporter: unrecognized option '--bogus'
-Try 'nsexporter --help' for more information." "bad option: one line, the hint, exit 1"
+is "$rc:$out" "2:nsexporter: unrecognized option '--bogus'
+Try 'nsexporter --help' for more information." "bad option: one line, the hint, exit 2"
 out=$("$EXP" --once --textfile /tmp 2>&1 | head -1); is "$out" "nsexporter: --once and --textfile exclude each other" "--once --textfile: usage error"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -158,10 +158,10 @@ fi
 
 # ------------------------------------------------------------- bad input
 out=$("$EXP" --listen "127.0.0.1:$EPORT" 2>&1 </dev/null); rc=$?
-is "$rc:$out" "2:nsexporter: cannot listen on 127.0.0.1:$EPORT: Address already in use" \
-	"occupied port: one line, exit 2"
+is "$rc:$out" "3:nsexporter: cannot listen on 127.0.0.1:$EPORT: Address already in use" \
+	"occupied port: one line, exit 3"
 out=$("$EXP" --listen "nonsense" 2>&1); rc=$?
-is "$rc" 1 "--listen without a port: usage error"
+is "$rc" 2 "--listen without a port: usage error"
 
 # a scan that fails while serving: the server answers and says so
 mkdir "$T_TMP/fakeproc"
@@ -187,7 +187,7 @@ out=$("$EXP" --once --no-bpf); rc=$?
 like "$rc:$out" "^0:# HELP" "--once: the exposition on stdout, exit 0"
 is "$(printf '%s\n' "$out" | promtool check metrics 2>&1; echo $?)" 0 "--once: promtool passes"
 out=$("$EXP" --once --no-bpf --proc-root "$T_TMP/none" 2>"$T_TMP/once.err"); rc=$?
-is "$rc" 4 "--once, failed scan: exit 4"
+is "$rc" 1 "--once, failed scan: exit 1"
 like "$out" "nsexporter_last_scan_success 0" "--once, failed scan: the exposition says so"
 is "$(cat "$T_TMP/once.err")" "nsexporter: cannot read $T_TMP/none: No such file or directory" "--once, failed scan: one line"
 

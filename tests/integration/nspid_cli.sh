@@ -117,7 +117,7 @@ man_cols=$(sed -n '/^\.SH OUTPUT COLUMNS/,/^\.SH /{s/^\.B \([A-Z]*\)$/\1/p}' "$S
 is "$man_cols" "$("$NSPID" -H -r -n | awk '{ printf "%s ", $1 }')" "man page lists the columns of the column table"
 if [ -w /dev/full ]; then
 	"$NSPID" "$APP" >/dev/full 2>/dev/null; rc=$?
-	is "$rc" 1 "write error on stdout: exit 1"
+	is "$rc" 3 "write error on stdout: exit 3"
 fi
 
 # pid 1 refuses its ns links on some hosts: still one row, never a crash

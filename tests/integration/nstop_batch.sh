@@ -128,7 +128,7 @@ is "$(cat "$T_TMP/err")" "nstop: pid 2147483647: No such process" "missing pid m
 is "$("$NSTOP" -V)" "nstop from nstools $(sed -n 's/^#define NSINFO_VERSION "\(.*\)"/\1/p' "$SRCDIR/libnsinfo/include/nsinfo.h")" "--version"
 "$NSTOP" --help | grep -q -- '--batch'; ok $? "--help lists the options"
 "$NSTOP" -b -n 1 >/dev/full 2>"$T_TMP/err"; st=$?
-is "$st" 1 "write error exits 1"
+is "$st" 3 "write error exits 3"
 like "$(cat "$T_TMP/err")" "^nstop: write error" "write error reported"
 
 done_testing

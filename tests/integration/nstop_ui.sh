@@ -145,15 +145,15 @@ for _ in $(seq 50); do [ -s "$T_TMP/status" ] && break; sleep 0.1; done
 is "$(cat "$T_TMP/status" 2>/dev/null)" 0 "q exits 0"
 is "$(cat "$T_TMP/stderr" 2>/dev/null)" "" "nothing on stderr"
 
-# without a usable terminal: exit 1 pointing at -b, no escape codes written
-"$NSTOP" >"$T_TMP/notty" 2>"$T_TMP/notty.err"; is "$?" 1 "stdout not a terminal: exit 1"
+# without a usable terminal: exit 3 pointing at -b, no escape codes written
+"$NSTOP" >"$T_TMP/notty" 2>"$T_TMP/notty.err"; is "$?" 3 "stdout not a terminal: exit 3"
 like "$(cat "$T_TMP/notty.err")" "not a terminal.*-b \(--batch\)" "... the message points at -b"
 is "$(wc -c <"$T_TMP/notty")" 0 "... nothing written to stdout"
 for env in "TERM=dumb" "-u TERM"; do
 	rm -f "$T_TMP/tstatus"
 	$TM new-window -d "env $env '$NSTOP' 2>'$T_TMP/terr'; echo \$? >'$T_TMP/tstatus'; sleep 60"
 	for _ in $(seq 100); do [ -s "$T_TMP/tstatus" ] && break; sleep 0.1; done
-	is "$(cat "$T_TMP/tstatus" 2>/dev/null)" 1 "env $env, on a terminal: exit 1"
+	is "$(cat "$T_TMP/tstatus" 2>/dev/null)" 3 "env $env, on a terminal: exit 3"
 	like "$(cat "$T_TMP/terr" 2>/dev/null)" "TERM is (dumb|unset).*-b \(--batch\)" "env $env: the message points at -b"
 done
 done_testing

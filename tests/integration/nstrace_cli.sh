@@ -9,25 +9,25 @@ out=$("$NSTRACE" --help); ok $? "--help exits 0"
 like "$out" '^Usage:' "--help prints usage on stdout"
 is "$("$NSTRACE" -V)" "nstrace from nstools $(sed -n 's/^#define NSINFO_VERSION "\(.*\)"/\1/p' "$SRCDIR/libnsinfo/include/nsinfo.h")" "-V"
 err=$("$NSTRACE" --bogus 2>&1 >/dev/null); rc=$?
-is "$rc" 1 "bad option exits 1"
+is "$rc" 2 "bad option exits 2"
 is "$(printf '%s\n' "$err" | tail -1)" "Try 'nstrace --help' for more information." "bad option: try --help"
-err=$("$NSTRACE" -t bogus -- true 2>&1); is "$?" 1 "bad type exits 1"
+err=$("$NSTRACE" -t bogus -- true 2>&1); is "$?" 2 "bad type exits 2"
 like "$err" "^nstrace: unknown namespace type 'bogus'" "bad type named"
 
 # Without BPF here (not root, built without clang/bpftool, no BTF) nstrace
-# must say so in one line and exit 1; nothing else can be tested then.
+# must say so in one line and exit 3; nothing else can be tested then.
 "$NSTRACE" -d 0.01 >/dev/null 2>"$T_TMP/probe"; rc=$?
 if [ "$rc" != 0 ]; then
-	is "$rc" 1 "no BPF: exit 1"
+	is "$rc" 3 "no BPF: exit 3"
 	is "$(wc -l <"$T_TMP/probe")" 1 "no BPF: one line"
 	skip "[bpf] BPF event source unavailable: $(cat "$T_TMP/probe")"; done_testing; exit
 fi
 
-# --- not privileged: one clear line, exit 1
+# --- not privileged: one clear line, exit 3
 if command -v setpriv >/dev/null; then
 	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all \
 		"$NSTRACE" -- true 2>&1); rc=$?
-	is "$rc" 1 "unprivileged: exit 1"
+	is "$rc" 3 "unprivileged: exit 3"
 	is "$(printf '%s\n' "$err" | wc -l)" 1 "unprivileged: exactly one line"
 	like "$err" '^nstrace: .*needs root' "unprivileged: says what is missing"
 fi
@@ -194,7 +194,7 @@ like "$(cat "$T_TMP/e")" 'events, 0 lost' "SIGINT: lost count printed"
 
 # --- write errors are not silent
 err=$("$NSTRACE" -J -- true 2>&1 >/dev/full); rc=$?
-is "$rc" 1 "stdout write error: exit 1"
+is "$rc" 3 "stdout write error: exit 3"
 like "$err" 'nstrace: write error' "stdout write error reported"
 
 is "$(grep -c ' tracefs ' /proc/self/mountinfo)" "$tracefs_before" "no tracefs mount left on the host"

@@ -14,26 +14,26 @@ done
 is "$(cat "$T_TMP/err")" "" "--help writes nothing on stderr"
 is "$("$NSTREE" -V)" "nstree from nstools $(sed -n 's/^#define NSINFO_VERSION "\(.*\)"/\1/p' "$SRCDIR/libnsinfo/include/nsinfo.h")" "-V"
 
-bad() { # bad EXPECTED-FIRST-LINE ARGS...
-	local exp=$1; shift
+bad() { # bad EXIT-STATUS EXPECTED-FIRST-LINE ARGS...
+	local code=$1 exp=$2; shift 2
 	"$NSTREE" "$@" >"$T_TMP/out" 2>"$T_TMP/err"
-	is "$?" 1 "nstree $* exits 1"
+	is "$?" "$code" "nstree $* exits $code"
 	is "$(head -1 "$T_TMP/err")" "$exp" "nstree $*: message"
 	is "$(wc -c <"$T_TMP/out")" 0 "nstree $*: nothing on stdout"
 }
-bad "nstree: unrecognized option '--bogus'" --bogus
+bad 2 "nstree: unrecognized option '--bogus'" --bogus
 like "$(cat "$T_TMP/err")" "^Try 'nstree --help' for more information.$" "bad option: Try line"
 is "$(wc -l <"$T_TMP/err")" 2 "bad option: exactly two lines"
-bad "nstree: unknown namespace type: foo" -t foo
-bad "nstree: unknown column: NOPE" -o NS,NOPE
-bad "nstree: invalid PID: 12x" -p 12x
-bad "nstree: 999999999: no such process" -p 999999999
-bad "nstree: 12: no such namespace or container" 12
-bad "nstree: id:77777777777: no such namespace or container" id:77777777777
-bad "nstree: cannot read /nonexistent$$: No such file or directory" --proc-root /nonexistent$$
-bad "nstree: /etc/hostname: not a namespace file" /etc/hostname
-bad "nstree: /nonexistent$$: No such file or directory" /nonexistent$$
-bad "nstree: no-such-container: no such namespace or container" no-such-container
+bad 2 "nstree: unknown namespace type: foo" -t foo
+bad 2 "nstree: unknown column: NOPE" -o NS,NOPE
+bad 2 "nstree: invalid PID: 12x" -p 12x
+bad 1 "nstree: 999999999: no such process" -p 999999999
+bad 1 "nstree: 12: no such namespace or container" 12
+bad 1 "nstree: id:77777777777: no such namespace or container" id:77777777777
+bad 3 "nstree: cannot read /nonexistent$$: No such file or directory" --proc-root /nonexistent$$
+bad 1 "nstree: /etc/hostname: not a namespace file" /etc/hostname
+bad 1 "nstree: /nonexistent$$: No such file or directory" /nonexistent$$
+bad 1 "nstree: no-such-container: no such namespace or container" no-such-container
 
 # output formats on our own namespaces
 self_net=$(ns_ino $$ net)
@@ -53,7 +53,7 @@ unlike "$(cat "$T_TMP/out")" $'\e\\[' "no colour when stdout is not a terminal"
 
 # stdout errors are failures; a closed pipe is not
 "$NSTREE" -l >/dev/full 2>"$T_TMP/err"
-is "$?" 1 "write error exits 1"
+is "$?" 3 "write error exits 3"
 like "$(cat "$T_TMP/err")" '^nstree: write error' "write error is reported"
 "$NSTREE" --output-all -P 2>"$T_TMP/err" | head -1 >/dev/null
 st=${PIPESTATUS[0]}

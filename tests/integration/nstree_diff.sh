@@ -77,22 +77,24 @@ out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,NS - "$B" <"$A" | awk -v i="$INO" '$
 is "$out" "created net $INO" "- (A on stdin) -> B: created"
 
 # ------------------------------------------------------------- bad input
-check() { # check NAME EXPECTED-STDERR ARGS...
-	local name=$1 msg=$2 out rc
+check() { # check NAME EXPECTED-STDERR ARGS...: exit 2 for bad usage (the
+	# message has the Try line), 3 for a snapshot that cannot be read
+	local name=$1 msg=$2 out rc code=3
 	shift 2
+	[[ $msg == *"Try 'nstree --help'"* ]] && code=2
 	out=$("$NSTREE" "$@" 2>&1 >/dev/null); rc=$?
-	is "$rc:$out" "2:$msg" "$name: one line, exit 2"
+	is "$rc:$out" "$code:$msg" "$name: one line, exit $code"
 }
 check "missing file" "nstree: cannot load $T_TMP/none.json: No such file or directory" --diff "$T_TMP/none.json" "$A"
 echo '{"nsinfo_snapshot": 1' >"$T_TMP/bad.json"
 out=$("$NSTREE" --diff "$T_TMP/bad.json" "$A" 2>&1 >/dev/null); rc=$?
-like "$rc:$out" "^2:nstree: cannot load $T_TMP/bad.json: " "damaged file: exit 2, one line"
+like "$rc:$out" "^3:nstree: cannot load $T_TMP/bad.json: " "damaged file: exit 3, one line"
 check "one side" "nstree: --diff takes two snapshots: <old> <new>
 Try 'nstree --help' for more information." --diff "$A"
 check "stdin twice" "nstree: only one side can be standard input
 Try 'nstree --help' for more information." --diff - -
 check "bad option" "nstree: unrecognized option '--bogus'
 Try 'nstree --help' for more information." --diff --bogus "$A" "$B"
-like "$("$NSTREE" --diff --help)" "Exit status: 0 no difference, 1 differences, 2 trouble" "--diff --help: documents the exit status"
+like "$("$NSTREE" --diff --help)" "Exit status: 0 no difference, 1 differences, 2 bad usage, 3 trouble" "--diff --help: documents the exit status"
 
 done_testing

@@ -54,11 +54,13 @@ got=$("$NSTREE" --save - 2>/dev/null | python3 -c 'import json,sys; print(json.l
 is "$got" 1 "--save -: the snapshot on stdout"
 
 # ------------------------------------------------------------ bad input
-check() { # check NAME EXPECTED-STDERR ARGS...
-	local name=$1 msg=$2 out rc
+check() { # check NAME EXPECTED-STDERR ARGS...: exit 3 (a file cannot be read or
+	# written), 2 for bad usage (the message has the Try line)
+	local name=$1 msg=$2 out rc code=3
 	shift 2
+	[[ $msg == *"Try 'nstree --help'"* ]] && code=2
 	out=$("$NSTREE" "$@" 2>&1 >/dev/null); rc=$?
-	is "$rc" 1 "$name: exit 1"
+	is "$rc" "$code" "$name: exit $code"
 	is "$out" "$msg" "$name: message"
 }
 check "--load a missing file" "nstree: cannot load $T_TMP/none: No such file or directory" \
@@ -115,7 +117,7 @@ check "--load a loop of one parent and one owner link" \
 damage pfc 'd["processes"][0]["pid_for_children"] = [i for i, n in enumerate(d["namespaces"]) if n["type"] == "net"][0]'
 like "$("$NSTREE" --load "$T_TMP/pfc.json" 2>&1 >/dev/null; echo "rc=$?")" \
 	'^nstree: cannot load .*/pfc.json: process 0: "pid_for_children" [0-9]+ is a net namespace
-rc=1$' "--load pid_for_children naming a net namespace: one line, exit 1"
+rc=3$' "--load pid_for_children naming a net namespace: one line, exit 3"
 { cat "$F"; echo '#'; } >"$T_TMP/trailing.json"
 check "--load trailing garbage" \
 	"nstree: cannot load $T_TMP/trailing.json: data after the snapshot at line 2, column 1" \
@@ -135,12 +137,12 @@ check "--load-max below the file's size" \
 	--load "$F" --load-max $((SIZE - 1))
 is "$(NSTREE_LOAD_MAX=1K "$NSTREE" --load "$F" 2>&1 >/dev/null; echo "rc=$?")" \
 	"nstree: cannot load $F: larger than the limit of 1024 bytes (--load-max raises it)
-rc=1" "NSTREE_LOAD_MAX=1K: the same limit from the environment"
+rc=3" "NSTREE_LOAD_MAX=1K: the same limit from the environment"
 is "$(NSTREE_LOAD_MAX=1K "$NSTREE" --load "$F" --load-max "$SIZE" -l -n -r -o NS | grep -cx "$UTS_INO")" 1 \
 	"--load-max at the file's size: loaded (the option wins over NSTREE_LOAD_MAX)"
 is "$(yes | "$NSTREE" --load - --load-max 1M 2>&1 >/dev/null; echo "rc=$?")" \
 	"nstree: cannot load -: larger than the limit of 1048576 bytes (--load-max raises it)
-rc=1" "--load - from an endless pipe: stops at the limit"
+rc=3" "--load - from an endless pipe: stops at the limit"
 check "--load-max not a size" "nstree: invalid size: 12X
 Try 'nstree --help' for more information." --load "$F" --load-max 12X
 

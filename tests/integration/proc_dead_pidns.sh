@@ -41,13 +41,13 @@ in_dead() { # in_dead TOOL ARGS...: stdout+stderr to $T_TMP/out, status echoed
 }
 
 rc=$(in_dead "$BUILD/nstree")
-rc_is "$rc" 1 "nstree exits 1"
+rc_is "$rc" 3 "nstree exits 3"
 is "$(tool_lines "$T_TMP/out")" "nstree: cannot read /proc: $msg" "nstree: the cut chain, one line"
 rc=$(in_dead "$BUILD/nstree" -l --source=bpf)
-rc_is "$rc" 1 "nstree --source=bpf exits 1"
+rc_is "$rc" 3 "nstree --source=bpf exits 3"
 is "$(tool_lines "$T_TMP/out")" "nstree: cannot read /proc: $msg" "nstree --source=bpf: the same line"
 rc=$(in_dead "$BUILD/nstop" -b -n 1)
-rc_is "$rc" 1 "nstop -b exits 1"
+rc_is "$rc" 3 "nstop -b exits 3"
 is "$(tool_lines "$T_TMP/out")" "nstop: cannot scan /proc: $msg" "nstop -b: the cut chain, one line"
 rc=$(in_dead "$BUILD/nspid" 1)
 rc_is "$rc" 1 "nspid exits 1"
@@ -71,7 +71,7 @@ out=$(nsenter -m -t "$init" "$BUILD/nstree" -l -n -o NPROCS,PID,COMMAND -t pid 2
 rc_is "$?" 0 "a live child's /proc: nstree exits 0"
 like "$out" "^ +1 +1 sleep 300$" "a live child's /proc: its pid namespace, its init"
 nsenter -m -t "$init" "$BUILD/nstree" -l -t pid --source=bpf >/dev/null 2>"$T_TMP/err"
-rc_is "$?" 1 "a live child's /proc: --source=bpf exits 1"
+rc_is "$?" 3 "a live child's /proc: --source=bpf exits 3"
 is "$(tool_lines "$T_TMP/err")" \
 	"nstree: cannot use the BPF source: /proc shows another pid namespace than the caller's" \
 	"a live child's /proc: --source=bpf says why"

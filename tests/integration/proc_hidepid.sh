@@ -52,7 +52,7 @@ is "$rc" 0 "hidepid=1, unprivileged: nstree exits 0"
 like "$(cat "$T_TMP/err")" "^nstree: partial view: [0-9]+ of [0-9]+ processes denied, [0-9]+ vanished while scanned; /proc is mounted hidepid=noaccess: other users' processes cannot be read$" \
 	"hidepid=1: the denied count and why, one line (no refusal for a bind mount out of reach)"
 rc=$(with_proc hidepid=1 $U "$BUILD/nstree" -p 1)
-is "$rc.$(cat "$T_TMP/err")" "1.nstree: 1: permission denied" "hidepid=1: nstree -p 1 says permission denied"
+is "$rc.$(cat "$T_TMP/err")" "3.nstree: 1: permission denied" "hidepid=1: nstree -p 1 says permission denied"
 rc=$(with_proc hidepid=1 $U "$BUILD/nspid" 1)
 is "$rc.$(cat "$T_TMP/err")" "1.nspid: 1: permission denied" "hidepid=1: nspid 1, the same words"
 

@@ -60,7 +60,7 @@ def main():
         err = [l for l in r.stderr.splitlines() if not l.startswith("nstree: partial view")]
         if r.returncode == 0 and not err:
             shown += 1
-        elif r.returncode == 1 and len(err) == 1 and err[0].startswith("nstree: cannot load "):
+        elif r.returncode == 3 and len(err) == 1 and err[0].startswith("nstree: cannot load "):
             refused += 1
         else:
             bad += 1

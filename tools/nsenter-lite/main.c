@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "nsenter-lite.h"
+#include "options.h"
+#include "parse.h"
 
 /* Type options: the letters and long names util-linux nsenter uses. */
 static const struct { int opt; const char *name; int type; } type_opts[] = {
@@ -62,8 +64,9 @@ static void __attribute__((noreturn)) usage(void)
 	       "\nThe command defaults to $SHELL, else /bin/sh. It is looked up with the PATH of its\n"
 	       "environment (ours, the target's with -e) in the root it will see, as its user.\n"
 	       "Every namespace named is joined, or nothing runs.\n"
-	       "Exit status: the command's, 128+N when killed by signal N, 125 when " PROG "\n"
-	       "fails, 126 when the command cannot be run, 127 when it is not found.\n");
+	       "Exit status: the command's, 128+N when killed by signal N, 2 for bad usage,\n"
+	       "125 when " PROG " fails, 126 when the command cannot be run, 127 when it is\n"
+	       "not found.\n");
 	/* the columns of --explain, the only table nsenter-lite prints */
 	explain_help_columns(stdout);
 	printf("\nFor more details see " PROG "(1).\n");
@@ -81,12 +84,10 @@ static int type_of_opt(int c)
 static unsigned long parse_id(const char *s, const char *what)
 {
 	unsigned long v;
-	char *end;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (!*s || *s == '-' || *end || errno || v >= UINT_MAX)
-		nst_usage_error(EXIT_OWN, "invalid %s '%s': not a number", what, s);
+	/* (uid_t)-1 and (gid_t)-1 mean "unchanged" to the kernel */
+	if (nst_parse_ulong(s, UINT_MAX - 1, &v))
+		nst_usage_error(NST_EXIT_USAGE, "invalid %s '%s': not a number", what, s);
 	return v;
 }
 
@@ -112,9 +113,7 @@ static void parse_args(struct enter *e, int argc, char **argv)
 		{ "mount-proc", no_argument,    NULL, OPT_MOUNT_PROC },
 		{ "preserve-credentials", no_argument, NULL, OPT_PRESERVE },
 		{ "explain", no_argument,       NULL, OPT_EXPLAIN },
-		{ "help",    no_argument,       NULL, 'h' },
-		{ "version", no_argument,       NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		NST_STD_LONGOPTS,
 	};
 	struct opts *o = &e->o;
 	int c, t;
@@ -122,7 +121,7 @@ static void parse_args(struct enter *e, int argc, char **argv)
 	/* '+': options stop at the command, whose own options are its own;
 	 * ':': the messages are ours, named after the tool, not argv[0] */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:t:N:m::u::i::n::p::U::C::T::arweS:G:hV",
+	while ((c = getopt_long(argc, argv, "+:t:N:m::u::i::n::p::U::C::T::arweS:G:" NST_STD_SHORTOPTS,
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': o->target = optarg; break;
@@ -136,18 +135,11 @@ static void parse_args(struct enter *e, int argc, char **argv)
 		case OPT_MOUNT_PROC: o->mount_proc = true; break;
 		case OPT_PRESERVE: o->preserve_cred = true; break;
 		case OPT_EXPLAIN: o->explain = true; break;
-		case 'h': usage();
-		case 'V': nst_print_version();
-		case ':':
-			nst_usage_error(EXIT_OWN, "option '%s' requires an argument", argv[optind - 1]);
-		case '?':
-			if (optopt)
-				nst_usage_error(EXIT_OWN, "invalid option -- '%c'", optopt);
-			nst_usage_error(EXIT_OWN, "unrecognized option '%s'", argv[optind - 1]);
 		default:
+			nst_std_option(c, argv, usage, NST_EXIT_USAGE);
 			t = type_of_opt(c);
 			if (optarg && !*optarg)
-				nst_usage_error(EXIT_OWN, "--%s=: empty namespace file", nsinfo_type_name(t));
+				nst_usage_error(NST_EXIT_USAGE, "--%s=: empty namespace file", nsinfo_type_name(t));
 			e->ns[t].want = optarg ? WANT_FILE : WANT_TARGET;
 			e->ns[t].file = optarg;
 		}
@@ -165,13 +157,13 @@ static void check_args(struct enter *e)
 		from_target |= e->ns[t].want == WANT_TARGET;
 	}
 	if (o->pidns && !o->target)
-		nst_usage_error(EXIT_OWN, "--pidns needs --target: the PID to look up in it");
+		nst_usage_error(NST_EXIT_USAGE, "--pidns needs --target: the PID to look up in it");
 	if (!o->target && (o->root || o->wd || o->env))
-		nst_usage_error(EXIT_OWN, "--root, --wd and --env need --target");
+		nst_usage_error(NST_EXIT_USAGE, "--root, --wd and --env need --target");
 	if (!o->target && from_target)
-		nst_usage_error(EXIT_OWN, "no target: use -t PID, or name a file as in --net=/run/netns/NAME");
+		nst_usage_error(NST_EXIT_USAGE, "no target: use -t PID, or name a file as in --net=/run/netns/NAME");
 	if (!o->target && !any_type)
-		nst_usage_error(EXIT_OWN, "nothing to enter: use -t PID, or namespace files such as --net=FILE");
+		nst_usage_error(NST_EXIT_USAGE, "nothing to enter: use -t PID, or namespace files such as --net=FILE");
 	if (o->target && !any_type)
 		e->o.all = true;
 }

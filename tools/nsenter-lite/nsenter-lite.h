@@ -17,15 +17,17 @@
 #include <sys/types.h>
 
 #include "cli.h"
+#include "exitcodes.h"
 #include "nsinfo.h"
 
 #define PROG "nsenter-lite"
 
-/* Exit codes, as a shell uses them (see the man page) */
-#define EXIT_OWN       125   /* nsenter-lite itself failed or bad usage */
-#define EXIT_NOEXEC    126   /* the command was found but cannot be run */
-#define EXIT_NOTFOUND  127   /* the command was not found */
-#define EXIT_EXPLAIN_FAIL 1  /* --explain predicts a failure */
+/* Exit codes, as a shell uses them (see the man page and exitcodes.h);
+ * bad usage is NST_EXIT_USAGE (2), as for every tool */
+#define EXIT_OWN       NST_EXIT_WRAPPER  /* 125: nsenter-lite itself failed */
+#define EXIT_NOEXEC    NST_EXIT_NOEXEC   /* 126: the command cannot be run */
+#define EXIT_NOTFOUND  NST_EXIT_NOTFOUND /* 127: the command was not found */
+#define EXIT_EXPLAIN_FAIL NST_EXIT_NO    /* 1: --explain predicts a failure */
 
 /* Where a namespace comes from */
 enum want {

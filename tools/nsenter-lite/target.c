@@ -83,7 +83,11 @@ static void __attribute__((noreturn)) ref_die(struct enter *e, const char *ref, 
 {
 	char msg[1024];
 
-	nst_die(EXIT_OWN, "%s", nsinfo_resolver_message(resolver(e), ref, err, msg, sizeof(msg)));
+	nsinfo_resolver_message(resolver(e), ref, err, msg, sizeof(msg));
+	/* a REF that is not one (bad syntax) is bad usage, as in nspid */
+	if (err == -EINVAL)
+		nst_usage_error(NST_EXIT_USAGE, "%s", msg);
+	nst_die(EXIT_OWN, "%s", msg);
 }
 
 /*
@@ -172,7 +176,8 @@ static void resolve_in_pidns(struct enter *e)
 	int r;
 
 	if (nsinfo_parse_pid(e->o.target, &pid) < 0)
-		nst_die(EXIT_OWN, "invalid pid '%s': with --pidns the target is a pid", e->o.target);
+		nst_usage_error(NST_EXIT_USAGE, "invalid pid '%s': with --pidns the target is a pid",
+				e->o.target);
 	r = ref_open(e, e->o.pidns, NSINFO_PID, &ref);
 	if (r == 0 && ref.fd < 0)
 		r = -ENOLINK;
@@ -232,7 +237,7 @@ static void open_target(struct enter *e)
 	else if (r == 0)
 		resolve_pid(e, pid);
 	else if (all_digits(t) && r != -ERANGE)
-		nst_die(EXIT_OWN, "invalid pid '%s'", t);
+		nst_usage_error(NST_EXIT_USAGE, "invalid pid '%s'", t);
 	else /* digits too large for a pid are an inode, or a docker short id */
 		resolve_pid(e, pid_of_ref(e, t));
 	if (e->o.pidns || r == 0)
@@ -400,7 +405,7 @@ void enter_prepare(struct enter *e)
 	close(selffd);
 
 	if (e->o.mount_proc && (!e->ns[NSINFO_MNT].want || !e->ns[NSINFO_PID].want))
-		nst_die(EXIT_OWN, "--mount-proc needs both -m and -p (or -a)");
+		nst_usage_error(NST_EXIT_USAGE, "--mount-proc needs both -m and -p (or -a)");
 	if (e->o.root)
 		e->root_fd = open_dir_of_target(e, "root", "root directory");
 	if (e->o.wd)

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -20,6 +19,8 @@
 #include <microhttpd.h>
 
 #include "nsexporter.h"
+#include "options.h"
+#include "parse.h"
 
 enum {
 	OPT_TEXTFILE = NST_OPT_FIRST_TOOL, OPT_ONCE, OPT_PER_CONTAINER, OPT_MIN_INTERVAL,
@@ -53,22 +54,10 @@ static void __attribute__((noreturn)) usage(void)
 	       "     --no-bpf              do not load the namespace operation counters\n"
 	       "\n -h, --help                display this help\n"
 	       " -V, --version             display version\n"
-	       "\nExit status: 0 success, 1 usage error or failure, 2 cannot listen,\n"
-	       "3 cannot write the textfile, 4 the scan failed (--once, --textfile).\n"
+	       "\nExit status: 0 success, 1 the scan failed (--once, --textfile), 2 bad usage,\n"
+	       "3 trouble (cannot listen, cannot write the textfile, out of memory).\n"
 	       "For more details see nsexporter(8).\n", NSEXPORTER_DEFAULT_PORT);
 	exit(EX_OK);
-}
-
-static double parse_interval(const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > 86400)
-		nst_usage_error(EX_FAIL, "invalid interval: %s", s);
-	return v;
 }
 
 static void parse_args(int argc, char **argv, struct opts *o, struct exporter *ex)
@@ -82,40 +71,35 @@ static void parse_args(int argc, char **argv, struct opts *o, struct exporter *e
 		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "no-bpf", no_argument, NULL, OPT_NO_BPF },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		NST_STD_LONGOPTS,
 	};
-	int opt;
+	int opt, src;
 
-	while ((opt = getopt_long(argc, argv, "l:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "l:" NST_STD_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'l': o->listen = optarg; break;
 		case OPT_TEXTFILE: o->textfile = optarg; break;
 		case OPT_ONCE: o->once = true; break;
 		case OPT_PER_CONTAINER: ex->per_container = true; break;
-		case OPT_MIN_INTERVAL: ex->min_interval = parse_interval(optarg); break;
+		case OPT_MIN_INTERVAL: ex->min_interval = nst_arg_seconds(optarg, 0, 86400, "interval"); break;
 		case OPT_PROC_ROOT: ex->proc_root = optarg; break;
 		case OPT_SOURCE:
-			if (!strcmp(optarg, "proc"))
-				ex->scan_flags |= NSINFO_SCAN_PROC;
-			else if (!strcmp(optarg, "bpf"))
-				ex->scan_flags |= NSINFO_SCAN_BPF;
-			else if (strcmp(optarg, "auto"))
-				nst_usage_error(EX_FAIL, "unknown source: %s (auto, bpf or proc)", optarg);
+			if ((src = nst_parse_source(optarg)) < 0)
+				nst_usage_error(EX_USAGE, "unknown source: %s (auto, bpf or proc)", optarg);
+			ex->scan_flags |= (unsigned)src;
 			break;
 		case OPT_NO_BPF: ex->no_bpf = true; break;
-		case 'h': usage();
-		case 'V': nst_print_version();
-		default: nst_usage_error(EX_FAIL, NULL);
+		default:
+			nst_std_option(opt, argv, usage, EX_USAGE);
+			nst_usage_error(EX_USAGE, NULL);
 		}
 	}
 	if (optind < argc)
-		nst_usage_error(EX_FAIL, "unexpected argument: %s", argv[optind]);
+		nst_usage_error(EX_USAGE, "unexpected argument: %s", argv[optind]);
 	if (o->once && o->textfile)
-		nst_usage_error(EX_FAIL, "--once and --textfile exclude each other");
+		nst_usage_error(EX_USAGE, "--once and --textfile exclude each other");
 	if (o->listen && (o->once || o->textfile))
-		nst_usage_error(EX_FAIL, "--listen serves metrics: --once and --textfile do not listen");
+		nst_usage_error(EX_USAGE, "--listen serves metrics: --once and --textfile do not listen");
 }
 
 /* --------------------------------------------------------------- textfile */
@@ -268,20 +252,21 @@ static int listen_on(const char *spec, char *shown, size_t shownlen)
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	int fd, one = 1, r;
+	long portnum;
 	size_t hl;
 
 	if (!colon || !colon[1] || strlen(colon + 1) >= sizeof(port))
-		nst_usage_error(EX_FAIL, "invalid address (ADDR:PORT): %s", spec);
+		nst_usage_error(EX_USAGE, "invalid address (ADDR:PORT): %s", spec);
 	hl = (size_t)(colon - spec);
 	if (hl >= 2 && spec[0] == '[' && spec[hl - 1] == ']')
 		spec++, hl -= 2;
 	if (hl >= sizeof(host))
-		nst_usage_error(EX_FAIL, "invalid address (ADDR:PORT): %s", spec);
+		nst_usage_error(EX_USAGE, "invalid address (ADDR:PORT): %s", spec);
 	memcpy(host, spec, hl);
 	host[hl] = '\0';
 	strcpy(port, colon + 1);
-	if (strspn(port, "0123456789") != strlen(port) || atoi(port) > 65535)
-		nst_usage_error(EX_FAIL, "invalid port: %s", port);
+	if (nst_parse_long(port, 0, 65535, &portnum))
+		nst_usage_error(EX_USAGE, "invalid port: %s", port);
 	r = getaddrinfo(hl ? host : NULL, port, &hints, &ai);
 	if (r)
 		nst_die(EX_LISTEN, "cannot listen on %s: %s", spec, gai_strerror(r));

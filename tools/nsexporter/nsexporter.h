@@ -8,14 +8,16 @@
 #include <nsinfo.h>
 
 #include "cli.h"
+#include "exitcodes.h"
 
-/* Exit status (nsexporter(8)) */
+/* Exit status (nsexporter(8)), the tools' scheme (exitcodes.h) */
 enum {
-	EX_OK = 0,
-	EX_FAIL = 1,      /* usage error, out of memory */
-	EX_LISTEN = 2,    /* the address cannot be listened on (in use, refused) */
-	EX_TEXTFILE = 3,  /* the textfile directory cannot be written */
-	EX_SCAN = 4,      /* --once/--textfile: the scan failed (the exposition says so) */
+	EX_OK = NST_EXIT_OK,
+	EX_SCAN = NST_EXIT_NO,          /* --once/--textfile: the scan failed (the exposition says so) */
+	EX_USAGE = NST_EXIT_USAGE,
+	EX_FAIL = NST_EXIT_TROUBLE,     /* out of memory, a write error */
+	EX_LISTEN = NST_EXIT_TROUBLE,   /* the address cannot be listened on (in use, refused) */
+	EX_TEXTFILE = NST_EXIT_TROUBLE, /* the textfile directory cannot be written */
 };
 
 #define NSEXPORTER_DEFAULT_PORT 9953

@@ -19,9 +19,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exitcodes.h"
+#include "options.h"
 #include "nsinfo.h"
 
-enum { EXIT_OK = 0, EXIT_UNTRANSLATED = 1, EXIT_USAGE = 2 };
 
 enum { COL_LEVEL, COL_PIDNS, COL_NSID, COL_PID, COL_TGID, COL_NSPID, COL_REFPID,
        COL_COMMAND, COL_STATE, COL_HOSTNAME, COL_CONTAINER, NCOLS };
@@ -82,22 +83,18 @@ static void __attribute__((noreturn)) usage(void)
 	      " -N, --pidns <ref>      the pids are as seen inside this pid namespace\n"
 	      "     --to <ref>         print the pids as seen in this pid namespace only\n"
 	      " -a, --all              with --pidns: every process visible in it\n"
-	      " -T, --threads          accept and print thread ids\n"
-	      " -o, --output <list>    output columns (see below; +LIST appends)\n"
-	      "     --output-all       output all columns\n"
-	      " -H, --list-columns     list the available columns\n"
-	      " -n, --noheadings       don't print headings\n"
-	      " -r, --raw              use the raw output format\n"
-	      " -J, --json             use the JSON output format\n"
-	      " -h, --help             display this help\n"
-	      " -V, --version          display version\n", f);
+	      " -T, --threads          accept and print thread ids\n", f);
+	nst_help_options(f, NST_HELP_COLUMNS);
+	fputs(" -H, --list-columns     list the available columns\n", f);
+	nst_help_options(f, NST_HELP_FORMAT | NST_HELP_STD);
 	fputs("\n<ref> is a pid namespace: an inode number, id:NSID, pid:N (the pid\n"
 	      "namespace of process N as the caller sees it), a namespace file\n"
 	      "(/proc/N/ns/pid, a bind mount) or a container name or id prefix.\n", f);
 	nst_help_columns(f, columns, NCOLS);
-	fputs("\nExit status: 0 every pid translated, 1 some not, 2 bad usage.\n"
+	fputs("\nExit status: 0 every pid translated, 1 some not (or <ref> not found),\n"
+	      "2 bad usage, 3 trouble (/proc cannot be read).\n"
 	      "For more details see nspid(1).\n", f);
-	exit(EXIT_OK);
+	exit(NST_EXIT_OK);
 }
 
 /* Resolve a pid namespace REF through the library's resolver (a snapshot
@@ -108,15 +105,15 @@ static void resolve_ref(struct ctl *ctl, const char *ref, struct nsinfo_nsref *o
 	int r;
 
 	if (!ctl->refs && (r = nsinfo_resolver_new(NULL, NULL, &ctl->refs)) < 0)
-		nst_die(EXIT_UNTRANSLATED, "%s", strerror(-r));
+		nst_die(NST_EXIT_TROUBLE, "%s", strerror(-r));
 	r = nsinfo_resolver_resolve(ctl->refs, ref, NSINFO_PID, out);
 	if (r == 0 && out->fd < 0)
 		r = -ENOLINK;
 	if (r == -EINVAL)
-		nst_usage_error(EXIT_USAGE, "%s",
+		nst_usage_error(NST_EXIT_USAGE, "%s",
 				nsinfo_resolver_message(ctl->refs, ref, r, msg, sizeof(msg)));
 	if (r < 0)
-		nst_die(EXIT_UNTRANSLATED, "%s",
+		nst_die(nst_exit_for_lookup(r), "%s",
 			nsinfo_resolver_message(ctl->refs, ref, r, msg, sizeof(msg)));
 }
 
@@ -127,21 +124,17 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 		{ "to",           required_argument, NULL, OPT_TO },
 		{ "all",          no_argument,       NULL, 'a' },
 		{ "threads",      no_argument,       NULL, 'T' },
-		{ "output",       required_argument, NULL, 'o' },
-		{ "output-all",   no_argument,       NULL, NST_OPT_OUTPUT_ALL },
 		{ "list-columns", no_argument,       NULL, 'H' },
-		{ "noheadings",   no_argument,       NULL, 'n' },
-		{ "raw",          no_argument,       NULL, 'r' },
-		{ "json",         no_argument,       NULL, 'J' },
-		{ "help",         no_argument,       NULL, 'h' },
-		{ "version",      no_argument,       NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		NST_OUT_COLUMN_LONGOPTS,
+		NST_OUT_FORMAT_LONGOPTS,
+		NST_STD_LONGOPTS,
 	};
 	bool list_cols = false;
 	int c;
 
 	opterr = 0; /* messages in the "nspid: ..." form below */
-	while ((c = getopt_long(argc, argv, ":N:aTo:HnrJhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":N:aTH" NST_OUT_COLUMN_SHORTOPTS
+				  NST_OUT_FORMAT_SHORTOPTS NST_STD_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'N':
 			ctl->from_ref = optarg;
@@ -158,25 +151,15 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 		case 'H':
 			list_cols = true;
 			break;
-		case 'h':
-			usage();
-		case 'V':
-			nst_print_version();
-		case ':':
-			nst_usage_error(EXIT_USAGE, "option '%s' requires an argument",
-					argv[optind - 1]);
-		case '?':
-			if (optopt)
-				nst_usage_error(EXIT_USAGE, "invalid option -- '%c'", optopt);
-			nst_usage_error(EXIT_USAGE, "unrecognized option '%s'", argv[optind - 1]);
 		default:
-			if (!nst_out_option(&ctl->out, c, optarg, EXIT_USAGE))
-				nst_usage_error(EXIT_USAGE, NULL);
+			if (!nst_out_option(&ctl->out, c, optarg, NST_EXIT_USAGE) &&
+			    !nst_std_option(c, argv, usage, NST_EXIT_USAGE))
+				nst_usage_error(NST_EXIT_USAGE, NULL);
 		}
 	}
 	if (list_cols)
 		exit(nst_list_columns(columns, NCOLS, ctl->out.json, ctl->out.raw,
-				      ctl->out.noheadings) ? EXIT_UNTRANSLATED : EXIT_OK);
+				      ctl->out.noheadings) ? NST_EXIT_TROUBLE : NST_EXIT_OK);
 
 	/* -o replaces (or with '+' extends) the mode's defaults */
 	nst_out_columns(&ctl->out, columns, NCOLS,
@@ -184,17 +167,17 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 				 : (ctl->threads ? DEFAULT_COLS_T : DEFAULT_COLS));
 
 	if (ctl->all && !ctl->from_ref)
-		nst_usage_error(EXIT_USAGE, "--all needs --pidns");
+		nst_usage_error(NST_EXIT_USAGE, "--all needs --pidns");
 	if (ctl->all && optind < argc)
-		nst_usage_error(EXIT_USAGE, "--all takes no pids");
+		nst_usage_error(NST_EXIT_USAGE, "--all takes no pids");
 	if (!ctl->all && optind >= argc)
-		nst_usage_error(EXIT_USAGE, "no pid specified");
+		nst_usage_error(NST_EXIT_USAGE, "no pid specified");
 	/* every argument is checked before any is looked up */
 	for (int i = optind; i < argc; i++) {
 		int r = nsinfo_parse_pid(argv[i], NULL);
 
 		if (r < 0)
-			nst_usage_error(EXIT_USAGE, "%s: %s", argv[i],
+			nst_usage_error(NST_EXIT_USAGE, "%s: %s", argv[i],
 					r == -ERANGE ? "pid out of range" : "invalid pid");
 	}
 }
@@ -317,7 +300,7 @@ static void translate_args(struct ctl *ctl, int argc, char **argv)
 	bool *done = calloc((size_t)argc, sizeof(*done));
 
 	if (!chains || !done)
-		nst_die(EXIT_UNTRANSLATED, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	for (int i = 0; i < argc; i++) {
 		pid_t pid;
 		int r;
@@ -329,7 +312,7 @@ static void translate_args(struct ctl *ctl, int argc, char **argv)
 			warn_lookup(ctl, argv[i], r);
 		done[i] = r == 0;
 		if (r < 0)
-			ctl->rc = EXIT_UNTRANSLATED;
+			ctl->rc = NST_EXIT_NO;
 	}
 	/* what is printed must still be true: a pinned task that exited since
 	 * its lookup may have passed its pid on */
@@ -338,9 +321,9 @@ static void translate_args(struct ctl *ctl, int argc, char **argv)
 			continue;
 		if (nsinfo_pidchain_check(&chains[i]) < 0) {
 			warn_pid(ctl, argv[i], "process exited");
-			ctl->rc = EXIT_UNTRANSLATED;
+			ctl->rc = NST_EXIT_NO;
 		} else if (!add_chain(ctl, &chains[i], argv[i])) {
-			ctl->rc = EXIT_UNTRANSLATED;
+			ctl->rc = NST_EXIT_NO;
 		}
 		nsinfo_pidchain_release(&chains[i]);
 	}
@@ -355,7 +338,7 @@ static void list_members(struct ctl *ctl)
 	int r = nsinfo_pidmap_members(ctl->map, ctl->from.fd, &v, &n);
 
 	if (r < 0)
-		nst_die(EXIT_UNTRANSLATED, "%s: %s", ctl->from_ref, nsinfo_pid_strerror(r));
+		nst_die(nst_exit_for_lookup(r), "%s: %s", ctl->from_ref, nsinfo_pid_strerror(r));
 	for (size_t i = 0; i < n; i++)
 		add_chain(ctl, &v[i], NULL);
 	free(v);
@@ -366,12 +349,12 @@ int main(int argc, char **argv)
 	struct ctl ctl = { .from = { .fd = -1 }, .to = { .fd = -1 } };
 	int r;
 
-	nst_close_stdout_at_exit(EXIT_UNTRANSLATED);
+	nst_close_stdout_at_exit(NST_EXIT_TROUBLE);
 	parse_args(&ctl, argc, argv);
 
 	r = nsinfo_pidmap_new(NULL, ctl.threads ? NSINFO_PIDMAP_THREADS : 0, &ctl.map);
 	if (r < 0)
-		nst_die(EXIT_UNTRANSLATED, "/proc: %s", nsinfo_pid_strerror(r));
+		nst_die(NST_EXIT_TROUBLE, "/proc: %s", nsinfo_pid_strerror(r));
 	if (ctl.from_ref)
 		resolve_ref(&ctl, ctl.from_ref, &ctl.from);
 	if (ctl.to_ref)
@@ -379,13 +362,13 @@ int main(int argc, char **argv)
 	nsinfo_resolver_unref(ctl.refs);
 
 	if (!nst_out_table(&ctl.out, "pids"))
-		nst_die(EXIT_UNTRANSLATED, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	if (ctl.all)
 		list_members(&ctl);
 	else
 		translate_args(&ctl, argc - optind, argv + optind);
 	if (nst_out_print(&ctl.out) < 0)
-		ctl.rc = EXIT_UNTRANSLATED;
+		ctl.rc = NST_EXIT_TROUBLE;
 
 	if (ctl.from.fd >= 0)
 		close(ctl.from.fd);

@@ -75,7 +75,7 @@ int batch_run(struct model *m, const struct nstop_opts *opt)
 
 		print_frame(m, opt, opt->ev ? events_pane_status(opt->ev) : "off (batch mode without -e)");
 		if (fflush(stdout) == EOF || ferror(stdout))
-			return EXIT_FAILURE; /* the exit handler names the error */
+			return NST_EXIT_TROUBLE; /* the exit handler names the error */
 		if (opt->frames && f >= opt->frames)
 			break;
 		pause_for(opt->delay);
@@ -83,7 +83,7 @@ int batch_run(struct model *m, const struct nstop_opts *opt)
 			break;
 		r = nstop_refresh(m, opt->ev);
 		if (r < 0)
-			nst_die(EXIT_FAILURE, "cannot scan /proc: %s", nsinfo_pid_strerror(r));
+			nst_die(NST_EXIT_TROUBLE, "cannot scan /proc: %s", nsinfo_pid_strerror(r));
 		putchar('\n');
 	}
 	return EXIT_SUCCESS;

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "cli.h"
+#include "exitcodes.h"
 #include "nsinfo.h"
 
 /* Columns of the namespace panel, in default order */

@@ -345,7 +345,7 @@ int ui_run(struct model *m, const struct nstop_opts *o)
 
 	u.ev = o->ev;
 	if (!(scr = newterm(NULL, stdout, stdin)))
-		nst_die(EXIT_FAILURE, "cannot start the terminal UI: TERM=%s",
+		nst_die(NST_EXIT_TROUBLE, "cannot start the terminal UI: TERM=%s",
 			getenv("TERM") ? getenv("TERM") : "(unset)");
 	set_escdelay(25);
 	cbreak();

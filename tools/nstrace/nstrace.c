@@ -10,10 +10,8 @@
 #include <getopt.h>
 #include <json.h>
 #include <libsmartcols.h>
-#include <math.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,13 +25,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exitcodes.h"
+#include "options.h"
+#include "parse.h"
 #include "nsinfo.h"
 
 #define PROG "nstrace"
 #define JSON_SCHEMA_VERSION 1
 #define MAX_ERRNO 4096
-
-enum { EXIT_TRACE_FAILED = 1 };
 
 struct opts {
 	struct nsinfo_events_opts ev;
@@ -76,28 +75,6 @@ struct state {
 };
 
 /* ----------------------------------------------------------- helpers */
-
-/* messages may quote paths and commands: escaped like every output */
-static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
-{
-	va_list ap;
-	char *msg = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	fprintf(stderr, PROG ": %s\n", msg ? nst_esc(msg) : "out of memory");
-	exit(EXIT_TRACE_FAILED);
-}
-
-static void __attribute__((noreturn)) usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, PROG ": ");
-	fprintf(stderr, fmt, nst_esc(arg));
-	fprintf(stderr, "\nTry '" PROG " --help' for more information.\n");
-	exit(EXIT_TRACE_FAILED);
-}
 
 static const char *errno_name(int err)
 {
@@ -241,7 +218,7 @@ static const char *esc_comm(const char *comm)
 		strncpy(last, comm, sizeof(last));
 		esc = nsinfo_escape(last, nst_text_flags(), &buf, &size);
 		if (!esc)
-			die("%s", strerror(ENOMEM));
+			nst_die(NST_EXIT_TROUBLE, "%s", strerror(ENOMEM));
 	}
 	return esc;
 }
@@ -373,7 +350,7 @@ static void jcomm(struct jline *j, const char *comm)
 		strncpy(last, comm, sizeof(last));
 		esc = nsinfo_escape(last, NSINFO_ESCAPE_JSON, &buf, &size);
 		if (!esc)
-			die("%s", strerror(ENOMEM));
+			nst_die(NST_EXIT_TROUBLE, "%s", strerror(ENOMEM));
 	}
 	jlit(j, esc);
 }
@@ -555,7 +532,7 @@ static void count_one(struct state *st, int kind, int type, int error)
 		struct count *n = realloc(st->counts, cap * sizeof(*n));
 
 		if (!n)
-			die("cannot count events: %s", strerror(ENOMEM));
+			nst_die(NST_EXIT_TROUBLE, "cannot count events: %s", strerror(ENOMEM));
 		st->counts = n;
 		st->counts_cap = cap;
 	}
@@ -610,37 +587,36 @@ static void print_summary_json(struct state *st, uint64_t lost)
 	print_json(st, o);
 }
 
+enum { SCOL_KIND, SCOL_TYPE, SCOL_RESULT, SCOL_COUNT, NSCOLS };
+static const struct nst_col summary_cols[NSCOLS] = {
+	[SCOL_KIND]   = { "KIND", 0, 0, SCOLS_JSON_STRING, "operation" },
+	[SCOL_TYPE]   = { "TYPE", 0, 0, SCOLS_JSON_STRING, "namespace type, - for none" },
+	[SCOL_RESULT] = { "RESULT", 0, 0, SCOLS_JSON_STRING, "ok, or the errno name" },
+	[SCOL_COUNT]  = { "COUNT", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "how many" },
+};
+
 static void print_summary(struct state *st, uint64_t lost)
 {
-	struct libscols_table *tb;
-	char num[32];
+	struct nst_out o;
 
 	qsort(st->counts, st->ncounts, sizeof(*st->counts), cmp_count);
 	if (st->o->json)
 		return print_summary_json(st, lost);
-	tb = scols_new_table();
-	if (!tb)
-		die("cannot print the summary: %s", strerror(ENOMEM));
-	scols_table_set_name(tb, "summary");
-	scols_table_new_column(tb, "KIND", 0, 0);
-	scols_table_new_column(tb, "TYPE", 0, 0);
-	scols_table_new_column(tb, "RESULT", 0, 0);
-	scols_table_new_column(tb, "COUNT", 0, SCOLS_FL_RIGHT);
+	nst_out_init(&o, summary_cols, NSCOLS, "KIND,TYPE,RESULT,COUNT");
+	o.colors = false;
+	if (!nst_out_table(&o, "summary"))
+		nst_die(NST_EXIT_TROUBLE, "cannot print the summary: %s", strerror(ENOMEM));
 	for (size_t i = 0; i < st->ncounts; i++) {
 		const struct count *c = &st->counts[i];
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		struct libscols_line *ln = nst_out_line(&o, NULL);
 
-		if (!ln)
-			die("cannot print the summary: %s", strerror(ENOMEM));
-		snprintf(num, sizeof(num), "%llu", (unsigned long long)c->n);
-		scols_line_set_data(ln, 0, nsinfo_event_kind_name(c->kind));
-		scols_line_set_data(ln, 1, c->type < NSINFO_NTYPES ? nsinfo_type_name(c->type) : "-");
-		scols_line_set_data(ln, 2, c->error ? errno_name(c->error) : "ok");
-		scols_line_set_data(ln, 3, num);
+		nst_out_set(&o, ln, SCOL_KIND, nsinfo_event_kind_name(c->kind));
+		nst_out_set(&o, ln, SCOL_TYPE, c->type < NSINFO_NTYPES ? nsinfo_type_name(c->type) : "-");
+		nst_out_set(&o, ln, SCOL_RESULT, c->error ? errno_name(c->error) : "ok");
+		nst_out_setf(&o, ln, SCOL_COUNT, "%llu", (unsigned long long)c->n);
 	}
-	scols_table_set_stream(tb, st->out);
-	scols_print_table(tb);
-	scols_unref_table(tb);
+	scols_table_set_stream(o.tb, st->out);
+	nst_out_print(&o);
 	fprintf(st->out, "%llu events, %llu lost\n", (unsigned long long)st->events,
 		       (unsigned long long)lost);
 }
@@ -712,7 +688,7 @@ static void consume(struct state *st, struct nsinfo_events *ev, bool final)
 	int n = nsinfo_events_consume(ev);
 
 	if (n < 0)
-		die("reading events: %s", strerror(-n));
+		nst_die(NST_EXIT_TROUBLE, "reading events: %s", strerror(-n));
 	render_queued(st, final ? SIZE_MAX : RENDER_SLICE);
 	flush_out(st);
 }
@@ -720,7 +696,7 @@ static void consume(struct state *st, struct nsinfo_events *ev, bool final)
 static void log_libbpf(const char *line, void *userdata)
 {
 	(void)userdata;
-	fprintf(stderr, PROG ": libbpf: %s\n", line);
+	nst_warn("libbpf: %s", line);
 }
 
 static int make_timer(double seconds)
@@ -734,7 +710,7 @@ static int make_timer(double seconds)
 	its.it_value.tv_sec = (time_t)seconds;
 	its.it_value.tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9);
 	if (fd < 0 || timerfd_settime(fd, 0, &its, NULL) < 0)
-		die("cannot set the duration timer: %s", strerror(errno));
+		nst_die(NST_EXIT_TROUBLE, "cannot set the duration timer: %s", strerror(errno));
 	return fd;
 }
 
@@ -743,7 +719,7 @@ static void watch(int epfd, int fd)
 	struct epoll_event e = { .events = EPOLLIN, .data.fd = fd };
 
 	if (fd >= 0 && epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &e) < 0)
-		die("epoll: %s", strerror(errno));
+		nst_die(NST_EXIT_TROUBLE, "epoll: %s", strerror(errno));
 }
 
 /* Is the traced command gone? Its wait status in *status. */
@@ -761,7 +737,7 @@ static int trace_loop(struct state *st, struct nsinfo_events *ev, int sigfd, pid
 	bool tracing = true;
 
 	if (epfd < 0)
-		die("epoll: %s", strerror(errno));
+		nst_die(NST_EXIT_TROUBLE, "epoll: %s", strerror(errno));
 	watch(epfd, nsinfo_events_fd(ev));
 	watch(epfd, sigfd);
 	watch(epfd, timer);
@@ -771,7 +747,7 @@ static int trace_loop(struct state *st, struct nsinfo_events *ev, int sigfd, pid
 		int n = epoll_wait(epfd, e, 4, st->qlen ? 0 : -1);
 
 		if (n < 0 && errno != EINTR)
-			die("epoll: %s", strerror(errno));
+			nst_die(NST_EXIT_TROUBLE, "epoll: %s", strerror(errno));
 		for (int i = 0; i < n; i++) {
 			if (e[i].data.fd == sigfd) {
 				struct signalfd_siginfo si;
@@ -812,21 +788,21 @@ static pid_t spawn_stopped(char **argv, int *go)
 	char c;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
-		die("pipe: %s", strerror(errno));
+		nst_die(NST_EXIT_TROUBLE, "pipe: %s", strerror(errno));
 	pid = fork();
 	if (pid < 0)
-		die("cannot fork: %s", strerror(errno));
+		nst_die(NST_EXIT_TROUBLE, "cannot fork: %s", strerror(errno));
 	if (pid == 0) {
 		sigset_t none;
 
 		close(p[1]);
 		if (read(p[0], &c, 1) != 1)
-			_exit(EXIT_TRACE_FAILED);   /* tracer failed: run nothing */
+			_exit(NST_EXIT_TROUBLE);   /* tracer failed: run nothing */
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		execvp(argv[0], argv);
-		fprintf(stderr, PROG ": cannot run '%s': %s\n", argv[0], strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
+		nst_warn("cannot run '%s': %s", argv[0], strerror(errno));
+		_exit(errno == ENOENT ? NST_EXIT_NOTFOUND : NST_EXIT_NOEXEC);
 	}
 	close(p[0]);
 	*go = p[1];
@@ -839,7 +815,7 @@ static int exit_code_of(int status)
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
-	return EXIT_TRACE_FAILED;
+	return NST_EXIT_TROUBLE;
 }
 
 static void report_lost(struct state *st, struct nsinfo_events *ev)
@@ -848,7 +824,7 @@ static void report_lost(struct state *st, struct nsinfo_events *ev)
 	int err = nsinfo_events_lost(ev, &lost);
 
 	if (err < 0)
-		fprintf(stderr, PROG ": cannot read the lost-event counter: %s\n", strerror(-err));
+		nst_warn("cannot read the lost-event counter: %s", strerror(-err));
 	if (st->o->summary)
 		print_summary(st, lost);
 	else if (st->o->json)
@@ -856,10 +832,10 @@ static void report_lost(struct state *st, struct nsinfo_events *ev)
 		       JSON_SCHEMA_VERSION, (unsigned long long)st->events,
 		       (unsigned long long)lost);
 	if (lost)
-		fprintf(stderr, PROG ": %llu events lost (ring buffer full); "
-			"use a larger --buffer-size or narrower filters\n", (unsigned long long)lost);
+		nst_warn("%llu events lost (ring buffer full); "
+			 "use a larger --buffer-size or narrower filters", (unsigned long long)lost);
 	else
-		fprintf(stderr, PROG ": %llu events, 0 lost\n", (unsigned long long)st->events);
+		nst_warn("%llu events, 0 lost", (unsigned long long)st->events);
 }
 
 /* ------------------------------------------------------------ options */
@@ -900,46 +876,24 @@ static void add_types(struct opts *o, const char *list)
 	char *dup = strdup(list), *save = NULL;
 
 	if (!dup)
-		die("%s", strerror(ENOMEM));
+		nst_die(NST_EXIT_TROUBLE, "%s", strerror(ENOMEM));
 	for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		int type = nsinfo_type_from_name(t);
 
 		if (type < 0)
-			usage_error("unknown namespace type '%s'", t);
+			nst_usage_error(NST_EXIT_USAGE, "unknown namespace type '%s'", t);
 		o->ev.types |= 1u << type;
 	}
 	free(dup);
 }
 
-static double parse_seconds(const char *s)
-{
-	char *end;
-	double d;
-
-	errno = 0;
-	d = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(d) || d <= 0 || d > 1e9)
-		usage_error("invalid duration '%s'", s);
-	return d;
-}
-
 static size_t parse_buffer(const char *s)
 {
-	if (!strcmp(s, "1") || !strcmp(s, "2") || !strcmp(s, "4"))
-		return (size_t)atoi(s) << 20;
-	usage_error("invalid buffer size '%s' (1, 2 or 4 MiB)", s);
-}
+	long mib;
 
-static int parse_nice(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < -20 || v > 19)
-		usage_error("invalid nice value '%s' (-20 to 19)", s);
-	return (int)v;
+	if (nst_parse_long(s, 1, 4, &mib) || mib == 3)
+		nst_usage_error(NST_EXIT_USAGE, "invalid buffer size '%s' (1, 2 or 4 MiB)", s);
+	return (size_t)mib << 20;
 }
 
 enum { OPT_FAILED = 256, OPT_RAW, OPT_FULL, OPT_LINEBUF, OPT_NICE };
@@ -960,22 +914,23 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "line-buffered", no_argument, NULL, OPT_LINEBUF },
 		{ "nice", required_argument, NULL, OPT_NICE },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		NST_STD_LONGOPTS,
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+p:t:cd:Jo:b:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:t:cd:Jo:b:v" NST_STD_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (nsinfo_parse_pid(optarg, &o->ev.pid) < 0)
-				usage_error("invalid pid '%s'", optarg);
+				nst_usage_error(NST_EXIT_USAGE, "invalid pid '%s'", optarg);
 			break;
 		case 't': add_types(o, optarg); break;
 		case OPT_FAILED: o->ev.flags |= NSINFO_EVENTS_FAILED_ONLY; break;
 		case 'c': o->summary = true; break;
-		case 'd': o->duration = parse_seconds(optarg); break;
+		case 'd':
+			/* a timer of less than a nanosecond would never fire */
+			o->duration = nst_arg_seconds(optarg, 1e-9, 1e9, "duration");
+			break;
 		case 'J': o->json = true; break;
 		case 'o': o->output = optarg; break;
 		case 'b': o->ev.ringbuf_bytes = parse_buffer(optarg); break;
@@ -985,21 +940,17 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->ev.flags |= NSINFO_EVENTS_FULL;
 			break;
 		case OPT_LINEBUF: o->line_buffered = true; break;
-		case OPT_NICE: o->nice = parse_nice(optarg); break;
+		case OPT_NICE: o->nice = (int)nst_arg_long(optarg, -20, 19, "nice value"); break;
 		case 'v': o->verbose = true; break;
-		case 'h': usage();
-		case 'V':
-			printf(PROG " from nstools " NSTOOLS_VERSION "\n");
-			exit(EXIT_SUCCESS);
 		default:
-			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-			exit(EXIT_TRACE_FAILED);
+			nst_std_option(c, argv, usage, NST_EXIT_USAGE);
+			nst_usage_error(NST_EXIT_USAGE, NULL);
 		}
 	}
 	if (optind < argc)
 		o->command = argv + optind;
 	if (o->command && o->ev.pid)
-		usage_error("%s", "--pid and a command are mutually exclusive");
+		nst_usage_error(NST_EXIT_USAGE, "--pid and a command are mutually exclusive");
 }
 
 static int block_signals(void)
@@ -1013,7 +964,7 @@ static int block_signals(void)
 	sigaddset(&set, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
 	    (fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
-		die("signals: %s", strerror(errno));
+		nst_die(NST_EXIT_TROUBLE, "signals: %s", strerror(errno));
 	return fd;
 }
 
@@ -1024,19 +975,19 @@ static struct nsinfo_events *start(struct opts *o, struct state *st)
 	int err = nsinfo_events_supported(why, sizeof(why));
 
 	if (err < 0)
-		die("%s", why);
+		nst_die(NST_EXIT_TROUBLE, "%s", why);
 	o->ev.size = sizeof(o->ev);
 	o->ev.cb = on_event;
 	o->ev.userdata = st;
 	o->ev.log = o->verbose ? log_libbpf : NULL;
 	err = nsinfo_events_new(&o->ev, &ev);
 	if (err == -ESRCH)
-		die("process %d: %s", (int)o->ev.pid, strerror(ESRCH));
+		nst_die(NST_EXIT_NO, "process %d: %s", (int)o->ev.pid, strerror(ESRCH));
 	if (err < 0)
-		die("cannot load the BPF probe: %s%s", strerror(-err),
+		nst_die(NST_EXIT_TROUBLE, "cannot load the BPF probe: %s%s", strerror(-err),
 		    o->verbose ? "" : " (-v shows libbpf's messages)");
 	if (o->verbose)
-		fprintf(stderr, PROG ": attached through %s, %zu KiB ring buffer\n",
+		nst_warn("attached through %s, %zu KiB ring buffer",
 			nsinfo_events_attach_mode(ev),
 			(o->ev.ringbuf_bytes ? o->ev.ringbuf_bytes : 2u << 20) >> 10);
 	return ev;
@@ -1050,12 +1001,15 @@ int main(int argc, char **argv)
 	pid_t child = 0;
 	int sigfd, go = -1, status, rc;
 
+	/* getopt's own messages name argv[0]: "nstrace:", as every tool's */
+	argv[0] = program_invocation_short_name;
 	parse_args(argc, argv, &o);
 	/* a separate stream, so that COMMAND keeps the real stdout */
 	st.out = o.output ? fopen(o.output, "we") : stdout;
 	if (!st.out)
-		die("cannot open %s: %s", o.output, strerror(errno));
-	st.color = isatty(fileno(st.out)) && !getenv("NO_COLOR") && !o.json;
+		nst_die(NST_EXIT_TROUBLE, "cannot open %s: %s", o.output, strerror(errno));
+	/* colour as every tool decides it, for the stream written */
+	st.color = !o.json && nst_colors_wanted() && isatty(fileno(st.out));
 	/* a burst is written in one write per batch, not one per line */
 	if (o.line_buffered)
 		setvbuf(st.out, NULL, _IOLBF, 0);
@@ -1068,11 +1022,11 @@ int main(int argc, char **argv)
 	}
 	/* after the fork: the command keeps the caller's priority */
 	if (setpriority(PRIO_PROCESS, 0, o.nice) < 0 && o.verbose)
-		fprintf(stderr, PROG ": cannot set the reader's nice value to %d: %s\n",
+		nst_warn("cannot set the reader's nice value to %d: %s",
 			o.nice, strerror(errno));
 	ev = start(&o, &st);
 	if (go >= 0 && (write(go, "g", 1) != 1 || close(go) < 0))
-		die("cannot start '%s': %s", o.command[0], strerror(errno));
+		nst_die(NST_EXIT_TROUBLE, "cannot start '%s': %s", o.command[0], strerror(errno));
 	status = trace_loop(&st, ev, sigfd, child);
 	report_lost(&st, ev);
 	nsinfo_events_unref(ev);
@@ -1080,8 +1034,8 @@ int main(int argc, char **argv)
 	free(st.q);
 	flush_out(&st);
 	if (st.out_err || fclose(st.out) != 0) {
-		fprintf(stderr, PROG ": write error: %s\n", strerror(st.out_err ? st.out_err : errno));
-		return EXIT_TRACE_FAILED;
+		nst_warn("write error: %s", strerror(st.out_err ? st.out_err : errno));
+		return NST_EXIT_TROUBLE;
 	}
 	rc = child ? exit_code_of(status) : EXIT_SUCCESS;
 	return rc;

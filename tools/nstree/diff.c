@@ -4,7 +4,8 @@
  * --save, or the live host): namespaces created and gone, namespaces whose
  * holders changed, containers started and stopped. The comparison is the
  * library's (nsinfo_snapshot_diff: namespaces keyed on their 64-bit id).
- * Exit status as diff(1): 0 no difference, 1 differences, 2 trouble.
+ * Exit status: 0 no difference, 1 differences, 2 bad usage, 3 trouble (the
+ * tools' scheme: exitcodes.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,8 +15,8 @@
 #include <string.h>
 
 #include "nstree.h"
+#include "options.h"
 
-#define DIFF_TROUBLE 2
 
 enum { DCOL_CHANGE, DCOL_TYPE, DCOL_NS, DCOL_NSID, DCOL_NPROCS, DCOL_CONTAINER, DCOL_WHAT,
        DNCOLS };
@@ -39,18 +40,13 @@ static void __attribute__((noreturn)) diff_usage(void)
 	      "gone and with changed holders, containers started and stopped.\n"
 	      "<old> and <new> are files written by nstree --save, - for standard\n"
 	      "input (one side only), or the word live for this host now.\n"
-	      "\nOptions:\n"
-	      " -o, --output <list>    output columns (\"+LIST\" appends)\n"
-	      "     --output-all       output all columns\n"
-	      " -n, --noheadings       don't print headings\n"
-	      " -r, --raw              use the raw output format\n"
-	      " -J, --json             use the JSON output format\n"
-	      "     --source <src>     for live: auto, bpf or proc\n"
-	      "\n -h, --help             display this help\n"
-	      " -V, --version          display version\n", stdout);
+	      "\nOptions:\n", stdout);
+	nst_help_options(stdout, NST_HELP_COLUMNS | NST_HELP_FORMAT);
+	fputs("     --source <src>     for live: auto, bpf or proc\n\n", stdout);
+	nst_help_options(stdout, NST_HELP_STD);
 	nst_help_columns(stdout, diff_columns, DNCOLS);
-	fputs("\nExit status: 0 no difference, 1 differences, 2 trouble (usage, unreadable\n"
-	      "snapshot). For more details see nstree(1).\n", stdout);
+	fputs("\nExit status: 0 no difference, 1 differences, 2 bad usage, 3 trouble\n"
+	      "(an unreadable snapshot). For more details see nstree(1).\n", stdout);
 	exit(EXIT_SUCCESS);
 }
 
@@ -71,13 +67,13 @@ static void load_side(struct side *sd, unsigned scan_flags)
 
 		r = nsinfo_snapshot_new(&o, &sd->snap);
 		if (r < 0)
-			nst_die(DIFF_TROUBLE, "cannot read /proc: %s", strerror(-r));
+			nst_die(NST_EXIT_TROUBLE, "cannot read /proc: %s", strerror(-r));
 	} else {
 		char why[256] = "";
 
 		r = nsinfo_snapshot_read_json(sd->arg, &sd->snap, why, sizeof(why));
 		if (r < 0)
-			nst_die(DIFF_TROUBLE, "cannot load %s: %s",
+			nst_die(NST_EXIT_TROUBLE, "cannot load %s: %s",
 				strcmp(sd->arg, "-") ? sd->arg : "standard input",
 				r == -EINVAL && why[0] ? why : strerror(-r));
 	}
@@ -143,15 +139,10 @@ int diff_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "diff", no_argument, NULL, 'D' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "output-all", no_argument, NULL, NST_OPT_OUTPUT_ALL },
-		{ "noheadings", no_argument, NULL, 'n' },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'J' },
 		{ "source", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		NST_OUT_COLUMN_LONGOPTS,
+		NST_OUT_FORMAT_LONGOPTS,
+		NST_STD_LONGOPTS,
 	};
 	struct side old = { 0 }, new = { 0 };
 	struct nsinfo_diff_entry *e = NULL;
@@ -160,41 +151,38 @@ int diff_main(int argc, char **argv)
 	size_t n = 0;
 	int opt, r;
 
-	nst_close_stdout_at_exit(DIFF_TROUBLE);
+	nst_close_stdout_at_exit(NST_EXIT_TROUBLE);
 	nst_out_init(&o, diff_columns, DNCOLS, DIFF_DEFAULT_COLS);
-	while ((opt = getopt_long(argc, argv, "o:nrJhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, NST_OUT_COLUMN_SHORTOPTS NST_OUT_FORMAT_SHORTOPTS
+				  NST_STD_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'D': break;
 		case 'S':
-			if (!strcmp(optarg, "proc"))
-				flags |= NSINFO_SCAN_PROC;
-			else if (!strcmp(optarg, "bpf"))
-				flags |= NSINFO_SCAN_BPF;
-			else if (strcmp(optarg, "auto"))
-				nst_usage_error(DIFF_TROUBLE, "unknown source: %s", optarg);
+			if ((r = nst_parse_source(optarg)) < 0)
+				nst_usage_error(NST_EXIT_USAGE, "unknown source: %s", optarg);
+			flags |= (unsigned)r;
 			break;
-		case 'h': diff_usage();
-		case 'V': nst_print_version();
 		default:
-			if (!nst_out_option(&o, opt, optarg, DIFF_TROUBLE))
-				nst_usage_error(DIFF_TROUBLE, NULL);
+			if (!nst_out_option(&o, opt, optarg, NST_EXIT_USAGE) &&
+			    !nst_std_option(opt, argv, diff_usage, NST_EXIT_USAGE))
+				nst_usage_error(NST_EXIT_USAGE, NULL);
 		}
 	}
 	if (argc - optind != 2)
-		nst_usage_error(DIFF_TROUBLE, "--diff takes two snapshots: <old> <new>");
+		nst_usage_error(NST_EXIT_USAGE, "--diff takes two snapshots: <old> <new>");
 	old.arg = argv[optind];
 	new.arg = argv[optind + 1];
 	if (!strcmp(old.arg, "-") && !strcmp(new.arg, "-"))
-		nst_usage_error(DIFF_TROUBLE, "only one side can be standard input");
+		nst_usage_error(NST_EXIT_USAGE, "only one side can be standard input");
 	nst_out_columns(&o, diff_columns, DNCOLS, DIFF_DEFAULT_COLS);
 	load_side(&old, flags);
 	load_side(&new, flags);
 
 	r = nsinfo_snapshot_diff(old.snap, new.snap, &e, &n);
 	if (r < 0)
-		nst_die(DIFF_TROUBLE, "cannot compare: %s", strerror(-r));
+		nst_die(NST_EXIT_TROUBLE, "cannot compare: %s", strerror(-r));
 	if (!nst_out_table(&o, "changes"))
-		nst_die(DIFF_TROUBLE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		if (e[i].kind == NSINFO_DIFF_CONTAINER_STARTED || e[i].kind == NSINFO_DIFF_CONTAINER_STOPPED)
 			container_line(&o, &e[i], &old, &new);
@@ -205,12 +193,12 @@ int diff_main(int argc, char **argv)
 	 * readers still get a document */
 	if (n || o.json) {
 		if (nst_out_print(&o) < 0)
-			nst_die(DIFF_TROUBLE, "cannot write the table");
+			nst_die(NST_EXIT_TROUBLE, "cannot write the table");
 	} else {
 		scols_unref_table(o.tb);
 	}
 	free(e);
 	nsinfo_snapshot_unref(old.snap);
 	nsinfo_snapshot_unref(new.snap);
-	return n ? 1 : 0;
+	return n ? NST_EXIT_NO : NST_EXIT_OK;
 }

@@ -127,7 +127,7 @@ char *holders_summary(const struct ctl *c, int32_t i, const char *sep)
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f)
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	/* the first item says whether anything lives in it at all */
 	if (n->nprocs)
 		fprintf(f, "%u %s", n->nprocs, n->nprocs == 1 ? "proc" : "procs");
@@ -157,7 +157,7 @@ char *holders_summary(const struct ctl *c, int32_t i, const char *sep)
 		}
 	}
 	if (fclose(f))
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	return buf;
 }
 
@@ -229,7 +229,7 @@ static int32_t holders_target(struct ctl *c)
 
 	resolve_arg(c, c->holders_of, &t);
 	if (t.ns < 0)
-		nst_usage_error(EXIT_FAILURE, "%s: a container has a namespace of each type: "
+		nst_usage_error(NST_EXIT_USAGE, "%s: a container has a namespace of each type: "
 				"choose one with -t", c->holders_of);
 	return t.ns;
 }
@@ -240,7 +240,7 @@ void holders_view(struct ctl *c)
 	const struct nsinfo_ns *n = &c->ns[holders_target(c)];
 
 	if (!nst_out_table(&c->out, "holders"))
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	/* the library keeps members apart from the other holders: one row each */
 	for (uint32_t k = 0; k < n->nprocs; k++) {
 		struct nsinfo_holder h = { .kind = NSINFO_HOLD_PROC, .pid = procs[n->procs[k]].pid };
@@ -250,5 +250,5 @@ void holders_view(struct ctl *c)
 	for (uint32_t k = 0; k < n->nholders; k++)
 		holder_row(c, &n->holders[k]);
 	if (nst_out_print(&c->out) < 0)
-		nst_die(EXIT_FAILURE, "cannot print the table: %s", strerror(errno));
+		nst_die(NST_EXIT_TROUBLE, "cannot print the table: %s", strerror(errno));
 }

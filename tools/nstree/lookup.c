@@ -24,8 +24,8 @@ static void __attribute__((noreturn)) ref_die(struct ctl *c, const char *arg, in
 
 	nsinfo_resolver_message(c->refs, arg, err, msg, sizeof(msg));
 	if (err == -EINVAL || err == -EDOM)
-		nst_usage_error(EXIT_FAILURE, "%s", msg);
-	nst_die(EXIT_FAILURE, "%s", msg);
+		nst_usage_error(NST_EXIT_USAGE, "%s", msg);
+	nst_die(nst_exit_for_lookup(err), "%s", msg);
 }
 
 /*
@@ -40,7 +40,7 @@ void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t)
 	int type = single_type(c), r, k;
 
 	if (!c->refs && (r = nsinfo_resolver_new(c->snap, NULL, &c->refs)) < 0)
-		nst_die(EXIT_FAILURE, "%s", strerror(-r));
+		nst_die(NST_EXIT_TROUBLE, "%s", strerror(-r));
 	/* a path or an inode has its own type; pid:N and containers need one */
 	r = nsinfo_resolver_resolve(c->refs, arg, -1, &ref);
 	if (r == -EDOM && type >= 0)
@@ -60,7 +60,7 @@ void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t)
 	t->ns = nsinfo_snapshot_find_ns(c->snap, ref.type, ref.ino);
 	t->container = -1;
 	if (t->ns < 0)
-		nst_die(EXIT_FAILURE, "%s: no process is in this namespace", arg);
+		nst_die(NST_EXIT_NO, "%s: no process is in this namespace", arg);
 }
 
 const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, size_t len)

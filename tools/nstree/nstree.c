@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "nstree.h"
+#include "options.h"
+#include "parse.h"
 
 /* lsns's columns first, in lsns's order and with its meanings and JSON
  * types, then what lsns does not have */
@@ -94,13 +96,11 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --persistent       only namespaces without processes\n"
 	      "     --holders <ns>     everything that keeps one namespace alive\n"
 	      " -q, --quick            processes only: skip the fd and bind-mount scans\n"
-	      " -o, --output <list>    output columns (\"+LIST\" appends)\n"
-	      "     --output-all       output all columns\n"
-	      " -H, --list-columns     list the available columns (with --holders: its own)\n"
-	      " -n, --noheadings       don't print headings\n"
-	      " -r, --raw              use the raw output format\n"
-	      " -J, --json             use the JSON output format\n"
-	      " -u, --notruncate       don't truncate text in columns\n"
+	      , f);
+	nst_help_options(f, NST_HELP_COLUMNS);
+	fputs(" -H, --list-columns     list the available columns (with --holders: its own)\n", f);
+	nst_help_options(f, NST_HELP_FORMAT);
+	fputs(" -u, --notruncate       don't truncate text in columns\n"
 	      " -W, --nowrap           don't use multi-line representation\n"
 	      " -Q, --filter <expr>    libsmartcols filter expression (needs libsmartcols\n"
 	      "                        2.40 or later; says so otherwise)\n"
@@ -113,14 +113,14 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --load-max <size>  refuse a --load file larger than <size> bytes\n"
 	      "                        (K, M, G suffixes; default 256M, or $NSTREE_LOAD_MAX)\n"
 	      "     --diff <old> <new> what changed between two snapshots (files, -,\n"
-	      "                        or live); see nstree --diff --help\n"
-	      "\n -h, --help             display this help\n"
-	      " -V, --version          display version\n", f);
+	      "                        or live); see nstree --diff --help\n\n", f);
+	nst_help_options(f, NST_HELP_STD);
 	nst_help_columns(f, columns, NCOLS);
 	fputs("\nColumns of --holders:\n", f);
 	for (size_t i = 0; i < holder_ncols; i++)
 		fprintf(f, " %10s  %s\n", holder_columns[i].name, holder_columns[i].help);
-	fputs("\nExit status: 0 success (also with a partial view), 1 failure.\n"
+	fputs("\nExit status: 0 success (also with a partial view), 1 not found, 2 bad usage,\n"
+	      "3 trouble (/proc, a file or BPF cannot be used).\n"
 	      "For more details see nstree(1).\n", f);
 	exit(EXIT_SUCCESS);
 }
@@ -224,7 +224,7 @@ static void build_display(struct ctl *c)
 	c->kid_start = calloc(n + 2, sizeof(*c->kid_start));
 	c->kids = calloc(n + 1, sizeof(*c->kids));
 	if (!dp || !fill || !c->kid_start || !c->kids)
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		if (!c->shown[i])
 			continue;
@@ -252,7 +252,7 @@ static void build_tree(struct ctl *c)
 {
 	c->tparent = malloc((c->nns + 1) * sizeof(*c->tparent));
 	if (!c->tparent)
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	for (size_t i = 0; i < c->nns; i++) {
 		int32_t p = tree_parent(c, (int32_t)i);
 
@@ -277,14 +277,14 @@ static bool *task_namespaces(struct ctl *c)
 	bool *in = calloc(c->nns + 1, sizeof(*in));
 
 	if (!in)
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	for (size_t t = 0; t < c->ntasks; t++) {
 		int pi = nsinfo_snapshot_find_proc(c->snap, c->tasks[t]);
 
 		if (pi < 0)
-			nst_die(EXIT_FAILURE, "%d: %s", (int)c->tasks[t], nsinfo_pid_strerror(-ESRCH));
+			nst_die(NST_EXIT_NO, "%d: %s", (int)c->tasks[t], nsinfo_pid_strerror(-ESRCH));
 		if (procs[pi].flags & NSINFO_PROC_DENIED)
-			nst_die(EXIT_FAILURE, "%d: %s", (int)c->tasks[t], nsinfo_pid_strerror(-EACCES));
+			nst_die(NST_EXIT_TROUBLE, "%d: %s", (int)c->tasks[t], nsinfo_pid_strerror(-EACCES));
 		for (size_t i = 0; i < c->nns; i++)
 			in[i] = in[i] || in_task(&procs[pi], (int32_t)i);
 	}
@@ -326,13 +326,13 @@ static void compute_shown(struct ctl *c, char **args, int nargs)
 
 	c->shown = calloc(c->nns + 1, sizeof(*c->shown));
 	if (!c->shown)
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	if (c->ntasks)
 		task = task_namespaces(c);
 	if (nargs) {
 		sub = calloc(c->nns + 1, sizeof(*sub));
 		if (!sub)
-			nst_die(EXIT_FAILURE, "out of memory");
+			nst_die(NST_EXIT_TROUBLE, "out of memory");
 		for (int a = 0; a < nargs; a++)
 			mark_arg(c, sub, args[a]);
 	}
@@ -388,7 +388,7 @@ static void set_nsfs(struct ctl *c, struct libscols_line *ln, int32_t i)
 		return;
 	paths = calloc(n->nholders, sizeof(*paths));
 	if (!paths)
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	for (uint32_t h = 0; h < n->nholders; h++) {
 		const struct nsinfo_holder *x = &n->holders[h];
 		bool dup = false;
@@ -562,7 +562,7 @@ static void emit_list(struct ctl *c)
 	size_t n = 0;
 
 	if (!order)
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	for (size_t i = 0; i < c->nns; i++)
 		if (c->shown[i])
 			order[n++] = (uint32_t)i;
@@ -583,7 +583,7 @@ static void json_array_column(struct ctl *c, int id)
 	cl = scols_table_get_column(c->out.tb, (size_t)c->out.pos[id]);
 	if (cl && (scols_column_set_flags(cl, scols_column_get_flags(cl) | SCOLS_FL_WRAP) ||
 		   scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk, NULL)))
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 }
 
 /* NSFS in a table: one path a line, as lsns shows it */
@@ -595,7 +595,7 @@ static void multiline_column(struct ctl *c, int id)
 		return;
 	cl = scols_table_get_column(c->out.tb, (size_t)c->out.pos[id]);
 	if (cl && scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk, NULL))
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 }
 
 static void render(struct ctl *c)
@@ -604,7 +604,7 @@ static void render(struct ctl *c)
 	if ((!c->list || c->processes) && nst_out_has(&c->out, COL_NS))
 		c->out.tree_col = COL_NS;
 	if (!nst_out_table(&c->out, "namespaces"))
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	json_array_column(c, COL_HOLDERS);
 	multiline_column(c, COL_NSFS);
 	if (c->list) {
@@ -614,7 +614,7 @@ static void render(struct ctl *c)
 			emit_tree(c, c->kids[k], NULL, 0);
 	}
 	if (nst_out_print(&c->out) < 0)
-		nst_die(EXIT_FAILURE, "cannot print the table: %s", strerror(errno));
+		nst_die(NST_EXIT_TROUBLE, "cannot print the table: %s", strerror(errno));
 }
 
 /* What the proc root's hidepid= keeps from this user */
@@ -670,7 +670,7 @@ static int parse_tree_rel(const char *arg)
 	for (int i = TREE_OWNER; i <= TREE_PROCESS; i++)
 		if (!strcmp(arg, names[i]))
 			return i;
-	nst_usage_error(EXIT_FAILURE, "unknown tree relation: %s (owner, parent or process)", arg);
+	nst_usage_error(NST_EXIT_USAGE, "unknown tree relation: %s (owner, parent or process)", arg);
 }
 
 /* -Q/--filter: libsmartcols's filter expressions (util-linux 2.40) */
@@ -679,7 +679,7 @@ static void __attribute__((noreturn)) no_filter(void)
 	const char *ver = NULL;
 
 	scols_get_library_version(&ver);
-	nst_die(EXIT_FAILURE, "--filter needs libsmartcols 2.40 or later with its filter API; "
+	nst_die(NST_EXIT_TROUBLE, "--filter needs libsmartcols 2.40 or later with its filter API; "
 		"this nstree was built with libsmartcols %s, which has none", ver ? ver : "(unknown)");
 }
 
@@ -691,27 +691,9 @@ static size_t load_max;
 /* "<n>[KMG]" (binary multiples) for --load-max; 0 if not such a size */
 static size_t parse_size(const char *arg)
 {
-	static const char units[] = "KMG";
-	unsigned long long v;
-	char *end;
-	const char *u;
+	uint64_t v;
 
-	if (!arg || !*arg || *arg < '0' || *arg > '9')
-		return 0;
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno || end == arg)
-		return 0;
-	if (*end) {
-		if (end[1] || !(u = strchr(units, end[0] & ~0x20)) || !*u)
-			return 0;
-		for (int i = 0; i <= u - units; i++) {
-			if (v > SIZE_MAX / 1024)
-				return 0;
-			v *= 1024;
-		}
-	}
-	return v > SIZE_MAX ? 0 : (size_t)v;
+	return nst_parse_size(arg, 1, SIZE_MAX, &v) ? 0 : (size_t)v;
 }
 
 /* -p PID, repeatable */
@@ -720,26 +702,23 @@ static void add_task(struct ctl *c, const char *arg)
 	pid_t pid, *t;
 
 	if (nsinfo_parse_pid(arg, &pid) < 0)
-		nst_usage_error(EXIT_FAILURE, "invalid PID: %s", arg);
+		nst_usage_error(NST_EXIT_USAGE, "invalid PID: %s", arg);
 	t = realloc(c->tasks, (c->ntasks + 1) * sizeof(*t));
 	if (!t)
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	c->tasks = t;
 	c->tasks[c->ntasks++] = pid;
 }
 
 /* --source: where the snapshot comes from (auto: the BPF task iterator
- * where it can be loaded, else the /proc walk) */
-enum { SRC_AUTO, SRC_BPF, SRC_PROC };
-static const char *const source_names[] = { "auto", "bpf", "proc" };
-
+ * where it can be loaded, else the /proc walk), as scan flags */
 static int parse_source(const char *arg)
 {
-	for (size_t i = 0; i < sizeof(source_names) / sizeof(source_names[0]); i++)
-		if (!strcmp(arg, source_names[i]))
-			return (int)i;
-	nst_usage_error(EXIT_FAILURE, "unknown source: %s", arg);
-	return SRC_AUTO;
+	int flag = nst_parse_source(arg);
+
+	if (flag < 0)
+		nst_usage_error(NST_EXIT_USAGE, "unknown source: %s", arg);
+	return flag;
 }
 
 /* --source=bpf insists: the reason the library fell back is the error */
@@ -748,8 +727,8 @@ static void check_source(const struct ctl *c, int source)
 	const char *why = NULL;
 	const char *got = nsinfo_snapshot_source(c->snap, &why);
 
-	if (source == SRC_BPF && (!got || strcmp(got, "bpf")))
-		nst_die(EXIT_FAILURE, "cannot use the BPF source: %s", why ? why : "unknown reason");
+	if (source == NSINFO_SCAN_BPF && (!got || strcmp(got, "bpf")))
+		nst_die(NST_EXIT_TROUBLE, "cannot use the BPF source: %s", why ? why : "unknown reason");
 }
 
 static void parse_type(struct ctl *c, const char *arg)
@@ -757,7 +736,7 @@ static void parse_type(struct ctl *c, const char *arg)
 	int t = nsinfo_type_from_name(arg);
 
 	if (t < 0)
-		nst_usage_error(EXIT_FAILURE, "unknown namespace type: %s", arg);
+		nst_usage_error(NST_EXIT_USAGE, "unknown namespace type: %s", arg);
 	c->types |= 1u << t;
 }
 
@@ -793,12 +772,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		{ "persistent", no_argument, NULL, OPT_PERSISTENT },
 		{ "holders", required_argument, NULL, OPT_HOLDERS },
 		{ "quick", no_argument, NULL, 'q' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "output-all", no_argument, NULL, NST_OPT_OUTPUT_ALL },
 		{ "list-columns", no_argument, NULL, 'H' },
-		{ "noheadings", no_argument, NULL, 'n' },
-		{ "raw", no_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'J' },
 		{ "tree", optional_argument, NULL, 'T' },
 		{ "notruncate", no_argument, NULL, 'u' },
 		{ "nowrap", no_argument, NULL, 'W' },
@@ -808,9 +782,9 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		{ "save", required_argument, NULL, OPT_SAVE },
 		{ "load", required_argument, NULL, OPT_LOAD },
 		{ "load-max", required_argument, NULL, OPT_LOAD_MAX },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		NST_OUT_COLUMN_LONGOPTS,
+		NST_OUT_FORMAT_LONGOPTS,
+		NST_STD_LONGOPTS,
 	};
 	bool list_columns = false, scan_opts = false;
 	int opt;
@@ -818,7 +792,8 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 	/* the fd and bind-mount passes are what finds namespaces without
 	 * processes: on unless asked to be quick */
 	opts->flags |= NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS | NSINFO_SCAN_NOT_SELF;
-	while ((opt = getopt_long(argc, argv, "lt:p:Pqo:HnrJT::uWQ:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "lt:p:PqHT::uWQ:" NST_OUT_COLUMN_SHORTOPTS
+				  NST_OUT_FORMAT_SHORTOPTS NST_STD_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'l': c->list = true; break;
 		case 't': parse_type(c, optarg); break;
@@ -841,33 +816,32 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		case OPT_LOAD: load_path = optarg; break;
 		case OPT_LOAD_MAX:
 			if (!(load_max = parse_size(optarg)))
-				nst_usage_error(EXIT_FAILURE, "invalid size: %s", optarg);
+				nst_usage_error(NST_EXIT_USAGE, "invalid size: %s", optarg);
 			break;
-		case 'h': usage();
-		case 'V': nst_print_version();
 		default:
-			if (!nst_out_option(&c->out, opt, optarg, EXIT_FAILURE))
-				nst_usage_error(EXIT_FAILURE, NULL);
+			if (!nst_out_option(&c->out, opt, optarg, NST_EXIT_USAGE) &&
+			    !nst_std_option(opt, argv, usage, NST_EXIT_USAGE))
+				nst_usage_error(NST_EXIT_USAGE, NULL);
 		}
 	}
 	if (list_columns)
-		exit(c->holders_of ? nst_list_columns(holder_columns, holder_ncols, c->out.json,
-						      c->out.raw, c->out.noheadings)
-				   : nst_list_columns(columns, NCOLS, c->out.json, c->out.raw,
-						      c->out.noheadings) ? EXIT_FAILURE : EXIT_SUCCESS);
+		exit((c->holders_of ? nst_list_columns(holder_columns, holder_ncols, c->out.json,
+						       c->out.raw, c->out.noheadings)
+				    : nst_list_columns(columns, NCOLS, c->out.json, c->out.raw,
+						       c->out.noheadings)) ? NST_EXIT_TROUBLE : NST_EXIT_OK);
 	if (!load_max && getenv("NSTREE_LOAD_MAX") &&
 	    !(load_max = parse_size(getenv("NSTREE_LOAD_MAX"))))
-		nst_usage_error(EXIT_FAILURE, "invalid size in NSTREE_LOAD_MAX: %s",
+		nst_usage_error(NST_EXIT_USAGE, "invalid size in NSTREE_LOAD_MAX: %s",
 				getenv("NSTREE_LOAD_MAX"));
 	if (c->tree_rel != TREE_NSTREE && c->list)
-		nst_usage_error(EXIT_FAILURE, "-l and -T are mutually exclusive");
+		nst_usage_error(NST_EXIT_USAGE, "-l and -T are mutually exclusive");
 	if (load_path && scan_opts)
-		nst_usage_error(EXIT_FAILURE, "--load reads a saved snapshot: "
+		nst_usage_error(NST_EXIT_USAGE, "--load reads a saved snapshot: "
 				"-q, --proc-root and --source do not apply");
 	if (c->holders_of && optind < argc)
-		nst_usage_error(EXIT_FAILURE, "--holders takes one namespace, not more arguments");
+		nst_usage_error(NST_EXIT_USAGE, "--holders takes one namespace, not more arguments");
 	if (c->holders_of && (c->list || c->processes || c->persistent || c->ntasks))
-		nst_usage_error(EXIT_FAILURE, "--holders lists one namespace's holders: "
+		nst_usage_error(NST_EXIT_USAGE, "--holders lists one namespace's holders: "
 				"-l, -P, -p and --persistent do not apply");
 	select_columns(c);
 	return optind;
@@ -916,12 +890,12 @@ static void save(struct ctl *c)
 	int r;
 
 	if (!f)
-		nst_die(EXIT_FAILURE, "cannot write %s: %s", save_path, strerror(errno));
+		nst_die(NST_EXIT_TROUBLE, "cannot write %s: %s", save_path, strerror(errno));
 	r = nsinfo_snapshot_write_json(c->snap, f);
 	if (!out && fclose(f) && !r)
 		r = -errno;
 	if (r < 0)
-		nst_die(EXIT_FAILURE, "cannot write %s: %s", out ? "standard output" : save_path,
+		nst_die(NST_EXIT_TROUBLE, "cannot write %s: %s", out ? "standard output" : save_path,
 			strerror(-r));
 	warn_coverage(c);
 }
@@ -930,7 +904,7 @@ int main(int argc, char **argv)
 {
 	struct ctl c = { 0 };
 	struct nsinfo_scan_opts opts = { .size = sizeof(opts) };
-	int first, r, source = SRC_AUTO;
+	int first, r, source = 0;
 
 	/* getopt's own messages name argv[0]: "nstree:", not the full path */
 	argv[0] = program_invocation_short_name;
@@ -938,15 +912,12 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--diff"))
 			return diff_main(argc, argv);
-	nst_close_stdout_at_exit(EXIT_FAILURE);
+	nst_close_stdout_at_exit(NST_EXIT_TROUBLE);
 	nst_out_init(&c.out, columns, NCOLS, default_cols[1][0]);
 	first = parse_args(&c, argc, argv, &opts, &source);
 	scan_flags(&c, argv + first, argc - first, &opts);
 
-	if (source == SRC_PROC)
-		opts.flags |= NSINFO_SCAN_PROC;
-	else if (source == SRC_BPF)
-		opts.flags |= NSINFO_SCAN_BPF;
+	opts.flags |= (unsigned)source;
 	/* a saved snapshot has everything a later view may ask for */
 	if (save_path)
 		opts.flags |= NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES;
@@ -955,13 +926,13 @@ int main(int argc, char **argv)
 
 		r = nsinfo_snapshot_read_json_max(load_path, load_max, &c.snap, why, sizeof(why));
 		if (r < 0)
-			nst_die(EXIT_FAILURE, "cannot load %s: %s%s", load_path,
+			nst_die(NST_EXIT_TROUBLE, "cannot load %s: %s%s", load_path,
 				why[0] ? why : strerror(-r),
 				r == -EFBIG ? " (--load-max raises it)" : "");
 	} else {
 		r = nsinfo_snapshot_new(&opts, &c.snap);
 		if (r < 0)
-			nst_die(EXIT_FAILURE, "cannot read %s: %s",
+			nst_die(NST_EXIT_TROUBLE, "cannot read %s: %s",
 				opts.proc_root ? opts.proc_root : "/proc", nsinfo_pid_strerror(r));
 		check_source(&c, source);
 	}

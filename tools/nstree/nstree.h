@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "cli.h"
+#include "exitcodes.h"
 #include "nsinfo.h"
 
 /* -T: nstree's own placement, or one of lsns's relations */
@@ -56,7 +57,7 @@ extern const size_t holder_ncols;
 #define HOLDER_DEFAULT_COLS "KIND,PID,FD,MNTNS,PATH,TYPE,NS,COMMAND"
 void holders_view(struct ctl *c);
 
-/* diff.c, nstree --diff OLD NEW: its own options and exit status (0, 1, 2). */
+/* diff.c, nstree --diff OLD NEW: its own options; exit 1 for differences. */
 int diff_main(int argc, char **argv);
 
 #endif
