@@ -145,12 +145,12 @@ rows = json.load(sys.stdin)["holders"]
 print(len(rows), sorted({r["kind"] for r in rows}), any(r["kind"] == "proc" and r["pid"] == int(sys.argv[1]) for r in rows))' "$thr")
 like "$got" "^[0-9]+ \[.*'proc'.*\] True$" "--holders pid:N -t net -J: the process's own net namespace lists it as a proc"
 "$NSTREE" --holders "pid:$thr" >/dev/null 2>"$T_TMP/err"
-is "$?:$(head -1 "$T_TMP/err")" "1:nstree: pid:$thr: a process or container has a namespace of each type: choose one" \
+is "$?:$(head -1 "$T_TMP/err")" "2:nstree: pid:$thr: a process or container has a namespace of each type: choose one" \
 	"--holders pid:N without -t: usage error"
 "$NSTREE" --holders "$FD_INO" extra >/dev/null 2>"$T_TMP/err"
-is "$?:$(head -1 "$T_TMP/err")" "1:nstree: --holders takes one namespace, not more arguments" "--holders with two"
+is "$?:$(head -1 "$T_TMP/err")" "2:nstree: --holders takes one namespace, not more arguments" "--holders with two"
 "$NSTREE" --holders "$FD_INO" -l >/dev/null 2>"$T_TMP/err"
-is "$?:$(head -1 "$T_TMP/err")" "1:nstree: --holders lists one namespace's holders: -l, -P, -p and --persistent do not apply" \
+is "$?:$(head -1 "$T_TMP/err")" "2:nstree: --holders lists one namespace's holders: -l, -P, -p and --persistent do not apply" \
 	"--holders with -l: usage error"
 is "$("$NSTREE" --holders x -H -r -n | awk '{print $1}' | tr '\n' ' ')" "KIND PID FD MNTNS PATH TYPE NS COMMAND " \
 	"--holders -H lists its own columns"
