@@ -294,6 +294,57 @@ int nsinfo_snapshot_self_ns(const struct nsinfo_snapshot *s, int type);
 const struct nsinfo_proc *nsinfo_ns_lowest_proc(const struct nsinfo_snapshot *s,
 						const struct nsinfo_ns *ns);
 
+/* -------------------------------------------------------------- forest */
+
+/*
+ * The namespaces of a snapshot as a forest, built by one relation
+ * (nsinfo_forest_new), then laid out over the namespaces a view shows
+ * (nsinfo_forest_layout). nstree and nstop draw their trees from it.
+ */
+enum nsinfo_forest_rel {
+	/* user and pid namespaces under their parent (a pid namespace whose
+	 * parent is unknown under its owner), every other namespace under
+	 * its owning user namespace */
+	NSINFO_FOREST_NEST,
+	NSINFO_FOREST_OWNER,      /* every namespace under its owner (lsns -T owner) */
+	NSINFO_FOREST_PARENT,     /* pid and user namespaces under their parent */
+	/* under the namespace of the same type that the lowest member's
+	 * nearest ancestor process outside it is in (lsns -T process) */
+	NSINFO_FOREST_PROCESS,
+	/* under the pid namespace of the lowest member; pid namespaces are
+	 * roots (a container is its pid namespace) */
+	NSINFO_FOREST_CONTAINER,
+	NSINFO_FOREST_FLAT,       /* every namespace a root */
+};
+/* nsinfo_forest_layout() flags */
+/* a shown namespace whose ancestors are all hidden hangs under its
+ * nearest shown owner (else it is a root) */
+#define NSINFO_FOREST_OWNER_FALLBACK 0x1u
+/* the ancestors of a shown namespace are shown too, as context */
+#define NSINFO_FOREST_KEEP_ANCESTORS 0x2u
+
+struct nsinfo_forest;
+/* The forest of s by rel (enum nsinfo_forest_rel); s must outlive it.
+ * 0, -EINVAL, -ENOMEM. Until laid out, it has no children. */
+int nsinfo_forest_new(const struct nsinfo_snapshot *s, int rel, struct nsinfo_forest **out);
+void nsinfo_forest_free(struct nsinfo_forest *f);
+/* Parent of namespace i by the relation (an index), -1 for a root. */
+int32_t nsinfo_forest_parent(const struct nsinfo_forest *f, uint32_t i);
+/*
+ * Lay out the namespaces with show[i] non-zero (show NULL: all): each
+ * under its nearest shown ancestor, else a root; siblings sorted by cmp
+ * (qsort_r over uint32_t namespace indices, arg passed on; NULL keeps
+ * index order). May be called again with other filters. 0 or -ENOMEM.
+ */
+int nsinfo_forest_layout(struct nsinfo_forest *f, const uint8_t *show, unsigned flags,
+			 int (*cmp)(const void *, const void *, void *), void *arg);
+/* After layout: 0 hidden, 1 shown as an ancestor only (KEEP_ANCESTORS),
+ * 2 shown. */
+int nsinfo_forest_shown(const struct nsinfo_forest *f, uint32_t i);
+/* After layout: the children of namespace i in display order, the roots
+ * for i = -1; *n is their number. */
+const uint32_t *nsinfo_forest_children(const struct nsinfo_forest *f, int32_t i, size_t *n);
+
 /*
  * A path namespace idx can be opened by, as lsns's PATH column: the
  * lowest member's /proc/PID/ns/TYPE; for a namespace without processes, a

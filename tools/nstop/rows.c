@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The row list: every grouping is a forest given by one parent function,
- * then filtered (a match keeps its ancestors as context), then walked
+ * The row list: every grouping is libnsinfo's forest by one relation,
+ * filtered (a match keeps its ancestors as context), then walked
  * depth-first with siblings in sort order.
  */
 #define _GNU_SOURCE
@@ -19,38 +19,12 @@ const char *const group_names[NGROUPS] = {
 	[GROUP_TREE] = "tree", [GROUP_CONTAINER] = "container", [GROUP_FLAT] = "flat",
 };
 
-/* user namespace -> child user namespaces and what it owns; pid namespace
- * -> child pid namespaces */
-static int32_t parent_tree(const struct nsinfo_snapshot *s, const struct nsinfo_ns *n)
-{
-	(void)s;
-	if (n->type == NSINFO_USER || (n->type == NSINFO_PID && n->parent >= 0))
-		return n->parent;
-	return n->owner;
-}
-
-/* A container is its pid namespace: the other namespaces of its processes
- * hang under it (by the pid namespace of their lowest member). */
-static int32_t parent_container(const struct nsinfo_snapshot *s, const struct nsinfo_ns *n)
-{
-	const struct nsinfo_proc *p;
-
-	if (n->type == NSINFO_PID)
-		return -1;
-	p = nsinfo_ns_lowest_proc(s, n);
-	return p ? p->ns[NSINFO_PID] : -1;
-}
-
-static int32_t parent_flat(const struct nsinfo_snapshot *s, const struct nsinfo_ns *n)
-{
-	(void)s, (void)n;
-	return -1;
-}
-
-static int32_t (*const parent_of[NGROUPS])(const struct nsinfo_snapshot *,
-					   const struct nsinfo_ns *) = {
-	[GROUP_TREE] = parent_tree, [GROUP_CONTAINER] = parent_container,
-	[GROUP_FLAT] = parent_flat,
+/* How each grouping nests, in libnsinfo's forest: the tree nests as
+ * nstree does; a container is its pid namespace, the other namespaces of
+ * its processes under it; flat has roots only. */
+static const int group_rel[NGROUPS] = {
+	[GROUP_TREE] = NSINFO_FOREST_NEST, [GROUP_CONTAINER] = NSINFO_FOREST_CONTAINER,
+	[GROUP_FLAT] = NSINFO_FOREST_FLAT,
 };
 
 static bool text_match(struct model *m, int i, const char *q)
@@ -125,13 +99,6 @@ static int cmp_rows(const void *a, const void *b, void *arg)
 	return r;
 }
 
-struct forest {
-	int32_t *parent;          /* per namespace, -1 for a root */
-	uint8_t *keep;
-	uint32_t *start;          /* children of node i: kids[start[i]..start[i+1]), roots at nns */
-	int32_t *kids;
-};
-
 static int push_row(struct model *m, int32_t ns, int depth, bool context, bool last,
 		    uint64_t branches)
 {
@@ -155,87 +122,52 @@ static int push_row(struct model *m, int32_t ns, int depth, bool context, bool l
 	return 0;
 }
 
-static int walk(struct model *m, const struct forest *f, size_t node, int depth,
+static int walk(struct model *m, const struct nsinfo_forest *f, int32_t node, int depth,
 		uint64_t branches)
 {
-	for (uint32_t k = f->start[node]; k < f->start[node + 1]; k++) {
-		int32_t c = f->kids[k];
-		bool last = k + 1 == f->start[node + 1];
+	size_t n;
+	const uint32_t *kids = nsinfo_forest_children(f, node, &n);
+
+	for (size_t k = 0; k < n; k++) {
+		int32_t c = (int32_t)kids[k];
+		bool last = k + 1 == n;
 		int d = depth < MAX_DEPTH ? depth : MAX_DEPTH;
 
-		if (push_row(m, c, d, f->keep[c] == 1, last, branches))
+		/* an ancestor shown for a match below it is context */
+		if (push_row(m, c, d, nsinfo_forest_shown(f, (uint32_t)c) == 1, last, branches))
 			return -ENOMEM;
-		if (walk(m, f, (size_t)c, depth + 1,
-			 last ? branches : branches | (1ull << d)) < 0)
+		if (walk(m, f, c, depth + 1, last ? branches : branches | (1ull << d)) < 0)
 			return -ENOMEM;
 	}
 	return 0;
 }
 
-/* keep: 0 hidden, 1 context (an ancestor of a match), 2 a match */
-static void mark(struct model *m, struct forest *f, size_t nns)
-{
-	const struct nsinfo_ns *ns = nsinfo_snapshot_namespaces(m->snap, NULL);
-	const struct nsinfo_proc *pidp = NULL;
-	int pi;
-
-	if (m->pid_filter && (pi = nsinfo_snapshot_find_proc(m->snap, m->pid_filter)) >= 0)
-		pidp = nsinfo_snapshot_procs(m->snap, NULL) + pi;
-	for (size_t i = 0; i < nns; i++)
-		f->parent[i] = parent_of[m->group](m->snap, &ns[i]);
-	for (size_t i = 0; i < nns; i++) {
-		if (!matches(m, (int)i, pidp))
-			continue;
-		f->keep[i] = 2;
-		/* the depth bound only guards against a cycle in bad data */
-		for (int32_t p = f->parent[i], d = 0; p >= 0 && !f->keep[p] && d < 256;
-		     p = f->parent[p], d++)
-			f->keep[p] = 1;
-	}
-}
-
-static void link_kids(struct model *m, struct forest *f, size_t nns)
-{
-	for (size_t i = 0; i < nns; i++)
-		if (f->keep[i])
-			f->start[(f->parent[i] >= 0 ? (size_t)f->parent[i] : nns) + 1]++;
-	for (size_t i = 0; i <= nns; i++)
-		f->start[i + 1] += f->start[i];
-	uint32_t *fill = f->start + nns + 2;
-
-	memcpy(fill, f->start, (nns + 1) * sizeof(*fill));
-	for (size_t i = 0; i < nns; i++)
-		if (f->keep[i])
-			f->kids[fill[f->parent[i] >= 0 ? (size_t)f->parent[i] : nns]++] = (int32_t)i;
-	for (size_t i = 0; i <= nns; i++)
-		qsort_r(f->kids + f->start[i], f->start[i + 1] - f->start[i], sizeof(int32_t),
-			cmp_rows, m);
-}
-
 int model_build_rows(struct model *m)
 {
+	const struct nsinfo_proc *pidp = NULL;
+	struct nsinfo_forest *f = NULL;
+	uint8_t *match;
 	size_t nns;
-	struct forest f;
-	int r;
+	int pi, r;
 
 	m->nrows = 0;
 	if (!m->snap)
 		return 0;
 	nsinfo_snapshot_namespaces(m->snap, &nns);
-	f.parent = malloc((nns + 1) * sizeof(*f.parent));
-	f.keep = calloc(nns + 1, 1);
-	f.start = calloc(2 * nns + 4, sizeof(*f.start));
-	f.kids = malloc((nns + 1) * sizeof(*f.kids));
-	r = -ENOMEM;
-	if (f.parent && f.keep && f.start && f.kids) {
-		mark(m, &f, nns);
-		link_kids(m, &f, nns);
-		/* roots sit in the virtual node nns */
-		r = walk(m, &f, nns, 0, 0);
-	}
-	free(f.parent);
-	free(f.keep);
-	free(f.start);
-	free(f.kids);
+	if (m->pid_filter && (pi = nsinfo_snapshot_find_proc(m->snap, m->pid_filter)) >= 0)
+		pidp = nsinfo_snapshot_procs(m->snap, NULL) + pi;
+	match = calloc(nns + 1, 1);
+	if (!match)
+		return -ENOMEM;
+	for (size_t i = 0; i < nns; i++)
+		match[i] = matches(m, (int)i, pidp);
+	/* a match keeps its ancestors as context; roots first, depth-first */
+	r = nsinfo_forest_new(m->snap, group_rel[m->group], &f);
+	if (!r)
+		r = nsinfo_forest_layout(f, match, NSINFO_FOREST_KEEP_ANCESTORS, cmp_rows, m);
+	if (!r)
+		r = walk(m, f, -1, 0, 0);
+	nsinfo_forest_free(f);
+	free(match);
 	return r;
 }

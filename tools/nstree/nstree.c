@@ -12,7 +12,8 @@
  *   - a namespace whose parent/owner is unknown (fixture trees, kernels
  *     without the nsfs ioctls) is a root.
  * Filters hide nodes; a shown node then hangs under its nearest shown
- * ancestor.
+ * ancestor. The placement is libnsinfo's (nsinfo_forest_*, the same nstop
+ * draws): this file has the filters and the rendering.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -127,43 +128,6 @@ static void __attribute__((noreturn)) usage(void)
 
 /* --------------------------------------------------------------- the tree */
 
-/* -T process: the namespace of the same type that the PID process's
- * nearest ancestor process outside this namespace is in */
-static int32_t process_parent(const struct ctl *c, int32_t i)
-{
-	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(c->snap, NULL);
-	const struct nsinfo_proc *p = nsinfo_ns_lowest_proc(c->snap, &c->ns[i]);
-	int type = c->ns[i].type;
-
-	for (int guard = 0; p && p->ppid > 0 && guard < 4096; guard++) {
-		int q = nsinfo_snapshot_find_proc(c->snap, p->ppid);
-
-		if (q < 0)
-			return -1;
-		p = &procs[q];
-		if (p->ns[type] >= 0 && p->ns[type] != i)
-			return p->ns[type];
-	}
-	return -1;
-}
-
-static int32_t tree_parent(const struct ctl *c, int32_t i)
-{
-	const struct nsinfo_ns *n = &c->ns[i];
-
-	switch (c->tree_rel) {
-	case TREE_OWNER:
-		return n->owner;
-	case TREE_PARENT:
-		return n->parent;
-	case TREE_PROCESS:
-		return process_parent(c, i);
-	}
-	if (n->type == NSINFO_USER || n->type == NSINFO_PID)
-		return n->parent >= 0 ? n->parent : n->owner;
-	return n->owner;
-}
-
 /* Display order of siblings: owned namespaces by type, then child user
  * namespaces; inode order within a type (stable across runs). */
 static int cmp_ns(const void *a, const void *b, void *arg)
@@ -191,73 +155,26 @@ static int cmp_ino(const void *a, const void *b, void *arg)
 	return x->type - y->type;
 }
 
+/* How namespaces nest, by -T: nstree's own or one of lsns's relations */
+static const int forest_rel[] = {
+	[TREE_NSTREE] = NSINFO_FOREST_NEST, [TREE_OWNER] = NSINFO_FOREST_OWNER,
+	[TREE_PARENT] = NSINFO_FOREST_PARENT, [TREE_PROCESS] = NSINFO_FOREST_PROCESS,
+};
+
 /*
- * Where a shown namespace hangs: its nearest shown ancestor in the tree; if
- * filters hid the whole chain, its nearest shown owner (so "nstree USERNS"
- * keeps a pid namespace it owns under it); else it is a root.
+ * The shown namespaces as the library's forest: each under its nearest
+ * shown ancestor; if filters hid the whole chain, under its nearest shown
+ * owner (so "nstree USERNS" keeps a pid namespace it owns under it), but
+ * for lsns's parent and process relations; else a root.
  */
-static int32_t display_parent(const struct ctl *c, uint32_t i)
+static void build_forest(struct ctl *c)
 {
-	int32_t q = c->tparent[i];
-	int guard = 0;
+	unsigned flags = c->tree_rel == TREE_PARENT || c->tree_rel == TREE_PROCESS
+				 ? 0 : NSINFO_FOREST_OWNER_FALLBACK;
 
-	while (q >= 0 && !c->shown[q] && guard++ < 256)
-		q = c->tparent[q];
-	if (q >= 0 && c->shown[q])
-		return q;
-	/* lsns's relations other than owner: no owner fallback */
-	if (c->tree_rel == TREE_PARENT || c->tree_rel == TREE_PROCESS)
-		return -1;
-	for (q = c->ns[i].owner, guard = 0; q >= 0 && !c->shown[q] && guard++ < 256;)
-		q = c->tparent[q];
-	return q >= 0 && c->shown[q] ? q : -1;
-}
-
-/* The shown namespaces grouped by display parent: the children of i are
- * kids[kid_start[i] .. kid_start[i+1]), the roots are in slot nns. */
-static void build_display(struct ctl *c)
-{
-	size_t n = c->nns;
-	int32_t *dp = malloc((n + 1) * sizeof(*dp));
-	uint32_t *fill = calloc(n + 1, sizeof(*fill));
-
-	c->kid_start = calloc(n + 2, sizeof(*c->kid_start));
-	c->kids = calloc(n + 1, sizeof(*c->kids));
-	if (!dp || !fill || !c->kid_start || !c->kids)
+	if (nsinfo_forest_new(c->snap, forest_rel[c->tree_rel], &c->forest) < 0 ||
+	    nsinfo_forest_layout(c->forest, c->shown, flags, cmp_ns, (void *)c->ns) < 0)
 		nst_die(NST_EXIT_TROUBLE, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		if (!c->shown[i])
-			continue;
-		dp[i] = display_parent(c, (uint32_t)i);
-		c->kid_start[(dp[i] < 0 ? n : (size_t)dp[i]) + 1]++;
-	}
-	for (size_t i = 0; i <= n; i++)
-		c->kid_start[i + 1] += c->kid_start[i];
-	for (size_t i = 0; i < n; i++) {
-		size_t slot;
-
-		if (!c->shown[i])
-			continue;
-		slot = dp[i] < 0 ? n : (size_t)dp[i];
-		c->kids[c->kid_start[slot] + fill[slot]++] = (uint32_t)i;
-	}
-	for (size_t i = 0; i <= n; i++)
-		qsort_r(c->kids + c->kid_start[i], c->kid_start[i + 1] - c->kid_start[i],
-			sizeof(*c->kids), cmp_ns, (void *)c->ns);
-	free(fill);
-	free(dp);
-}
-
-static void build_tree(struct ctl *c)
-{
-	c->tparent = malloc((c->nns + 1) * sizeof(*c->tparent));
-	if (!c->tparent)
-		nst_die(NST_EXIT_TROUBLE, "out of memory");
-	for (size_t i = 0; i < c->nns; i++) {
-		int32_t p = tree_parent(c, (int32_t)i);
-
-		c->tparent[i] = p >= 0 && (size_t)p < c->nns ? p : -1;
-	}
 }
 
 /* ------------------------------------------------------------ the filters */
@@ -549,11 +466,13 @@ static struct libscols_line *add_ns_line(struct ctl *c, struct libscols_line *pa
 static void emit_tree(struct ctl *c, uint32_t i, struct libscols_line *parent, int depth)
 {
 	struct libscols_line *ln = add_ns_line(c, parent, (int32_t)i);
+	size_t n;
+	const uint32_t *kids = nsinfo_forest_children(c->forest, (int32_t)i, &n);
 
 	if (depth > 256)
 		return;
-	for (uint32_t k = c->kid_start[i]; k < c->kid_start[i + 1]; k++)
-		emit_tree(c, c->kids[k], ln, depth + 1);
+	for (size_t k = 0; k < n; k++)
+		emit_tree(c, kids[k], ln, depth + 1);
 }
 
 static void emit_list(struct ctl *c)
@@ -610,8 +529,11 @@ static void render(struct ctl *c)
 	if (c->list) {
 		emit_list(c);
 	} else {
-		for (uint32_t k = c->kid_start[c->nns]; k < c->kid_start[c->nns + 1]; k++)
-			emit_tree(c, c->kids[k], NULL, 0);
+		size_t n;
+		const uint32_t *roots = nsinfo_forest_children(c->forest, -1, &n);
+
+		for (size_t k = 0; k < n; k++)
+			emit_tree(c, roots[k], NULL, 0);
 	}
 	if (nst_out_print(&c->out) < 0)
 		nst_die(NST_EXIT_TROUBLE, "cannot print the table: %s", strerror(errno));
@@ -875,10 +797,9 @@ static void scan_flags(const struct ctl *c, char **args, int nargs, struct nsinf
 
 static void tree_view(struct ctl *c, char **args, int nargs)
 {
-	build_tree(c);
 	compute_shown(c, args, nargs);
 	if (!c->list)
-		build_display(c);
+		build_forest(c);
 	render(c);
 }
 
@@ -949,9 +870,7 @@ int main(int argc, char **argv)
 		tree_view(&c, argv + first, argc - first);
 	warn_coverage(&c);
 
-	free(c.tparent);
-	free(c.kids);
-	free(c.kid_start);
+	nsinfo_forest_free(c.forest);
 	free(c.shown);
 	nsinfo_resolver_unref(c.refs);
 	free(c.tasks);

@@ -26,9 +26,8 @@ struct ctl {
 	pid_t *tasks;             /* -p, may be repeated: the union */
 	size_t ntasks;
 	const char *holders_of;   /* --holders NS */
-	int32_t *tparent;         /* tree parent of each namespace, -1 */
-	uint32_t *kids, *kid_start; /* display children, grouped per namespace */
-	bool *shown;
+	uint8_t *shown;           /* per namespace: the filters keep it */
+	struct nsinfo_forest *forest; /* the tree view's layout of the shown ones */
 };
 
 /* What a namespace argument names: one namespace, or a container's. */
