@@ -50,6 +50,7 @@ check 2 "nstree: invalid size: 99999999999999999999" "$NSTREE" --load-max 999999
 check 2 "nsenter-lite: invalid uid '-1': not a number" "$NSL" -t $$ -S -1 true
 
 # ----------------------------------------------------------- a vanished pid
+# (nsexporter names no process)
 sleep 0 & GONE=$!
 wait $GONE
 n=0
@@ -65,6 +66,7 @@ else
 fi
 
 # ------------------------------------------------------------ unknown type
+# (nspid and nsenter-lite take no type option)
 check 2 "nstree: unknown namespace type: foo" "$NSTREE" -t foo
 check 2 "nstop: unknown namespace type: 'foo'" "$NSTOP" -b -n 1 -t foo
 check 2 "nstrace: unknown namespace type 'foo'" "$NSTRACE" -t foo
@@ -73,6 +75,8 @@ check 2 "nstree: unknown source: foo" "$NSTREE" --source foo
 check 2 "nsexporter: unknown source: foo (auto, bpf or proc)" "$NSEXP" --source foo
 
 # ---------------------------------------------------------- unreadable file
+# (nstop reads no file; nstrace's file is its output, nsexporter's its
+# textfile directory: both as unwritable)
 F=$T_TMP/unreadable.$$
 echo '{}' >"$F"
 chmod 000 "$F"

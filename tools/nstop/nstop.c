@@ -60,7 +60,9 @@ static void __attribute__((noreturn)) usage(void)
 	      " -H, --list-columns       list the columns and exit\n", f);
 	nst_help_options(f, NST_HELP_COLUMNS | NST_HELP_STD);
 	nst_help_columns(f, nstop_cols, NCOLS);
-	fputs("\nKeys: press h or ? in nstop. See nstop(1).\n", f);
+	fputs("\nKeys: press h or ? in nstop.\n"
+	      "Exit status: 0 success, 1 no such -p process, 2 bad usage, 3 trouble (/proc,\n"
+	      "the terminal, the output). See nstop(1).\n", f);
 	exit(EXIT_SUCCESS);
 }
 
@@ -86,7 +88,10 @@ static void check_terminal(void)
 			"use -b (--batch) for plain-text frames", term && *term ? term : "unset");
 }
 
-int main(int argc, char **argv)
+/* The options into o, the model's filters and out's columns; -H lists the
+ * columns and exits. */
+static void parse_args(int argc, char **argv, struct nstop_opts *o, struct model *m,
+		       struct nst_out *out)
 {
 	static const struct option longopts[] = {
 		{ "batch", no_argument, NULL, 'b' },
@@ -102,13 +107,64 @@ int main(int argc, char **argv)
 		NST_OUT_COLUMN_LONGOPTS,
 		NST_STD_LONGOPTS,
 	};
+	int events = -1, c;
+	bool list_cols = false;
+
+	while ((c = getopt_long(argc, argv, "bn:d:t:p:g:s:eEH" NST_OUT_COLUMN_SHORTOPTS
+				NST_STD_SHORTOPTS, longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b': o->batch = true; break;
+		case 'n': o->frames = nst_arg_long(optarg, 1, LONG_MAX, "number of iterations"); break;
+		case 'd': o->delay = nst_arg_seconds(optarg, 0, 86400, "delay"); break;
+		case 't':
+			m->type_filter = nsinfo_type_from_name(optarg);
+			if (m->type_filter < 0)
+				nst_usage_error(NST_EXIT_USAGE, "unknown namespace type: '%s'", optarg);
+			break;
+		case 'p':
+			if (nsinfo_parse_pid(optarg, &m->pid_filter) < 0)
+				nst_usage_error(NST_EXIT_USAGE, "invalid pid: '%s'", optarg);
+			break;
+		case 'g': m->group = parse_group(optarg); break;
+		case 's':
+			m->sort_col = nst_col_by_name(nstop_cols, NCOLS, optarg, strlen(optarg));
+			if (m->sort_col < 0)
+				nst_usage_error(NST_EXIT_USAGE, "unknown column: %s", optarg);
+			m->sort_desc = top_cols[m->sort_col].numeric;
+			break;
+		case 'e': events = 1; break;
+		case 'E': events = 0; break;
+		case 'H': list_cols = true; break;
+		default:
+			if (!nst_out_option(out, c, optarg, NST_EXIT_USAGE) &&
+			    !nst_std_option(c, argv, usage, NST_EXIT_USAGE))
+				nst_usage_error(NST_EXIT_USAGE, NULL);
+		}
+	}
+	nst_out_columns(out, nstop_cols, NCOLS, NSTOP_DEFAULT_COLS);
+	if (optind < argc)
+		nst_usage_error(NST_EXIT_USAGE, "unexpected argument: '%s'", argv[optind]);
+	if (list_cols)
+		exit(nst_list_columns(nstop_cols, NCOLS, false, false, false) ? NST_EXIT_TROUBLE
+									      : NST_EXIT_OK);
+	if (o->frames && !o->batch)
+		nst_usage_error(NST_EXIT_USAGE, "--iterations needs --batch");
+	if (o->delay < 0)
+		o->delay = 2;
+	o->cols = out->sel;
+	o->ncols = out->nsel;
+	m->want_labels = nst_out_has(out, COL_CONTAINER);
+	/* the screen has the feed unless -E; batch mode only with -e */
+	o->events = events < 0 ? !o->batch : events;
+}
+
+int main(int argc, char **argv)
+{
 	struct nstop_opts o = { .delay = -1 };
-	int events = -1;
 	struct sigaction sa = { .sa_handler = on_stop };
 	struct nst_out out;
 	struct model m;
-	bool list_cols = false;
-	int c, r, rc;
+	int r, rc;
 
 	setlocale(LC_ALL, "");
 	/* getopt's own messages name argv[0]: "nstop:", as every tool's */
@@ -116,54 +172,9 @@ int main(int argc, char **argv)
 	nst_close_stdout_at_exit(NST_EXIT_TROUBLE);
 	model_init(&m);
 	nst_out_init(&out, nstop_cols, NCOLS, NSTOP_DEFAULT_COLS);
-	while ((c = getopt_long(argc, argv, "bn:d:t:p:g:s:eEH" NST_OUT_COLUMN_SHORTOPTS
-				NST_STD_SHORTOPTS, longopts, NULL)) != -1) {
-		switch (c) {
-		case 'b': o.batch = true; break;
-		case 'n': o.frames = nst_arg_long(optarg, 1, LONG_MAX, "number of iterations"); break;
-		case 'd': o.delay = nst_arg_seconds(optarg, 0, 86400, "delay"); break;
-		case 't':
-			m.type_filter = nsinfo_type_from_name(optarg);
-			if (m.type_filter < 0)
-				nst_usage_error(NST_EXIT_USAGE, "unknown namespace type: '%s'", optarg);
-			break;
-		case 'p':
-			if (nsinfo_parse_pid(optarg, &m.pid_filter) < 0)
-				nst_usage_error(NST_EXIT_USAGE, "invalid pid: '%s'", optarg);
-			break;
-		case 'g': m.group = parse_group(optarg); break;
-		case 's':
-			m.sort_col = nst_col_by_name(nstop_cols, NCOLS, optarg, strlen(optarg));
-			if (m.sort_col < 0)
-				nst_usage_error(NST_EXIT_USAGE, "unknown column: %s", optarg);
-			m.sort_desc = top_cols[m.sort_col].numeric;
-			break;
-		case 'e': events = 1; break;
-		case 'E': events = 0; break;
-		case 'H': list_cols = true; break;
-		default:
-			if (!nst_out_option(&out, c, optarg, NST_EXIT_USAGE) &&
-			    !nst_std_option(c, argv, usage, NST_EXIT_USAGE))
-				nst_usage_error(NST_EXIT_USAGE, NULL);
-		}
-	}
-	nst_out_columns(&out, nstop_cols, NCOLS, NSTOP_DEFAULT_COLS);
-	if (optind < argc)
-		nst_usage_error(NST_EXIT_USAGE, "unexpected argument: '%s'", argv[optind]);
-	if (list_cols)
-		return nst_list_columns(nstop_cols, NCOLS, false, false, false) ? NST_EXIT_TROUBLE
-										: NST_EXIT_OK;
-	if (o.frames && !o.batch)
-		nst_usage_error(NST_EXIT_USAGE, "--iterations needs --batch");
+	parse_args(argc, argv, &o, &m, &out);
 	if (!o.batch)
 		check_terminal();
-	if (o.delay < 0)
-		o.delay = 2;
-	o.cols = out.sel;
-	o.ncols = out.nsel;
-	m.want_labels = nst_out_has(&out, COL_CONTAINER);
-	/* the screen has the feed unless -E; batch mode only with -e */
-	o.events = events < 0 ? !o.batch : events;
 	/* on before the first snapshot, so the first interval is covered */
 	if (o.events && !(o.ev = events_pane_open()))
 		nst_die(NST_EXIT_TROUBLE, "out of memory");

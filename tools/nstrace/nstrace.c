@@ -867,6 +867,8 @@ static void __attribute__((noreturn)) usage(void)
 	       " -v, --verbose            show how the probe attaches and libbpf messages\n"
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n\n"
+	       "Exit status: COMMAND's (127 not found, 126 cannot run), else 0; 1 no such\n"
+	       "--pid process, 2 bad usage, 3 trouble (BPF, the output).\n"
 	       "For more details see nstrace(8).\n", JSON_SCHEMA_VERSION, DEFAULT_NICE);
 	exit(EXIT_SUCCESS);
 }
