@@ -683,6 +683,25 @@ static void select_columns(struct ctl *c)
 	}
 }
 
+/* What the options cannot mean together, and $NSTREE_LOAD_MAX: usage errors */
+static void check_args(const struct ctl *c, bool scan_opts, bool more_args)
+{
+	const char *env = getenv("NSTREE_LOAD_MAX");
+
+	if (!load_max && env && !(load_max = parse_size(env)))
+		nst_usage_error(NST_EXIT_USAGE, "invalid size in NSTREE_LOAD_MAX: %s", env);
+	if (c->tree_rel != TREE_NSTREE && c->list)
+		nst_usage_error(NST_EXIT_USAGE, "-l and -T are mutually exclusive");
+	if (load_path && scan_opts)
+		nst_usage_error(NST_EXIT_USAGE, "--load reads a saved snapshot: "
+				"-q, --proc-root and --source do not apply");
+	if (c->holders_of && more_args)
+		nst_usage_error(NST_EXIT_USAGE, "--holders takes one namespace, not more arguments");
+	if (c->holders_of && (c->list || c->processes || c->persistent || c->ntasks))
+		nst_usage_error(NST_EXIT_USAGE, "--holders lists one namespace's holders: "
+				"-l, -P, -p and --persistent do not apply");
+}
+
 static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_opts *opts,
 		      int *source)
 {
@@ -751,20 +770,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 						       c->out.raw, c->out.noheadings)
 				    : nst_list_columns(columns, NCOLS, c->out.json, c->out.raw,
 						       c->out.noheadings)) ? NST_EXIT_TROUBLE : NST_EXIT_OK);
-	if (!load_max && getenv("NSTREE_LOAD_MAX") &&
-	    !(load_max = parse_size(getenv("NSTREE_LOAD_MAX"))))
-		nst_usage_error(NST_EXIT_USAGE, "invalid size in NSTREE_LOAD_MAX: %s",
-				getenv("NSTREE_LOAD_MAX"));
-	if (c->tree_rel != TREE_NSTREE && c->list)
-		nst_usage_error(NST_EXIT_USAGE, "-l and -T are mutually exclusive");
-	if (load_path && scan_opts)
-		nst_usage_error(NST_EXIT_USAGE, "--load reads a saved snapshot: "
-				"-q, --proc-root and --source do not apply");
-	if (c->holders_of && optind < argc)
-		nst_usage_error(NST_EXIT_USAGE, "--holders takes one namespace, not more arguments");
-	if (c->holders_of && (c->list || c->processes || c->persistent || c->ntasks))
-		nst_usage_error(NST_EXIT_USAGE, "--holders lists one namespace's holders: "
-				"-l, -P, -p and --persistent do not apply");
+	check_args(c, scan_opts, optind < argc);
 	select_columns(c);
 	return optind;
 }
