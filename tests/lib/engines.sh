@@ -288,7 +288,8 @@ docker_run() {
 
 # -------------------------------------------------------------- containerd
 
-CTRD_NS=nstools
+# ctr's namespace, also the parent cgroup of its containers (/NS/ID)
+CTRD_NS=nstools-$$
 ctrc() { ctr -a "$CTRD_SOCK" -n "$CTRD_NS" "$@"; }
 
 containerd_start() {
@@ -328,6 +329,7 @@ containerd_stop() {
 	for id in $(ctrc containers ls -q 2>/dev/null); do ctr_remove "$id"; done
 	stop_pid "$CTRD_PID" 20
 	kill_by_arg "$CTRD_SOCK"
+	rmdir /sys/fs/cgroup/*/"$CTRD_NS" /sys/fs/cgroup/"$CTRD_NS" 2>/dev/null
 	CTRD_PID=
 }
 
