@@ -207,7 +207,15 @@ stop_pid() {
 
 # ------------------------------------------------------------------ podman
 
-pm() { podman --runtime runc --cgroup-manager cgroupfs "$@"; }
+# the rlimits also for what podman starts on its own (a pod's infra)
+engine_containers_conf() {
+	printf '[containers]\ndefault_ulimits = ["%s", "%s"]\n' "${ENGINE_ULIMITS[1]}" "${ENGINE_ULIMITS[3]}" >"$1"
+	chmod 644 "$1"
+}
+pm() {
+	[ -e "$T_TMP/containers.conf" ] || engine_containers_conf "$T_TMP/containers.conf"
+	CONTAINERS_CONF=$T_TMP/containers.conf podman --runtime runc --cgroup-manager cgroupfs "$@"
+}
 
 # podman_image: the image in root's store (/var/lib/containers), loaded
 # once; kept between runs (the tag names the busybox it was built from)
@@ -223,8 +231,11 @@ podman_image() {
 podman_run() {
 	local name=$1; shift
 	engine_args "$@"
-	on_exit "podman --runtime runc --cgroup-manager cgroupfs rm -f -t 0 '$name'"
-	pm run -d --name "$name" --network none "${ENGINE_ULIMITS[@]}" "${ENGINE_OPTS[@]}" \
+	on_exit "pm rm -f -t 0 '$name'"
+	local net=(--network none)
+	# a pod's member takes the pod's network
+	[[ " ${ENGINE_OPTS[*]} " == *" --pod "* ]] && net=()
+	pm run -d --name "$name" "${net[@]}" "${ENGINE_ULIMITS[@]}" "${ENGINE_OPTS[@]}" \
 		"$ENGINE_IMAGE" "${ENGINE_CMD[@]}" >/dev/null || return 1
 	ENGINE_PID=$(pm inspect --format '{{.State.Pid}}' "$name")
 	[ -n "$ENGINE_PID" ] && [ "$ENGINE_PID" != 0 ]
@@ -412,12 +423,14 @@ rootless_user() {
 	RL_RUN=$(mktemp -d /tmp/nstools-rl.XXXXXX) || return 1
 	chown "$RL_USER:" "$RL_RUN" && chmod 700 "$RL_RUN"
 	cp "$ENGINE_IMAGE_TAR" "$RL_RUN/image.tar" && chown "$RL_USER:" "$RL_RUN/image.tar"
+	engine_containers_conf "$RL_RUN/containers.conf"
 	upm load -q -i "$RL_RUN/image.tar" >/dev/null
 }
 
 upm() {
 	(cd / && runuser -u "$RL_USER" -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME="$RL_HOME" USER="$RL_USER" LOGNAME="$RL_USER" XDG_RUNTIME_DIR="$RL_RUN" \
+		CONTAINERS_CONF="$RL_RUN/containers.conf" \
 		podman --runtime runc --cgroup-manager cgroupfs "$@")
 }
 
@@ -442,4 +455,39 @@ rootless_remove() {
 	umount_under "$RL_HOME"
 	userdel -r "$RL_USER" >/dev/null 2>&1
 	RL_USER=
+}
+
+# ------------------------------------------------------ what tests compare
+
+ENGINE_NS_TYPES="cgroup ipc mnt net pid time user uts"
+
+# engine_ns PID: "INODE TYPE" of each namespace of PID that is not ours
+engine_ns() {
+	local t
+	for t in $ENGINE_NS_TYPES; do
+		[ "$(ns_ino "$1" "$t")" = "$(ns_ino $$ "$t")" ] || echo "$(ns_ino "$1" "$t") $t"
+	done | sort
+}
+
+# engine_ns_links PID: "type:[inode]" of all its namespaces, as readlink
+# in it prints them
+engine_ns_links() {
+	local t
+	for t in $ENGINE_NS_TYPES; do readlink "/proc/$1/ns/$t"; done
+}
+ENGINE_SHOW_NS="for t in $ENGINE_NS_TYPES; do readlink /proc/self/ns/\$t; done"
+
+# engine_nstree REF: "INODE TYPE LABEL" rows of nstree REF (label "-" if none)
+engine_nstree() {
+	"$BUILD/nstree" -l -r -n -o NS,TYPE,CONTAINER "$1" 2>/dev/null |
+		awk '{ print $1, $2, ($3 == "" ? "-" : $3) }' | sort
+}
+
+# engine_label PID: the CONTAINER nspid shows for a process (innermost row)
+engine_label() { "$BUILD/nspid" -r -n -o CONTAINER "$1" 2>/dev/null | tail -1; }
+
+# engine_pairs NSPID-REF: "HOSTPID CONTAINERPID" of every process nspid
+# sees in that pid namespace
+engine_pairs() {
+	"$BUILD/nspid" -r -n -o PID,REFPID --pidns "$1" --all 2>/dev/null | awk 'NF == 2' | sort -n
 }
