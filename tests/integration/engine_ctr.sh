@@ -21,9 +21,10 @@ ctrc task exec -d --exec-id "x$$" "$W" sleep 100001 >/dev/null 2>&1 ||
 	ctrc task exec --exec-id "x$$" "$W" sleep 100001 </dev/null >/dev/null 2>&1 &
 engine_until 10 eval '[ "$(ctrc task ps "$W" | awk "NR > 1" | wc -l)" -ge 2 ]' || fail "ctr task exec: a second process"
 PN=/proc/$P/ns/pid
-is "$(engine_pairs "$PN" | awk '{ print $1 }')" "$(ctrc task ps "$W" | awk 'NR > 1 { print $1 }' | sort -n)" \
+pairs=$(engine_pairs "$PN")
+is "$(echo "$pairs" | awk '{ print $1 }')" "$(ctrc task ps "$W" | awk 'NR > 1 { print $1 }' | sort -n)" \
 	"nspid --pidns NSFILE --all: the host pids ctr task ps lists"
-is "$(engine_pairs "$PN" | awk -v p="$P" '$1 == p { print $2 }')" 1 "nspid: ctr's task pid is 1 in the container"
+is "$(echo "$pairs" | awk -v p="$P" '$1 == p { print $2 }')" 1 "nspid: ctr's task pid is 1 in the container"
 S=$(ctrc task ps "$W" | awk -v p="$P" 'NR > 1 && $1 != p { print $1 }')
 is "$(engine_ns "$S")" "$(engine_ns "$P")" "(ctr task exec: the sibling shares the task's namespaces)"
 is "$("$BUILD/nsenter-lite" -t "$P" -- sh -c "$ENGINE_SHOW_NS")" "$(engine_ns_links "$P")" \

@@ -20,10 +20,11 @@ is "$(engine_label "$P")" "$W" "nspid: the container's init is labelled by its n
 bg_start lxc-attach -P "$LXC_DIR" -n "$W" -- sleep 100001 >/dev/null
 inside() { lxc-attach -P "$LXC_DIR" -n "$W" -- sh -c 'for p in /proc/[0-9]*; do [ "$(tr "\0" " " <$p/cmdline 2>/dev/null)" = "sleep 100001 " ] && echo ${p#/proc/}; done'; }
 engine_until 10 eval '[ -n "$(inside)" ]' || fail "lxc-attach: a sibling in the container"
-S=$(engine_pairs "$W" | awk '$2 != 1 { print $1 }' | while read -r p; do
+pairs=$(engine_pairs "$W")
+S=$(echo "$pairs" | awk '$2 != 1 { print $1 }' | while read -r p; do
 	[ "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" = "sleep 100001 " ] && echo "$p"; done)
-is "$(engine_pairs "$W" | awk -v p="$P" '$1 == p { print $2 }')" 1 "nspid --pidns NAME --all: lxc-info's pid is 1 in the container"
-is "$(engine_pairs "$W" | awk -v p="$S" '$1 == p { print $2 }')" "$(inside)" \
+is "$(echo "$pairs" | awk -v p="$P" '$1 == p { print $2 }')" 1 "nspid --pidns NAME --all: lxc-info's pid is 1 in the container"
+is "$(echo "$pairs" | awk -v p="$S" '$1 == p { print $2 }')" "$(inside)" \
 	"nspid --pidns NAME --all: the attached sibling's pid as the container's /proc has it"
 is "$(engine_ns "$S")" "$(engine_ns "$P")" "(lxc-attach: the sibling shares the init's namespaces)"
 is "$(engine_label "$S")" "$W" "nspid: the attached sibling is labelled by the container's name"
