@@ -42,11 +42,13 @@ like "$out" "container: lxc $W" "nsenter-lite --explain: the LXC container by na
 # --------------------------------------------- the same name in podman too
 if [ -z "$(engine_missing podman)" ] && podman_image; then
 	podman_run "$W" || fail "podman run $W beside LXC's $W"
-	QP=$ENGINE_PID
+	QP=$ENGINE_PID QID=$(pm inspect --format '{{.Id}}' "$W")
 	out=$("$BUILD/nsenter-lite" -t "$W" -- sh -c "$ENGINE_SHOW_NS" 2>&1); rc=$?
 	ok $(( rc == 0 )) "nsenter-lite -t NAME of two engines' containers: refused (exit $rc), not one picked"
 	unlike "$out" "^(cgroup|ipc|mnt|net|pid|uts):\[" "nsenter-lite -t NAME of two engines' containers: ran nothing"
 	like "$out" "$W" "nsenter-lite -t NAME of two engines' containers: the error names it"
+	like "$out" "lxc .*podman ${QID:0:12}|podman ${QID:0:12}.* lxc " \
+		"nsenter-lite -t NAME of two engines' containers: the candidates with their runtime, podman's by id"
 	diag "today: $out"
 	out=$("$BUILD/nstree" -l -n -o NS "$W" 2>&1); rc=$?
 	ok $(( rc == 0 )) "nstree NAME of two engines' containers: refused (exit $rc)"
