@@ -276,19 +276,11 @@ static __always_inline void fill_who(struct nsevent *e, struct task_struct *task
 
 static __always_inline void fill_record(struct nsevent *e, struct task_struct *task, __u32 kind)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-
 	__builtin_memset(e, 0, sizeof(*e));
 	e->packed = ALL_SLOTS;
 	e->kind = kind;
 	e->ts_ns = bpf_ktime_get_ns();
-	e->pid = (__u32)id;
-	e->tgid = id >> 32;
-	e->ppid = task->real_parent->tgid;
-	e->uid = (__u32)bpf_get_current_uid_gid();
-	e->cgroup_id = bpf_get_current_cgroup_id();
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	read_nspid(e, task);
+	fill_who(e, task);
 	read_task_ns(e->before, task);
 }
 

@@ -6,15 +6,15 @@
 # population is seen, whatever else runs on the machine: the BPF iterator
 # too visits only the tasks of the reader's pid namespace. Target: the
 # default `nstree -l -J` no slower (CPU) than `lsns -J`.
+if [ -z "${BENCH_THREADS_INSIDE:-}" ]; then
+	command -v unshare >/dev/null || { echo "skipped: no unshare"; exit 0; }
+	BENCH_THREADS_INSIDE=1 exec unshare --pid --fork --mount-proc bash "$0" "$@"
+fi
 source "$(dirname "$0")/lib.sh"
 NPROCS=${NPROCS:-200}
 NTHREADS=${NTHREADS:-100}
 RUNS=${RUNS:-7}
 
-if [ -z "${BENCH_THREADS_INSIDE:-}" ]; then
-	command -v unshare >/dev/null || { echo "skipped: no unshare"; exit 0; }
-	BENCH_THREADS_INSIDE=1 exec unshare --pid --fork --mount-proc bash "$0" "$@"
-fi
 
 "$BUILD/tests/helpers/threaded" "$NPROCS" "$NTHREADS" "$BENCH_TMP/ready" 3 >/dev/null 2>&1 &
 BENCH_POP_PID=$!
@@ -25,29 +25,20 @@ echo "population: $NPROCS processes x $NTHREADS threads; $(ls /proc | grep -c '^
 	"$(cat /proc/[0-9]*/stat 2>/dev/null | awk '{ s += $20 } END { print s }') tasks in this pid namespace"
 
 names=(nstree nstree-proc nstree-bpf lsns)
-cmds=(
-	"$BUILD/nstree --list -J"
-	"$BUILD/nstree --source=proc --list -J"
-	"$BUILD/nstree --source=bpf --list -J"
-	"lsns -J"
+specs=(
+	"nstree=$BUILD/nstree --list -J"
+	"nstree-proc=$BUILD/nstree --source=proc --list -J"
+	"nstree-bpf=$BUILD/nstree --source=bpf --list -J"
+	"lsns=lsns -J"
 )
-for c in "${cmds[@]}"; do $c >/dev/null 2>&1; done # warm the dentry caches
-for ((r = 0; r < RUNS; r++)); do
-	for i in "${!cmds[@]}"; do
-		/usr/bin/time -o "$BENCH_TMP/t" -f "%e %U %S" ${cmds[$i]} >/dev/null 2>&1
-		read -r e u s <"$BENCH_TMP/t"
-		echo "${names[$i]} $e $(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')"
-	done
-done >"$BENCH_TMP/times"
-
-med() { # med NAME FIELD: median in ms
-	awk -v n="$1" -v f="$2" '$1 == n {print $f}' "$BENCH_TMP/times" | sort -g |
-	awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.0f", m*1000}'; }
+for spec in "${specs[@]}"; do ${spec#*=} >/dev/null 2>&1; done # warm the dentry caches
+interleaved "$RUNS" "$BENCH_TMP/times" "${specs[@]}"
 declare -A cpu
 printf '%-12s %10s %10s %12s\n' command "wall ms" "cpu ms" "cpu / lsns"
-for n in "${names[@]}"; do cpu[$n]=$(med "$n" 3); done
+for n in "${names[@]}"; do cpu[$n]=$(med_ms "$BENCH_TMP/times" "$n" 3); done
 for n in "${names[@]}"; do
-	printf '%-12s %10s %10s %12s\n' "$n" "$(med "$n" 2)" "${cpu[$n]}" "$(ratio "${cpu[$n]}" "${cpu[lsns]}")"
+	printf '%-12s %10s %10s %12s\n' "$n" "$(med_ms "$BENCH_TMP/times" "$n" 2)" "${cpu[$n]}" \
+		"$(ratio "${cpu[$n]}" "${cpu[lsns]}")"
 done
 echo "(medians of $RUNS interleaved rounds; load average $(cut -d' ' -f1 /proc/loadavg))"
 echo "target: nstree <= 1.00x lsns (cpu): $(ratio "${cpu[nstree]}" "${cpu[lsns]}")x"
