@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -612,22 +613,33 @@ static int nsproc_child(void *arg)
 static void *nsproc_thread(void *arg)
 {
 	struct nsproc_query *q = arg;
-	int status;
+	int status, dumpable;
 	pid_t child;
 
 	if (setns(q->nsfd, CLONE_NEWPID) < 0) {
 		q->mfd = -errno;
 		return NULL;
 	}
+	/*
+	 * The child is visible in that namespace and shares our memory and
+	 * fds: as runc does for the same reason, it is made non-dumpable (a
+	 * property of the memory it shares with us, so ours for that time),
+	 * so that no process in there may ptrace it, whatever its uid.
+	 */
+	dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	if (dumpable < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		q->mfd = -EPERM;
+		return NULL;
+	}
 	/* exit signal 0: no SIGCHLD reaches the caller's handlers */
 	child = clone(nsproc_child, q->stack + sizeof(q->stack), CLONE_VM | CLONE_VFORK | CLONE_FILES,
 		      q);
-	if (child < 0) {
+	if (child < 0)
 		q->mfd = -errno;
-		return NULL;
-	}
-	while (waitpid(child, &status, __WALL) < 0 && errno == EINTR)
-		;
+	else
+		while (waitpid(child, &status, __WALL) < 0 && errno == EINTR)
+			;
+	(void)prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 	return NULL;
 }
 
