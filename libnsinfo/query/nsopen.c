@@ -32,8 +32,7 @@ static int take_if_same(int fd, const struct nsinfo_ns *ns, pid_t pid, struct ns
 
 	if (fd < 0)
 		return -errno;
-	/* an inode of 0: by id alone (a handle made from an id:NSID ref) */
-	if (nsinfo_fd_identify(fd, &t, &ino) < 0 || t != ns->type || (ns->ino && ino != ns->ino) ||
+	if (nsinfo_fd_identify(fd, &t, &ino) < 0 || t != ns->type || ino != ns->ino ||
 	    (nsinfo_fd_nsid(fd, &id) == 0 && ns->nsid && id != ns->nsid)) {
 		close(fd);
 		return -ESTALE; /* another namespace took its place */
