@@ -166,6 +166,65 @@ static __always_inline void read_task_ns(struct nsevent_ns *out, struct task_str
 	read_ns(&out[NSEVENT_SLOT_TIME_CHILDREN], &nsp->time_ns_for_children->ns);
 }
 
+#define ALL_SLOTS ((1u << NSEVENT_NSLOTS) - 1)
+#define SLOT(s) (1u << NSEVENT_SLOT_##s)
+
+/* The slots an unshare or setns of these CLONE_NEW* types can change: the
+ * others need no read before or after (pid: only pid_for_children moves) */
+static __always_inline __u32 slots_of(__u64 flags)
+{
+	__u32 m = 0;
+
+	if (flags & CLONE_NEWCGROUP)
+		m |= SLOT(CGROUP);
+	if (flags & CLONE_NEWIPC)
+		m |= SLOT(IPC);
+	if (flags & CLONE_NEWNS)
+		m |= SLOT(MNT);
+	if (flags & CLONE_NEWNET)
+		m |= SLOT(NET);
+	if (flags & CLONE_NEWPID)
+		m |= SLOT(PID) | SLOT(PID_CHILDREN);
+	if (flags & CLONE_NEWTIME)
+		m |= SLOT(TIME) | SLOT(TIME_CHILDREN);
+	if (flags & CLONE_NEWUSER)
+		m |= SLOT(USER);
+	if (flags & CLONE_NEWUTS)
+		m |= SLOT(UTS);
+	return m;
+}
+
+/* read_task_ns() for the slots in m only; the others are left as they are
+ * (pack() never looks at them) */
+static __always_inline void read_task_ns_some(struct nsevent_ns *out, struct task_struct *t,
+					      __u32 m)
+{
+	struct nsproxy *nsp = t->nsproxy;
+
+	if (!nsp)
+		return;
+	if (m & SLOT(CGROUP))
+		read_ns(&out[NSEVENT_SLOT_CGROUP], &nsp->cgroup_ns->ns);
+	if (m & SLOT(IPC))
+		read_ns(&out[NSEVENT_SLOT_IPC], &nsp->ipc_ns->ns);
+	if (m & SLOT(MNT))
+		read_ns(&out[NSEVENT_SLOT_MNT], &nsp->mnt_ns->ns);
+	if (m & SLOT(NET))
+		read_ns(&out[NSEVENT_SLOT_NET], &nsp->net_ns->ns);
+	if (m & SLOT(PID))
+		read_ns_untyped(&out[NSEVENT_SLOT_PID], &active_pid_ns(t)->ns);
+	if (m & SLOT(TIME))
+		read_ns(&out[NSEVENT_SLOT_TIME], &nsp->time_ns->ns);
+	if (m & SLOT(USER))
+		read_ns(&out[NSEVENT_SLOT_USER], &t->real_cred->user_ns->ns);
+	if (m & SLOT(UTS))
+		read_ns(&out[NSEVENT_SLOT_UTS], &nsp->uts_ns->ns);
+	if (m & SLOT(PID_CHILDREN))
+		read_ns(&out[NSEVENT_SLOT_PID_CHILDREN], &nsp->pid_ns_for_children->ns);
+	if (m & SLOT(TIME_CHILDREN))
+		read_ns(&out[NSEVENT_SLOT_TIME_CHILDREN], &nsp->time_ns_for_children->ns);
+}
+
 static __always_inline void read_nspid(struct nsevent *e, struct task_struct *t)
 {
 	unsigned int level = t->thread_pid->level;
@@ -200,13 +259,12 @@ static __always_inline bool wanted_types(__u64 flags)
 	return !type_flags || (flags & type_flags);
 }
 
-static __always_inline void fill_record(struct nsevent *e, struct task_struct *task, __u32 kind)
+/* Who made the call: the head fields that unshare and setns leave as they
+ * are, so that these are read at exit, for the records sent only */
+static __always_inline void fill_who(struct nsevent *e, struct task_struct *task)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 
-	__builtin_memset(e, 0, sizeof(*e));
-	e->kind = kind;
-	e->ts_ns = bpf_ktime_get_ns();
 	e->pid = (__u32)id;
 	e->tgid = id >> 32;
 	e->ppid = task->real_parent->tgid;
@@ -214,6 +272,15 @@ static __always_inline void fill_record(struct nsevent *e, struct task_struct *t
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	read_nspid(e, task);
+}
+
+static __always_inline void fill_record(struct nsevent *e, struct task_struct *task, __u32 kind)
+{
+	__builtin_memset(e, 0, sizeof(*e));
+	e->packed = ALL_SLOTS;
+	e->kind = kind;
+	e->ts_ns = bpf_ktime_get_ns();
+	fill_who(e, task);
 	read_task_ns(e->before, task);
 }
 
@@ -239,10 +306,10 @@ static __always_inline __u32 nonzero(__u64 x)
 static __always_inline __u32 pack(struct nsevent *e)
 {
 	struct nsevent_ns *ns = (struct nsevent_ns *)((char *)e + NSEVENT_HEAD_LEN);
-	__u32 mask = 0, n = 0, k = 0;
+	__u32 mask = 0, n = 0, k = 0, read = e->packed;
 
 	for (int s = 0; s < NSEVENT_NSLOTS; s++) {
-		__u32 c = nonzero(e->after[s].ino) &
+		__u32 c = ((read >> s) & 1) & nonzero(e->after[s].ino) &
 			  nonzero((e->before[s].ino ^ e->after[s].ino) |
 				  (e->before[s].id ^ e->after[s].id));
 
@@ -260,7 +327,14 @@ static __always_inline __u32 pack(struct nsevent *e)
 
 static __always_inline void emit(struct nsevent *e)
 {
-	__u32 len = full_records ? sizeof(*e) : pack(e);
+	__u32 len;
+
+	if (full_records) {
+		e->packed = 0;
+		len = sizeof(*e);
+	} else {
+		len = pack(e);
+	}
 	__u64 flags = 0;
 
 	if (wakeup_bytes)
@@ -315,6 +389,16 @@ static __always_inline void read_setns_target(struct nsevent *e, struct task_str
 	}
 }
 
+/* Namespace types an operation touched, as CLONE_NEW* flags */
+static __always_inline __u64 touched(const struct nsevent *e)
+{
+	if (e->kind == NSEVENT_CLONE)
+		return e->flags & ~CSIGNAL & NS_FLAGS;
+	if (e->kind == NSEVENT_SETNS && e->target_kind == NSEVENT_TGT_NSFD && !e->flags)
+		return e->target_type;
+	return e->flags & NS_FLAGS;
+}
+
 static __always_inline int on_enter(__u32 kind, __u64 arg0, __u64 arg1)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -336,21 +420,30 @@ static __always_inline int on_enter(__u32 kind, __u64 arg0, __u64 arg1)
 	e = bpf_task_storage_get(&pending, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!e)
 		return 0;
-	fill_record(e, task, kind);
+	if (kind == NSEVENT_CLONE || kind == NSEVENT_CLONE3) {
+		fill_record(e, task, kind);
+		e->flags = flags;
+		return 0;
+	}
+	/* unshare, setns: the head now, who called at exit (if sent), and
+	 * only the namespaces the call can change */
+	__builtin_memset(e, 0, NSEVENT_HEAD_LEN);
+	e->kind = kind;
+	e->ts_ns = bpf_ktime_get_ns();
 	e->flags = flags;
 	if (kind == NSEVENT_SETNS)
 		read_setns_target(e, task, (int)arg0);
+	if (!wanted_types(touched(e))) {
+		e->kind = 0; /* filtered out: nothing to do at exit either */
+		return 0;
+	}
+	e->packed = full_records ? ALL_SLOTS : slots_of(touched(e));
+	if (full_records)
+		__builtin_memset(e->before, 0, sizeof(e->before) + sizeof(e->after));
+	/* a failed call changes nothing: --failed reads it all at exit */
+	if (!failed_only)
+		read_task_ns_some(e->before, task, e->packed);
 	return 0;
-}
-
-/* Namespace types an operation touched, as CLONE_NEW* flags */
-static __always_inline __u64 touched(const struct nsevent *e)
-{
-	if (e->kind == NSEVENT_CLONE)
-		return e->flags & ~CSIGNAL & NS_FLAGS;
-	if (e->kind == NSEVENT_SETNS && e->target_kind == NSEVENT_TGT_NSFD && !e->flags)
-		return e->target_type;
-	return e->flags & NS_FLAGS;
 }
 
 static __always_inline int on_exit(long ret)
@@ -363,8 +456,12 @@ static __always_inline int on_exit(long ret)
 	if ((!failed_only || ret < 0) && wanted_types(touched(e))) {
 		e->ret = ret;
 		e->latency_ns = bpf_ktime_get_ns() - e->ts_ns;
-		if (e->kind == NSEVENT_UNSHARE || e->kind == NSEVENT_SETNS)
-			read_task_ns(e->after, task);
+		if (e->kind == NSEVENT_UNSHARE || e->kind == NSEVENT_SETNS) {
+			fill_who(e, task);
+			read_task_ns_some(e->after, task, e->packed);
+			if (failed_only)
+				__builtin_memcpy(e->before, e->after, sizeof(e->before));
+		}
 		emit(e);
 	}
 	e->kind = 0;

@@ -194,4 +194,7 @@ int nsinfo__reuse_status(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
 /* After reuse_status said 0: take process pi's links from prev when they
  * are trusted; 0 if done, -ENOENT if they must be read. */
 int nsinfo__reuse_links(struct nsinfo_snapshot *s, int pi);
+/* A namespace new to s as prev had it (same type, inode and id): 0, or
+ * -ENOENT where it must be probed. */
+int nsinfo__reuse_ns(struct nsinfo_snapshot *s, int idx, uint64_t id);
 #endif

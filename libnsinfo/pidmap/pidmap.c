@@ -10,6 +10,10 @@
  * else one scan of /proc for the members of that namespace. Either way the
  * task is pinned with a pidfd across the reads: if it is still alive after
  * them, every read was of that task and not of a successor reusing its pid.
+ *
+ * Members of a pid namespace: a proc instance of that namespace lists them,
+ * so the cost follows the members, not the host (walk_nsproc); the scan of
+ * /proc is the fallback.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -23,9 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -470,6 +477,7 @@ struct member_walk {
 	struct nsinfo_pidmap *m;
 	uint64_t ino, nsid;       /* the target pid namespace */
 	int depth;                /* its level below the caller's */
+	pid_t inner;              /* non-zero: the pid a member has at depth */
 	struct ns_seen *seen;
 	size_t nseen, cap;
 	/* called with the chain of each member; non-zero stops the walk */
@@ -529,7 +537,8 @@ static int walk_one(struct member_walk *w, const char *dir, pid_t pid)
 	c.pidfd = -1;
 	snprintf(path, sizeof(path), "%s/status", dir);
 	if (nsinfo__read_at(w->m->procfd, path, buf, sizeof(buf)) < 0 ||
-	    chain_from_status(buf, pid, &c) < 0 || c.nlevels != (s ? s->nlevels : 1))
+	    chain_from_status(buf, pid, &c) < 0 || c.nlevels != (s ? s->nlevels : 1) ||
+	    (w->inner && c.levels[w->depth].pid != w->inner))
 		return 0; /* gone, or its pid reused between the two reads */
 	for (int l = 0; l < c.nlevels; l++) {
 		c.levels[l].ino = s ? s->lv[l].ino : self.ino;
@@ -558,6 +567,143 @@ static int walk_members(struct member_walk *w)
 
 		if (nsinfo_parse_pid(de->d_name, &pid) == 0)
 			r = walk_one(w, de->d_name, pid);
+	}
+	closedir(d);
+	return r;
+}
+
+/*
+ * The members of a pid namespace without walking the host: a proc instance
+ * of that namespace lists exactly its processes (and those of the
+ * namespaces below it). procfs takes the pid namespace of the task that
+ * mounts it, and setns() only moves the children a thread makes: a
+ * throw-away thread enters the namespace, a vfork-like child made there
+ * creates a detached proc mount (fsopen/fsmount, no mount namespace
+ * touched) whose fd lands in our table (CLONE_FILES) and exits. Its inner
+ * pids are then turned into ours with NS_GET_TGID_FROM_PIDNS. Any refusal
+ * (no privilege, no fsmount, a pid namespace whose init is gone) and the
+ * caller walks /proc instead.
+ */
+struct nsproc_query {
+	int nsfd;
+	int mfd;                  /* the proc mount, or -errno */
+	char stack[16384] __attribute__((aligned(16)));
+};
+
+static int nsproc_child(void *arg)
+{
+	struct nsproc_query *q = arg;
+	int fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+
+	if (fs < 0) {
+		q->mfd = -errno;
+		return 0;
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		q->mfd = -errno;
+	else
+		q->mfd = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+				      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (q->mfd < 0 && q->mfd != -errno)
+		q->mfd = -errno;
+	close(fs);
+	return 0;
+}
+
+static void *nsproc_thread(void *arg)
+{
+	struct nsproc_query *q = arg;
+	int status, dumpable;
+	pid_t child;
+
+	if (setns(q->nsfd, CLONE_NEWPID) < 0) {
+		q->mfd = -errno;
+		return NULL;
+	}
+	/*
+	 * The child is visible in that namespace and shares our memory and
+	 * fds: as runc does for the same reason, it is made non-dumpable (a
+	 * property of the memory it shares with us, so ours for that time),
+	 * so that no process in there may ptrace it, whatever its uid.
+	 */
+	dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	if (dumpable < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		q->mfd = -EPERM;
+		return NULL;
+	}
+	/* exit signal 0: no SIGCHLD reaches the caller's handlers */
+	child = clone(nsproc_child, q->stack + sizeof(q->stack), CLONE_VM | CLONE_VFORK | CLONE_FILES,
+		      q);
+	if (child < 0)
+		q->mfd = -errno;
+	else
+		while (waitpid(child, &status, __WALL) < 0 && errno == EINTR)
+			;
+	(void)prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+	return NULL;
+}
+
+/* A directory fd on a proc instance of the pid namespace on nsfd. */
+static int nsproc_open(int nsfd)
+{
+	struct nsproc_query *q = malloc(sizeof(*q));
+	pthread_t t;
+	int r;
+
+	if (!q)
+		return -ENOMEM;
+	q->nsfd = nsfd;
+	q->mfd = -ENOSYS;
+	r = -pthread_create(&t, NULL, nsproc_thread, q);
+	if (r == 0) {
+		pthread_join(t, NULL);
+		r = q->mfd;
+	}
+	free(q);
+	return r;
+}
+
+/* The walk over the members the namespace's own proc lists: 1 when it
+ * could not be made (walk the host), else as walk_members. */
+static int walk_nsproc(struct member_walk *w, int nsfd)
+{
+	struct dirent *de;
+	int fd, mfd, r = 0;
+	DIR *d;
+
+	if (w->m->no_ioctl || strcmp(w->m->proc_root, "/proc"))
+		return 1;
+	mfd = nsproc_open(nsfd);
+	if (mfd < 0)
+		return 1;
+	/* fsmount() gives an O_PATH fd: open the directory for reading */
+	fd = openat(mfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(mfd);
+	if (fd < 0)
+		return 1;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 1;
+	}
+	while (!r && (de = readdir(d))) {
+		pid_t inner, host;
+		char dir[16];
+
+		if (nsinfo_parse_pid(de->d_name, &inner) < 0)
+			continue;
+		host = ioctl(nsfd, NS_GET_TGID_FROM_PIDNS, (unsigned long)inner);
+		if (host <= 0) {
+			if (errno == ENOTTY || errno == EINVAL || errno == ENOSYS) {
+				w->m->no_ioctl = true;
+				r = 1;
+			}
+			continue; /* exited meanwhile */
+		}
+		snprintf(dir, sizeof(dir), "%d", (int)host);
+		w->inner = inner;
+		r = walk_one(w, dir, host);
+		w->inner = 0;
 	}
 	closedir(d);
 	return r;
@@ -754,7 +900,9 @@ NSINFO_EXPORT int nsinfo_pidmap_members(struct nsinfo_pidmap *m, int nsfd,
 	w.depth = r < 0 ? r : ns_depth(m, nsfd);
 	if (w.depth < 0)
 		return w.depth;
-	r = walk_members(&w);
+	r = walk_nsproc(&w, nsfd);
+	if (r == 1)
+		r = walk_members(&w);
 	free(w.seen);
 	if (r < 0) {
 		free(ml.v);

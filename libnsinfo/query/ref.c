@@ -2,6 +2,7 @@
 /* The namespace reference grammar every tool accepts (see nsinfo.h). */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -346,6 +347,114 @@ NSINFO_EXPORT int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *r
 	return r == NEEDS_SNAPSHOT || r == -EDOM ? -EINVAL : r;
 }
 
+/* ------------------------------------------------- without a snapshot */
+
+/* The inodes already asked about (an id ref): open addressing, no growth;
+ * a full table only means asking again. */
+#define SEEN_SLOTS 8192
+
+static bool seen_add(uint64_t *seen, uint64_t ino)
+{
+	for (size_t i = 0, h = (size_t)(ino * 0x9e3779b97f4a7c15ull) >> 51; i < SEEN_SLOTS;
+	     i++, h = (h + 1) & (SEEN_SLOTS - 1)) {
+		if (seen[h] == ino)
+			return false;
+		if (!seen[h]) {
+			seen[h] = ino;
+			return true;
+		}
+	}
+	return true;
+}
+
+/* Whether the namespace of type t behind link path (inode got) is the
+ * wanted one: same inode, or the id: asked through its nsfs file handle
+ * (id, type and inode, Linux 6.18), else by opening the link. */
+static int quick_match(int procfd, const char *path, int t, uint64_t got, uint64_t ino,
+		       uint64_t id, struct nsinfo_nsref *out)
+{
+	struct nsinfo_ns ns = { .type = t, .ino = got, .nsid = id };
+	int fd, r;
+
+	if (ino && got != ino)
+		return -ENOENT;
+	if (id && (r = nsinfo__ns_open_handle(&ns, out)) != -EOPNOTSUPP && r != -EPERM)
+		return r;
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	/* it may have moved on since the readlink */
+	if (fd < 0 || from_fd(fd, t, out) < 0)
+		return -ENOENT;
+	if (out->ino == got && (!id || out->nsid == id))
+		return 0;
+	close(out->fd);
+	return -ENOENT;
+}
+
+/* An inode or an id: the first process with it as its link of the wanted
+ * type (of any type for -1): one readlink per process and type, and for an
+ * id one question per distinct inode. */
+static int quick_walk(const char *root, uint64_t ino, uint64_t id, int type,
+		      struct nsinfo_nsref *out)
+{
+	int procfd = open(root ? root : "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = -ENOENT;
+	uint64_t *seen = id ? calloc(SEEN_SLOTS, sizeof(*seen)) : NULL;
+	struct dirent *de;
+	DIR *d = NULL;
+
+	if (procfd < 0 || (id && !seen) || !(d = fdopendir(procfd))) {
+		r = procfd < 0 ? -errno : -ENOMEM;
+		if (procfd >= 0)
+			close(procfd);
+		free(seen);
+		return r;
+	}
+	while (r < 0 && (de = readdir(d))) {
+		pid_t pid;
+
+		if (nsinfo_parse_pid(de->d_name, &pid) < 0)
+			continue;
+		for (int t = type < 0 ? 0 : type; r < 0 && t < (type < 0 ? NSINFO_NTYPES : type + 1);
+		     t++) {
+			char path[64], link[64];
+			uint64_t got;
+			ssize_t n;
+
+			snprintf(path, sizeof(path), "%d/ns/%s", (int)pid, nsinfo__ns_file[t]);
+			n = readlinkat(procfd, path, link, sizeof(link) - 1);
+			if (n < 0)
+				break; /* gone or refused: its other links too */
+			link[n] = 0;
+			if (nsinfo__parse_ns_link(link, NULL, &got) < 0 ||
+			    (id && !seen_add(seen, got)))
+				continue;
+			r = quick_match(procfd, path, t, got, ino, id, out);
+			if (r == 0)
+				out->pid = pid;
+		}
+	}
+	closedir(d);
+	free(seen);
+	return r;
+}
+
+/*
+ * An inode or id without a snapshot: found through what the kernel keeps
+ * by id, or one link type per process, instead of a full scan. Only a
+ * success is final; the snapshot decides everything else (another type, a
+ * namespace only a file or a bind mount holds, a container id prefix).
+ */
+static int quick(const char *root, const char *ref, int type, struct nsinfo_nsref *out)
+{
+	uint64_t num;
+	int form = nsinfo__ref_parse(ref, &num);
+
+	if (form == NSINFO__REF_ID)
+		return quick_walk(root, 0, num, type, out);
+	if (form == NSINFO__REF_INO)
+		return quick_walk(root, num, 0, type, out);
+	return NEEDS_SNAPSHOT;
+}
+
 /* ---------------------------------------------------------- the resolver */
 
 struct nsinfo_resolver {
@@ -417,6 +526,8 @@ NSINFO_EXPORT int nsinfo_resolver_resolve(struct nsinfo_resolver *r, const char 
 	if (!r)
 		return -EINVAL;
 	ret = resolve(r->snap, r->proc_root, ref, type, out, &r->why);
+	if (ret == NEEDS_SNAPSHOT && quick(r->proc_root, ref, type, out) == 0)
+		return 0;
 	if (ret == NEEDS_SNAPSHOT) {
 		ret = build(r);
 		if (ret == 0)

@@ -27,6 +27,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -135,13 +136,56 @@ static int keep_last(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
+/*
+ * Loaded iterators kept for the next scan of this process (one per value of
+ * leaders_only): loading costs more than a whole iteration of a few
+ * thousand tasks, and a tool that refreshes (nstop, nsexporter) would pay
+ * it every time. Taken out while in use, so that concurrent scans each
+ * have their own; the kernel frees them with the process.
+ */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct nstask_bpf *cache[2];
+
+static struct nstask_bpf *cache_take(bool leaders_only)
+{
+	struct nstask_bpf *skel;
+
+	pthread_mutex_lock(&cache_lock);
+	skel = cache[leaders_only];
+	cache[leaders_only] = NULL;
+	pthread_mutex_unlock(&cache_lock);
+	if (skel)
+		memset(&skel->bss->totals, 0, sizeof(skel->bss->totals));
+	return skel;
+}
+
+static void cache_put(struct nstask_bpf *skel)
+{
+	bool lo;
+
+	if (!skel)
+		return;
+	lo = skel->rodata->leaders_only;
+	pthread_mutex_lock(&cache_lock);
+	if (!cache[lo]) {
+		cache[lo] = skel;
+		skel = NULL;
+	}
+	pthread_mutex_unlock(&cache_lock);
+	nstask_bpf__destroy(skel);
+}
+
 static int load(struct nsinfo_snapshot *s, struct nstask_bpf **out)
 {
 	char msg[LOAD_MSG_LEN] = "";
 	libbpf_print_fn_t old;
-	struct nstask_bpf *skel;
+	struct nstask_bpf *skel = cache_take(!!(s->flags & NSINFO_SCAN_NO_THREADS));
 	int err;
 
+	if (skel) {
+		*out = skel;
+		return 0;
+	}
 	load_msg = msg;
 	old = libbpf_set_print(keep_last);
 	skel = nstask_bpf__open();
@@ -264,7 +308,9 @@ static int take(struct iter *it, const struct nstask_rec *r)
 			if (s->flags & NSINFO_SCAN_NO_IOCTL)
 				continue;
 			s->ns[idx[l]].nsid = r->ns[l].id;
-			probe(it, r, l, idx[l]);
+			/* a refresh: what the previous snapshot asked, kept */
+			if (nsinfo__reuse_ns(s, idx[l], r->ns[l].id) < 0)
+				probe(it, r, l, idx[l]);
 		} else if (idx[l] >= 0 && it->tries[idx[l]]) {
 			probe(it, r, l, idx[l]);
 		}
@@ -467,7 +513,10 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 				read_fds(&it, skel);
 		}
 	}
-	nstask_bpf__destroy(skel);
+	if (err < 0)
+		nstask_bpf__destroy(skel);
+	else
+		cache_put(skel);
 	free(it.tries);
 	close(it.procfd);
 	return err;

@@ -259,3 +259,38 @@ NSINFO_EXPORT int nsinfo_snapshot_refresh(struct nsinfo_snapshot *prev,
 		  NSINFO_SCAN_REUSABLE;
 	return nsinfo__snapshot_new(&o, &req, out);
 }
+
+/*
+ * A namespace new to s that prev knew by the same type, inode and id (ids
+ * are never reused, so it is that very namespace): its id, device, owner
+ * uid, parent and owner copied rather than asked of the kernel again, as
+ * the task iterator's records carry the id. 0, or -ENOENT (probe it).
+ */
+int nsinfo__reuse_ns(struct nsinfo_snapshot *s, int idx, uint64_t id)
+{
+	const struct nsinfo_snapshot *prev = s->reuse ? s->reuse->prev : NULL;
+	const struct nsinfo_ns *o;
+	int32_t parent = -1, owner = -1;
+	int pi;
+
+	if (!prev || !id)
+		return -ENOENT;
+	pi = nsinfo_snapshot_find_ns(prev, s->ns[idx].type, s->ns[idx].ino);
+	if (pi < 0)
+		return -ENOENT;
+	o = &prev->ns[pi];
+	if (o->nsid != id || (o->flags & NSINFO_NS_DETACHED))
+		return -ENOENT;
+	if (o->parent >= 0 && (parent = import_ns(s, prev, o->parent, 1)) < 0)
+		return -ENOENT;
+	if (o->owner >= 0 && (owner = import_ns(s, prev, o->owner, 1)) < 0)
+		return -ENOENT;
+	/* import_ns may have moved s->ns */
+	s->ns[idx].flags &= ~NSINFO_NS_DETACHED;
+	s->ns[idx].dev = o->dev;
+	s->ns[idx].nsid = o->nsid;
+	s->ns[idx].owner_uid = o->owner_uid;
+	s->ns[idx].parent = parent;
+	s->ns[idx].owner = owner;
+	return 0;
+}

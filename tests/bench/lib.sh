@@ -43,3 +43,29 @@ max_rss_kb() {
 
 # ratio A B: A/B with two decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+
+# interleaved RUNS OUT NAME=CMD...: RUNS rounds of every command in turn (so
+# that load from elsewhere hits them alike), a line "NAME wall_s cpu_s" per
+# run into OUT (cpu: user + system, from getrusage: microseconds, where
+# /usr/bin/time has a 10 ms grain)
+interleaved() {
+	local runs=$1 out=$2 r spec
+	shift 2
+	for ((r = 0; r < runs; r++)); do
+		for spec in "$@"; do
+			echo "${spec%%=*} $(python3 -c 'import resource, subprocess, sys, time
+t = time.monotonic()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+w = time.monotonic() - t
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.6f %.6f" % (w, r.ru_utime + r.ru_stime))' ${spec#*=})"
+		done
+	done >"$out"
+}
+
+# med_ms OUT NAME FIELD: the median of FIELD (2 wall, 3 cpu) over NAME's
+# lines of an interleaved OUT, in ms
+med_ms() {
+	awk -v n="$2" -v f="$3" '$1 == n { print $f }' "$1" | sort -g |
+		awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m * 1000 }'
+}

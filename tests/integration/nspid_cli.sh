@@ -41,6 +41,13 @@ is "$("$NSPID" -N "pid:$A1" --to "pid:$A2" -r -n -o PID 41)" "40" "level 1 -> le
 is "$("$NSPID" -N "pid:$A3" --to "pid:$A1" -r -n -o LEVEL,PID 7)" "1 41" "--to prints only that level"
 ino=$(truth ns a3 2)
 is "$("$NSPID" -N "$ino" -r -n -o PID 7)" "$APP" "-N by inode number"
+is "$("$NSPID" -N "id:$(truth ns a3 3)" -r -n -o PID 7)" "$APP" "-N by namespace id"
+is "$("$NSPID" -N "id:$(truth ns a1 3)" -r -n -o PID 41)" "$APP" "-N by namespace id, level 1"
+# a net namespace's inode is not a pid namespace, whichever way it is found
+netino=$(stat -L -c %i /proc/$APP/ns/net)
+out=$("$NSPID" -N "$netino" 1 2>&1); rc=$?
+[ "$rc" -ne 0 ] && [[ $out == *"a net namespace, not pid"* ]]
+ok $? "-N by a net namespace's inode: refused, says why ($rc: $out)"
 is "$("$NSPID" -N "pid:$A3" -r -n -o PID 1 9)" "$A3"$'\n'"$THR" "several pids in one call"
 
 # -------------------------------------------------------------- siblings

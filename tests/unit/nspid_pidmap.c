@@ -266,7 +266,8 @@ static int cmp_pid(const void *a, const void *b)
 	return *(const pid_t *)a - *(const pid_t *)b;
 }
 
-static void check_members(struct nsinfo_pidmap *m)
+/* the namespace's own proc (default) and the walk of the host (scan) */
+static void check_members(struct nsinfo_pidmap *m, const char *mode)
 {
 	const char *in_ns1[] = { "a1", "a2", "a3", "app", "b2", "thr" };
 	pid_t want[8], got[16];
@@ -275,7 +276,7 @@ static void check_members(struct nsinfo_pidmap *m)
 	int fd = pidns_fd(ns_named("a1")->init);
 	int r = nsinfo_pidmap_members(m, fd, &v, &n);
 
-	is(r, 0, "members of ns1");
+	is(r, 0, "%s: members of ns1", mode);
 	for (size_t i = 0; i < 6; i++)
 		want[i] = proc_named(in_ns1[i])->pid[0];
 	for (size_t i = 0; !r && i < n && k < 16; i++)
@@ -283,7 +284,7 @@ static void check_members(struct nsinfo_pidmap *m)
 	qsort(want, 6, sizeof(pid_t), cmp_pid);
 	qsort(got, k, sizeof(pid_t), cmp_pid);
 	ok(k == 6 && !memcmp(want, got, sizeof(pid_t) * 6),
-	   "members of ns1: exactly its 6 processes, nested ones included (%zu)", k);
+	   "%s: members of ns1: exactly its 6 processes, nested ones included (%zu)", mode, k);
 	if (!r)
 		free(v);
 	close(fd);
@@ -378,7 +379,8 @@ int main(void)
 	check_threads(mst, ms, "scan");
 	check_siblings(m, "ioctl");
 	check_siblings(ms, "scan");
-	check_members(m);
+	check_members(m, "nsproc");
+	check_members(ms, "scan");
 	check_exit_and_reuse(m, "ioctl");
 	check_exit_and_reuse(ms, "scan");
 

@@ -260,6 +260,44 @@ static void compare(const struct snap *bpf, const struct snap *proc)
 	is(extra, 0, "no process of this test only in the BPF snapshot");
 }
 
+/* A refresh through the iterator copies what the previous snapshot asked
+ * the kernel (ids, owners, parents) for the namespaces it knew: the result
+ * must be what a fresh /proc scan says */
+static void test_refresh(const struct snap *proc)
+{
+	struct nsinfo_refresh_opts ro = { .size = sizeof(ro) };
+	struct snap first = { 0 }, again = { 0 };
+	char what[96] = "";
+	int bad = 0, n = 0;
+
+	is(take(&first, NSINFO_SCAN_BPF | NSINFO_SCAN_REUSABLE), 0, "reusable BPF snapshot");
+	is(first.s ? nsinfo_snapshot_refresh(first.s, &ro, &again.s) : -1, 0, "its refresh");
+	if (!again.s) {
+		nsinfo_snapshot_unref(first.s);
+		return;
+	}
+	again.p = nsinfo_snapshot_procs(again.s, &again.np);
+	again.ns = nsinfo_snapshot_namespaces(again.s, &again.nns);
+	for (size_t i = 0; i < proc->np; i++) {
+		const struct nsinfo_proc *y = &proc->p[i];
+		int j;
+
+		if (!ours(proc, y))
+			continue;
+		n++;
+		j = nsinfo_snapshot_find_proc(again.s, y->pid);
+		if (j < 0 || !same_proc(&again, &again.p[j], proc, y, what, sizeof(what))) {
+			diag("refresh: pid %d differs: %s", (int)y->pid, j < 0 ? "missing" : what);
+			bad++;
+		}
+	}
+	ok(n >= 10 && bad == 0,
+	   "refreshed BPF snapshot: namespaces, ids, owners, parents as /proc says (%d of %d differ)",
+	   bad, n);
+	nsinfo_snapshot_unref(first.s);
+	nsinfo_snapshot_unref(again.s);
+}
+
 static void test_coverage(const struct snap *bpf)
 {
 	struct nsinfo_coverage cov;
@@ -427,6 +465,8 @@ int main(void)
 		is(take(&proc, NSINFO_SCAN_PROC), 0, "/proc snapshot");
 		if (proc.s)
 			compare(&bpf, &proc);
+		if (proc.s)
+			test_refresh(&proc);
 		test_coverage(&bpf);
 		test_sources();
 		test_auto();
