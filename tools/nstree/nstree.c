@@ -31,7 +31,8 @@
 enum {
 	COL_NS, COL_TYPE, COL_PATH, COL_NPROCS, COL_PID, COL_PPID, COL_COMMAND, COL_UID,
 	COL_USER, COL_NETNSID, COL_NSFS, COL_PNS, COL_ONS,
-	COL_NSID, COL_OUID, COL_LEVEL, COL_FLAGS, COL_HOLDERS, COL_CONTAINER, COL_HOSTNAME, NCOLS
+	COL_NSID, COL_OUID, COL_LEVEL, COL_FLAGS, COL_HOLDERS, COL_CONTAINER, COL_HOSTNAME,
+	COL_UIDMAP, COL_GIDMAP, COL_SETGROUPS, COL_NSUID, COL_NSGID, COL_TIMEOFFSETS, NCOLS
 };
 
 static const struct nst_col columns[NCOLS] = {
@@ -55,6 +56,12 @@ static const struct nst_col columns[NCOLS] = {
 	[COL_HOLDERS] = { "HOLDERS", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING, "what keeps it alive: processes, threads, fds, bind mounts, child and owned namespaces" },
 	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING, "container all its processes are in: name, else short id; OWNER/ a user's, ? unverified" },
 	[COL_HOSTNAME] = { "HOSTNAME", 0.1, 0, SCOLS_JSON_STRING, "hostname of the uts namespace (of the PID process for other types)" },
+	[COL_UIDMAP]  = { "UIDMAP", 0.1, 0, SCOLS_JSON_ARRAY_STRING, "uid_map of a user namespace: INSIDE OUTSIDE COUNT, lines joined by ','" },
+	[COL_GIDMAP]  = { "GIDMAP", 0.1, 0, SCOLS_JSON_ARRAY_STRING, "gid_map of a user namespace, as UIDMAP" },
+	[COL_SETGROUPS] = { "SETGROUPS", 5, 0, SCOLS_JSON_STRING, "setgroups of a user namespace: allow or deny" },
+	[COL_NSUID]   = { "NSUID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "uid of the PID process inside its user namespace (65534 unmapped)" },
+	[COL_NSGID]   = { "NSGID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "gid of the PID process inside its user namespace (65534 unmapped)" },
+	[COL_TIMEOFFSETS] = { "TIMEOFFSETS", 0.1, 0, SCOLS_JSON_ARRAY_STRING, "offsets of a time namespace: CLOCK SECS NSECS, joined by ','" },
 };
 
 /* Default columns by [list][processes]; holder lines (-P) say what they are
@@ -485,6 +492,15 @@ static void fill_proc(struct ctl *c, struct libscols_line *ln, const struct nsin
 	nst_out_setf(&c->out, ln, COL_PPID, "%d", (int)p->ppid);
 	nst_out_setf(&c->out, ln, COL_UID, "%u", (unsigned)p->uid);
 	nst_out_set(&c->out, ln, COL_USER, nsinfo_snapshot_username(c->snap, p->uid));
+	if (nst_out_has(&c->out, COL_NSUID) || nst_out_has(&c->out, COL_NSGID)) {
+		int64_t uid, gid;
+
+		nsinfo_proc_ns_ids(c->snap, p, &uid, &gid);
+		if (uid >= 0)
+			nst_out_setf(&c->out, ln, COL_NSUID, "%" PRId64, uid);
+		if (gid >= 0)
+			nst_out_setf(&c->out, ln, COL_NSGID, "%" PRId64, gid);
+	}
 	if (nst_out_has(&c->out, COL_COMMAND))
 		nst_out_set(&c->out, ln, COL_COMMAND, command_of(c, p, cmd, sizeof(cmd)));
 }
@@ -535,6 +551,27 @@ static void fill_owner_uid(struct ctl *c, struct libscols_line *ln, const struct
 	nst_out_set(&c->out, ln, COL_USER, nsinfo_snapshot_username(c->snap, (uid_t)u->owner_uid));
 }
 
+/* A ','-joined list (UIDMAP, GIDMAP, TIMEOFFSETS): as it is in a table,
+ * a JSON array of its items (libsmartcols splits on newlines). */
+static void set_joined(struct ctl *c, struct libscols_line *ln, int col, const char *v)
+{
+	char *d;
+
+	if (!v || !nst_out_has(&c->out, col))
+		return;
+	if (!c->out.json) {
+		nst_out_set(&c->out, ln, col, v);
+		return;
+	}
+	if (!(d = strdup(v)))
+		nst_die(EXIT_FAILURE, "out of memory");
+	for (char *p = d; *p; p++)
+		if (*p == ',')
+			*p = '\n';
+	nst_out_set(&c->out, ln, col, d);
+	free(d);
+}
+
 static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
 {
 	const struct nsinfo_ns *n = &c->ns[i];
@@ -560,6 +597,11 @@ static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
 		nst_out_setf(&c->out, ln, COL_LEVEL, "%d", n->level);
 	nst_out_set(&c->out, ln, COL_FLAGS, ns_flag(n->flags));
 	set_holders(c, ln, i);
+	set_joined(c, ln, COL_UIDMAP, n->uid_map);
+	set_joined(c, ln, COL_GIDMAP, n->gid_map);
+	set_joined(c, ln, COL_TIMEOFFSETS, n->time_offsets);
+	if (n->type == NSINFO_USER && n->setgroups >= 0)
+		nst_out_set(&c->out, ln, COL_SETGROUPS, n->setgroups ? "allow" : "deny");
 	set_container(c, ln, n->container);
 	set_hostname(c, ln, n->type == NSINFO_UTS ? i : low ? low->ns[NSINFO_UTS] : -1);
 }
@@ -665,6 +707,9 @@ static void render(struct ctl *c)
 	if (!nst_out_table(&c->out, "namespaces"))
 		nst_die(EXIT_FAILURE, "out of memory");
 	json_array_column(c, COL_HOLDERS);
+	json_array_column(c, COL_UIDMAP);
+	json_array_column(c, COL_GIDMAP);
+	json_array_column(c, COL_TIMEOFFSETS);
 	multiline_column(c, COL_NSFS);
 	if (c->list) {
 		emit_list(c);
