@@ -87,6 +87,8 @@ static void __attribute__((noreturn)) usage(void)
 	       "     --explain                run nothing: try the run up to exec in a child and\n"
 	       "                              show what was joined, the root, the command found\n"
 	       "                              and why a run would fail (the columns below)\n"
+	       "     --color[=WHEN]           accepted as by every nstools tool (auto, always,\n"
+	       "                              never); " PROG " prints no colour\n"
 	       " -h, --help                   display this help\n"
 	       " -V, --version                display version\n"
 	       "\nThe command defaults to $SHELL, else /bin/sh. It is looked up with the PATH of its\n"
@@ -145,6 +147,7 @@ static void parse_args(struct enter *e, int argc, char **argv)
 		{ "mount-proc", no_argument,    NULL, OPT_MOUNT_PROC },
 		{ "preserve-credentials", no_argument, NULL, OPT_PRESERVE },
 		{ "explain", no_argument,       NULL, OPT_EXPLAIN },
+		NST_COLOR_LONGOPT,
 		{ "help",    no_argument,       NULL, 'h' },
 		{ "version", no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -166,6 +169,7 @@ static void parse_args(struct enter *e, int argc, char **argv)
 		case 'e': o->env = true; break;
 		case 'c': o->join_cgroup = true; break;
 		case OPT_KEEPCAPS: o->keep_caps = true; break;
+		case NST_OPT_COLOR: nst_color_option(optarg, EXIT_OWN); break;
 		case OPT_NET_SOCKET:
 			o->net_socket = (int)parse_id(optarg, "socket fd");
 			if (o->net_socket > INT_MAX / 2)

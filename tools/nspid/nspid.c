@@ -104,6 +104,7 @@ static void __attribute__((noreturn)) usage(void)
 	      " -n, --noheadings       don't print headings\n"
 	      " -r, --raw              use the raw output format\n"
 	      " -J, --json             use the JSON output format\n"
+	      NST_COLOR_HELP
 	      " -h, --help             display this help\n"
 	      " -V, --version          display version\n", f);
 	fputs("\n<ref> is a pid namespace: an inode number, id:NSID, pid:N (the pid\n"
@@ -148,6 +149,7 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 		{ "noheadings",   no_argument,       NULL, 'n' },
 		{ "raw",          no_argument,       NULL, 'r' },
 		{ "json",         no_argument,       NULL, 'J' },
+		NST_COLOR_LONGOPT,
 		{ "help",         no_argument,       NULL, 'h' },
 		{ "version",      no_argument,       NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -193,7 +195,10 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 		exit(nst_list_columns(columns, NCOLS, ctl->out.json, ctl->out.raw,
 				      ctl->out.noheadings) ? EXIT_UNTRANSLATED : EXIT_OK);
 
-	/* -o replaces (or with '+' extends) the mode's defaults */
+	/* -o replaces (or with '+' extends) the mode's defaults; else
+	 * NSPID_COLUMNS does */
+	nst_out_env_columns(&ctl->out, "NSPID_COLUMNS");
+	ctl->out.usage_code = EXIT_USAGE;
 	nst_out_columns(&ctl->out, columns, NCOLS,
 			ctl->all ? (ctl->threads ? DEFAULT_COLS_ALL_T : DEFAULT_COLS_ALL)
 				 : (ctl->threads ? DEFAULT_COLS_T : DEFAULT_COLS));

@@ -61,6 +61,7 @@ static void __attribute__((noreturn)) usage(void)
 	      " -e, --events             batch: load the eBPF event source too\n"
 	      " -E, --no-events          do not load the eBPF event source\n"
 	      " -H, --list-columns       list the columns and exit\n"
+	      NST_COLOR_HELP
 	      " -h, --help               display this help\n"
 	      " -V, --version            display version\n", f);
 	nst_help_columns(f, nstop_cols, NCOLS);
@@ -138,6 +139,7 @@ int main(int argc, char **argv)
 		{ "events", no_argument, NULL, 'e' },
 		{ "no-events", no_argument, NULL, 'E' },
 		{ "list-columns", no_argument, NULL, 'H' },
+		NST_COLOR_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -147,7 +149,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_stop };
 	struct nst_out out;
 	struct model m;
-	bool list_cols = false;
+	bool list_cols = false, col_opt = false;
 	int c, r, rc;
 
 	setlocale(LC_ALL, "");
@@ -175,8 +177,9 @@ int main(int argc, char **argv)
 				nst_usage_error(EXIT_USAGE, "unknown column: %s", optarg);
 			m.sort_desc = top_cols[m.sort_col].numeric;
 			break;
-		case 'o': parse_columns(&out, optarg); break;
-		case OPT_OUTPUT_ALL: nst_out_select_all(&out); break;
+		case 'o': parse_columns(&out, optarg); col_opt = true; break;
+		case OPT_OUTPUT_ALL: nst_out_select_all(&out); col_opt = true; break;
+		case NST_OPT_COLOR: nst_color_option(optarg, EXIT_USAGE); break;
 		case 'e': events = 1; break;
 		case 'E': events = 0; break;
 		case 'H': list_cols = true; break;
@@ -187,6 +190,15 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		nst_usage_error(EXIT_USAGE, "unexpected argument: '%s'", argv[optind]);
+	/* NSTOP_COLUMNS stands for -o when neither -o nor --output-all is given */
+	if (!col_opt && getenv("NSTOP_COLUMNS") && *getenv("NSTOP_COLUMNS")) {
+		const char *bad;
+		size_t badlen;
+
+		if (nst_out_select(&out, getenv("NSTOP_COLUMNS"), &bad, &badlen))
+			nst_usage_error(EXIT_USAGE, "NSTOP_COLUMNS: unknown column: %s",
+					nst_esc(strndupa(bad, badlen)));
+	}
 	if (list_cols)
 		return nst_list_columns(nstop_cols, NCOLS, false, false, false) ? EXIT_FAILURE
 										: EXIT_SUCCESS;

@@ -305,9 +305,8 @@ static void follow_selection(struct ui *u)
 
 static void setup_colors(struct ui *u)
 {
-	const char *nc = getenv("NO_COLOR");
-
-	u->colors = has_colors() && !(nc && *nc);
+	/* nstools' one rule (cli.h); the screen is a terminal already */
+	u->colors = has_colors() && nst_colors_wanted();
 	if (!u->colors)
 		return;
 	start_color();

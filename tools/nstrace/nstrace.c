@@ -889,6 +889,7 @@ static void __attribute__((noreturn)) usage(void)
 	       "                          a burst of busy processes cannot starve it\n"
 	       "     --raw-syscalls       hook raw sys_enter/sys_exit, not syscall tracepoints\n"
 	       " -v, --verbose            show how the probe attaches and libbpf messages\n"
+	       NST_COLOR_HELP
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n\n"
 	       "For more details see nstrace(8).\n", JSON_SCHEMA_VERSION, DEFAULT_NICE);
@@ -960,6 +961,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "line-buffered", no_argument, NULL, OPT_LINEBUF },
 		{ "nice", required_argument, NULL, OPT_NICE },
 		{ "verbose", no_argument, NULL, 'v' },
+		NST_COLOR_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -987,6 +989,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_LINEBUF: o->line_buffered = true; break;
 		case OPT_NICE: o->nice = parse_nice(optarg); break;
 		case 'v': o->verbose = true; break;
+		case NST_OPT_COLOR: nst_color_option(optarg, EXIT_TRACE_FAILED); break;
 		case 'h': usage();
 		case 'V':
 			printf(PROG " from nstools " NSTOOLS_VERSION "\n");
@@ -1055,7 +1058,7 @@ int main(int argc, char **argv)
 	st.out = o.output ? fopen(o.output, "we") : stdout;
 	if (!st.out)
 		die("cannot open %s: %s", o.output, strerror(errno));
-	st.color = isatty(fileno(st.out)) && !getenv("NO_COLOR") && !o.json;
+	st.color = nst_colors_wanted_fd(fileno(st.out)) && !o.json;
 	/* a burst is written in one write per batch, not one per line */
 	if (o.line_buffered)
 		setvbuf(st.out, NULL, _IOLBF, 0);

@@ -46,7 +46,8 @@ static void __attribute__((noreturn)) diff_usage(void)
 	      " -r, --raw              use the raw output format\n"
 	      " -J, --json             use the JSON output format\n"
 	      "     --source <src>     for live: auto, bpf or proc\n"
-	      "\n -h, --help             display this help\n"
+	      "\n" NST_COLOR_HELP
+	      " -h, --help             display this help\n"
 	      " -V, --version          display version\n", stdout);
 	nst_help_columns(stdout, diff_columns, DNCOLS);
 	fputs("\nExit status: 0 no difference, 1 differences, 2 trouble (usage, unreadable\n"
@@ -149,6 +150,7 @@ int diff_main(int argc, char **argv)
 		{ "raw", no_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "source", required_argument, NULL, 'S' },
+		NST_COLOR_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },

@@ -121,7 +121,8 @@ static void __attribute__((noreturn)) usage(void)
 	      "                        (K, M, G suffixes; default 256M, or $NSTREE_LOAD_MAX)\n"
 	      "     --diff <old> <new> what changed between two snapshots (files, -,\n"
 	      "                        or live); see nstree --diff --help\n"
-	      "\n -h, --help             display this help\n"
+	      "\n" NST_COLOR_HELP
+	      " -h, --help             display this help\n"
 	      " -V, --version          display version\n", f);
 	nst_help_columns(f, columns, NCOLS);
 	fputs("\nColumns of --holders:\n", f);
@@ -868,9 +869,10 @@ static void parse_type(struct ctl *c, const char *arg)
 /* Column table of the view: --holders has its own. */
 static void select_columns(struct ctl *c)
 {
-	if (c->holders_of)
+	if (c->holders_of) {
+		nst_out_env_columns(&c->out, NULL);
 		nst_out_columns(&c->out, holder_columns, holder_ncols, HOLDER_DEFAULT_COLS);
-	else {
+	} else {
 		/* the default columns depend on -l and -P, known only now */
 		const char *def = c->list && c->out.json && !c->processes
 					  ? JSON_LIST_DEFAULT : default_cols[c->list][c->processes];
@@ -882,6 +884,7 @@ static void select_columns(struct ctl *c)
 			snprintf(net, sizeof(net), "%.*s,NETNSID,NSFS,COMMAND", (int)k, def);
 			def = net;
 		}
+		nst_out_env_columns(&c->out, "NSTREE_COLUMNS");
 		nst_out_columns(&c->out, columns, NCOLS, def);
 	}
 }
@@ -912,6 +915,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		{ "save", required_argument, NULL, OPT_SAVE },
 		{ "load", required_argument, NULL, OPT_LOAD },
 		{ "load-max", required_argument, NULL, OPT_LOAD_MAX },
+		NST_COLOR_LONGOPT,
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
