@@ -22,6 +22,7 @@ LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 MANDIR  ?= $(PREFIX)/share/man
 PCDIR   ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 BUILD   ?= build
 CC      ?= cc
@@ -212,6 +213,8 @@ bench: check-deps
 
 # ----------------------------------------------------------------- install
 MAN_PAGES := $(wildcard man/*.[0-9])
+# bash completions: one file per tool, and the helpers they share
+COMPLETIONS := $(wildcard completion/*)
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
 	  $(DESTDIR)$(INCDIR) $(DESTDIR)$(PCDIR)
@@ -226,11 +229,14 @@ install: all
 	chmod 644 $(DESTDIR)$(PCDIR)/libnsinfo.pc
 	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 $(COMPLETIONS) $(DESTDIR)$(BASHCOMPDIR)/
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(SBINDIR)/$$t; done
 	rm -f $(DESTDIR)$(LIBDIR)/libnsinfo.* $(DESTDIR)$(INCDIR)/nsinfo.h $(DESTDIR)$(PCDIR)/libnsinfo.pc
 	for m in $(MAN_PAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	for c in $(COMPLETIONS); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$${c##*/}; done
 
 clean:
 	rm -rf $(BUILD)
