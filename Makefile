@@ -85,7 +85,7 @@ FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
 
 -include bpf/bpf.mk
 
-.PHONY: all deps check check-deps tests bench fuzz fuzz-bins install uninstall clean
+.PHONY: all deps check check-deps tests bench fuzz fuzz-bins install uninstall clean man3
 all: deps $(BUILD)/libnsinfo.a $(BUILD)/libnsinfo.so $(BUILD)/libnsinfo.pc \
 	$(TOOLS:%=$(BUILD)/%)
 
@@ -212,7 +212,7 @@ bench: check-deps
 	tests/bench/run.sh $(BUILD)
 
 # ----------------------------------------------------------------- install
-MAN_PAGES := $(wildcard man/*.[0-9])
+MAN_PAGES := $(wildcard man/*.[0-9]) $(wildcard man/man3/*.3)
 # bash completions: one file per tool, and the helpers they share
 COMPLETIONS := $(wildcard completion/*)
 install: all
@@ -231,6 +231,11 @@ install: all
 	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	install -d $(DESTDIR)$(BASHCOMPDIR)
 	install -m 644 $(COMPLETIONS) $(DESTDIR)$(BASHCOMPDIR)/
+
+# man/man3: one page per function group of nsinfo.h (run after changing it;
+# tests/integration/man_pages.sh fails while the pages are stale)
+man3:
+	python3 man/gen-man3.py libnsinfo/include/nsinfo.h man/man3
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(SBINDIR)/$$t; done
