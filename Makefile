@@ -7,6 +7,8 @@
 #                        new inputs in tests/fuzz/corpus/ (FUZZ=regex picks harnesses)
 #   make bench           benchmarks (not part of check)
 #   make install DESTDIR= PREFIX=
+#   make BPF=0           build without BPF on purpose (no clang, bpftool, libbpf):
+#                        the tools read /proc, nstrace says it was built so
 #
 # Sources are discovered: libnsinfo/*.c is the library, every tools/<name>/
 # directory (but tools/common) is a tool linked as build/<name>, tests/unit/*.c
@@ -42,6 +44,8 @@ DEP_CMDS := pkg-config:pkg-config clang:clang bpftool:bpftool llvm-strip:llvm \
 	    ip:iproute2 lsns:util-linux nsenter:util-linux unshare:util-linux \
 	    tmux:tmux ps:procps top:procps python3:python3 \
 	    strace:strace prometheus:prometheus promtool:prometheus curl:curl
+# the commands only the tests use (make check), not the build
+TEST_CMD_NAMES := tmux ip lsns nsenter unshare top ps python3 prometheus promtool curl strace
 BENCH_CMDS := bpftrace:bpftrace htop:htop /usr/bin/time:time hyperfine:hyperfine
 # make fuzz (and libFuzzer itself: libclang-rt-<clang version>-dev, below)
 FUZZ_CMDS := clang:clang /usr/bin/time:time
@@ -113,14 +117,46 @@ define install_missing
 	fi
 endef
 
+# Everything missing, in one round: the build's commands and libraries and
+# the tests' commands, each labelled. As root on Debian the build's (and
+# for make check the tests') are installed; anyone else is told the one
+# apt-get line. A command counts as present in an sbin directory too
+# (bpftool is in /usr/sbin, often not on a user's PATH).
+TEST_DEP_CMDS = $(filter $(TEST_CMD_NAMES:%=%:%),$(DEP_CMDS))
+BUILD_DEP_CMDS = $(filter-out $(TEST_CMD_NAMES:%=%:%),$(DEP_CMDS))
+define check_deps
+	@bm=""; tm=""; \
+	have() { command -v $$1 >/dev/null 2>&1 || [ -x /usr/sbin/$$1 ] || [ -x /sbin/$$1 ] || \
+	         [ -x /usr/local/sbin/$$1 ]; }; \
+	for d in $(BUILD_DEP_CMDS); do have $${d%%:*} || bm="$$bm $${d#*:}"; done; \
+	for d in $(DEP_PKGS); do pkg-config --exists $${d%%:*} 2>/dev/null || bm="$$bm $${d#*:}"; done; \
+	for d in $(TEST_DEP_CMDS); do have $${d%%:*} || tm="$$tm $${d#*:}"; done; \
+	bm=$$(echo $$bm | tr ' ' '\n' | sort -u | xargs); \
+	tm=$$(for p in $$tm; do case " $$bm " in *" $$p "*) ;; *) echo $$p;; esac; done | sort -u | xargs); \
+	need="$$bm$(if $(1), $$tm)"; need=$$(echo $$need); \
+	if [ -n "$$need" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "nstools: installing missing Debian packages: $$need"; \
+	  if [ ! -e $(BUILD)/.apt-updated ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq || exit 1; \
+	    mkdir -p $(BUILD) && touch $(BUILD)/.apt-updated; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null || exit 1; \
+	elif [ -n "$$need" ]; then \
+	  echo "nstools: missing Debian packages:" >&2; \
+	  [ -z "$$bm" ] || echo "  build: $$bm" >&2; \
+	  [ -z "$$tm" ] || echo "  test:  $$tm" >&2; \
+	  echo "install them with: apt-get install -y $$(echo $$bm $$tm)" >&2; exit 1; \
+	elif [ -n "$$tm" ]; then \
+	  echo "nstools: make check also needs (test): $$tm; apt-get install -y $$tm" >&2; \
+	fi
+endef
+
 deps: $(BUILD)/.deps-ok
 $(BUILD)/.deps-ok: Makefile
-	$(call install_missing,$(filter-out tmux:% ip:% lsns:% nsenter:% unshare:% top:% ps:% python3:% prometheus:% promtool:% curl:%,$(DEP_CMDS)),cmd)
-	$(call install_missing,$(DEP_PKGS),pkg)
+	$(call check_deps,)
 	@mkdir -p $(BUILD) && touch $@
 
 check-deps: deps
-	$(call install_missing,$(DEP_CMDS),cmd)
+	$(call check_deps,test)
 
 # ----------------------------------------------------------------- library
 $(BUILD)/%.o: %.c | deps
