@@ -38,12 +38,12 @@ is "$(NSTREE_COLUMNS=NS,TYPE "$BUILD/nstree" -l -n -r -o NS -p $$ 2>/dev/null | 
 	"... -o wins over it"
 is "$(NSTREE_COLUMNS=+PPID "$BUILD/nstree" -l -p $$ 2>/dev/null | head -1 | awk '{ print $NF }')" PPID \
 	"... +LIST adds to the defaults"
-is "$(NSTREE_COLUMNS= "$BUILD/nstree" -l -p $$ 2>/dev/null | head -1)" "$("$BUILD/nstree" -l -p $$ 2>/dev/null | head -1)" \
-	"... empty: the defaults"
+is "$(NSTREE_COLUMNS= "$BUILD/nstree" -l -p $$ 2>/dev/null | head -1 | tr -s ' ')" \
+	"$("$BUILD/nstree" -l -p $$ 2>/dev/null | head -1 | tr -s ' ')" "... empty: the defaults"
 out=$(NSTREE_COLUMNS=NS,BOGUS "$BUILD/nstree" -l 2>&1 >/dev/null); rc=$?
 like "$rc:$out" "^1:nstree: NSTREE_COLUMNS: unknown column: BOGUS" "... an unknown name: exit 1, naming the variable"
-is "$(NSTREE_COLUMNS=NS,TYPE "$BUILD/nstree" --holders "$(ns_ino $$ net)" 2>/dev/null | head -1)" \
-	"$("$BUILD/nstree" --holders "$(ns_ino $$ net)" 2>/dev/null | head -1)" "... not applied to --holders' table"
+is "$(NSTREE_COLUMNS=NS,TYPE "$BUILD/nstree" --holders "$(ns_ino $$ net)" 2>/dev/null | head -1 | tr -s ' ')" \
+	"$("$BUILD/nstree" --holders "$(ns_ino $$ net)" 2>/dev/null | head -1 | tr -s ' ')" "... not applied to --holders' table"
 is "$(NSPID_COLUMNS=PID,PPID "$BUILD/nspid" -n -r $$)" "$$ $PPID" "NSPID_COLUMNS=PID,PPID"
 out=$(NSPID_COLUMNS=NOPE "$BUILD/nspid" $$ 2>&1 >/dev/null); rc=$?
 like "$rc:$out" "^2:nspid: NSPID_COLUMNS: unknown column: NOPE" "... an unknown name: exit 2"
