@@ -7,6 +7,8 @@
 #                        new inputs in tests/fuzz/corpus/ (FUZZ=regex picks harnesses)
 #   make bench           benchmarks (not part of check)
 #   make install DESTDIR= PREFIX=
+#   make BPF=0           build without BPF on purpose (no clang, bpftool, libbpf):
+#                        the tools read /proc, nstrace says it was built so
 #
 # Sources are discovered: libnsinfo/*.c is the library, every tools/<name>/
 # directory (but tools/common) is a tool linked as build/<name>, tests/unit/*.c
@@ -23,6 +25,7 @@ LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 MANDIR  ?= $(PREFIX)/share/man
 PCDIR   ?= $(LIBDIR)/pkgconfig
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 BUILD   ?= build
 CC      ?= cc
@@ -42,6 +45,8 @@ DEP_CMDS := pkg-config:pkg-config clang:clang bpftool:bpftool llvm-strip:llvm \
 	    ip:iproute2 lsns:util-linux nsenter:util-linux unshare:util-linux \
 	    tmux:tmux ps:procps top:procps python3:python3 \
 	    strace:strace strings:binutils prometheus:prometheus promtool:prometheus curl:curl
+# the commands only the tests use (make check), not the build
+TEST_CMD_NAMES := tmux ip lsns nsenter unshare top ps python3 strings prometheus promtool curl strace
 # the container engines the integration tests run (tests/lib/engines.sh),
 # installed without their recommends (no registry, network or fuse parts)
 ENGINE_CMDS := podman:podman runc:runc /usr/bin/docker:docker.io dockerd:docker.io \
@@ -90,7 +95,7 @@ FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
 
 -include bpf/bpf.mk
 
-.PHONY: all deps check check-deps tests bench fuzz fuzz-bins install uninstall clean
+.PHONY: all deps check check-deps tests bench fuzz fuzz-bins install uninstall clean man3
 all: deps $(BUILD)/libnsinfo.a $(BUILD)/libnsinfo.so $(BUILD)/libnsinfo.pc \
 	$(TOOLS:%=$(BUILD)/%)
 
@@ -121,14 +126,46 @@ define install_missing
 	fi
 endef
 
+# Everything missing, in one round: the build's commands and libraries and
+# the tests' commands, each labelled. As root on Debian the build's (and
+# for make check the tests') are installed; anyone else is told the one
+# apt-get line. A command counts as present in an sbin directory too
+# (bpftool is in /usr/sbin, often not on a user's PATH).
+TEST_DEP_CMDS = $(filter $(TEST_CMD_NAMES:%=%:%),$(DEP_CMDS))
+BUILD_DEP_CMDS = $(filter-out $(TEST_CMD_NAMES:%=%:%),$(DEP_CMDS))
+define check_deps
+	@bm=""; tm=""; \
+	have() { command -v $$1 >/dev/null 2>&1 || [ -x /usr/sbin/$$1 ] || [ -x /sbin/$$1 ] || \
+	         [ -x /usr/local/sbin/$$1 ]; }; \
+	for d in $(BUILD_DEP_CMDS); do have $${d%%:*} || bm="$$bm $${d#*:}"; done; \
+	for d in $(DEP_PKGS); do pkg-config --exists $${d%%:*} 2>/dev/null || bm="$$bm $${d#*:}"; done; \
+	for d in $(TEST_DEP_CMDS); do have $${d%%:*} || tm="$$tm $${d#*:}"; done; \
+	bm=$$(echo $$bm | tr ' ' '\n' | sort -u | xargs); \
+	tm=$$(for p in $$tm; do case " $$bm " in *" $$p "*) ;; *) echo $$p;; esac; done | sort -u | xargs); \
+	need="$$bm$(if $(1), $$tm)"; need=$$(echo $$need); \
+	if [ -n "$$need" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "nstools: installing missing Debian packages: $$need"; \
+	  if [ ! -e $(BUILD)/.apt-updated ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq || exit 1; \
+	    mkdir -p $(BUILD) && touch $(BUILD)/.apt-updated; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null || exit 1; \
+	elif [ -n "$$need" ]; then \
+	  echo "nstools: missing Debian packages:" >&2; \
+	  [ -z "$$bm" ] || echo "  build: $$bm" >&2; \
+	  [ -z "$$tm" ] || echo "  test:  $$tm" >&2; \
+	  echo "install them with: apt-get install -y $$(echo $$bm $$tm)" >&2; exit 1; \
+	elif [ -n "$$tm" ]; then \
+	  echo "nstools: make check also needs (test): $$tm; apt-get install -y $$tm" >&2; \
+	fi
+endef
+
 deps: $(BUILD)/.deps-ok
 $(BUILD)/.deps-ok: Makefile
-	$(call install_missing,$(filter-out tmux:% ip:% lsns:% nsenter:% unshare:% top:% ps:% python3:% strings:% prometheus:% promtool:% curl:%,$(DEP_CMDS)),cmd)
-	$(call install_missing,$(DEP_PKGS),pkg)
+	$(call check_deps,)
 	@mkdir -p $(BUILD) && touch $@
 
 check-deps: deps
-	$(call install_missing,$(DEP_CMDS),cmd)
+	$(call check_deps,test)
 	$(call install_missing,$(ENGINE_CMDS),cmd,--no-install-recommends,optional)
 
 # ----------------------------------------------------------------- library
@@ -234,7 +271,9 @@ bench: check-deps
 	tests/bench/run.sh $(BUILD)
 
 # ----------------------------------------------------------------- install
-MAN_PAGES := $(wildcard man/*.[0-9])
+MAN_PAGES := $(wildcard man/*.[0-9]) $(wildcard man/man3/*.3)
+# bash completions: one file per tool, and the helpers they share
+COMPLETIONS := $(wildcard completion/*)
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
 	  $(DESTDIR)$(INCDIR) $(DESTDIR)$(PCDIR)
@@ -249,11 +288,19 @@ install: all
 	chmod 644 $(DESTDIR)$(PCDIR)/libnsinfo.pc
 	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 $(COMPLETIONS) $(DESTDIR)$(BASHCOMPDIR)/
+
+# man/man3: one page per function group of nsinfo.h (run after changing it;
+# tests/integration/man_pages.sh fails while the pages are stale)
+man3:
+	python3 man/gen-man3.py libnsinfo/include/nsinfo.h man/man3
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(SBINDIR)/$$t; done
 	rm -f $(DESTDIR)$(LIBDIR)/libnsinfo.* $(DESTDIR)$(INCDIR)/nsinfo.h $(DESTDIR)$(PCDIR)/libnsinfo.pc
 	for m in $(MAN_PAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	for c in $(COMPLETIONS); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$${c##*/}; done
 
 clean:
 	rm -rf $(BUILD)

@@ -8,7 +8,11 @@
 # not built (nsinfo_events_supported) and nstrace says so.
 
 BPF_CLANG ?= clang
-BPFTOOL   ?= bpftool
+# bpftool is in /usr/sbin on Debian, often not on a user's PATH
+BPFTOOL   ?= $(firstword $(shell command -v bpftool 2>/dev/null) \
+	       $(wildcard /usr/sbin/bpftool /sbin/bpftool /usr/local/sbin/bpftool) bpftool)
+# BPF=0: without BPF on purpose (see the top Makefile)
+BPF ?= 1
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
 
@@ -19,10 +23,25 @@ BPF_ARCH := $(shell uname -m | sed 's/x86_64/x86/; s/aarch64/arm64/')
 BASE_CFLAGS += -Ibpf
 
 # Root installs the BPF toolchain with the other dependencies; anyone else
-# builds without it rather than stopping.
+# builds without it rather than stopping. BPF=0 needs none of it.
 ifneq ($(shell id -u),0)
 DEP_CMDS := $(filter-out clang:% bpftool:% llvm-strip:%,$(DEP_CMDS))
 endif
+
+# The objects whose code depends on BPF are rebuilt when BPF= changes
+BPF_MODE_FILE := $(BUILD)/bpf-mode
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(BPF_MODE_FILE) 2>/dev/null)" = "$(BPF)" ] || \
+	echo "$(BPF)" > $(BPF_MODE_FILE); })
+endif
+$(BUILD)/libnsinfo/events.o $(BUILD)/libnsinfo/iter.o $(BUILD)/libnsinfo/counters.o: $(BPF_MODE_FILE)
+
+ifeq ($(BPF),0)
+DEP_CMDS := $(filter-out clang:% bpftool:% llvm-strip:%,$(DEP_CMDS))
+DEP_PKGS := $(filter-out libbpf:% libelf:% zlib:%,$(DEP_PKGS))
+BASE_CFLAGS += -DNSINFO_NO_BPF_WHY='"make BPF=0"'
+$(info nstools: building without BPF (BPF=0): the tools read /proc, nstrace and the exporter's counters report it)
+else
 
 # What is missing is decided after `deps` ran (it may install clang and
 # bpftool): the answer is a generated makefile, and make restarts once it
@@ -70,5 +89,6 @@ $(BUILD)/libnsinfo/source/iter.o: $(BUILD)/nstask_bpf.skel.h
 $(BUILD)/libnsinfo/events/counters.o: $(BUILD)/nscount_bpf.skel.h
 else
 $(info nstools: building without the BPF event source (missing:$(BPF_MISSING)); nstrace will report it)
+endif
 endif
 endif

@@ -151,6 +151,7 @@ static __always_inline void fill(struct nstask_rec *r, struct task_struct *t,
 	r->tgid = pid_nr_in(BPF_CORE_READ(t, group_leader, thread_pid), rns, rlevel);
 	r->ppid = pid_nr_in(BPF_CORE_READ(t, real_parent, group_leader, thread_pid), rns, rlevel);
 	r->euid = BPF_CORE_READ(t, real_cred, euid.val);
+	r->egid = BPF_CORE_READ(t, real_cred, egid.val);
 	BPF_CORE_READ_STR_INTO(&r->comm, t, comm);
 	r->state = task_state(t);
 	r->start_ns = BPF_CORE_READ(t, start_boottime);

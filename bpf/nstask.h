@@ -55,7 +55,7 @@ struct nstask_rec {
 	struct nstask_ns ns[NSTASK_NSLOTS];
 	__u64 start_ns;           /* task->start_boottime: ns since boot */
 	__s32 nspid[NSTASK_MAX_LEVELS]; /* from the reader's level inwards */
-	__u32 pad2;
+	__u32 egid;               /* in the layout's former padding */
 };
 
 /* One open nsfs file of a thread-group leader (iter/task_file): the fd

@@ -81,6 +81,8 @@ struct nsinfo__status {
 	char state;
 	pid_t pid, tgid, ppid;
 	uid_t uid;
+	gid_t gid;
+	bool has_gid;             /* a Gid: line was seen */
 	int threads;
 	uint64_t start_time;      /* /proc/PID/stat field 22, 0 unknown */
 	int nspid_len;
@@ -93,6 +95,13 @@ struct nsinfo__status {
 ssize_t nsinfo__read_at(int dirfd, const char *name, char *buf, size_t len);
 /* Parse a /proc/PID/status text; 0 or -EINVAL if it is not one. */
 int nsinfo__parse_status(const char *buf, struct nsinfo__status *st);
+/* lsns.c: user namespaces' id maps and setgroups, time namespaces'
+ * offsets, read through a process in each (start time checked). */
+int nsinfo__ns_extras_scan(struct nsinfo_snapshot *s);
+/* Canonical form of an id map or a timens_offsets text (see nsinfo_ns),
+ * into out; 0, or -EINVAL for anything else. */
+int nsinfo__canon_idmap(const char *in, char *out, size_t len);
+int nsinfo__canon_offsets(const char *in, char *out, size_t len);
 /* The start time (field 22, clock ticks after boot) of a /proc/PID/stat
  * text; 0 or -EINVAL. */
 int nsinfo__parse_stat_start(const char *buf, uint64_t *start);

@@ -218,10 +218,13 @@ static int say(char *why, size_t len, int err, const char *fmt, ...)
 
 #ifndef HAVE_BPF
 
+#ifndef NSINFO_NO_BPF_WHY
+#define NSINFO_NO_BPF_WHY "clang, bpftool, libbpf or kernel BTF missing at build time"
+#endif
+
 NSINFO_EXPORT int nsinfo_events_supported(char *why, size_t len)
 {
-	return say(why, len, -ENOTSUP, "nstools was built without BPF support "
-		   "(clang, bpftool, libbpf or kernel BTF missing at build time)");
+	return say(why, len, -ENOTSUP, "nstools was built without BPF support (" NSINFO_NO_BPF_WHY ")");
 }
 
 NSINFO_EXPORT int nsinfo_events_new(const struct nsinfo_events_opts *opts,

@@ -102,6 +102,16 @@ struct nsinfo_ns {
 	const struct nsinfo_holder *holders;
 	int32_t container;        /* index in the container table, -1 */
 	const char *hostname;     /* uts namespaces, where known; else NULL */
+	/* user namespaces, read from a process in it as the caller's user
+	 * namespace sees them, NULL where unknown: uid_map and gid_map as
+	 * "INSIDE OUTSIDE COUNT" lines joined by ',' ("" for no map written
+	 * yet), setgroups 1 allow, 0 deny, -1 unknown */
+	const char *uid_map;
+	const char *gid_map;
+	int setgroups;
+	/* time namespaces: /proc/PID/timens_offsets as "monotonic SECS NSECS,
+	 * boottime SECS NSECS"; NULL where unknown */
+	const char *time_offsets;
 };
 
 /* Process flags */
@@ -127,6 +137,7 @@ struct nsinfo_proc {
 	int32_t container;        /* index in the container table, -1 */
 	uint64_t start_time;      /* clock ticks after boot (/proc/PID/stat field 22),
 				   * 0 unknown: what per-pid reads check */
+	gid_t gid;                /* effective gid, (gid_t)-1 unknown */
 };
 
 struct nsinfo_container {
@@ -367,6 +378,18 @@ int nsinfo_ns_netnsid(const struct nsinfo_snapshot *s, int idx, int32_t *id);
  * reused. A loaded snapshot gives the saved command line. */
 int nsinfo_proc_cmdline(const struct nsinfo_snapshot *s, pid_t pid,
 			char *buf, size_t len);
+/*
+ * The effective uid and gid process p has inside its own user namespace,
+ * through the uid_map and gid_map of that namespace: 65534 (the kernel's
+ * overflow id) where unmapped, -1 where unknown (no map read, no id).
+ */
+void nsinfo_proc_ns_ids(const struct nsinfo_snapshot *s, const struct nsinfo_proc *p,
+			int64_t *uid, int64_t *gid);
+/* An id through a map as nsinfo_ns.uid_map holds it, from the outside
+ * (the caller's view) in: the inside id, 65534 if unmapped, -1 for a
+ * map that is NULL. */
+int64_t nsinfo_idmap_inside(const char *map, uint32_t outside);
+
 /* User name for a uid (cached per snapshot; the numeric form if unknown). */
 const char *nsinfo_snapshot_username(struct nsinfo_snapshot *s, uid_t uid);
 

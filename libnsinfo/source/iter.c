@@ -257,6 +257,8 @@ static void to_status(const struct iter *it, const struct nstask_rec *r,
 	st->tgid = (pid_t)r->tgid;
 	st->ppid = (pid_t)r->ppid;
 	st->uid = r->euid;
+	st->gid = r->egid;
+	st->has_gid = true;
 	st->nspid_len = r->nspid_len < NSTASK_MAX_LEVELS ? (int)r->nspid_len : NSTASK_MAX_LEVELS;
 	for (int i = 0; i < st->nspid_len; i++)
 		st->nspid[i] = r->nspid[i];

@@ -15,9 +15,11 @@
  *     "nsfs_dev", "coverage": {scanned, vanished, denied, zombies,
  *     tasks_scanned}, "self": {TYPE: ino, ...},
  *     "namespaces": [{type, ino, dev, nsid, parent, owner, owner_uid, level,
- *                     flags, container, hostname?, holders: [{kind, pid, fd,
+ *                     flags, container, hostname?, uid_map?, gid_map?,
+ *                     setgroups? (user: 1 allow, 0 deny, -1 unknown),
+ *                     time_offsets?, holders: [{kind, pid, fd,
  *                     mntns, path?, ns}]}],
- *     "processes": [{pid, tgid, ppid, uid, flags, comm, state, nspid: [],
+ *     "processes": [{pid, tgid, ppid, uid, gid?, flags, comm, state, nspid: [],
  *                    ns: {TYPE: index}, pid_for_children, time_for_children,
  *                    container, cmdline?}],
  *     "containers": [{runtime, id, name?, pod?, trust, owner}],
@@ -102,7 +104,9 @@ static json_object *ns_json(const struct nsinfo_ns *n)
 	    put_int(o, "parent", n->parent) || put_int(o, "owner", n->owner) ||
 	    put_int(o, "owner_uid", n->owner_uid) || put_int(o, "level", n->level) ||
 	    put_int(o, "flags", n->flags) || put_int(o, "container", n->container) ||
-	    put_str(o, "hostname", n->hostname);
+	    put_str(o, "hostname", n->hostname) || put_str(o, "uid_map", n->uid_map) ||
+	    put_str(o, "gid_map", n->gid_map) || put_str(o, "time_offsets", n->time_offsets) ||
+	    (n->type == NSINFO_USER && put_int(o, "setgroups", n->setgroups));
 	for (uint32_t i = 0; !r && i < n->nholders; i++)
 		r = push(hs, holder_json(&n->holders[i]));
 	if (r) {
@@ -153,6 +157,7 @@ static json_object *proc_json(const struct nsinfo_snapshot *s, const struct nsin
 			r = put_int(ns, nsinfo_type_name(t), p->ns[t]);
 	r = r || put_int(o, "pid", p->pid) || put_int(o, "tgid", p->tgid) ||
 	    put_int(o, "ppid", p->ppid) || put_int(o, "uid", p->uid) ||
+	    (p->gid != (gid_t)-1 && put_int(o, "gid", p->gid)) ||
 	    put_int(o, "flags", p->flags) || put_str(o, "comm", comm) ||
 	    put_str(o, "state", state) ||
 	    put_int(o, "pid_for_children", p->pid_for_children) ||
@@ -516,8 +521,9 @@ static int read_namespaces(struct reader *rd, json_object *arr, size_t ncont)
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(arr, i), *hs;
 		struct nsinfo_ns *ns = &s->ns[i];
-		int64_t dev, nsid, parent, owner, ouid, flags, cont;
-		const char *host;
+		int64_t dev, nsid, parent, owner, ouid, flags, cont, setgroups;
+		const char *host, *umap, *gmap, *offs;
+		char canon[8192];
 
 		snprintf(where, sizeof(where), "namespace %zu", i);
 		if ((r = get_int(rd, o, "dev", 0, INT64_MAX, &dev, 1, 0)) ||
@@ -528,8 +534,29 @@ static int read_namespaces(struct reader *rd, json_object *arr, size_t ncont)
 		    (r = get_int(rd, o, "flags", 0, UINT32_MAX, &flags, 1, 0)) ||
 		    (r = get_int(rd, o, "container", -1, (int64_t)ncont - 1, &cont, 1, -1)) ||
 		    (r = get_str(rd, o, "hostname", &host, 1)) ||
+		    (r = get_str(rd, o, "uid_map", &umap, 1)) ||
+		    (r = get_str(rd, o, "gid_map", &gmap, 1)) ||
+		    (r = get_str(rd, o, "time_offsets", &offs, 1)) ||
+		    (r = get_int(rd, o, "setgroups", -1, 1, &setgroups, 1, -1)) ||
 		    (r = get_array(rd, o, "holders", &hs)))
 			return r;
+		if ((umap || gmap || setgroups >= 0) && ns->type != NSINFO_USER)
+			return bad(rd, "id maps of a %s namespace", nsinfo_type_name(ns->type));
+		if (offs && ns->type != NSINFO_TIME)
+			return bad(rd, "time offsets of a %s namespace", nsinfo_type_name(ns->type));
+		ns->setgroups = (int)setgroups;
+		if (umap && (nsinfo__canon_idmap(umap, canon, sizeof(canon)) < 0 ||
+			     !(ns->uid_map = nsinfo__strdup(s, canon))))
+			return umap && !ns->uid_map && nsinfo__canon_idmap(umap, canon, sizeof(canon)) == 0 ?
+			       -ENOMEM : bad(rd, "\"uid_map\" is not an id map");
+		if (gmap && (nsinfo__canon_idmap(gmap, canon, sizeof(canon)) < 0 ||
+			     !(ns->gid_map = nsinfo__strdup(s, canon))))
+			return nsinfo__canon_idmap(gmap, canon, sizeof(canon)) == 0 ?
+			       -ENOMEM : bad(rd, "\"gid_map\" is not an id map");
+		if (offs && (nsinfo__canon_offsets(offs, canon, sizeof(canon)) < 0 ||
+			     !(ns->time_offsets = nsinfo__strdup(s, canon))))
+			return nsinfo__canon_offsets(offs, canon, sizeof(canon)) == 0 ?
+			       -ENOMEM : bad(rd, "\"time_offsets\" are not time offsets");
 		if (parent >= 0 && s->ns[parent].type != ns->type)
 			return bad(rd, "parent %lld is of another type", (long long)parent);
 		if (owner >= 0 && s->ns[owner].type != NSINFO_USER)
@@ -635,7 +662,7 @@ static int read_processes(struct reader *rd, json_object *arr, size_t ncont,
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(arr, i), *nso;
 		struct nsinfo__status st = { 0 };
-		int64_t pid, tgid, ppid, uid, flags, pfc, tfc, cont, v;
+		int64_t pid, tgid, ppid, uid, gid, flags, pfc, tfc, cont, v;
 		const char *comm, *state, *cmd;
 		struct nsinfo_proc *p;
 		int pi;
@@ -647,6 +674,7 @@ static int read_processes(struct reader *rd, json_object *arr, size_t ncont,
 		    (r = get_int(rd, o, "tgid", 0, INT_MAX, &tgid, 1, 0)) ||
 		    (r = get_int(rd, o, "ppid", 0, INT_MAX, &ppid, 1, 0)) ||
 		    (r = get_int(rd, o, "uid", 0, UINT32_MAX, &uid, 1, 0)) ||
+		    (r = get_int(rd, o, "gid", -1, UINT32_MAX - 1, &gid, 1, -1)) ||
 		    (r = get_int(rd, o, "flags", 0, UINT32_MAX, &flags, 1, 0)) ||
 		    (r = get_str(rd, o, "comm", &comm, 0)) || (r = get_str(rd, o, "state", &state, 1)) ||
 		    (r = read_nspid(rd, o, &st)) || (r = get_object(rd, o, "ns", &nso)) ||
@@ -661,6 +689,8 @@ static int read_processes(struct reader *rd, json_object *arr, size_t ncont,
 		st.tgid = (pid_t)tgid;
 		st.ppid = (pid_t)ppid;
 		st.uid = (uid_t)uid;
+		st.gid = (gid_t)gid;
+		st.has_gid = gid >= 0;
 		if ((pi = nsinfo__add_proc(s, &st, (pid_t)pid, (uint32_t)flags)) < 0)
 			return pi;
 		p = &s->procs[pi];

@@ -123,6 +123,8 @@ static void fill_status(const struct nsinfo_proc *p, struct nsinfo__status *st)
 	st->tgid = p->tgid;
 	st->ppid = p->ppid;
 	st->uid = p->uid;
+	st->gid = p->gid;
+	st->has_gid = p->gid != (gid_t)-1;
 	st->threads = 1;
 	st->start_time = p->start_time;
 	st->nspid_len = p->nspid_len < NSINFO__MAX_LEVELS ? p->nspid_len : NSINFO__MAX_LEVELS;

@@ -167,6 +167,15 @@ int nsinfo__parse_status(const char *buf, struct nsinfo__status *st)
 				seen |= 4;
 			}
 			break;
+		case 'G':
+			if (!strncmp(p, "Gid:", 4)) {
+				const char *e;
+
+				parse_long(p + 4, &e);            /* real */
+				st->gid = (gid_t)parse_long(e, NULL); /* effective */
+				st->has_gid = true;
+			}
+			break;
 		}
 		p = nl ? nl + 1 : NULL;
 	}
@@ -282,6 +291,7 @@ int nsinfo__add_proc(struct nsinfo_snapshot *s, const struct nsinfo__status *st,
 	p->tgid = st->tgid ? st->tgid : pid;
 	p->ppid = st->ppid;
 	p->uid = st->uid;
+	p->gid = st->has_gid ? st->gid : (gid_t)-1;
 	p->flags = flags;
 	p->state = st->state;
 	p->start_time = st->start_time;
@@ -504,8 +514,11 @@ static void add_denied(struct nsinfo_snapshot *s, int pidfd, pid_t pid)
 	struct stat sb;
 
 	/* the directory's owner is the process's effective uid */
-	if (fstat(pidfd, &sb) == 0)
+	if (fstat(pidfd, &sb) == 0) {
 		st.uid = sb.st_uid;
+		st.gid = sb.st_gid;
+		st.has_gid = true;
+	}
 	nsinfo__add_proc(s, &st, pid, NSINFO_PROC_DENIED);
 }
 

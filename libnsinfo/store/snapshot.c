@@ -128,6 +128,7 @@ int nsinfo__ns_insert(struct nsinfo_snapshot *s, int type, uint64_t ino, int *is
 	n->owner_uid = -1;
 	n->level = -1;
 	n->container = -1;
+	n->setgroups = -1;
 	hash_put(s->hkeys, s->hvals, s->hcap, ns_key(type, ino), (uint32_t)s->nns + 1);
 	*isnew = 1;
 	return (int)s->nns++;
@@ -362,6 +363,8 @@ int nsinfo__snapshot_new(const struct nsinfo_scan_opts *opts, const struct nsinf
 		r = nsinfo__holders_scan(s);     /* holders.c: before finalize groups them */
 	if (r == 0)
 		r = nsinfo__finalize(s);
+	if (r == 0)
+		r = nsinfo__ns_extras_scan(s);   /* lsns.c */
 	if (r == 0)
 		r = nsinfo__hostnames_scan(s);   /* hostname.c */
 	if (r == 0)

@@ -323,7 +323,7 @@ predict_case() { # predict_case NAME EXPECTED_RC PREFIX -- NSL-ARGS...
 	1) pred=$(echo "$eout" | sed -n 's/^result: the run would fail (exit \([0-9]*\))$/\1/p');;
 	*) pred=$erc;;
 	esac
-	LAST_EXPLAIN=$eout LAST_ERR=$(cat "$T_TMP/err")
+	LAST_EXPLAIN=$eout LAST_ERR=$(cat "$T_TMP/err") LAST_OUT=$out
 	if [ "$pred" = "$rc" ] && [ "$rc" = "$exp" ]; then
 		M_OK=$((M_OK + 1)); pass "$name: predicted exit $pred, ran exit $rc"
 	else
@@ -380,6 +380,136 @@ if mount --bind "/proc/$R/ns/net" "$RNET"; then
 else
 	fail "bind mount of a net namespace"
 fi
+# ------------------------------------------- nsenter 2.41's other options
+# --net-socket FD: a net namespace held only by a socket of a process that
+# went back to its own; the command must be in the socket's.
+cat >"$T_TMP/sock.py" <<'PYEOF'
+import ctypes, os, signal, socket, sys
+libc = ctypes.CDLL(None, use_errno=True)
+own = os.open("/proc/self/ns/net", os.O_RDONLY)
+if libc.unshare(0x40000000) != 0:
+    sys.exit("unshare: %s" % os.strerror(ctypes.get_errno()))
+ino = os.stat("/proc/self/ns/net").st_ino
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+if libc.setns(own, 0x40000000) != 0:
+    sys.exit("setns: %s" % os.strerror(ctypes.get_errno()))
+os.close(own)
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d %d\n" % (ino, s.fileno()))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    signal.pause()
+PYEOF
+SK=$(bg_start python3 "$T_TMP/sock.py" "$T_TMP/sock.up")
+if wait_for "$T_TMP/sock.up"; then
+	read -r SKNS SKFD <"$T_TMP/sock.up"
+	SHOW_NET='stat -L -c %i /proc/self/ns/net'
+	predict_case "--net-socket $SKFD: the socket's net namespace" 0 "" -- -t "$SK" --net-socket "$SKFD" -- sh -c "$SHOW_NET"
+	is "$LAST_OUT" "$SKNS" "... the command ran in the socket's net namespace, not the process's"
+	like "$LAST_EXPLAIN" "net +$SKNS +[0-9]+ +join +from socket $SKFD of $SK" "... --explain names the socket as the source"
+	predict_case "--net-socket replaces -n, as in nsenter" 0 "" -- -t "$SK" -n --net-socket "$SKFD" -- sh -c "$SHOW_NET"
+	is "$LAST_OUT" "$SKNS" "... the socket's, not the process's own"
+	predict_case "--net-socket of an fd that is no socket" 125 "" -- -t "$SK" --net-socket 0 -- true
+	like "$LAST_ERR" "^nsenter-lite: --net-socket: fd 0 of $SK is not a socket$" "... one line says so"
+	predict_case "--net-socket of an fd the target does not have" 125 "" -- -t "$SK" --net-socket 999 -- true
+	predict_case "--net-socket as a stranger: no right to take the target's fd" 125 "$AS_STRANGER" -- -t "$SK" --net-socket "$SKFD" -- true
+	predict_case "--net-socket without -t" 125 "" -- --net-socket "$SKFD" -- true
+else
+	fail "socket fixture started"
+fi
+
+# --keep-caps: the owner's user namespace, where the owner is uid 1000 (root
+# writes the maps, no newuidmap). Entered with --preserve-credentials, the
+# owner holds every capability there until exec drops them as uid 1000's:
+# only --keep-caps leaves them to the command, as ambient ones, and
+# --explain says which.
+mkdir -p "$T_TMP/kc" && chmod 777 "$T_TMP/kc"
+$AS_OWNER unshare -U sh -c "echo > '$T_TMP/kc/up'; exec sleep 600" </dev/null >/dev/null 2>&1 &
+KC=$!
+on_exit "kill -KILL $KC"
+if wait_for "$T_TMP/kc/up" && echo "1000 $OWNER_UID 1" >"/proc/$KC/uid_map" && echo "1000 $OWNER_UID 1" >"/proc/$KC/gid_map"; then
+	SHOW_CAPS='sed -n "s/^Cap\(Eff\|Amb\):[[:space:]]*//p" /proc/self/status | paste -sd" "'
+	predict_case "--keep-caps --preserve-credentials, the owner as uid 1000 inside" 0 "$AS_OWNER" -- -t "$KC" -U --preserve-credentials --keep-caps -- sh -c "$SHOW_CAPS"
+	amb=${LAST_OUT#* }
+	if [ -n "$amb" ] && [ "$amb" != 0000000000000000 ] && [ "${LAST_OUT% *}" = "$amb" ]; then
+		pass "... the command holds its capabilities, ambient ($amb)"
+	else fail "... the command holds its capabilities, ambient ($LAST_OUT)"; fi
+	like "$LAST_EXPLAIN" "ambient capabilities: $amb" "... --explain predicts the same set ($amb)"
+	predict_case "no --keep-caps: none" 0 "$AS_OWNER" -- -t "$KC" -U --preserve-credentials -- sh -c "$SHOW_CAPS"
+	is "$LAST_OUT" "0000000000000000 0000000000000000" "... without --keep-caps the command has no capabilities"
+	predict_case "--keep-caps -S 1000 -G 1000, the uid we have there" 0 "$AS_OWNER" -- -t "$KC" -U -S 1000 -G 1000 --keep-caps -- sh -c "$SHOW_CAPS"
+	is "$LAST_OUT" "$amb $amb" "... no uid change: the capabilities are kept as well"
+	predict_case "--keep-caps with no user namespace joined keeps nothing" 0 "" -- -t "$KC" -u --keep-caps -- sh -c 'sed -n "s/^CapAmb:[[:space:]]*//p" /proc/self/status'
+	is "$LAST_OUT" 0000000000000000 "... as nsenter: only a user namespace joined gives capabilities to keep"
+else
+	fail "user namespace for --keep-caps"
+fi
+
+# --join-cgroup: the target in a cgroup of its own; the command lands in it.
+CG2=$(cgroup2_root)
+if [ -z "$CG2" ]; then
+	skip "[cgroup] no writable cgroup2 hierarchy for --join-cgroup"
+elif mkdir "$CG2/nsl-jc-$$" && on_exit "rm_cgroup '$CG2/nsl-jc-$$'"; then
+	JC=$(bg_start sh -c "echo \$\$ >'$CG2/nsl-jc-$$/cgroup.procs' && touch '$T_TMP/jc.up' && exec sleep 600")
+	if wait_for "$T_TMP/jc.up"; then
+		predict_case "--join-cgroup" 0 "" -- -t "$JC" -c -u -- sh -c 'grep "^0::" /proc/self/cgroup'
+		is "$LAST_OUT" "0::/nsl-jc-$$" "... the command runs in the target's cgroup"
+		like "$LAST_EXPLAIN" "cgroup: moves into the target's cgroup2 cgroup /nsl-jc-$$ \(under $CG2\)" \
+			"... --explain names the cgroup"
+		predict_case "--join-cgroup, pid namespace: the child too" 0 "" -- -t "$JC" --join-cgroup -p -- sh -c 'grep "^0::" /proc/self/cgroup'
+		is "$LAST_OUT" "0::/nsl-jc-$$" "... the command forked into the pid namespace is in it"
+		predict_case "--join-cgroup as a stranger: cgroup.procs not writable" 125 "$AS_STRANGER" -- -t "$JC" -c -u -- true
+		like "$LAST_ERR" "^nsenter-lite: --join-cgroup: cannot open cgroup /nsl-jc-$$ of $JC: permission denied$" "... one line says so"
+		if grep -q "^0::/nsl-jc-$$\$" /proc/$$/cgroup; then fail "the test shell stayed out of the cgroup"
+		else pass "the test shell stayed out of the cgroup"; fi
+	else
+		fail "cgroup target started"
+	fi
+else
+	fail "cgroup for --join-cgroup"
+fi
+
+# -e: the target's environment is hostile bytes. Entries without '=' or
+# with an empty name dropped, a name set twice: the last; bytes kept as is.
+cat >"$T_TMP/env.py" <<'PYEOF'
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+env = [b"A=1", b"NOEQUALS", b"=empty", b"B=\x01\xff\x1b[31m", b"A=2", b"PATH=/usr/bin:/bin", b"C="]
+argv = [b"sleep", b"600"]
+a = (ctypes.c_char_p * (len(argv) + 1))(*argv, None)
+e = (ctypes.c_char_p * (len(env) + 1))(*env, None)
+open(sys.argv[1], "w").close()
+libc.execve(b"/bin/sleep", a, e)
+sys.exit("execve failed")
+PYEOF
+EV=$(bg_start python3 "$T_TMP/env.py" "$T_TMP/env.up")
+comm_is() { # comm_is PID NAME: poll until PID runs NAME (past its execve)
+	local n=200
+	while [ $n -gt 0 ] && [ "$(cat "/proc/$1/comm" 2>/dev/null)" != "$2" ]; do sleep 0.05; n=$((n - 1)); done
+	[ $n -gt 0 ]
+}
+if wait_for "$T_TMP/env.up" && comm_is "$EV" sleep; then
+	predict_case "-e with a hostile environment" 0 "" -- -t "$EV" -u -e -- od -An -c /proc/self/environ
+	LAST_OUT=$(echo "$LAST_OUT" | tr -s " " | tr -d "\n")
+	exp=$(printf 'B=\001\377\033[31m\0A=2\0PATH=/usr/bin:/bin\0C=\0' | od -An -c | tr -s " " | tr -d "\n")
+	is "$LAST_OUT" "$exp" "... the command's environment: the last A, no broken entries, bytes as they were"
+	like "$LAST_EXPLAIN" "environment: the target's, 4 variables" "... --explain counts the variables kept"
+	like "$LAST_EXPLAIN" "looked up with PATH=/usr/bin:/bin \(the target's environment\)" "... and uses the target's PATH"
+else
+	fail "target with a hostile environment"
+fi
+
+# The namespace-file forms as nsenter parses them: --net=FILE and -nFILE
+# take FILE; with a space, FILE is the command (not executable: 126).
+NETF=/proc/$R/ns/net RNETINO=$(ino_of "$RD" net)
+predict_case "--net=FILE" 0 "" -- --net="$NETF" -- stat -L -c %i /proc/self/ns/net
+is "$LAST_OUT" "$RNETINO" "... joins FILE's net namespace"
+predict_case "-nFILE" 0 "" -- -n"$NETF" -- stat -L -c %i /proc/self/ns/net
+is "$LAST_OUT" "$RNETINO" "... joins FILE's net namespace"
+predict_case "-t PID --net FILE: FILE is the command" 126 "" -- -t "$R" --net "$NETF"
+like "$LAST_ERR" "^nsenter-lite: $NETF: Permission denied$" "... the run tries to execute FILE"
+predict_case "-t PID -n FILE: FILE is the command" 126 "" -- -t "$R" -n "$NETF"
+like "$("$NSL" --help)" "with a space \(--net FILE, -n FILE\)" "--help says a space does not work"
 diag "matrix: $N cases; predicted == actual: $PRED_OK/$N; namespaces as asked (or nothing run): $VIEW_OK/$N; exit as the kernel's rules give: $RULE_OK/$N"
 is "$PRED_OK/$VIEW_OK/$RULE_OK" "$N/$N/$N" "matrix of $N cases: every prediction, every namespace set and every exit right"
 diag "command and credential cases: $M; predicted == actual == expected: $M_OK/$M"

@@ -90,7 +90,7 @@ wait_screen "View: tree, type all, sort RSS \(desc\)" ; ok $? "> sorts by the ne
 keys '<' '<'
 wait_screen "View: tree, type all, sort NPROCS \(desc\)" ; ok $? "< sorts by the previous one"
 keys r
-wait_screen "sort NPROCS *$" ; ok $? "r reverses the order"
+wait_screen "sort NPROCS(, every [0-9.]+ s)? *$" ; ok $? "r reverses the order"
 keys s
 wait_screen "sort %CPU \(desc\)" ; ok $? "s moves to the next column, largest first"
 keys p

@@ -135,11 +135,45 @@ void nst_close_stdout_at_exit(int code)
 	atexit(close_stdout);
 }
 
-bool nst_colors_wanted(void)
+static enum nst_color_mode color_mode;
+
+void nst_color_option(const char *arg, int usage_code)
+{
+	if (!arg || !strcmp(arg, "always"))
+		color_mode = NST_COLOR_ALWAYS;
+	else if (!strcmp(arg, "never"))
+		color_mode = NST_COLOR_NEVER;
+	else if (!strcmp(arg, "auto"))
+		color_mode = NST_COLOR_AUTO;
+	else
+		nst_usage_error(usage_code, "invalid --color argument '%s': auto, always or never",
+				nst_esc(arg));
+}
+
+enum nst_color_mode nst_color_mode(void)
+{
+	return color_mode;
+}
+
+bool nst_colors_wanted_fd(int fd)
 {
 	const char *nc = getenv("NO_COLOR");
 
-	return isatty(STDOUT_FILENO) && !(nc && *nc);
+	if (color_mode != NST_COLOR_AUTO)
+		return color_mode == NST_COLOR_ALWAYS;
+	return isatty(fd) && !(nc && *nc);
+}
+
+bool nst_colors_wanted(void)
+{
+	return nst_colors_wanted_fd(STDOUT_FILENO);
+}
+
+void nst_out_env_columns(struct nst_out *o, const char *var)
+{
+	o->env_var = var;
+	/* a tool that never calls nst_out_columns() applies it with the table */
+	o->applied = false;
 }
 
 /* ------------------------------------------------------------------ columns */
@@ -222,6 +256,10 @@ static void apply_wanted(struct nst_out *o)
 		nst_out_select_all(o);
 	if (o->want_list && nst_out_select(o, o->want_list, &bad, &badlen))
 		nst_usage_error(o->usage_code, "unknown column: %.*s", (int)badlen, bad);
+	if (!o->want_list && !o->want_all && o->env_var && getenv(o->env_var) &&
+	    *getenv(o->env_var) && nst_out_select(o, getenv(o->env_var), &bad, &badlen))
+		nst_usage_error(o->usage_code, "%s: unknown column: %s", o->env_var,
+				nst_esc(strndupa(bad, badlen)));
 	o->applied = true;
 }
 
@@ -240,6 +278,7 @@ void nst_out_columns(struct nst_out *o, const struct nst_col *cols, size_t ncols
 	o->want_list = keep.want_list;
 	o->want_all = keep.want_all;
 	o->usage_code = keep.usage_code;
+	o->env_var = keep.env_var;
 	apply_wanted(o);
 }
 
@@ -460,6 +499,10 @@ bool nst_out_option(struct nst_out *o, int opt, const char *arg, int usage_code)
 		return true;
 	case 'J':
 		o->json = true;
+		return true;
+	case NST_OPT_COLOR:
+		nst_color_option(arg, usage_code);
+		o->colors = nst_colors_wanted();
 		return true;
 	}
 	return false;

@@ -38,8 +38,24 @@ void nst_print_version(void) __attribute__((noreturn));
  * (EXIT_FAILURE until this is called).
  */
 void nst_close_stdout_at_exit(int code);
-/* Whether to colour stdout: a terminal and NO_COLOR unset. */
+/*
+ * Colour, one rule for every tool: --color=always colours, --color=never
+ * does not, --color=auto (the default) colours a terminal unless NO_COLOR
+ * is set and not empty (https://no-color.org). A bare --color is
+ * --color=always, as in ls and grep.
+ */
+enum nst_color_mode { NST_COLOR_AUTO = 0, NST_COLOR_ALWAYS, NST_COLOR_NEVER };
+/* Parse --color's argument (NULL: always); a bad one is a usage error. */
+void nst_color_option(const char *arg, int usage_code);
+enum nst_color_mode nst_color_mode(void);
+/* Whether to colour output going to fd (stdout for the tables). */
+bool nst_colors_wanted_fd(int fd);
 bool nst_colors_wanted(void);
+/* The --color entry of a tool's getopt_long table */
+#define NST_COLOR_LONGOPT { "color", optional_argument, NULL, NST_OPT_COLOR }
+#define NST_COLOR_HELP \
+	"     --color[=WHEN]     colour: auto (default), always or never; NO_COLOR\n" \
+	"                        set and not empty means never, unless always\n"
 
 /* ---------------------------------------------------------------- escaping */
 
@@ -80,6 +96,7 @@ struct nst_out {
 	const char *want_list;
 	bool want_all, applied;
 	int usage_code;
+	const char *env_var;      /* nst_out_env_columns() */
 };
 
 /* Initialise with the tool's table and a default column list ("A,B,C"). */
@@ -146,6 +163,14 @@ int nst_out_print(struct nst_out *o);
  */
 bool nst_out_option(struct nst_out *o, int opt, const char *arg, int usage_code);
 /* getopt_long values for long-only common options */
-enum { NST_OPT_OUTPUT_ALL = 0x1000, NST_OPT_FIRST_TOOL = 0x1100 };
+enum { NST_OPT_OUTPUT_ALL = 0x1000, NST_OPT_COLOR, NST_OPT_FIRST_TOOL = 0x1100 };
+/*
+ * Default columns from the environment, as util-linux's LSBLK_COLUMNS:
+ * var (say "NSTREE_COLUMNS") set and not empty stands for -o when neither
+ * -o nor --output-all is given ("+A,B" adds to the defaults). Set it on
+ * the nst_out before nst_out_columns() for the table it is meant for; an
+ * unknown name in it is a usage error naming the variable.
+ */
+void nst_out_env_columns(struct nst_out *o, const char *var);
 
 #endif

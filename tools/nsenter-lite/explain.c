@@ -55,6 +55,8 @@ struct trial {
 	char exec[PATH_MAX];  /* what it would exec, "" if it got no further */
 	char root[16], wd[PATH_MAX];
 	long uid, gid;
+	bool ambient_known;
+	unsigned long long ambient;
 	char msgs[4096];      /* its messages, as the run would print them */
 };
 
@@ -68,6 +70,8 @@ static int plan_row(const struct enter *e, const struct trial *tr, int t, struct
 	r->action = "skip";
 	if (s->want == WANT_FILE)
 		snprintf(from, sizeof(from), "from %s", s->file);
+	else if (s->want == WANT_SOCKET)
+		snprintf(from, sizeof(from), "from socket %d of %s", e->o.net_socket, e->label);
 	else
 		snprintf(from, sizeof(from), "from %s", e->label);
 
@@ -167,6 +171,8 @@ static void parse_report(struct trial *tr, char *buf)
 			snprintf(tr->root, sizeof(tr->root), "%s", l + 5);
 		else if (!strncmp(l, "wd ", 3))
 			snprintf(tr->wd, sizeof(tr->wd), "%s", l + 3);
+		else if (sscanf(l, "ambient %llx", &tr->ambient) == 1)
+			tr->ambient_known = true;
 		else
 			(void)sscanf(l, "cred %ld %ld", &tr->uid, &tr->gid);
 	}
@@ -284,6 +290,24 @@ static void print_summary(const struct enter *e, const struct trial *tr)
 	if (tr->uid >= 0)
 		printf("credentials: uid %ld, gid %ld%s\n", tr->uid, tr->gid,
 		       e->ns[NSINFO_USER].action == ACT_JOIN ? " in the user namespace joined" : "");
+	if (tr->ambient_known && (e->o.keep_caps || tr->ambient))
+		printf("ambient capabilities: %016llx%s\n", tr->ambient,
+		       e->o.keep_caps && e->ns[NSINFO_USER].action != ACT_JOIN ?
+		       " (--keep-caps: no user namespace joined, nothing kept)" : "");
+	if (e->o.join_cgroup) {
+		char cg[sizeof(e->cgroup_line)];
+
+		snprintf(cg, sizeof(cg), "%s", e->cgroup_line + 3);
+		printf("cgroup: moves into the target's cgroup2 cgroup %s (under %s)\n", nst_esc(cg),
+		       e->cgroup_mount);
+	}
+	if (e->env) {
+		size_t n = 0;
+
+		while (e->env[n])
+			n++;
+		printf("environment: the target's, %zu variables\n", n);
+	}
 	for (char *l = strtok((char *)tr->msgs, "\n"); l; l = strtok(NULL, "\n")) {
 		if (!strncmp(l, PROG ": ", strlen(PROG ": ")))
 			l += strlen(PROG ": ");

@@ -28,7 +28,7 @@ static const struct { int opt; const char *name; int type; } type_opts[] = {
 };
 #define NTYPE_OPTS (sizeof(type_opts) / sizeof(type_opts[0]))
 
-enum { OPT_MOUNT_PROC = 0x100, OPT_PRESERVE, OPT_EXPLAIN };
+enum { OPT_MOUNT_PROC = 0x100, OPT_PRESERVE, OPT_EXPLAIN, OPT_NET_SOCKET, OPT_KEEPCAPS };
 
 static void __attribute__((noreturn)) usage(void)
 {
@@ -43,22 +43,31 @@ static void __attribute__((noreturn)) usage(void)
 		printf(" -%c, --%s[=FILE]%*s enter the %s namespace\n", type_opts[i].opt,
 		       type_opts[i].name, (int)(15 - strlen(type_opts[i].name)), "",
 		       nsinfo_type_name(type_opts[i].type));
-	printf(" -a, --all                    every namespace of the target that differs from ours\n"
+	printf("     --net-socket FD          enter the net namespace of the target's socket FD\n"
+	       "                              (needs -t; util-linux nsenter's -N, which is --pidns here)\n"
+	       " -a, --all                    every namespace of the target that differs from ours\n"
 	       "                              (the default with -t and no type)\n"
+	       "\nA FILE is given as --net=FILE or -nFILE: with a space (--net FILE, -n FILE)\n"
+	       "FILE is not the option's but the command to run, as with nsenter.\n"
 	       "\nInside:\n"
 	       " -r, --root                   use the target's root directory\n"
 	       " -w, --wd                     use the target's working directory\n"
 	       "     --mount-proc             with -m and -p: mount a private /proc of the target's\n"
 	       "                              pid namespace, so ps shows the target's processes\n"
 	       " -e, --env                    use the target's environment\n"
+	       " -c, --join-cgroup            move into the target's cgroup (cgroup v2 only)\n"
 	       " -S, --setuid UID             run as UID\n"
 	       " -G, --setgid GID             run as GID\n"
 	       "     --preserve-credentials   keep our uid/gid when entering a user namespace\n"
 	       "                              (the default there is 0/0)\n"
+	       "     --keep-caps              keep the capabilities gained in the user namespace\n"
+	       "                              joined across exec (as ambient capabilities)\n"
 	       "\n"
 	       "     --explain                run nothing: try the run up to exec in a child and\n"
 	       "                              show what was joined, the root, the command found\n"
 	       "                              and why a run would fail (the columns below)\n"
+	       "     --color[=WHEN]           accepted as by every nstools tool (auto, always,\n"
+	       "                              never); " PROG " prints no colour\n"
 	       " -h, --help                   display this help\n"
 	       " -V, --version                display version\n"
 	       "\nThe command defaults to $SHELL, else /bin/sh. It is looked up with the PATH of its\n"
@@ -108,11 +117,15 @@ static void parse_args(struct enter *e, int argc, char **argv)
 		{ "root",    no_argument,       NULL, 'r' },
 		{ "wd",      no_argument,       NULL, 'w' },
 		{ "env",     no_argument,       NULL, 'e' },
+		{ "join-cgroup", no_argument,   NULL, 'c' },
+		{ "net-socket", required_argument, NULL, OPT_NET_SOCKET },
+		{ "keep-caps", no_argument,     NULL, OPT_KEEPCAPS },
 		{ "setuid",  required_argument, NULL, 'S' },
 		{ "setgid",  required_argument, NULL, 'G' },
 		{ "mount-proc", no_argument,    NULL, OPT_MOUNT_PROC },
 		{ "preserve-credentials", no_argument, NULL, OPT_PRESERVE },
 		{ "explain", no_argument,       NULL, OPT_EXPLAIN },
+		NST_COLOR_LONGOPT,
 		NST_STD_LONGOPTS,
 	};
 	struct opts *o = &e->o;
@@ -121,7 +134,7 @@ static void parse_args(struct enter *e, int argc, char **argv)
 	/* '+': options stop at the command, whose own options are its own;
 	 * ':': the messages are ours, named after the tool, not argv[0] */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:t:N:m::u::i::n::p::U::C::T::arweS:G:" NST_STD_SHORTOPTS,
+	while ((c = getopt_long(argc, argv, "+:t:N:m::u::i::n::p::U::C::T::arwecS:G:" NST_STD_SHORTOPTS,
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': o->target = optarg; break;
@@ -130,6 +143,14 @@ static void parse_args(struct enter *e, int argc, char **argv)
 		case 'r': o->root = true; break;
 		case 'w': o->wd = true; break;
 		case 'e': o->env = true; break;
+		case 'c': o->join_cgroup = true; break;
+		case OPT_KEEPCAPS: o->keep_caps = true; break;
+		case NST_OPT_COLOR: nst_color_option(optarg, NST_EXIT_USAGE); break;
+		case OPT_NET_SOCKET:
+			o->net_socket = (int)parse_id(optarg, "socket fd");
+			if (o->net_socket > INT_MAX / 2)
+				nst_usage_error(EXIT_OWN, "invalid socket fd '%s'", optarg);
+			break;
 		case 'S': o->uid = (uid_t)parse_id(optarg, "uid"); o->set_uid = true; break;
 		case 'G': o->gid = (gid_t)parse_id(optarg, "gid"); o->set_gid = true; break;
 		case OPT_MOUNT_PROC: o->mount_proc = true; break;
@@ -160,6 +181,14 @@ static void check_args(struct enter *e)
 		nst_usage_error(NST_EXIT_USAGE, "--pidns needs --target: the PID to look up in it");
 	if (!o->target && (o->root || o->wd || o->env))
 		nst_usage_error(NST_EXIT_USAGE, "--root, --wd and --env need --target");
+	if (!o->target && (o->join_cgroup || o->net_socket >= 0))
+		nst_usage_error(NST_EXIT_USAGE, "--join-cgroup and --net-socket need --target");
+	if (o->net_socket >= 0) {
+		/* the socket's namespace replaces -n's, as in nsenter */
+		e->ns[NSINFO_NET].want = WANT_SOCKET;
+		e->ns[NSINFO_NET].file = NULL;
+		any_type = true;
+	}
 	if (!o->target && from_target)
 		nst_usage_error(NST_EXIT_USAGE, "no target: use -t PID, or name a file as in --net=/run/netns/NAME");
 	if (!o->target && !any_type)

@@ -34,6 +34,7 @@ enum want {
 	WANT_NO = 0,          /* not requested */
 	WANT_TARGET,          /* the target process's (-n, -a) */
 	WANT_FILE,            /* a namespace file or REF (--net=FILE) */
+	WANT_SOCKET,          /* net: that of a socket of the target (--net-socket) */
 };
 
 /* What will be done with it */
@@ -65,6 +66,9 @@ struct opts {
 	bool all, root, wd, env, mount_proc, preserve_cred, explain;
 	bool dry;             /* --explain's trial: do everything but exec */
 	bool set_uid, set_gid;
+	bool join_cgroup;     /* -c: move into the target's cgroup (v2) */
+	bool keep_caps;       /* --keep-caps: permitted capabilities made ambient */
+	int net_socket;       /* --net-socket FD of the target, -1 */
 	uid_t uid;
 	gid_t gid;
 	char **argv;          /* the command, NULL-terminated */
@@ -79,6 +83,9 @@ struct enter {
 	int root_fd, wd_fd;   /* -r, -w: the target's, opened before joining */
 	char **env;           /* -e: the target's environment */
 	char *env_buf;
+	int cgroup_fd;        /* -c: cgroup.procs of the target's cgroup, -1 */
+	char cgroup_line[4096]; /* -c: the target's "0::/PATH" line, as read */
+	char cgroup_mount[32];  /* -c: where the cgroup2 hierarchy is mounted */
 	struct nsinfo_resolver *refs; /* every REF; scans only when one needs it */
 	struct nsinfo_pidmap *pidmap; /* looks the target up and pins it */
 	struct ns_slot ns[NSINFO_NTYPES];

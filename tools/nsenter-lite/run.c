@@ -15,8 +15,10 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "nsenter-lite.h"
 
@@ -101,6 +103,74 @@ static void set_credentials(const struct enter *e)
 	if ((e->o.set_uid || userns) && setuid(uid) < 0)
 		die_inside(EXIT_OWN, "cannot set uid %u%s: %s", (unsigned)uid,
 		    userns ? " in the user namespace (not mapped?)" : "", strerror(errno));
+}
+
+/*
+ * --keep-caps, as nsenter: in a user namespace joined, the capabilities we
+ * hold there (all, as its uid 0) made inheritable and ambient, so that they
+ * survive the exec of a command that is not set-uid root.
+ */
+static void keep_caps(const struct enter *e)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = { 0 };
+	uint64_t eff;
+
+	if (!e->o.keep_caps || !e->ns[NSINFO_USER].joined)
+		return;
+	if (syscall(SYS_capget, &hdr, d) < 0)
+		die_inside(EXIT_OWN, "--keep-caps: cannot read capabilities: %s", strerror(errno));
+	d[0].inheritable = d[0].permitted;
+	d[1].inheritable = d[1].permitted;
+	if (syscall(SYS_capset, &hdr, d) < 0)
+		die_inside(EXIT_OWN, "--keep-caps: cannot make capabilities inheritable: %s",
+			   strerror(errno));
+	eff = (uint64_t)d[1].effective << 32 | d[0].effective;
+	for (unsigned cap = 0; cap < 64; cap++)
+		if ((eff & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			die_inside(EXIT_OWN, "--keep-caps: cannot raise ambient capability %u: %s", cap,
+				   strerror(errno));
+}
+
+/* The ambient capabilities a command run now would start with. */
+static uint64_t ambient_caps(void)
+{
+	uint64_t amb = 0;
+
+	for (unsigned cap = 0; cap < 64; cap++)
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0) == 1)
+			amb |= 1ULL << cap;
+	return amb;
+}
+
+/*
+ * --join-cgroup: ourselves (and so the command, and the child it may run
+ * in) into the target's cgroup, before any namespace is joined; then
+ * checked from the kernel's view of us, in our own cgroup namespace.
+ */
+int join_cgroup(const struct enter *e)
+{
+	char buf[32], self[sizeof(e->cgroup_line) + 1024], *p;
+	size_t want = strlen(e->cgroup_line);
+	int fd, len, found = 0;
+	ssize_t n;
+
+	if (e->cgroup_fd < 0)
+		return 0;
+	len = snprintf(buf, sizeof(buf), "%d", (int)getpid());
+	if (write(e->cgroup_fd, buf, (size_t)len) != len)
+		return -errno;
+	fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, self, sizeof(self) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		return -errno;
+	self[n] = '\0';
+	for (p = self; *p; p += strcspn(p, "\n"), p += *p == '\n')
+		if (!strncmp(p, "0::", 3))
+			found += strcspn(p, "\n") == want && !strncmp(p, e->cgroup_line, want) ? 1 : 2;
+	return found == 1 ? 0 : -EXDEV;
 }
 
 /* ------------------------------------------------------ command lookup */
@@ -262,6 +332,7 @@ static void report_dry(const struct enter *e)
 	       st.st_dev == e->troot_dev && st.st_ino == e->troot_ino ? "target" : "other");
 	printf("wd %s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "(unreachable)");
 	printf("cred %u %u\n", (unsigned)getuid(), (unsigned)getgid());
+	printf("ambient %llx\n", (unsigned long long)ambient_caps());
 	fflush(stdout);
 }
 
@@ -275,6 +346,7 @@ static void __attribute__((noreturn)) exec_command(const struct enter *e)
 
 	change_root_and_wd(e);
 	set_credentials(e);
+	keep_caps(e);
 	if (e->o.dry)
 		report_dry(e);
 	r = resolve_command(e, argv[0], path, sizeof(path));
@@ -433,6 +505,8 @@ static void join_or_die(struct enter *e)
 
 void enter_and_run(struct enter *e)
 {
+	int r;
+
 	/* --explain's trial holds what the run holds: nothing in a joined
 	 * namespace may ptrace it before it exits */
 	if (e->o.dry)
@@ -440,6 +514,14 @@ void enter_and_run(struct enter *e)
 	fail_slots(e);
 	if (!e->o.dry && nsl_test_before_join)
 		nsl_test_before_join();
+	if ((r = join_cgroup(e)) < 0) {
+		char cg[sizeof(e->cgroup_line)];
+
+		snprintf(cg, sizeof(cg), "%s", e->cgroup_line + 3);
+		die_inside(EXIT_OWN, "cannot join cgroup %s of %s (%s)", nst_esc(cg), e->label,
+			   r == -EXDEV ? "after the move we are in another cgroup: it changed meanwhile" :
+			   errno_reason(r));
+	}
 	join_or_die(e);
 	run_command(e);
 }

@@ -9,9 +9,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "nsenter-lite.h"
+
+#ifndef SIOCGSKNS
+#define SIOCGSKNS 0x894C
+#endif
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
 
 /* util-linux's order: user first when it must come first (see join.c),
  * mnt late because it changes what paths mean. */
@@ -23,7 +37,8 @@ const int join_order[NSINFO_NTYPES] = {
 void enter_init(struct enter *e)
 {
 	memset(e, 0, sizeof(*e));
-	e->pidfd = e->procfd = e->root_fd = e->wd_fd = -1;
+	e->pidfd = e->procfd = e->root_fd = e->wd_fd = e->cgroup_fd = -1;
+	e->o.net_socket = -1;
 	for (int t = 0; t < NSINFO_NTYPES; t++)
 		e->ns[t].fd = -1;
 }
@@ -43,6 +58,7 @@ void enter_cleanup(struct enter *e)
 	close_fd(&e->procfd);
 	close_fd(&e->root_fd);
 	close_fd(&e->wd_fd);
+	close_fd(&e->cgroup_fd);
 	free(e->env);
 	free(e->env_buf);
 	nsinfo_resolver_unref(e->refs);
@@ -305,6 +321,42 @@ static void open_from_file(struct enter *e, int t)
 	s->nsid = ref.nsid;
 }
 
+/*
+ * --net-socket FD: the net namespace of the target's socket, as nsenter
+ * takes it: a copy of the fd (pidfd_getfd, which needs ptrace rights over
+ * the target), then SIOCGSKNS. The socket is never read or written.
+ */
+static void open_from_socket(struct enter *e, int t)
+{
+	struct ns_slot *s = &e->ns[t];
+	int pidfd = e->pidfd, sk, err;
+	struct stat st;
+
+	if (pidfd < 0)
+		pidfd = (int)syscall(SYS_pidfd_open, e->pid, 0);
+	if (pidfd < 0)
+		nst_die(EXIT_OWN, "--net-socket: cannot open pid %d: %s", (int)e->pid, strerror(errno));
+	sk = (int)syscall(SYS_pidfd_getfd, pidfd, e->o.net_socket, 0);
+	err = errno;
+	if (pidfd != e->pidfd)
+		close(pidfd);
+	if (sk < 0)
+		nst_die(EXIT_OWN, "--net-socket: cannot get fd %d of %s: %s", e->o.net_socket, e->label,
+			err == EBADF ? "no such fd" : errno_reason(-err));
+	if (fstat(sk, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		close(sk);
+		nst_die(EXIT_OWN, "--net-socket: fd %d of %s is not a socket", e->o.net_socket, e->label);
+	}
+	s->fd = ioctl(sk, SIOCGSKNS);
+	err = errno;
+	close(sk);
+	if (s->fd < 0)
+		nst_die(EXIT_OWN, "--net-socket: the net namespace of socket %d of %s: %s",
+			e->o.net_socket, e->label, errno_reason(-err));
+	(void)fcntl(s->fd, F_SETFD, FD_CLOEXEC);
+	identify(s->fd, &s->ino, &s->nsid);
+}
+
 /* Same namespace as ours? Ids where the kernel has them: inodes are reused. */
 static bool same_ns(const struct ns_slot *s)
 {
@@ -338,6 +390,8 @@ static void open_slot(struct enter *e, int selffd, int t)
 	}
 	if (s->want == WANT_FILE)
 		open_from_file(e, t);
+	else if (s->want == WANT_SOCKET)
+		open_from_socket(e, t);
 	else
 		open_from_target(e, t);
 	if (s->action == ACT_NONE)
@@ -354,10 +408,74 @@ static int open_dir_of_target(struct enter *e, const char *name, const char *wha
 	return fd;
 }
 
-/* /proc/PID/environ into an envp array (NUL-separated strings). */
+/* The most of /proc/PID/environ read: a process can make its environment
+ * area as large as its stack; more than this is refused, not truncated. */
+#define ENV_MAX (16u << 20)
+
+static int cmp_env(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t nx = strcspn(x, "="), ny = strcspn(y, "=");
+	int c = memcmp(x, y, nx < ny ? nx : ny);
+
+	if (c)
+		return c;
+	if (nx != ny)
+		return nx < ny ? -1 : 1;
+	/* same name: by position, the later last */
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The environment the command gets, from the target's bytes, which it
+ * controls: NAME=VALUE strings as nsenter keeps them (entries without '='
+ * or with an empty name are dropped; of a name set twice the last one
+ * counts), in the target's order. 0 or -ENOMEM.
+ */
+int env_from_bytes(struct enter *e, char *buf, size_t len)
+{
+	size_t n = 0, k = 0;
+
+	buf[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		n += buf[i] == '\0';
+	e->env = calloc(n + 2, sizeof(char *));
+	if (!e->env)
+		return -ENOMEM;
+	n = 0;
+	for (size_t i = 0; i < len; i += strlen(buf + i) + 1) {
+		char *eq = strchr(buf + i, '=');
+
+		if (eq && eq != buf + i)
+			e->env[n++] = buf + i;
+	}
+	/* duplicates: sorted by name then position, all but the last of a
+	 * name go; sorted by position again (addresses in buf), the
+	 * target's order is back */
+	qsort(e->env, n, sizeof(char *), cmp_env);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strcspn(e->env[i], "=");
+
+		if (i + 1 < n && strcspn(e->env[i + 1], "=") == l && !memcmp(e->env[i], e->env[i + 1], l))
+			continue;
+		e->env[k++] = e->env[i];
+	}
+	qsort(e->env, k, sizeof(char *), cmp_addr);
+	e->env[k] = NULL;
+	return 0;
+}
+
+/* /proc/PID/environ into an envp array (NUL-separated strings), bounded. */
 static void read_target_env(struct enter *e)
 {
-	size_t len = 0, cap = 0, n = 0;
+	size_t len = 0, cap = 0;
 	ssize_t got;
 	char *buf = NULL;
 	int fd = openat(e->procfd, "environ", O_RDONLY | O_CLOEXEC);
@@ -366,6 +484,9 @@ static void read_target_env(struct enter *e)
 		nst_die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(errno));
 	do {
 		if (len + 4096 > cap) {
+			if (cap >= ENV_MAX)
+				nst_die(EXIT_OWN, "cannot read environment of %s: larger than %u MiB",
+					e->label, ENV_MAX >> 20);
 			cap = cap ? cap * 2 : 16384;
 			buf = realloc(buf, cap + 1);
 			if (!buf)
@@ -378,17 +499,85 @@ static void read_target_env(struct enter *e)
 		len += (size_t)got;
 	} while (got > 0);
 	close(fd);
-	buf[len] = '\0';
-	for (size_t i = 0; i < len; i++)
-		n += buf[i] == '\0';
-	e->env = calloc(n + 2, sizeof(char *));
-	if (!e->env)
-		nst_die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(ENOMEM));
-	n = 0;
-	for (size_t i = 0; i < len; i += strlen(buf + i) + 1)
-		if (buf[i])
-			e->env[n++] = buf + i;
 	e->env_buf = buf;
+	if (env_from_bytes(e, buf, len) < 0)
+		nst_die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(ENOMEM));
+}
+
+/* Where the cgroup2 hierarchy is: /sys/fs/cgroup, or on a hybrid host
+ * (v1 controllers at /sys/fs/cgroup/NAME) /sys/fs/cgroup/unified. */
+static const char *cgroup2_mount(void)
+{
+	static const char *const dirs[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+	struct statfs fs;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (statfs(dirs[i], &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
+			return dirs[i];
+	return NULL;
+}
+
+/*
+ * -c: the target's cgroup, as nsenter --join-cgroup takes it: its cgroup2
+ * cgroup, PATH of the "0::PATH" line of its /proc/PID/cgroup as we read it;
+ * cgroup.procs there opened now, written before joining. v1 hierarchies
+ * are left alone. PATH is named by the target's side (it may create and
+ * name cgroups): exactly one such line, or it is refused as ambiguous, and
+ * it is resolved below the mount without following a symlink or leaving it.
+ */
+static void open_target_cgroup(struct enter *e)
+{
+	struct open_how how = {
+		.flags = O_WRONLY | O_APPEND | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+			   RESOLVE_NO_XDEV,
+	};
+	char buf[sizeof(e->cgroup_line)], path[sizeof(e->cgroup_line) + 32], *line = NULL, *p;
+	const char *mnt = cgroup2_mount();
+	size_t len;
+	ssize_t n;
+	int fd, root;
+
+	if (!mnt)
+		nst_die(EXIT_OWN, "--join-cgroup: no cgroup2 hierarchy at /sys/fs/cgroup or "
+			"/sys/fs/cgroup/unified (cgroup v1 only)");
+	fd = openat(e->procfd, "cgroup", O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		nst_die(EXIT_OWN, "--join-cgroup: cannot read the cgroup of %s: %s", e->label,
+			strerror(errno));
+	buf[n] = '\0';
+	for (p = buf; *p; p += strcspn(p, "\n"), p += *p == '\n') {
+		if (strncmp(p, "0::", 3))
+			continue;
+		if (line)
+			nst_die(EXIT_OWN, "--join-cgroup: the cgroup of %s is ambiguous: %s", e->label,
+				nst_esc(buf));
+		line = p;
+	}
+	if ((size_t)n >= sizeof(buf) - 1 || !line || line[3] != '/')
+		nst_die(EXIT_OWN, "--join-cgroup: no cgroup2 path of %s: %s", e->label, nst_esc(buf));
+	len = strcspn(line, "\n");
+	snprintf(e->cgroup_line, sizeof(e->cgroup_line), "%.*s", (int)len, line);
+	snprintf(e->cgroup_mount, sizeof(e->cgroup_mount), "%s", mnt);
+	snprintf(path, sizeof(path), "./%s%scgroup.procs", e->cgroup_line + 4,
+		 e->cgroup_line[4] ? "/" : "");
+	root = open(mnt, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		nst_die(EXIT_OWN, "--join-cgroup: %s: %s", mnt, strerror(errno));
+	e->cgroup_fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+	if (e->cgroup_fd < 0) {
+		int err = errno;
+
+		close(root);
+		nst_die(EXIT_OWN, "--join-cgroup: cannot open cgroup %s of %s: %s",
+			nst_esc(e->cgroup_line + 3), e->label,
+			err == EXDEV ? "outside our cgroup hierarchy (another cgroup namespace)" :
+			errno_reason(-err));
+	}
+	close(root);
 }
 
 void enter_prepare(struct enter *e)
@@ -412,6 +601,8 @@ void enter_prepare(struct enter *e)
 		e->wd_fd = open_dir_of_target(e, "cwd", "working directory");
 	if (e->o.env)
 		read_target_env(e);
+	if (e->o.join_cgroup)
+		open_target_cgroup(e);
 }
 
 void slot_describe(const struct enter *e, int t, char *buf, size_t len)
@@ -420,6 +611,9 @@ void slot_describe(const struct enter *e, int t, char *buf, size_t len)
 
 	if (s->want == WANT_FILE)
 		snprintf(buf, len, "%s namespace %s", nsinfo_type_name(t), s->file);
+	else if (s->want == WANT_SOCKET)
+		snprintf(buf, len, "%s namespace of socket %d of %s", nsinfo_type_name(t),
+			 e->o.net_socket, e->label);
 	else
 		snprintf(buf, len, "%s namespace of %s", nsinfo_type_name(t), e->label);
 }

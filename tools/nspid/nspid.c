@@ -14,6 +14,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,7 +28,8 @@
 
 
 enum { COL_LEVEL, COL_PIDNS, COL_NSID, COL_PID, COL_TGID, COL_NSPID, COL_REFPID,
-       COL_COMMAND, COL_STATE, COL_HOSTNAME, COL_CONTAINER, NCOLS };
+       COL_COMMAND, COL_STATE, COL_HOSTNAME, COL_CONTAINER,
+       COL_PPID, COL_UID, COL_USER, COL_STIME, COL_TIME, NCOLS };
 
 static const struct nst_col columns[NCOLS] = {
 	[COL_LEVEL]   = { "LEVEL",   0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
@@ -50,12 +54,23 @@ static const struct nst_col columns[NCOLS] = {
 			  "hostname of the task's uts namespace (innermost row)" },
 	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING,
 			  "container of the task from its cgroup: name, else id; OWNER/ a user's, ? unverified (innermost row)" },
+	[COL_PPID]    = { "PPID",    5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			  "parent's pid in our pid namespace (0 when outside it), as ps -f" },
+	[COL_UID]     = { "UID",     5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			  "effective uid (as our user namespace sees it)" },
+	[COL_USER]    = { "USER",    0.1, 0, SCOLS_JSON_STRING,
+			  "name of the effective uid here, else the number" },
+	[COL_STIME]   = { "STIME",   5, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+			  "start time as ps -f: HH:MM today, MonDD this year, else the year" },
+	[COL_TIME]    = { "TIME",    8, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+			  "CPU time used, user + system, as ps: [DD-]HH:MM:SS" },
 };
 
 #define DEFAULT_COLS     "LEVEL,PIDNS,NSID,PID,COMMAND,CONTAINER,HOSTNAME"
 #define DEFAULT_COLS_T   "LEVEL,PIDNS,NSID,PID,TGID,COMMAND,CONTAINER,HOSTNAME"
-#define DEFAULT_COLS_ALL "PID,REFPID,NSPID,COMMAND"
-#define DEFAULT_COLS_ALL_T "PID,TGID,REFPID,NSPID,COMMAND"
+/* -a: what docker top shows (ps -ef), and the pid inside */
+#define DEFAULT_COLS_ALL "USER,PID,PPID,REFPID,STIME,TIME,COMMAND"
+#define DEFAULT_COLS_ALL_T "USER,PID,TGID,PPID,REFPID,STIME,TIME,COMMAND"
 
 enum { OPT_TO = NST_OPT_FIRST_TOOL };
 
@@ -85,7 +100,7 @@ static void __attribute__((noreturn)) usage(void)
 	      " -a, --all              with --pidns: every process visible in it\n"
 	      " -T, --threads          accept and print thread ids\n", f);
 	nst_help_options(f, NST_HELP_COLUMNS);
-	fputs(" -H, --list-columns     list the available columns\n", f);
+	fputs(" -H, --list-columns     list the available columns\n" NST_COLOR_HELP, f);
 	nst_help_options(f, NST_HELP_FORMAT | NST_HELP_STD);
 	fputs("\n<ref> is a pid namespace: an inode number, id:NSID, pid:N (the pid\n"
 	      "namespace of process N as the caller sees it), a namespace file\n"
@@ -127,6 +142,7 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 		{ "list-columns", no_argument,       NULL, 'H' },
 		NST_OUT_COLUMN_LONGOPTS,
 		NST_OUT_FORMAT_LONGOPTS,
+		NST_COLOR_LONGOPT,
 		NST_STD_LONGOPTS,
 	};
 	bool list_cols = false;
@@ -161,7 +177,10 @@ static void parse_args(struct ctl *ctl, int argc, char **argv)
 		exit(nst_list_columns(columns, NCOLS, ctl->out.json, ctl->out.raw,
 				      ctl->out.noheadings) ? NST_EXIT_TROUBLE : NST_EXIT_OK);
 
-	/* -o replaces (or with '+' extends) the mode's defaults */
+	/* -o replaces (or with '+' extends) the mode's defaults; else
+	 * NSPID_COLUMNS does */
+	nst_out_env_columns(&ctl->out, "NSPID_COLUMNS");
+	ctl->out.usage_code = NST_EXIT_USAGE;
 	nst_out_columns(&ctl->out, columns, NCOLS,
 			ctl->all ? (ctl->threads ? DEFAULT_COLS_ALL_T : DEFAULT_COLS_ALL)
 				 : (ctl->threads ? DEFAULT_COLS_T : DEFAULT_COLS));
@@ -238,6 +257,163 @@ static void set_container(struct ctl *ctl, struct libscols_line *ln,
 	nst_out_set(&ctl->out, ln, COL_CONTAINER, ci.label);
 }
 
+/* ------------------------------------------------------ ps-like columns */
+
+struct psinfo {
+	bool ok;
+	pid_t ppid;
+	uid_t uid;
+	unsigned long long utime, stime, start; /* clock ticks */
+};
+
+static bool ps_wanted(const struct ctl *ctl)
+{
+	const struct nst_out *o = &ctl->out;
+
+	return nst_out_has(o, COL_PPID) || nst_out_has(o, COL_UID) || nst_out_has(o, COL_USER) ||
+	       nst_out_has(o, COL_STIME) || nst_out_has(o, COL_TIME);
+}
+
+/*
+ * /proc/PID/stat and status of the task pinned by c, read through its pid
+ * in our pid namespace, then believed only if the pin says the task still
+ * lives (its pid names no successor). The comm inside stat is the task's
+ * to choose: the fields are taken after its last ')'.
+ */
+static void read_ps(const struct ctl *ctl, const struct nsinfo_pidchain *c, struct psinfo *ps)
+{
+	char path[64], buf[4096], *p;
+	unsigned long long f[20];
+	FILE *fp;
+	size_t n;
+	bool uid_ok = false;
+
+	memset(ps, 0, sizeof(*ps));
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)c->levels[0].tgid);
+	if (ctl->threads)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)c->levels[0].tgid,
+			 (int)c->levels[0].pid);
+	if (!(fp = fopen(path, "re")))
+		return;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	if (!(p = strrchr(buf, ')')))
+		return;
+	/* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+	 * utime stime cutime cstime priority nice threads itrealvalue starttime */
+	if (sscanf(p + 1, " %*c %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu "
+		   "%llu %llu %llu %llu %llu %llu", &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6],
+		   &f[7], &f[8], &f[9], &f[10], &f[11], &f[12], &f[13], &f[14], &f[15], &f[16],
+		   &f[17], &f[18]) != 19)
+		return;
+	ps->ppid = (pid_t)f[0];
+	ps->utime = f[10];
+	ps->stime = f[11];
+	ps->start = f[18];
+	snprintf(path + strlen(path) - 4, 8, "status");
+	if ((fp = fopen(path, "re"))) {
+		while (fgets(buf, sizeof(buf), fp))
+			if (sscanf(buf, "Uid: %*u %u", &ps->uid) == 1) {
+				uid_ok = true;
+				break;
+			}
+		fclose(fp);
+	}
+	ps->ok = uid_ok && nsinfo_pidchain_check(c) == 0;
+}
+
+/* The boot time (btime of /proc/stat), for start times; 0 unknown. */
+static time_t boot_time(void)
+{
+	static time_t bt = -1;
+	char line[256];
+	FILE *fp;
+
+	if (bt >= 0)
+		return bt;
+	bt = 0;
+	if ((fp = fopen("/proc/stat", "re"))) {
+		long long v;
+
+		while (fgets(line, sizeof(line), fp))
+			if (sscanf(line, "btime %lld", &v) == 1) {
+				bt = (time_t)v;
+				break;
+			}
+		fclose(fp);
+	}
+	return bt;
+}
+
+/* procps's pr_stime: HH:MM, else MonDD on another day, else the year. */
+static void fmt_stime(unsigned long long start, char *buf, size_t len)
+{
+	time_t now = time(NULL), t = boot_time() + (time_t)(start / (unsigned long long)sysconf(_SC_CLK_TCK));
+	struct tm tn, tp;
+	const char *fmt = "%H:%M";
+
+	localtime_r(&now, &tn);
+	localtime_r(&t, &tp);
+	if (tn.tm_yday != tp.tm_yday)
+		fmt = "%b%d";
+	if (tn.tm_year != tp.tm_year)
+		fmt = "%Y";
+	if (!strftime(buf, len, fmt, &tp))
+		snprintf(buf, len, "?");
+}
+
+/* procps's pr_time: [DD-]HH:MM:SS of user + system time. */
+static void fmt_time(unsigned long long ticks, char *buf, size_t len)
+{
+	unsigned long long t = ticks / (unsigned long long)sysconf(_SC_CLK_TCK);
+	unsigned long long dd = t / 86400, hh = t / 3600 % 24, mm = t / 60 % 60, ss = t % 60;
+
+	if (dd)
+		snprintf(buf, len, "%llu-%02llu:%02llu:%02llu", dd, hh, mm, ss);
+	else
+		snprintf(buf, len, "%02llu:%02llu:%02llu", hh, mm, ss);
+}
+
+static const char *user_name(uid_t uid, char *buf, size_t len)
+{
+	static uid_t last = (uid_t)-1;
+	static char name[64];
+	struct passwd pw, *res = NULL;
+	char pwbuf[1024];
+
+	if (uid != last) {
+		if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) == 0 && res)
+			snprintf(name, sizeof(name), "%s", pw.pw_name);
+		else
+			snprintf(name, sizeof(name), "%u", (unsigned)uid);
+		last = uid;
+	}
+	snprintf(buf, len, "%s", name);
+	return buf;
+}
+
+static void set_ps(struct ctl *ctl, struct libscols_line *ln, const struct nsinfo_pidchain *c)
+{
+	struct nst_out *o = &ctl->out;
+	struct psinfo ps;
+	char buf[64];
+
+	if (!ps_wanted(ctl))
+		return;
+	read_ps(ctl, c, &ps);
+	if (!ps.ok)
+		return;
+	nst_out_setf(o, ln, COL_PPID, "%d", (int)ps.ppid);
+	nst_out_setf(o, ln, COL_UID, "%u", (unsigned)ps.uid);
+	if (nst_out_has(o, COL_USER))
+		nst_out_set(o, ln, COL_USER, user_name(ps.uid, buf, sizeof(buf)));
+	fmt_stime(ps.start, buf, sizeof(buf));
+	nst_out_set(o, ln, COL_STIME, buf);
+	fmt_time(ps.utime + ps.stime, buf, sizeof(buf));
+	nst_out_set(o, ln, COL_TIME, buf);
+}
+
 static void add_row(struct ctl *ctl, const struct nsinfo_pidchain *c, int l, int reflevel,
 		    bool innermost)
 {
@@ -260,6 +436,7 @@ static void add_row(struct ctl *ctl, const struct nsinfo_pidchain *c, int l, int
 	if (innermost) {
 		set_hostname(ctl, ln, c);
 		set_container(ctl, ln, c);
+		set_ps(ctl, ln, c);
 	}
 }
 

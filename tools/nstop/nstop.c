@@ -57,7 +57,7 @@ static void __attribute__((noreturn)) usage(void)
 	      " -s, --sort <COLUMN>      sort column (default %CPU)\n"
 	      " -e, --events             batch: load the eBPF event source too\n"
 	      " -E, --no-events          do not load the eBPF event source\n"
-	      " -H, --list-columns       list the columns and exit\n", f);
+	      " -H, --list-columns       list the columns and exit\n" NST_COLOR_HELP, f);
 	nst_help_options(f, NST_HELP_COLUMNS | NST_HELP_STD);
 	nst_help_columns(f, nstop_cols, NCOLS);
 	fputs("\nKeys: press h or ? in nstop.\n"
@@ -105,6 +105,7 @@ static void parse_args(int argc, char **argv, struct nstop_opts *o, struct model
 		{ "no-events", no_argument, NULL, 'E' },
 		{ "list-columns", no_argument, NULL, 'H' },
 		NST_OUT_COLUMN_LONGOPTS,
+		NST_COLOR_LONGOPT,
 		NST_STD_LONGOPTS,
 	};
 	int events = -1, c;
@@ -141,6 +142,8 @@ static void parse_args(int argc, char **argv, struct nstop_opts *o, struct model
 				nst_usage_error(NST_EXIT_USAGE, NULL);
 		}
 	}
+	/* NSTOP_COLUMNS stands for -o when neither -o nor --output-all is given */
+	nst_out_env_columns(out, "NSTOP_COLUMNS");
 	nst_out_columns(out, nstop_cols, NCOLS, NSTOP_DEFAULT_COLS);
 	if (optind < argc)
 		nst_usage_error(NST_EXIT_USAGE, "unexpected argument: '%s'", argv[optind]);

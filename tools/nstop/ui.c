@@ -50,11 +50,20 @@ static void k_help(struct ui *u, int c)
 		push_view(u, V_HELP);
 }
 
+static void rebuild(struct ui *u);
+
+/* Back one view; in the namespace list itself, Esc drops a kept filter. */
 static void k_back(struct ui *u, int c)
 {
-	(void)c;
-	if (u->nviews > 1)
+	if (u->nviews > 1) {
 		u->nviews--;
+	} else if (c == KEY_ESC && u->m->text_filter[0]) {
+		u->m->text_filter[0] = 0;
+		ui_view(u)->sel = 0;
+		rebuild(u);
+		snprintf(u->msg, sizeof(u->msg), "filter cleared");
+		u->msg_until = 0;
+	}
 }
 
 static void rebuild(struct ui *u)
@@ -204,7 +213,7 @@ const struct ui_key ui_keys[] = {
 	{ "q", { 'q', 0 }, "quit", k_quit },
 	{ "h ?", { 'h', '?', 0 }, "this help", k_help },
 	{ "Enter", { '\n', '\r', KEY_ENTER, 0 }, "namespace: its processes; process: its namespaces", k_enter },
-	{ "Esc Bksp", { KEY_ESC, KEY_BACKSPACE, 127, CTRL('h') }, "back", k_back },
+	{ "Esc Bksp", { KEY_ESC, KEY_BACKSPACE, 127, CTRL('h') }, "back; Esc in the list: clear the filter", k_back },
 	{ "t", { 't', 0 }, "cycle the type filter (all, cgroup, ipc, ...)", k_type },
 	{ "g", { 'g', 0 }, "cycle grouping: tree, by container, flat", k_group },
 	{ "s > <", { 's', '>', '<', 0 }, "sort by the next / previous column", k_sort },
@@ -305,9 +314,8 @@ static void follow_selection(struct ui *u)
 
 static void setup_colors(struct ui *u)
 {
-	const char *nc = getenv("NO_COLOR");
-
-	u->colors = has_colors() && !(nc && *nc);
+	/* nstools' one rule (cli.h); the screen is a terminal already */
+	u->colors = has_colors() && nst_colors_wanted();
 	if (!u->colors)
 		return;
 	start_color();
@@ -377,5 +385,6 @@ int ui_run(struct model *m, const struct nstop_opts *o)
 	}
 	endwin();
 	delscreen(scr);
+	free(u.members);
 	return EXIT_SUCCESS;
 }

@@ -32,6 +32,8 @@ struct ui {
 	double msg_until;         /* ... until this CLOCK_MONOTONIC time (0: set it when drawn) */
 	long list_len;            /* lines of the current view's list */
 	long page;                /* list lines on screen */
+	uint32_t *members;        /* ui_members(): a namespace's members, sorted */
+	uint32_t members_cap;
 };
 
 /* colour pairs */

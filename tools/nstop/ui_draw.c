@@ -45,11 +45,10 @@ static void layout(char *line, int width, const struct top_col *cols, const int 
 		const struct top_col *c = &cols[sel[i]];
 		int w = c->width < 0 ? -c->width : c->width;
 
-		if (cols == top_cols && sel[i] == COL_NS && ns_width)
-			w = ns_width;
+		(void)ns_width;
 		if (i + 1 == nsel)
 			w = width - o;
-		if (c->width < 0 || (cols == top_cols && sel[i] == COL_NS && ns_width))
+		if (c->width < 0)
 			o += snprintf(line + o, (size_t)(width - o + 1), "%-*.*s ", w, w, cells[i]);
 		else
 			o += snprintf(line + o, (size_t)(width - o + 1), "%*.*s ", w, w, cells[i]);
@@ -62,6 +61,142 @@ static void put_line(int y, const char *s, attr_t attr)
 	mvhline(y, 0, ' ', COLS);
 	mvaddnstr(y, 0, s, COLS);
 	attroff(attr);
+}
+
+/* A line of words (the header, the key hints) cut before the word that
+ * would not fit, not in its middle. */
+static void put_words(int y, const char *s, attr_t attr)
+{
+	char buf[512];
+	size_t n = strlen(s);
+
+	if ((int)n <= COLS || COLS <= 0) {
+		put_line(y, s, attr);
+		return;
+	}
+	n = (size_t)COLS < sizeof(buf) - 1 ? (size_t)COLS : sizeof(buf) - 1;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	if (s[n] != ' ') {
+		char *sp = strrchr(buf, ' ');
+
+		if (sp && sp > buf)
+			*sp = 0;
+	}
+	/* no dangling separator */
+	for (size_t k = strlen(buf); k && strchr(" ,", buf[k - 1]); k--)
+		buf[k - 1] = 0;
+	put_line(y, buf, attr);
+}
+
+/*
+ * The namespace view's columns fitted to the screen: every column at
+ * least as wide as its name (a header is never cut mid-word), the last
+ * one (COMMAND by default) taking the rest, at least its name's width
+ * and 15 where it can. When they do not fit: flexible text columns shrink
+ * to their names, the tree gives up depth (the inode stays whole), then
+ * whole columns go, least telling first.
+ */
+struct fit {
+	int n;
+	int pos[NCOLS];           /* index into u->o->cols (and the cells) */
+	int w[NCOLS];
+	int tree_w;               /* the NS column's width when it holds the tree */
+};
+
+static const int drop_order[] = { COL_NSID, COL_CHURN, COL_RSS, COL_CONTAINER, COL_NPROCS,
+				  COL_CPU, COL_TYPE };
+
+static int min_width(int col)
+{
+	int n = (int)strlen(top_cols[col].name);
+
+	/* the inode and the longest type name ("cgroup") stay whole */
+	if (col == COL_NS)
+		return n > 10 ? n : 10;
+	if (col == COL_TYPE)
+		return n > 6 ? n : 6;
+	return n;
+}
+
+static int fit_total(const struct fit *f)
+{
+	int t = 0;
+
+	for (int i = 0; i + 1 < f->n; i++)
+		t += f->w[i] + 1;
+	return t;
+}
+
+static void fit_columns(struct ui *u, int width, int tree_w, struct fit *f)
+{
+	const int *cols = u->o->cols;
+	int last_min, deepest_w;
+
+	f->n = 0;
+	f->tree_w = tree_w;
+	for (size_t c = 0; c < u->o->ncols && c < NCOLS; c++) {
+		int col = cols[c], w = top_cols[col].width;
+
+		w = w < 0 ? -w : w;
+		if (col == COL_NS && tree_w)
+			w = tree_w;
+		if (w < min_width(col))
+			w = min_width(col);
+		f->pos[f->n] = (int)c;
+		f->w[f->n++] = w;
+	}
+	if (!f->n)
+		return;
+#define LASTCOL cols[f->pos[f->n - 1]]
+	last_min = min_width(LASTCOL);
+	if (last_min < 15 && !top_cols[LASTCOL].numeric)
+		last_min = 15;
+	/* flexible text columns down to their names */
+	for (int i = 0; i + 1 < f->n && fit_total(f) + last_min > width; i++)
+		if (top_cols[cols[f->pos[i]]].width < 0)
+			f->w[i] = min_width(cols[f->pos[i]]);
+	/* the tree: fewer levels drawn, down to two */
+	deepest_w = tree_w;
+	for (int i = 0; i + 1 < f->n; i++) {
+		if (cols[f->pos[i]] != COL_NS || !tree_w)
+			continue;
+		while (fit_total(f) + last_min > width && f->w[i] > 16) {
+			f->w[i] -= 3;
+			deepest_w = f->w[i];
+		}
+		f->tree_w = deepest_w;
+	}
+	/* whole columns, least telling first (never the last one) */
+	for (size_t d = 0; d < sizeof(drop_order) / sizeof(drop_order[0]); d++) {
+		for (int i = 0; i + 1 < f->n && fit_total(f) + last_min > width; i++) {
+			if (cols[f->pos[i]] != drop_order[d])
+				continue;
+			memmove(&f->pos[i], &f->pos[i + 1], sizeof(int) * (size_t)(f->n - i - 1));
+			memmove(&f->w[i], &f->w[i + 1], sizeof(int) * (size_t)(f->n - i - 1));
+			f->n--;
+			break;
+		}
+	}
+	f->w[f->n - 1] = width - fit_total(f);
+	if (f->w[f->n - 1] < 0)
+		f->w[f->n - 1] = 0;
+#undef LASTCOL
+}
+
+static void fit_layout(struct ui *u, const struct fit *f, char *line, int width,
+		       char cells[][CELL])
+{
+	int o = 0;
+
+	line[0] = 0;
+	for (int i = 0; i < f->n && o < width; i++) {
+		int col = u->o->cols[f->pos[i]], w = f->w[i];
+		bool left = top_cols[col].width < 0 || (col == COL_NS && f->tree_w);
+
+		o += snprintf(line + o, (size_t)(width - o + 1), left ? "%-*.*s " : "%*.*s ", w, w,
+			      cells[f->pos[i]]);
+	}
 }
 
 static attr_t pair(struct ui *u, int p)
@@ -97,7 +232,7 @@ static void cell_text(char *cell, const char *s)
 	snprintf(cell, CELL, "%s", nst_esc(s));
 }
 
-static void ns_cells(struct ui *u, const struct row *r, char cells[][CELL])
+static void ns_cells(struct ui *u, const struct row *r, char cells[][CELL], int tree_w)
 {
 	char raw[CELL];
 
@@ -106,9 +241,17 @@ static void ns_cells(struct ui *u, const struct row *r, char cells[][CELL])
 
 		if (col == COL_NS && u->m->group != GROUP_FLAT) {
 			char pre[CELL - 40], ino[32];
+			size_t pl, il;
 
 			model_tree_prefix(r, pre, sizeof(pre));
 			model_cell(u->m, r, col, ino, sizeof(ino));
+			/* a tree deeper than the column: its right end, so the
+			 * inode stays whole */
+			pl = strlen(pre);
+			il = strlen(ino);
+			if (tree_w > 0 && pl + il > (size_t)tree_w)
+				memmove(pre, pre + (pl + il - (size_t)tree_w),
+					(size_t)tree_w > il ? (size_t)tree_w - il + 1 : 1);
 			snprintf(cells[c], CELL, "%s%s", pre, ino);
 		} else {
 			model_cell(u->m, r, col, raw, sizeof(raw));
@@ -122,24 +265,52 @@ static void draw_ns(struct ui *u, int y, int h)
 	struct view *v = ui_view(u);
 	char cells[NCOLS][CELL], line[1024];
 	int w = COLS < (int)sizeof(line) - 1 ? COLS : (int)sizeof(line) - 1;
-	int tw = tree_width(u);
+	struct fit f;
 
+	fit_columns(u, w, tree_width(u), &f);
 	for (size_t c = 0; c < u->o->ncols; c++)
 		snprintf(cells[c], CELL, "%s", top_cols[u->o->cols[c]].name);
-	layout(line, w, top_cols, u->o->cols, u->o->ncols, cells, tw);
+	fit_layout(u, &f, line, w, cells);
 	put_line(y++, line, pair(u, C_TITLE) | A_REVERSE * !u->colors);
 	for (long i = v->top; i < (long)u->m->nrows && i < v->top + h - 1; i++) {
 		const struct row *r = &u->m->rows[i];
 		attr_t attr = i == v->sel ? (pair(u, C_SELECT) | A_REVERSE * !u->colors | A_BOLD)
 				       : (r->context ? pair(u, C_CONTEXT) | A_DIM : (attr_t)0);
 
-		ns_cells(u, r, cells);
-		layout(line, w, top_cols, u->o->cols, u->o->ncols, cells, tw);
+		ns_cells(u, r, cells, f.tree_w);
+		fit_layout(u, &f, line, w, cells);
 		put_line(y++, line, attr);
 	}
 }
 
 /* -------------------------------------------------------------- members */
+
+/* The members in the order of the namespace view's sort key where it
+ * means something for a process (%CPU, RSS, COMMAND), else by pid; the
+ * same direction. */
+static int cmp_member(const void *a, const void *b, void *arg)
+{
+	const struct ui *u = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(u->m->snap, NULL);
+	int r = 0;
+
+	switch (u->m->sort_col) {
+	case COL_CPU:
+		r = (u->m->pst[x].cpu > u->m->pst[y].cpu) - (u->m->pst[x].cpu < u->m->pst[y].cpu);
+		break;
+	case COL_RSS:
+		r = (u->m->pst[x].rss > u->m->pst[y].rss) - (u->m->pst[x].rss < u->m->pst[y].rss);
+		break;
+	case COL_COMMAND:
+		r = strcmp(model_proc_comm(u->m, &procs[x]), model_proc_comm(u->m, &procs[y]));
+		break;
+	}
+	if (u->m->sort_desc)
+		r = -r;
+	/* ties, and the other keys: by pid, ascending */
+	return r ? r : (procs[x].pid > procs[y].pid) - (procs[x].pid < procs[y].pid);
+}
 
 const uint32_t *ui_members(struct ui *u, const struct view *v, uint32_t *n)
 {
@@ -150,7 +321,18 @@ const uint32_t *ui_members(struct ui *u, const struct view *v, uint32_t *n)
 		return NULL;
 	ns = nsinfo_snapshot_namespaces(u->m->snap, NULL) + i;
 	*n = ns->nprocs;
-	return ns->procs;
+	if (ns->nprocs > u->members_cap) {
+		uint32_t *m = realloc(u->members, ns->nprocs * sizeof(*m));
+
+		if (!m)
+			return ns->procs; /* by pid, as the snapshot has them */
+		u->members = m;
+		u->members_cap = ns->nprocs;
+	}
+	memcpy(u->members, ns->procs, ns->nprocs * sizeof(*u->members));
+	if (u->m->pst)
+		qsort_r(u->members, ns->nprocs, sizeof(*u->members), cmp_member, u);
+	return u->members;
 }
 
 /* pid as seen inside the namespace: its level for a pid namespace,
@@ -191,8 +373,12 @@ static void procs_title(struct ui *u, char *buf, size_t len)
 			 nsinfo_type_name(v->ns.type), v->ns.ino);
 	else
 		snprintf(buf, len, "%s namespace %" PRIu64 ": %" PRIu32
-			 " processes (Enter: its namespaces, Esc: back)",
-			 nsinfo_type_name(v->ns.type), v->ns.ino, n);
+			 " processes, by %s%s (Enter: its namespaces, Esc: back)",
+			 nsinfo_type_name(v->ns.type), v->ns.ino, n,
+			 u->m->sort_col == COL_CPU || u->m->sort_col == COL_RSS ||
+			 u->m->sort_col == COL_COMMAND ? top_cols[u->m->sort_col].name : "PID",
+			 (u->m->sort_col == COL_CPU || u->m->sort_col == COL_RSS ||
+			  u->m->sort_col == COL_COMMAND) && u->m->sort_desc ? " (desc)" : "");
 }
 
 static void draw_procs(struct ui *u, int y, int h)
@@ -322,8 +508,18 @@ static int draw_header(struct ui *u, int rows)
 
 	if (u->paused && n > 0)
 		strncat(lines[0], "  [paused]", sizeof(lines[0]) - strlen(lines[0]) - 1);
+	/* the refresh interval + and - change, always in sight */
+	if (n > 0 && !strncmp(lines[n - 1], "View: ", 6)) {
+		size_t l = strlen(lines[n - 1]);
+
+		snprintf(lines[n - 1] + l, sizeof(lines[0]) - l, ", every %g s", u->delay);
+	} else if (n > 0) {
+		size_t l = strlen(lines[0]);
+
+		snprintf(lines[0] + l, sizeof(lines[0]) - l, "  every %g s", u->delay);
+	}
 	for (int i = 0; i < n; i++)
-		put_line(i, lines[i], i == 0 ? (attr_t)A_BOLD : pair(u, C_HEADER));
+		put_words(i, lines[i], i == 0 ? (attr_t)A_BOLD : pair(u, C_HEADER));
 	return n;
 }
 
@@ -356,7 +552,10 @@ static void draw_bottom(struct ui *u)
 	else
 		snprintf(line, sizeof(line),
 			 "h:help q:quit Enter:open Esc:back t:type g:group s:sort /:filter e:events p:pause");
-	put_line(LINES - 1, line, u->prompting ? (attr_t)A_BOLD : (attr_t)A_DIM);
+	if (u->prompting)
+		put_line(LINES - 1, line, A_BOLD);
+	else
+		put_words(LINES - 1, line, A_DIM);
 	/* long enough to read, whatever the refresh interval */
 	if (u->msg[0]) {
 		struct timespec ts;

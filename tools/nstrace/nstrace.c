@@ -865,6 +865,7 @@ static void __attribute__((noreturn)) usage(void)
 	       "                          a burst of busy processes cannot starve it\n"
 	       "     --raw-syscalls       hook raw sys_enter/sys_exit, not syscall tracepoints\n"
 	       " -v, --verbose            show how the probe attaches and libbpf messages\n"
+	       NST_COLOR_HELP
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n\n"
 	       "Exit status: COMMAND's (127 not found, 126 cannot run), else 0; 1 no such\n"
@@ -916,6 +917,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{ "line-buffered", no_argument, NULL, OPT_LINEBUF },
 		{ "nice", required_argument, NULL, OPT_NICE },
 		{ "verbose", no_argument, NULL, 'v' },
+		NST_COLOR_LONGOPT,
 		NST_STD_LONGOPTS,
 	};
 	int c;
@@ -944,6 +946,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_LINEBUF: o->line_buffered = true; break;
 		case OPT_NICE: o->nice = (int)nst_arg_long(optarg, -20, 19, "nice value"); break;
 		case 'v': o->verbose = true; break;
+		case NST_OPT_COLOR: nst_color_option(optarg, NST_EXIT_USAGE); break;
 		default:
 			nst_std_option(c, argv, usage, NST_EXIT_USAGE);
 			nst_usage_error(NST_EXIT_USAGE, NULL);
@@ -1011,7 +1014,7 @@ int main(int argc, char **argv)
 	if (!st.out)
 		nst_die(NST_EXIT_TROUBLE, "cannot open %s: %s", o.output, strerror(errno));
 	/* colour as every tool decides it, for the stream written */
-	st.color = !o.json && nst_colors_wanted() && isatty(fileno(st.out));
+	st.color = nst_colors_wanted_fd(fileno(st.out)) && !o.json;
 	/* a burst is written in one write per batch, not one per line */
 	if (o.line_buffered)
 		setvbuf(st.out, NULL, _IOLBF, 0);

@@ -42,7 +42,7 @@ static void __attribute__((noreturn)) diff_usage(void)
 	      "input (one side only), or the word live for this host now.\n"
 	      "\nOptions:\n", stdout);
 	nst_help_options(stdout, NST_HELP_COLUMNS | NST_HELP_FORMAT);
-	fputs("     --source <src>     for live: auto, bpf or proc\n\n", stdout);
+	fputs("     --source <src>     for live: auto, bpf or proc\n\n" NST_COLOR_HELP, stdout);
 	nst_help_options(stdout, NST_HELP_STD);
 	nst_help_columns(stdout, diff_columns, DNCOLS);
 	fputs("\nExit status: 0 no difference, 1 differences, 2 bad usage, 3 trouble\n"
@@ -142,6 +142,7 @@ int diff_main(int argc, char **argv)
 		{ "source", required_argument, NULL, 'S' },
 		NST_OUT_COLUMN_LONGOPTS,
 		NST_OUT_FORMAT_LONGOPTS,
+		NST_COLOR_LONGOPT,
 		NST_STD_LONGOPTS,
 	};
 	struct side old = { 0 }, new = { 0 };

@@ -34,7 +34,8 @@
 enum {
 	COL_NS, COL_TYPE, COL_PATH, COL_NPROCS, COL_PID, COL_PPID, COL_COMMAND, COL_UID,
 	COL_USER, COL_NETNSID, COL_NSFS, COL_PNS, COL_ONS,
-	COL_NSID, COL_OUID, COL_LEVEL, COL_FLAGS, COL_HOLDERS, COL_CONTAINER, COL_HOSTNAME, NCOLS
+	COL_NSID, COL_OUID, COL_LEVEL, COL_FLAGS, COL_HOLDERS, COL_CONTAINER, COL_HOSTNAME,
+	COL_UIDMAP, COL_GIDMAP, COL_SETGROUPS, COL_NSUID, COL_NSGID, COL_TIMEOFFSETS, NCOLS
 };
 
 static const struct nst_col columns[NCOLS] = {
@@ -58,6 +59,12 @@ static const struct nst_col columns[NCOLS] = {
 	[COL_HOLDERS] = { "HOLDERS", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING, "what keeps it alive: processes, threads, fds, bind mounts, child and owned namespaces" },
 	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING, "container all its processes are in: name, else short id; OWNER/ a user's, ? unverified" },
 	[COL_HOSTNAME] = { "HOSTNAME", 0.1, 0, SCOLS_JSON_STRING, "hostname of the uts namespace (of the PID process for other types)" },
+	[COL_UIDMAP]  = { "UIDMAP", 0.1, 0, SCOLS_JSON_ARRAY_STRING, "uid_map of a user namespace: INSIDE OUTSIDE COUNT, lines joined by ','" },
+	[COL_GIDMAP]  = { "GIDMAP", 0.1, 0, SCOLS_JSON_ARRAY_STRING, "gid_map of a user namespace, as UIDMAP" },
+	[COL_SETGROUPS] = { "SETGROUPS", 5, 0, SCOLS_JSON_STRING, "setgroups of a user namespace: allow or deny" },
+	[COL_NSUID]   = { "NSUID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "uid of the PID process inside its user namespace (65534 unmapped)" },
+	[COL_NSGID]   = { "NSGID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "gid of the PID process inside its user namespace (65534 unmapped)" },
+	[COL_TIMEOFFSETS] = { "TIMEOFFSETS", 0.1, 0, SCOLS_JSON_ARRAY_STRING, "offsets of a time namespace: CLOCK SECS NSECS, joined by ','" },
 };
 
 /* Default columns by [list][processes]; holder lines (-P) say what they are
@@ -114,7 +121,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --load-max <size>  refuse a --load file larger than <size> bytes\n"
 	      "                        (K, M, G suffixes; default 256M, or $NSTREE_LOAD_MAX)\n"
 	      "     --diff <old> <new> what changed between two snapshots (files, -,\n"
-	      "                        or live); see nstree --diff --help\n\n", f);
+	      "                        or live); see nstree --diff --help\n\n" NST_COLOR_HELP, f);
 	nst_help_options(f, NST_HELP_STD);
 	nst_help_columns(f, columns, NCOLS);
 	fputs("\nColumns of --holders:\n", f);
@@ -343,6 +350,15 @@ static void fill_proc(struct ctl *c, struct libscols_line *ln, const struct nsin
 	nst_out_setf(&c->out, ln, COL_PPID, "%d", (int)p->ppid);
 	nst_out_setf(&c->out, ln, COL_UID, "%u", (unsigned)p->uid);
 	nst_out_set(&c->out, ln, COL_USER, nsinfo_snapshot_username(c->snap, p->uid));
+	if (nst_out_has(&c->out, COL_NSUID) || nst_out_has(&c->out, COL_NSGID)) {
+		int64_t uid, gid;
+
+		nsinfo_proc_ns_ids(c->snap, p, &uid, &gid);
+		if (uid >= 0)
+			nst_out_setf(&c->out, ln, COL_NSUID, "%" PRId64, uid);
+		if (gid >= 0)
+			nst_out_setf(&c->out, ln, COL_NSGID, "%" PRId64, gid);
+	}
 	if (nst_out_has(&c->out, COL_COMMAND))
 		nst_out_set(&c->out, ln, COL_COMMAND, command_of(c, p, cmd, sizeof(cmd)));
 }
@@ -393,6 +409,27 @@ static void fill_owner_uid(struct ctl *c, struct libscols_line *ln, const struct
 	nst_out_set(&c->out, ln, COL_USER, nsinfo_snapshot_username(c->snap, (uid_t)u->owner_uid));
 }
 
+/* A ','-joined list (UIDMAP, GIDMAP, TIMEOFFSETS): as it is in a table,
+ * a JSON array of its items (libsmartcols splits on newlines). */
+static void set_joined(struct ctl *c, struct libscols_line *ln, int col, const char *v)
+{
+	char *d;
+
+	if (!v || !nst_out_has(&c->out, col))
+		return;
+	if (!c->out.json) {
+		nst_out_set(&c->out, ln, col, v);
+		return;
+	}
+	if (!(d = strdup(v)))
+		nst_die(EXIT_FAILURE, "out of memory");
+	for (char *p = d; *p; p++)
+		if (*p == ',')
+			*p = '\n';
+	nst_out_set(&c->out, ln, col, d);
+	free(d);
+}
+
 static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
 {
 	const struct nsinfo_ns *n = &c->ns[i];
@@ -418,6 +455,11 @@ static void fill_ns(struct ctl *c, struct libscols_line *ln, int32_t i)
 		nst_out_setf(&c->out, ln, COL_LEVEL, "%d", n->level);
 	nst_out_set(&c->out, ln, COL_FLAGS, ns_flag(n->flags));
 	set_holders(c, ln, i);
+	set_joined(c, ln, COL_UIDMAP, n->uid_map);
+	set_joined(c, ln, COL_GIDMAP, n->gid_map);
+	set_joined(c, ln, COL_TIMEOFFSETS, n->time_offsets);
+	if (n->type == NSINFO_USER && n->setgroups >= 0)
+		nst_out_set(&c->out, ln, COL_SETGROUPS, n->setgroups ? "allow" : "deny");
 	set_container(c, ln, n->container);
 	set_hostname(c, ln, n->type == NSINFO_UTS ? i : low ? low->ns[NSINFO_UTS] : -1);
 }
@@ -525,6 +567,9 @@ static void render(struct ctl *c)
 	if (!nst_out_table(&c->out, "namespaces"))
 		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	json_array_column(c, COL_HOLDERS);
+	json_array_column(c, COL_UIDMAP);
+	json_array_column(c, COL_GIDMAP);
+	json_array_column(c, COL_TIMEOFFSETS);
 	multiline_column(c, COL_NSFS);
 	if (c->list) {
 		emit_list(c);
@@ -665,9 +710,10 @@ static void parse_type(struct ctl *c, const char *arg)
 /* Column table of the view: --holders has its own. */
 static void select_columns(struct ctl *c)
 {
-	if (c->holders_of)
+	if (c->holders_of) {
+		nst_out_env_columns(&c->out, NULL);
 		nst_out_columns(&c->out, holder_columns, holder_ncols, HOLDER_DEFAULT_COLS);
-	else {
+	} else {
 		/* the default columns depend on -l and -P, known only now */
 		const char *def = c->list && c->out.json && !c->processes
 					  ? JSON_LIST_DEFAULT : default_cols[c->list][c->processes];
@@ -679,6 +725,7 @@ static void select_columns(struct ctl *c)
 			snprintf(net, sizeof(net), "%.*s,NETNSID,NSFS,COMMAND", (int)k, def);
 			def = net;
 		}
+		nst_out_env_columns(&c->out, "NSTREE_COLUMNS");
 		nst_out_columns(&c->out, columns, NCOLS, def);
 	}
 }
@@ -725,6 +772,7 @@ static int parse_args(struct ctl *c, int argc, char **argv, struct nsinfo_scan_o
 		{ "load-max", required_argument, NULL, OPT_LOAD_MAX },
 		NST_OUT_COLUMN_LONGOPTS,
 		NST_OUT_FORMAT_LONGOPTS,
+		NST_COLOR_LONGOPT,
 		NST_STD_LONGOPTS,
 	};
 	bool list_columns = false, scan_opts = false;
