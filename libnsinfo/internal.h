@@ -194,4 +194,15 @@ int nsinfo__reuse_status(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
 /* After reuse_status said 0: take process pi's links from prev when they
  * are trusted; 0 if done, -ENOENT if they must be read. */
 int nsinfo__reuse_links(struct nsinfo_snapshot *s, int pi);
+/* The container pass: begin (after the scan; sizes the per-process
+ * record), then for each process either reuse_cgroup lends prev's answer
+ * (*lent; the container it was in, NULL none) or the pass reads the
+ * cgroup and records what it found with reuse_cgroup_read (container
+ * index, -1 none); end releases prev. All are no-ops without
+ * NSINFO_SCAN_REUSABLE. */
+void nsinfo__reuse_cgroup_begin(struct nsinfo_snapshot *s);
+const struct nsinfo_container *nsinfo__reuse_cgroup(struct nsinfo_snapshot *s, size_t pi,
+						    bool *lent);
+void nsinfo__reuse_cgroup_read(struct nsinfo_snapshot *s, size_t pi, int32_t container);
+void nsinfo__reuse_cgroup_end(struct nsinfo_snapshot *s);
 #endif
