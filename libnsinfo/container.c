@@ -557,8 +557,10 @@ static int from_cgroups(struct nsinfo_snapshot *s, int procfd, char *known)
 
 		if (lent) {
 			known[i] = 1;
-			if (!pc)
+			if (!pc) {
+				nsinfo__reuse_cgroup_read(s, i, -1);
 				continue;
+			}
 			c = add_container(s, pc->runtime, pc->id, NULL, pc->pod, pc->trust, pc->owner);
 			if (c < 0) {
 				r = c;
