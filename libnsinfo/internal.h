@@ -205,4 +205,12 @@ const struct nsinfo_container *nsinfo__reuse_cgroup(struct nsinfo_snapshot *s, s
 						    bool *lent);
 void nsinfo__reuse_cgroup_read(struct nsinfo_snapshot *s, size_t pi, int32_t container);
 void nsinfo__reuse_cgroup_end(struct nsinfo_snapshot *s);
+/* The BPF source (iter.c): the task iterator program prev keeps loaded
+ * (leaders: loaded for NSINFO_SCAN_NO_THREADS), taken over by this scan
+ * (NULL: load it); after the scan, keep it for the next refresh (0; the
+ * snapshot frees it with free_fn) or -ENOENT when s records nothing for
+ * one. A prev refreshed by two threads at once gives its program to one. */
+void *nsinfo__reuse_take_iter(struct nsinfo_snapshot *s, bool leaders);
+int nsinfo__reuse_keep_iter(struct nsinfo_snapshot *s, void *iter, bool leaders,
+			    void (*free_fn)(void *));
 #endif

@@ -435,6 +435,11 @@ static void reset_rows(struct nsinfo_snapshot *s)
 	memset(&s->cov, 0, sizeof(s->cov));
 }
 
+static void destroy_skel(void *skel)
+{
+	nstask_bpf__destroy(skel);
+}
+
 int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 {
 	struct iter it = { .s = s };
@@ -444,7 +449,13 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 	if ((it.procfd = usable(s)) < 0)
 		return it.procfd;
 	clock_setup(&it);
-	if ((err = load(s, &skel)) < 0) {
+	/* refresh.c: the previous snapshot's program, still loaded */
+	bool leaders = !!(s->flags & NSINFO_SCAN_NO_THREADS);
+
+	skel = nsinfo__reuse_take_iter(s, leaders);
+	if (skel)
+		memset(&skel->bss->totals, 0, sizeof(skel->bss->totals));
+	else if ((err = load(s, &skel)) < 0) {
 		close(it.procfd);
 		return err;
 	}
@@ -467,7 +478,9 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 				read_fds(&it, skel);
 		}
 	}
-	nstask_bpf__destroy(skel);
+	/* kept for the next refresh where the snapshot records for one */
+	if (err < 0 || nsinfo__reuse_keep_iter(s, skel, leaders, destroy_skel) < 0)
+		nstask_bpf__destroy(skel);
 	free(it.tries);
 	close(it.procfd);
 	return err;

@@ -41,6 +41,10 @@ struct nsinfo__reuse {
 	uint8_t *cg_age;                /* refreshes since read, CG_FIRST */
 	size_t ncg;
 	uint64_t cg_ticks;              /* boot time of the pass, clock ticks */
+	/* the BPF source's loaded program, for the next refresh */
+	void *iter;
+	bool iter_leaders;
+	void (*iter_free)(void *);
 };
 
 static int cmp_pid(const void *a, const void *b)
@@ -118,6 +122,8 @@ void nsinfo__reuse_free(struct nsinfo_snapshot *s)
 	nsinfo_snapshot_unref(s->reuse->cg_prev);
 	free(s->reuse->cg_ct);
 	free(s->reuse->cg_age);
+	if (s->reuse->iter)
+		s->reuse->iter_free(s->reuse->iter);
 	free(s->reuse->changed);
 	free(s->reuse->ids);
 	free(s->reuse);
@@ -381,4 +387,36 @@ void nsinfo__reuse_cgroup_end(struct nsinfo_snapshot *s)
 		return;
 	nsinfo_snapshot_unref(s->reuse->cg_prev);
 	s->reuse->cg_prev = NULL;
+}
+
+/*
+ * Loading the task iterator (kernel BTF parse, CO-RE relocation, the
+ * verifier) costs more than running it on a host of a few thousand tasks:
+ * a refresh takes the program over from prev instead, and keeps it for
+ * the one after.
+ */
+void *nsinfo__reuse_take_iter(struct nsinfo_snapshot *s, bool leaders)
+{
+	struct nsinfo__reuse *pr;
+	void *it;
+
+	if (!s->reuse || !s->reuse->prev || !(pr = s->reuse->prev->reuse) || !pr->iter ||
+	    pr->iter_leaders != leaders)
+		return NULL;
+	it = pr->iter;
+	pr->iter = NULL;
+	return it;
+}
+
+int nsinfo__reuse_keep_iter(struct nsinfo_snapshot *s, void *iter, bool leaders,
+			    void (*free_fn)(void *))
+{
+	struct nsinfo__reuse *r = s->reuse;
+
+	if (!r || r->iter)
+		return -ENOENT;
+	r->iter = iter;
+	r->iter_leaders = leaders;
+	r->iter_free = free_fn;
+	return 0;
 }
