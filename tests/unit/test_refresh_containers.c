@@ -190,6 +190,9 @@ int main(void)
 	is(nsinfo_snapshot_new(&o, &s), 0, "reusable snapshot with containers");
 	if (!s)
 		goto out;
+	/* the rule is about the age when the cgroup was read, at the end of
+	 * the scan: on a slow host (a sanitizer, a load) young may be past it */
+	double young_age = age_of(young);
 	is_str(container_id(s, old), "", "old child: no container yet");
 	is_str(container_id(s, young), "", "young child: no container yet");
 
@@ -199,7 +202,10 @@ int main(void)
 	ok(move_to(dock, late) == 0, "a child started after the snapshot moved there too");
 
 	is(refresh(&s), 0, "refresh 1");
-	is_str(container_id(s, young), id, "young (under 2 s when read): read again, in the container");
+	if (young_age < 1.8)
+		is_str(container_id(s, young), id, "young (under 2 s when read): read again, in the container");
+	else
+		skip("[host] the snapshot took %.1f s: the young child was not young when read", young_age);
 	is_str(container_id(s, late), id, "started since: read, in the container");
 	/* the old one is placed from the snapshot before until its turn */
 	want = 8 - (int)(old % 8);
