@@ -206,4 +206,15 @@ int nsinfo__reuse_links(struct nsinfo_snapshot *s, int pi);
 /* A namespace new to s as prev had it (same type, inode and id): 0, or
  * -ENOENT where it must be probed. */
 int nsinfo__reuse_ns(struct nsinfo_snapshot *s, int idx, uint64_t id);
+/* The container pass: begin (after the scan; sizes the per-process
+ * record), then for each process either reuse_cgroup lends prev's answer
+ * (*lent; the container it was in, NULL none) or the pass reads the
+ * cgroup and records what it found with reuse_cgroup_read (container
+ * index, -1 none); end releases prev. All are no-ops without
+ * NSINFO_SCAN_REUSABLE. */
+void nsinfo__reuse_cgroup_begin(struct nsinfo_snapshot *s);
+const struct nsinfo_container *nsinfo__reuse_cgroup(struct nsinfo_snapshot *s, size_t pi,
+						    bool *lent);
+void nsinfo__reuse_cgroup_read(struct nsinfo_snapshot *s, size_t pi, int32_t container);
+void nsinfo__reuse_cgroup_end(struct nsinfo_snapshot *s);
 #endif

@@ -551,12 +551,33 @@ static int from_cgroups(struct nsinfo_snapshot *s, int procfd, char *known)
 
 		if (p->flags & (NSINFO_PROC_ZOMBIE | NSINFO_PROC_KTHREAD))
 			continue;
+		/* refresh.c: where the previous snapshot placed the same process */
+		bool lent;
+		const struct nsinfo_container *pc = nsinfo__reuse_cgroup(s, i, &lent);
+
+		if (lent) {
+			known[i] = 1;
+			if (!pc) {
+				nsinfo__reuse_cgroup_read(s, i, -1);
+				continue;
+			}
+			c = add_container(s, pc->runtime, pc->id, NULL, pc->pod, pc->trust, pc->owner);
+			if (c < 0) {
+				r = c;
+				break;
+			}
+			p->container = c;
+			nsinfo__reuse_cgroup_read(s, i, c);
+			continue;
+		}
 		snprintf(rel, sizeof(rel), "%d/cgroup", (int)p->pid);
 		if (nsinfo__read_at(procfd, rel, buf, CGROUP_BUF) < 0)
 			continue;
 		known[i] = 1;
-		if (!nsinfo__cgroup_identify(buf, &id))
+		if (!nsinfo__cgroup_identify(buf, &id)) {
+			nsinfo__reuse_cgroup_read(s, i, -1);
 			continue;
+		}
 		trust = cg_trust(k, &id, &owner);
 		if (trust == NSINFO_TRUST_HINT)
 			owner = p->uid;
@@ -566,6 +587,7 @@ static int from_cgroups(struct nsinfo_snapshot *s, int procfd, char *known)
 			break;
 		}
 		p->container = c;
+		nsinfo__reuse_cgroup_read(s, i, c);
 	}
 	free(buf);
 	cg_check_free(k);
@@ -863,10 +885,14 @@ int nsinfo__containers_scan(struct nsinfo_snapshot *s)
 	if (!(s->flags & NSINFO_SCAN_CONTAINERS))
 		return 0;
 	procfd = open(s->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (procfd < 0)
+	if (procfd < 0) {
+		nsinfo__reuse_cgroup_end(s);
 		return 0; /* the scan itself just used it: gone means nothing to add */
+	}
 	known = calloc(s->nprocs ? s->nprocs : 1, 1);
+	nsinfo__reuse_cgroup_begin(s);
 	r = known ? from_cgroups(s, procfd, known) : -ENOMEM;
+	nsinfo__reuse_cgroup_end(s);
 	if (!r)
 		r = from_environ(s, procfd);
 	if (!r)

@@ -815,7 +815,10 @@ const char *nsinfo_pid_strerror(int err);
  * /proc/PID directory is the same inode, so a recycled pid is read afresh.
  * Reused status fields (comm, state, ppid, uid, NSpid) are those of the
  * first snapshot that read the process: a later exec or prctl rename is not
- * seen; tgid and NSpid never change.
+ * seen; tgid and NSpid never change. With NSINFO_SCAN_CONTAINERS a process
+ * prev placed (same pid and start time, 2 s old or more then) keeps its
+ * container; every cgroup is read again each 8th refresh. The BPF source's
+ * task iterator stays loaded from one refresh to the next.
  */
 #define NSINFO_SCAN_REUSABLE          (1u << 12) /* record what a refresh needs */
 #define NSINFO_SCAN_NO_CHILDREN_LINKS (1u << 13) /* skip pid_for_children, time_for_children */

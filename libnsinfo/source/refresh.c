@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -31,6 +33,14 @@ struct nsinfo__reuse {
 	bool trust_links;               /* during the scan only */
 	pid_t *changed;                 /* sorted */
 	size_t nchanged;
+	/* the container pass (container.c): prev until it ends, then what
+	 * this snapshot's cgroup reads found, per process index */
+	struct nsinfo_snapshot *cg_prev;
+	int32_t *cg_ct;                 /* container from the cgroup, -1 none,
+					 * CG_UNREAD */
+	uint8_t *cg_age;                /* refreshes since read, CG_FIRST */
+	size_t ncg;
+	uint64_t cg_ticks;              /* boot time of the pass, clock ticks */
 };
 
 static int cmp_pid(const void *a, const void *b)
@@ -76,6 +86,10 @@ int nsinfo__reuse_begin(struct nsinfo_snapshot *s, const struct nsinfo__reuse_re
 	if (!prev || !prev->reuse)
 		return 0;
 	s->reuse->prev = nsinfo_snapshot_ref(prev);
+	/* the container pass runs after the scan: it keeps prev until then
+	 * (and only where it will run, or nothing would release it) */
+	if (s->flags & NSINFO_SCAN_CONTAINERS)
+		s->reuse->cg_prev = nsinfo_snapshot_ref(prev);
 	/* imported namespaces carry prev's device; new ones need it too */
 	if (!s->nsfs_dev)
 		s->nsfs_dev = prev->nsfs_dev;
@@ -101,6 +115,9 @@ void nsinfo__reuse_free(struct nsinfo_snapshot *s)
 	if (!s->reuse)
 		return;
 	nsinfo_snapshot_unref(s->reuse->prev);
+	nsinfo_snapshot_unref(s->reuse->cg_prev);
+	free(s->reuse->cg_ct);
+	free(s->reuse->cg_age);
 	free(s->reuse->changed);
 	free(s->reuse->ids);
 	free(s->reuse);
@@ -295,4 +312,110 @@ int nsinfo__reuse_ns(struct nsinfo_snapshot *s, int idx, uint64_t id)
 	s->ns[idx].parent = parent;
 	s->ns[idx].owner = owner;
 	return 0;
+}
+
+/*
+ * The container pass of a refresh (container.c) reads /proc/PID/cgroup
+ * only for the processes prev did not place: one that prev read, with the
+ * same pid and start time, keeps prev's container (or none). Runtimes move
+ * a new process into its container's cgroup right after creating it, so
+ * prev's answer stands only for a process that was older than CG_SETTLE
+ * seconds when prev read it; and a process moved later (rare: systemd or
+ * cgexec) is found by reading every process again after CG_REREAD
+ * refreshes (spread over the refreshes by pid).
+ */
+#define CG_UNREAD (-2)
+#define CG_FIRST 0xff
+#define CG_REREAD 8
+#define CG_SETTLE 2
+
+static uint64_t boot_ticks(void)
+{
+	struct timespec ts;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * (uint64_t)hz + (uint64_t)ts.tv_nsec / (1000000000u / (uint64_t)hz);
+}
+
+void nsinfo__reuse_cgroup_begin(struct nsinfo_snapshot *s)
+{
+	struct nsinfo__reuse *r = s->reuse;
+
+	if (!r)
+		return;
+	free(r->cg_ct);
+	free(r->cg_age);
+	r->ncg = s->nprocs;
+	r->cg_ct = malloc((r->ncg ? r->ncg : 1) * sizeof(*r->cg_ct));
+	r->cg_age = malloc(r->ncg ? r->ncg : 1);
+	if (!r->cg_ct || !r->cg_age) {
+		/* nothing lent and nothing kept: the next refresh reads all */
+		free(r->cg_ct);
+		free(r->cg_age);
+		r->cg_ct = NULL;
+		r->cg_age = NULL;
+		r->ncg = 0;
+		return;
+	}
+	memset(r->cg_age, CG_FIRST, r->ncg);
+	for (size_t i = 0; i < r->ncg; i++)
+		r->cg_ct[i] = CG_UNREAD;
+	r->cg_ticks = boot_ticks();
+}
+
+const struct nsinfo_container *nsinfo__reuse_cgroup(struct nsinfo_snapshot *s, size_t pi,
+						    bool *lent)
+{
+	struct nsinfo__reuse *r = s->reuse;
+	const struct nsinfo__reuse *pr;
+	const struct nsinfo_proc *p, *o;
+	long hz = sysconf(_SC_CLK_TCK);
+	int j;
+
+	*lent = false;
+	if (!r || !r->cg_prev || pi >= r->ncg || hz <= 0)
+		return NULL;
+	pr = r->cg_prev->reuse;
+	p = &s->procs[pi];
+	if (!pr || !pr->cg_age || !p->start_time)
+		return NULL;
+	j = nsinfo_snapshot_find_proc(r->cg_prev, p->pid);
+	if (j < 0 || (size_t)j >= pr->ncg || pr->cg_ct[j] == CG_UNREAD)
+		return NULL;
+	o = &r->cg_prev->procs[j];
+	if (o->start_time != p->start_time ||
+	    pr->cg_ticks < p->start_time + (uint64_t)(CG_SETTLE * hz))
+		return NULL;
+	if (pr->cg_age[j] + 1 >= CG_REREAD) {
+		/* read again now, and next in CG_REREAD refreshes */
+		r->cg_age[pi] = 0;
+		return NULL;
+	}
+	*lent = true;
+	r->cg_age[pi] = (uint8_t)(pr->cg_age[j] + 1);
+	if (pr->cg_ct[j] < 0 || (size_t)pr->cg_ct[j] >= r->cg_prev->ncontainers)
+		return NULL;
+	return &r->cg_prev->containers[pr->cg_ct[j]];
+}
+
+void nsinfo__reuse_cgroup_read(struct nsinfo_snapshot *s, size_t pi, int32_t container)
+{
+	struct nsinfo__reuse *r = s->reuse;
+
+	if (!r || pi >= r->ncg)
+		return;
+	r->cg_ct[pi] = container;
+	if (r->cg_age[pi] == CG_FIRST)
+		/* spread the next reads of all processes over the refreshes */
+		r->cg_age[pi] = (uint8_t)((unsigned)s->procs[pi].pid % CG_REREAD);
+}
+
+void nsinfo__reuse_cgroup_end(struct nsinfo_snapshot *s)
+{
+	if (!s->reuse)
+		return;
+	nsinfo_snapshot_unref(s->reuse->cg_prev);
+	s->reuse->cg_prev = NULL;
 }

@@ -1,39 +1,53 @@
 #!/usr/bin/env bash
 # nsexporter: what a scrape costs against `nstree -l -J` on populations of
 # 1,000 and 10,000 processes (SIZES), and its memory over 1,000 scrapes.
-#  - cold: `nsexporter --once` (one full scan and the exposition) against
-#    `nstree -l -J` (one full scan and the JSON), CPU and wall, medians of
-#    RUNS interleaved rounds. Both run the fd and bind-mount passes; the
-#    exporter also the container pass.
-#  - served: the exporter with --min-interval 0; each scrape starts one
-#    incremental refresh. CPU the exporter spends per refresh (from its
-#    /proc/PID/stat) over REFRESHES refreshes, and the scrape latency.
-#  - memory: VmRSS of the exporter after 10, 100 and 1,000 scrapes (every
-#    scrape a refresh where one is not already running), at the first size.
-# Target (issue): a scrape costs no more than one nstree -l -J; RSS flat.
+#  - cold: `nsexporter --once` (one full scan, the container pass included,
+#    and the exposition) against `nstree -l -J` (one full scan and the
+#    JSON), CPU and wall, medians of RUNS interleaved rounds.
+#  - served: the exporter with --min-interval 0, so that every scrape starts
+#    one incremental refresh (the steady state under Prometheus). SCRAPES_CPU
+#    scrapes, each followed by one `nstree -l -J` while the refresh it started
+#    runs, then a wait for the refresh to end (the exporter's scan thread
+#    gone: no scrape in the measurement but the measured ones). CPU per
+#    scrape (the exporter's utime + stime from /proc/PID/stat over them)
+#    against the median nstree -l -J CPU of the same rounds: the ratio.
+#  - burst: 20 scrapes at once, the last scan older than --min-interval:
+#    how many scans they started (target 1).
+#  - memory: VmRSS and VmHWM of the exporter (/proc/PID/status) after 10,
+#    100, 500 and 1,000 scrapes, every scrape a refresh (--min-interval 0,
+#    each waiting for the last refresh to end), at the first size; growth per
+#    scrape from the 100th to the 1,000th.
+# Targets (issue 17): a scrape costs no more than one nstree -l -J (ratio
+# <= 1); RSS flat.
 source "$(dirname "$0")/lib.sh"
 SIZES=${SIZES:-"1000 10000"}
 RUNS=${RUNS:-5}
-REFRESHES=${REFRESHES:-10}
+SCRAPES_CPU=${SCRAPES_CPU:-20}
 SCRAPES=${SCRAPES:-1000}
 EXP=$BUILD/nsexporter
+NSTREE=$BUILD/nstree
 
 cpu_ms() { # cpu_ms PID: user + system time so far, ms
 	awk -v t="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print int(($12 + $13) * 1000 / t) }' "/proc/$1/stat"
 }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+threads() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
 metric() { # metric PORT NAME: value of an unlabelled sample
 	curl -sf "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n { print $2 }'
 }
-start_exporter() { # start_exporter ARGS...: sets EPID, EPORT
+start_exporter() { # start_exporter ARGS...: sets EPID, EPORT, EBASE (idle threads)
 	"$EXP" --listen 127.0.0.1:0 --no-bpf "$@" 2>"$BENCH_TMP/exp.err" &
 	EPID=$!
 	local n=600
 	until grep -q "listening on" "$BENCH_TMP/exp.err" 2>/dev/null || [ $n -le 0 ]; do sleep 0.1; n=$((n - 1)); done
 	EPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$BENCH_TMP/exp.err")
-	[ -n "$EPORT" ]
+	[ -n "$EPORT" ] || return 1
+	# idle: the main thread and the HTTP server's
+	EBASE=$(threads "$EPID")
 }
+# wait until the exporter has no refresh and no connection running
+idle() { local n=1200; while [ "$(threads "$EPID")" -gt "$EBASE" ] && [ $n -gt 0 ]; do sleep 0.01; n=$((n - 1)); done; }
 stop_exporter() { kill "$EPID" 2>/dev/null; wait "$EPID" 2>/dev/null; }
+med() { sort -g | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.0f", m}'; }
 
 first=1
 for size in $SIZES; do
@@ -43,7 +57,7 @@ for size in $SIZES; do
 
 	# cold: one scan each, interleaved
 	names=(nsexporter-once nstree-l-J)
-	cmds=("$EXP --once --no-bpf" "$BUILD/nstree -l -J")
+	cmds=("$EXP --once --no-bpf" "$NSTREE -l -J")
 	for c in "${cmds[@]}"; do $c >/dev/null 2>&1; done
 	for ((r = 0; r < RUNS; r++)); do
 		for i in "${!cmds[@]}"; do
@@ -52,51 +66,68 @@ for size in $SIZES; do
 			echo "${names[$i]} $e $(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')"
 		done
 	done >"$BENCH_TMP/times"
-	med() { awk -v n="$1" -v f="$2" '$1 == n {print $f}' "$BENCH_TMP/times" | sort -g |
-		awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.0f", m*1000}'; }
-	printf '%-22s %10s %10s\n' command "wall ms" "cpu ms"
-	for n in "${names[@]}"; do printf '%-22s %10s %10s\n' "$n" "$(med "$n" 2)" "$(med "$n" 3)"; done
-	nstree_cpu=$(med nstree-l-J 3)
+	col() { awk -v n="$1" -v f="$2" '$1 == n { print $f * 1000 }' "$BENCH_TMP/times" | med; }
+	printf '%-22s %10s %10s\n' "cold (one scan)" "wall ms" "cpu ms"
+	for n in "${names[@]}"; do printf '%-22s %10s %10s\n' "$n" "$(col "$n" 2)" "$(col "$n" 3)"; done
 
-	# served: refreshes
+	# served: every scrape one refresh; nstree -l -J in the same rounds
 	start_exporter --min-interval 0 || { echo "exporter did not start" >&2; exit 1; }
-	s0=$(metric "$EPORT" nsexporter_scans_total); c0=$(cpu_ms "$EPID")
-	lat=()
-	for ((k = 0; k < REFRESHES; k++)); do
-		before=$(metric "$EPORT" nsexporter_scans_total)
-		t0=$(date +%s%N); curl -sf "http://127.0.0.1:$EPORT/metrics" >/dev/null; t1=$(date +%s%N)
-		lat+=($(( (t1 - t0) / 1000 )))
-		# the scrape started a refresh: wait for it to land
-		n=600; while [ "$(metric "$EPORT" nsexporter_scans_total)" -le "$before" ] && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done
+	curl -sf "http://127.0.0.1:$EPORT/metrics" >/dev/null; idle
+	s0=$(metric "$EPORT" nsexporter_scans_total); idle
+	exp_ms=0
+	: >"$BENCH_TMP/nstree_cpu"
+	for ((k = 0; k < SCRAPES_CPU; k++)); do
+		c0=$(cpu_ms "$EPID")
+		curl -sf "http://127.0.0.1:$EPORT/metrics" >/dev/null
+		/usr/bin/time -o "$BENCH_TMP/t" -f "%U %S" "$NSTREE" -l -J >/dev/null 2>&1
+		idle
+		c1=$(cpu_ms "$EPID")
+		exp_ms=$((exp_ms + c1 - c0))
+		awk '{ print ($1 + $2) * 1000 }' "$BENCH_TMP/t" >>"$BENCH_TMP/nstree_cpu"
 	done
-	s1=$(metric "$EPORT" nsexporter_scans_total); c1=$(cpu_ms "$EPID")
+	s1=$(metric "$EPORT" nsexporter_scans_total)
+	# s0's own scrape started one refresh before the measured ones
+	refreshes=$((s1 - s0 - 1))
 	dur=$(metric "$EPORT" nsexporter_scan_duration_seconds)
-	per=$(( (c1 - c0) / (s1 - s0) ))
-	med_lat=$(printf '%s\n' "${lat[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}')
-	printf 'served: %d refreshes, %d ms CPU each (includes the polling scrapes), last refresh %.0f ms wall, scrape latency median %s ms\n' \
-		$((s1 - s0)) "$per" "$(awk -v d="$dur" 'BEGIN { print d * 1000 }')" "$med_lat"
-	echo "ratio refresh CPU / nstree -l -J CPU: $(ratio "$per" "$nstree_cpu") (target <= 1)"
+	per=$(awk -v a="$exp_ms" -v n="$SCRAPES_CPU" 'BEGIN { printf "%.1f", a / n }')
+	nst=$(med <"$BENCH_TMP/nstree_cpu")
+	printf 'served: %d scrapes, %d refreshes: %s ms CPU per scrape (refresh + exposition), last refresh %.0f ms wall\n' \
+		"$SCRAPES_CPU" "$refreshes" "$per" "$(awk -v d="$dur" 'BEGIN { print d * 1000 }')"
+	printf 'nstree -l -J in the same rounds: %s ms CPU (median)\n' "$nst"
+	echo "ratio scrape CPU / nstree -l -J CPU at $size: $(ratio "$per" "$nst") (target <= 1)"
+	stop_exporter
+
+	# burst: 20 scrapes at once once the last scan is older than the
+	# minimum interval: one scan, not 20
+	start_exporter --min-interval 1 || exit 1
+	b0=$(metric "$EPORT" nsexporter_scans_total)
+	sleep 1.2
+	pids=()
+	for i in $(seq 1 20); do curl -sf "http://127.0.0.1:$EPORT/metrics" -o /dev/null & pids+=($!); done
+	wait "${pids[@]}"; idle
+	b1=$(metric "$EPORT" nsexporter_scans_total)
+	echo "burst: 20 concurrent scrapes started $((b1 - b0)) scan(s) (target <= 1)"
 	stop_exporter
 
 	if [ $first = 1 ]; then
 		first=0
 		start_exporter --min-interval 0 || exit 1
-		python3 - "$EPORT" "$SCRAPES" "$EPID" <<'PY'
-import sys, urllib.request
-port, n, pid = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-def rss():
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-marks = {10, 100, n}
-out = []
-for i in range(1, n + 1):
-    urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=60).read()
-    if i in marks:
-        out.append(f"{i} scrapes: {rss()} KiB")
-print("exporter RSS: " + ", ".join(out))
-PY
-		echo "  ($(metric "$EPORT" nsexporter_scans_total) scans during them)"
+		marks=" 10 100 500 $SCRAPES "
+		declare -A rss hwm
+		for ((i = 1; i <= SCRAPES; i++)); do
+			curl -sf "http://127.0.0.1:$EPORT/metrics" -o /dev/null || { echo "scrape $i failed" >&2; break; }
+			idle
+			if [[ $marks == *" $i "* ]]; then
+				rss[$i]=$(awk '/^VmRSS:/ { print $2 }' "/proc/$EPID/status")
+				hwm[$i]=$(awk '/^VmHWM:/ { print $2 }' "/proc/$EPID/status")
+			fi
+		done
+		line="exporter memory at $size processes:"
+		for m in $marks; do line+=" after $m scrapes RSS ${rss[$m]:-?} KiB (HWM ${hwm[$m]:-?});"; done
+		echo "$line"
+		echo "  $(metric "$EPORT" nsexporter_scans_total) scans; growth from scrape 100 to $SCRAPES:" \
+			"$(awk -v a="${rss[100]:-0}" -v b="${rss[$SCRAPES]:-0}" -v n=$((SCRAPES - 100)) \
+				'BEGIN { printf "%+d KiB, %+.1f bytes per scrape", b - a, (b - a) * 1024 / n }')"
 		stop_exporter
 	fi
 	pop_stop

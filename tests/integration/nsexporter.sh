@@ -54,12 +54,31 @@ like "$hdr" "Content-Type: text/plain; version=0.0.4" "default: Prometheus text 
 is "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$EPORT/nope")" 404 "unknown path: 404"
 is "$(curl -s "http://127.0.0.1:$EPORT/healthz")" ok "/healthz: ok"
 
-# concurrent scrapes: every one complete
+# concurrent scrapes while scans run (--min-interval 0.5: three bursts
+# of 16, 0.3 s apart, meet refreshes): every one complete, and those that
+# report the same scan (nsexporter_scans_total, the generation) carry the
+# same figures but for the per-scrape ones (scrapes, the live BPF counters)
 pids=()
-for i in $(seq 1 16); do curl -sf --max-time 30 "$URL" -o "$T_TMP/par.$i" & pids+=($!); done
+for b in 1 2 3; do
+	for i in $(seq 1 16); do curl -sf --max-time 30 "$URL" -o "$T_TMP/par.$b.$i" & pids+=($!); done
+	[ $b -lt 3 ] && sleep 0.3
+done
 wait "${pids[@]}"
-n=0; for i in $(seq 1 16); do grep -q '^nsexporter_bpf_up' "$T_TMP/par.$i" && n=$((n + 1)); done
-is "$n" 16 "16 concurrent scrapes: all complete"
+n=0; for f in "$T_TMP"/par.*; do tail -1 "$f" | grep -q '^nsexporter_bpf_up\|^nsexporter_namespace_operations_total' && n=$((n + 1)); done
+is "$n" 48 "48 concurrent scrapes: all complete (the last family ends each)"
+gens=$(python3 - "$T_TMP" <<'EOF2'
+import glob, sys
+by = {}
+for f in glob.glob(sys.argv[1] + "/par.*"):
+    lines = [l for l in open(f).read().splitlines()
+             if not l.startswith(("nsexporter_scrapes_total", "nsexporter_namespace_operations_total"))]
+    gen = next(l.split()[1] for l in lines if l.startswith("nsexporter_scans_total "))
+    by.setdefault(gen, set()).add("\n".join(lines))
+print(len(by), sum(len(v) for v in by.values()))
+EOF2
+)
+read -r ngen nvariants <<<"$gens"
+is "$nvariants" "$ngen" "... one exposition per generation ($ngen generations seen): no scrape mixes two scans"
 
 # --------------------------------------------------------------- Prometheus
 if ! command -v prometheus >/dev/null; then
@@ -137,6 +156,39 @@ EOF
 		ok "$(poll 20 gone; echo $?)" \
 			"container gone: containers{runtime=$RT} leaves"
 
+		# a container by its cgroup (docker-<ID>.scope, made here): found,
+		# per-container labels without empty ones; moved out of it, it is
+		# seen gone within 8 refreshes (a refresh reads each process's
+		# cgroup again every 8th time)
+		CG=
+		for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
+			[ -w "$d/cgroup.procs" ] && [ "$(stat -f -c %T "$d")" = cgroup2fs ] && { CG=$d; break; }
+		done
+		if [ -z "$CG" ]; then
+			skip "[cgroup] no writable cgroup2 hierarchy: no container by cgroup"
+		else
+			ID=$(printf '5e%06x%056d' $(($$ & 0xffffff)) 0)
+			TOP=$CG/nst-exp-$$ DOCK=$CG/nst-exp-$$/docker-$ID.scope
+			mkdir "$TOP" "$DOCK" && on_exit "rmdir '$DOCK' '$TOP'"
+			D=$(bg_start sh -c "echo \$\$ >'$DOCK/cgroup.procs' && exec sleep 600")
+			Q_D="nsexporter_container_processes{container_id=\"$ID\"}"
+			ok "$(poll 20 cond "$Q_D" -eq 1; echo $?)" "a process in docker-$ID.scope: container_processes{container_id} == 1"
+			labels=$(python3 - "$PURL" "$Q_D" <<'EOF2'
+import json, sys, urllib.parse, urllib.request
+url = sys.argv[1] + "/api/v1/query?" + urllib.parse.urlencode({"query": sys.argv[2]})
+r = json.load(urllib.request.urlopen(url, timeout=5))["data"]["result"]
+print(" ".join(f"{k}={v}" for k, v in sorted(r[0]["metric"].items()) if k not in ("instance", "job")) if r else "none")
+EOF2
+)
+			is "$labels" "__name__=nsexporter_container_processes container=$ID container_id=$ID runtime=docker" \
+				"... its labels: container (no name known: the id), container_id, runtime; no empty pod_uid"
+			ok "$(poll 10 cond 'nsexporter_containers{runtime="docker"}' -ge 1; echo $?)" "... containers{runtime=docker} >= 1"
+			echo "$D" >"$TOP/cgroup.procs"
+			out_d() { local v; v=$(pq "$Q_D"); [ "$v" = none ] || [ "$v" -eq 0 ]; }
+			ok "$(poll 30 out_d; echo $?)" "moved out of the cgroup: its container leaves within 8 refreshes"
+			kill -KILL -- "-$D" 2>/dev/null
+		fi
+
 		# a burst of unshare calls, and refused ones
 		N=25
 		Q_OK='nsexporter_namespace_operations_total{operation="unshare",type="uts",result="ok"}'
@@ -155,6 +207,35 @@ EOF
 		fi
 	fi
 fi
+
+# --------------------------------------------------- a burst, one scan
+setsid "$EXP" --listen 127.0.0.1:0 --min-interval 2 --no-bpf </dev/null >/dev/null 2>"$T_TMP/exp3.err" &
+E3=$!
+echo "$E3" >>"$T_TMP/bg.pids"
+on_exit "kill -TERM $E3"
+poll 20 grep -q "listening on" "$T_TMP/exp3.err"
+U3=http://127.0.0.1:$(sed -n 's/^nsexporter: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T_TMP/exp3.err")/metrics
+val() { awk -v n="$2" '$1 == n { print $2 }' "$1"; }
+curl -sf "$U3" -o "$T_TMP/b0.txt"
+b0=$(val "$T_TMP/b0.txt" nsexporter_scans_total)
+pids=()
+for i in $(seq 1 20); do curl -sf --max-time 30 "$U3" -o "$T_TMP/bw.$i" & pids+=($!); done
+wait "${pids[@]}"
+is "$(cat "$T_TMP"/bw.* | awk '$1 == "nsexporter_scans_total" { print $2 }' | sort -u)" "$b0" \
+	"20 scrapes at once within --min-interval: no scan started (scans_total stays $b0 in all)"
+# once the last scan is older than the interval, a burst starts one scan
+ts=$(val "$T_TMP/b0.txt" nsexporter_last_scan_timestamp_seconds)
+older() { python3 -c 'import sys, time; sys.exit(time.time() - float(sys.argv[1]) <= 2.3)' "$ts"; }
+poll 20 older
+pids=()
+for i in $(seq 1 20); do curl -sf --max-time 30 "$U3" -o "$T_TMP/bx.$i" & pids+=($!); done
+wait "${pids[@]}"
+landed() { curl -sf "$U3" -o "$T_TMP/b1.txt" && [ "$(val "$T_TMP/b1.txt" nsexporter_scans_total)" -gt "$b0" ]; }
+poll 20 landed
+is "$(val "$T_TMP/b1.txt" nsexporter_scans_total)" $((b0 + 1)) \
+	"20 scrapes at once past --min-interval: one scan (scans_total $b0 -> $((b0 + 1)))"
+like "$(cat "$T_TMP"/bx.* | awk '$1 == "nsexporter_scans_total" { print $2 }' | sort -u | tr '\n' ' ')" \
+	"^$b0 ($((b0 + 1)) )?\$" "... every one answered from scan $b0 or the one it started"
 
 # ------------------------------------------------------------- bad input
 out=$("$EXP" --listen "127.0.0.1:$EPORT" 2>&1 </dev/null); rc=$?

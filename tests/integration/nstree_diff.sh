@@ -67,6 +67,29 @@ gone pid $RT:$H?
 gone uts $RT:$H?
 stopped container $RT:$H?" "C -> B: our container stopped, its namespaces gone"
 
+got=$("$NSTREE" --diff -J "$B" "$C" | python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["changes"]:
+    if c["type"] == "container" and c["container"].startswith(sys.argv[1] + ":"):
+        print(c["change"], c["ns"], c["nprocs"])' "$RT")
+is "$got" "started None None" "B -> C -J: the container-started row (no namespace, no process count)"
+got=$("$NSTREE" --diff -J "$C" "$B" | python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["changes"]:
+    if c["type"] == "container" and c["container"].startswith(sys.argv[1] + ":"):
+        print(c["change"])' "$RT")
+is "$got" "stopped" "C -> B -J: the container-stopped row"
+
+# the live host as the old side: what it has that A had not is gone in A
+out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,NS live "$A" | awk -v i="$INO" '$2 == "net" && $3 == i')
+is "$out" "gone net $INO" "live -> A: our netns (on the host now, not in A) is gone"
+"$NSTREE" --diff live "$A" >/dev/null; is "$?" 1 "live -> A: exit 1"
+out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,CONTAINER live "$B" | grep "$RT")
+is "$out" "gone mnt $RT:$H?
+gone pid $RT:$H?
+gone uts $RT:$H?
+stopped container $RT:$H?" "live -> B: our running container stopped in B"
+
 # against the live host, and from standard input
 kill -KILL -- "-$S" "-$K" 2>/dev/null
 ip netns del "$NETNS"

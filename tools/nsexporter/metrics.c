@@ -94,23 +94,29 @@ static void family(struct mw *w, const char *name, enum mtype t, const char *hel
 		t == COUNTER ? "counter" : "gauge");
 }
 
-/* One sample; labels are NULL-terminated name, value pairs. */
+/* One sample; labels are name, value pairs ended by LEND. A label whose
+ * value is NULL or empty is left out: Prometheus reads an empty label as
+ * an absent one. */
+#define LEND ((const char *)-1)
 static void sample(struct mw *w, const char *name, const char *const *labels, double v)
 {
+	bool open = false;
+
 	fputs(name, w->f);
-	if (labels && labels[0]) {
-		fputc('{', w->f);
-		for (size_t i = 0; labels[i]; i += 2) {
-			fprintf(w->f, "%s%s=\"", i ? "," : "", labels[i]);
-			prom_escape(w->f, labels[i + 1] ? labels[i + 1] : "");
-			fputc('"', w->f);
-		}
-		fputc('}', w->f);
+	for (size_t i = 0; labels && labels[i] != LEND; i += 2) {
+		if (!labels[i + 1] || !labels[i + 1][0])
+			continue;
+		fprintf(w->f, "%s%s=\"", open ? "," : "{", labels[i]);
+		prom_escape(w->f, labels[i + 1]);
+		fputc('"', w->f);
+		open = true;
 	}
+	if (open)
+		fputc('}', w->f);
 	fprintf(w->f, " %.17g\n", v);
 }
 
-#define L(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define L(...) ((const char *const[]){ __VA_ARGS__, LEND })
 
 /* --------------------------------------------------------- classification */
 
@@ -291,18 +297,22 @@ static void container_metrics(struct mw *w, struct nsinfo_snapshot *s, bool per_
 		for (size_t i = 0; i < nns; i++)
 			if (ns[i].container >= 0 && (size_t)ns[i].container < nc)
 				nnsc[ns[i].container]++;
+		/* container: the name where the runtime's state gives one, else the
+		 * id; pod: the Kubernetes pod UID from the cgroup path. (The
+		 * library knows no pod name or Kubernetes namespace yet: those
+		 * labels are left out, as empty ones would be.) */
 		family(w, "nsexporter_container_processes", GAUGE, "Processes of a container.");
 		for (size_t i = 0; i < nc; i++)
 			sample(w, "nsexporter_container_processes",
 			       L("container", c[i].name ? c[i].name : c[i].id, "container_id", c[i].id,
-				 "runtime", c[i].runtime ? c[i].runtime : "", "pod", c[i].pod ? c[i].pod : ""),
+				 "runtime", c[i].runtime, "pod_uid", c[i].pod),
 			       nproc[i]);
 		family(w, "nsexporter_container_namespaces", GAUGE,
 		       "Namespaces whose processes are all in one container.");
 		for (size_t i = 0; i < nc; i++)
 			sample(w, "nsexporter_container_namespaces",
 			       L("container", c[i].name ? c[i].name : c[i].id, "container_id", c[i].id,
-				 "runtime", c[i].runtime ? c[i].runtime : "", "pod", c[i].pod ? c[i].pod : ""),
+				 "runtime", c[i].runtime, "pod_uid", c[i].pod),
 			       nnsc[i]);
 	}
 	free(nproc);

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
+#include <math.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -356,6 +358,10 @@ int main(int argc, char **argv)
 	int code = EX_OK;
 
 	argv[0] = program_invocation_short_name;
+	/* one heap for the scan thread and the connection threads (each
+	 * thread would otherwise get an arena of its own, holding freed
+	 * memory): a scrape is never CPU-bound on malloc */
+	mallopt(M_ARENA_MAX, 1);
 	nst_close_stdout_at_exit(EX_FAIL);
 	parse_args(argc, argv, &o, &ex);
 	load_counters(&ex);

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <malloc.h>
 #include <time.h>
 
 #include "nsexporter.h"
@@ -69,6 +70,10 @@ static void *scan_thread(void *arg)
 	publish(ex, r, next, t0);
 	ex->scanning = false;
 	pthread_mutex_unlock(&ex->lock);
+	/* the snapshot before the last is freed now: its pages go back to the
+	 * kernel, or the heap keeps the largest snapshot's worth of holes for
+	 * good (resident memory flat over any number of scrapes) */
+	malloc_trim(0);
 	return NULL;
 }
 
