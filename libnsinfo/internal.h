@@ -11,8 +11,10 @@
 
 struct uid_name {
 	uid_t uid;
-	char name[33];
+	const char *name;         /* in the snapshot's string storage */
 };
+
+struct nsinfo__chunk;
 
 struct nsinfo_snapshot {
 	int refcnt;
@@ -40,8 +42,9 @@ struct nsinfo_snapshot {
 
 	struct nsinfo_container *containers;
 	size_t ncontainers, containers_cap;
-	char **strings;           /* owned strings (paths, hostnames, container ids) */
-	size_t nstrings, strings_cap;
+	/* owned strings (paths, hostnames, container ids, user names): never
+	 * moved, freed with the snapshot (store.c) */
+	struct nsinfo__chunk *strings;
 
 	struct uid_name *users;
 	size_t nusers, users_cap;
@@ -119,11 +122,26 @@ int nsinfo__scan_proc(struct nsinfo_snapshot *s);
 /* names of the ns/ entries, indexed by enum nsinfo_type */
 extern const char *const nsinfo__ns_file[NSINFO_NTYPES];
 
+/* ---- the store (store/store.c) */
+
+/* A snapshot with nothing in it, refcount 1 (proc_root NULL: none). */
+int nsinfo__snapshot_alloc(const char *proc_root, unsigned flags, struct nsinfo_snapshot **out);
+/* Grow *ptr to hold need elements of elem bytes; 0 or -ENOMEM. */
 int nsinfo__grow(void **ptr, size_t *cap, size_t need, size_t elem);
+/* A copy of str owned by s, valid as long as s (never moved); NULL if
+ * str is NULL or out of memory. */
 const char *nsinfo__strdup(struct nsinfo_snapshot *s, const char *str);
+const char *nsinfo__strndup(struct nsinfo_snapshot *s, const char *str, size_t len);
+/* Row of the namespace (type, ino), or -1. */
+int nsinfo__ns_find(const struct nsinfo_snapshot *s, int type, uint64_t ino);
+/* Row of the namespace ino of any type, or -1. */
 int nsinfo__ns_lookup(const struct nsinfo_snapshot *s, uint64_t ino);
+/* Row of (type, ino), added if new (*isnew = 1); -ENOMEM. */
 int nsinfo__ns_insert(struct nsinfo_snapshot *s, int type, uint64_t ino, int *isnew);
+/* A holder of namespace row ns; grouped per namespace by the graph. */
 int nsinfo__add_holder(struct nsinfo_snapshot *s, int32_t ns, const struct nsinfo_holder *h);
+/* A user name for uid (at most 32 bytes kept); the stored name or NULL. */
+const char *nsinfo__add_user(struct nsinfo_snapshot *s, uid_t uid, const char *name);
 /* Ask the kernel about a namespace open on fd: id, owner, parent. */
 void nsinfo__probe_ns(struct nsinfo_snapshot *s, int idx, int fd, int depth);
 /* Parse "net:[4026531840]"; name (NULL = any) is the expected type part,
@@ -160,8 +178,9 @@ void nsinfo__apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NSINFO
 void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid);
 /* The caller's own namespaces, read from procfd's self/ns. */
 void nsinfo__read_self_ns(struct nsinfo_snapshot *s, int procfd);
-/* Build the graph from the flat scan results (member, child, owned and
- * holder lists, levels); the last step of a scan or of a load. */
+/* graph.c: build the graph from the flat scan results (member, child,
+ * owned and holder lists, levels); after the sources and the holders pass,
+ * before the enrichment that needs member lists; the last step of a load. */
 int nsinfo__finalize(struct nsinfo_snapshot *s);
 /* Fill s from the task iterator. -errno (nothing added) and a reason in
  * s->source_why when this source cannot be used here. */

@@ -747,8 +747,6 @@ static int read_users(struct reader *rd, json_object *top)
 	if ((r = get_array(rd, top, "users", &arr)))
 		return r;
 	n = json_object_array_length(arr);
-	if (n && nsinfo__grow((void **)&s->users, &s->users_cap, n, sizeof(*s->users)))
-		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(arr, i);
 		const char *name;
@@ -759,9 +757,8 @@ static int read_users(struct reader *rd, json_object *top)
 		if ((r = get_int(rd, o, "uid", 0, UINT32_MAX, &uid, 0, 0)) ||
 		    (r = get_str(rd, o, "name", &name, 0)))
 			return r;
-		s->users[i].uid = (uid_t)uid;
-		snprintf(s->users[i].name, sizeof(s->users[i].name), "%s", name);
-		s->nusers = i + 1;
+		if (!nsinfo__add_user(s, (uid_t)uid, name))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -1026,10 +1023,8 @@ static int reader_init(struct reader *rd, char *why, size_t whylen)
 	*rd = (struct reader){ .why = why, .whylen = whylen };
 	if (why && whylen)
 		why[0] = 0;
-	rd->s = calloc(1, sizeof(*rd->s));
-	if (!rd->s)
+	if (nsinfo__snapshot_alloc(NULL, 0, &rd->s))
 		return -ENOMEM;
-	rd->s->refcnt = 1;
 	rd->s->loaded = true;
 	return 0;
 }
