@@ -471,8 +471,8 @@ static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int
 	bool saw_init = false;
 	char rel[48], link[64];
 
-	for (size_t i = 0; i < s->nfdrecs; i++) {
-		const struct nsinfo__fdrec *f = &s->fdrecs[i];
+	for (size_t i = 0; i < s->src.fds.n; i++) {
+		const struct nsinfo__fdrec *f = &s->src.fds.v[i];
 		int type = f->type, idx;
 		uint64_t ino = f->ino;
 
@@ -529,7 +529,7 @@ static int fds_pass(struct nsinfo_snapshot *s, const struct leaders *l, int proc
 
 	if (!dents)
 		return -ENOMEM;
-	if (s->fdrecs_done) {
+	if (s->src.fds.complete) {
 		r = fds_from_iter(s, l, procfd, dents, me);
 		free(dents);
 		return r;
@@ -795,9 +795,9 @@ int nsinfo__holders_scan(struct nsinfo_snapshot *s)
 		r = ns_holders(s);
 	free(l.v);
 	/* what the iterator listed is in the holders now */
-	free(s->fdrecs);
-	s->fdrecs = NULL;
-	s->nfdrecs = s->fdrecs_cap = 0;
+	free(s->src.fds.v);
+	s->src.fds.v = NULL;
+	s->src.fds.n = s->src.fds.cap = 0;
 	return r;
 }
 

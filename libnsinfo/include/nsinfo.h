@@ -187,6 +187,9 @@ struct nsinfo_coverage {
 #define NSINFO_SCAN_BPF        (1u << 7) /* the BPF source on a small host too */
 #define NSINFO_SCAN_NOT_SELF   (1u << 8) /* the caller's own fds are not holders (what it
 					   * inherited is held by the process it came from) */
+/* bits 9-11 unused */
+#define NSINFO_SCAN_REUSABLE   (1u << 12) /* record what a refresh needs (nsinfo_snapshot_refresh) */
+#define NSINFO_SCAN_NO_CHILDREN_LINKS (1u << 13) /* skip pid_for_children, time_for_children */
 
 struct nsinfo_scan_opts {
 	size_t size;              /* sizeof(struct nsinfo_scan_opts) */
@@ -743,8 +746,8 @@ const char *nsinfo_pid_strerror(int err);
  * first snapshot that read the process: a later exec or prctl rename is not
  * seen; tgid and NSpid never change.
  */
-#define NSINFO_SCAN_REUSABLE          (1u << 12) /* record what a refresh needs */
-#define NSINFO_SCAN_NO_CHILDREN_LINKS (1u << 13) /* skip pid_for_children, time_for_children */
+/* (NSINFO_SCAN_REUSABLE and NSINFO_SCAN_NO_CHILDREN_LINKS are with the
+ * other scan flags, above) */
 
 struct nsinfo_refresh_opts {
 	size_t size;              /* sizeof(struct nsinfo_refresh_opts) */

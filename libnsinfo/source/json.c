@@ -220,8 +220,8 @@ static json_object *snapshot_json(struct nsinfo_snapshot *s)
 	int r = !conts;
 
 	r = r || put_int(o, "nsinfo_snapshot", FORMAT_VERSION) ||
-	    put_str(o, "proc_root", s->proc_root) || put_str(o, "source", s->source) ||
-	    put_str(o, "source_why", s->source_why[0] ? s->source_why : NULL) ||
+	    put_str(o, "proc_root", s->proc_root) || put_str(o, "source", s->src.name) ||
+	    put_str(o, "source_why", s->src.why[0] ? s->src.why : NULL) ||
 	    put_int(o, "flags", s->flags) || put_int(o, "nsfs_dev", (int64_t)s->nsfs_dev);
 	for (int t = 0; !r && t < NSINFO_NTYPES; t++)
 		if (s->self_ns_ino[t])
@@ -806,8 +806,8 @@ static int read_head(struct reader *rd, json_object *top)
 	free(s->proc_root);
 	if (!(s->proc_root = strdup(root ? root : "/proc")))
 		return -ENOMEM;
-	s->source = source && !strcmp(source, "bpf") ? "bpf" : "proc";
-	snprintf(s->source_why, sizeof(s->source_why), "%s", why ? why : "");
+	s->src.name = source && !strcmp(source, "bpf") ? "bpf" : "proc";
+	snprintf(s->src.why, sizeof(s->src.why), "%s", why ? why : "");
 	s->flags = (unsigned)flags;
 	s->nsfs_dev = (uint64_t)dev;
 	return 0;

@@ -48,8 +48,8 @@ NSINFO_EXPORT const char *nsinfo_snapshot_source(const struct nsinfo_snapshot *s
 	if (!s)
 		return NULL;
 	if (why)
-		*why = s->source_why[0] ? s->source_why : NULL;
-	return s->source;
+		*why = s->src.why[0] ? s->src.why : NULL;
+	return s->src.name;
 }
 
 NSINFO_EXPORT int nsinfo_snapshot_find_proc(const struct nsinfo_snapshot *s, pid_t pid)

@@ -14,7 +14,7 @@
 #include "enrich/holders.h"
 
 /* The task iterator where it can stand in for /proc, else the /proc walk
- * (s->source_why says why). */
+ * (s->src.why says why). */
 static int scan_source(struct nsinfo_snapshot *s)
 {
 	bool foreign;
@@ -24,17 +24,17 @@ static int scan_source(struct nsinfo_snapshot *s)
 		return r;
 	if (foreign) {
 		/* the iterator would list the caller's pid namespace instead */
-		s->source = "proc";
-		snprintf(s->source_why, sizeof(s->source_why),
+		s->src.name = "proc";
+		snprintf(s->src.why, sizeof(s->src.why),
 			 "%s shows another pid namespace than the caller's", s->proc_root);
 		return nsinfo__scan_proc(s);
 	}
 	if (nsinfo__scan_bpf(s) == 0) {
-		s->source = "bpf";
-		s->source_why[0] = 0;
+		s->src.name = "bpf";
+		s->src.why[0] = 0;
 		return 0;
 	}
-	s->source = "proc";
+	s->src.name = "proc";
 	return nsinfo__scan_proc(s);
 }
 

@@ -285,7 +285,7 @@ NSINFO_EXPORT void nsinfo_snapshot_unref(struct nsinfo_snapshot *s)
 	free(s->holder_owner);
 	free(s->containers);
 	free(s->users);
-	free(s->fdrecs);
+	free(s->src.fds.v);
 	free(s->cmdlines);
 	nsinfo__reuse_free(s);
 	free(s->proc_root);
