@@ -84,8 +84,13 @@ struct nsinfo_snapshot {
 	uint32_t *idx;            /* procs/children/owned lists */
 	int32_t self_ns[NSINFO_NTYPES];
 
-	/* ---- refresh (source/refresh.c): identities for a later refresh */
+	/* ---- refresh (source/refresh.c): identities for a later refresh, and
+	 * the events handle that ran while this snapshot was taken (its
+	 * serial, 0 none) with its lost count then (store/pipeline.c) */
 	struct nsinfo__reuse *reuse;
+	struct {
+		uint64_t serial, lost;
+	} events_seen;
 
 	/* ---- the JSON source (source/json.c): read from a file, not from
 	 * this host's /proc; queries that would read /proc use what was saved */
@@ -234,6 +239,10 @@ struct nsinfo__reuse_req {
 	bool trust_links;         /* prev's links hold but for changed[] */
 	const pid_t *changed;
 	size_t nchanged;
+	/* the caller's event source: trust_links holds only if it ran since
+	 * prev and lost nothing (checked by the pipeline); NULL: the caller
+	 * vouches */
+	struct nsinfo_events *events;
 };
 /* Before the scan: start recording identities (NSINFO_SCAN_REUSABLE or a
  * prev to reuse); 0 or -ENOMEM. */

@@ -258,6 +258,11 @@ NSINFO_EXPORT const char *nsinfo_events_attach_mode(const struct nsinfo_events *
 	(void)ev;
 	return NULL;
 }
+uint64_t nsinfo__events_serial(const struct nsinfo_events *ev)
+{
+	(void)ev;
+	return 0;
+}
 
 #else /* HAVE_BPF */
 
@@ -331,6 +336,7 @@ struct nsinfo_events {
 	void *userdata;
 	int delivered;            /* during one consume call */
 	bool stop;
+	uint64_t serial;          /* nsinfo__events_serial() */
 };
 
 /* ----------------------------------------------------- libbpf logging */
@@ -714,6 +720,13 @@ static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)
 	return setup_reader(ev, o->flush_ms ? o->flush_ms : DEFAULT_FLUSH_MS);
 }
 
+static uint64_t events_serial;
+
+uint64_t nsinfo__events_serial(const struct nsinfo_events *ev)
+{
+	return ev ? ev->serial : 0;
+}
+
 NSINFO_EXPORT int nsinfo_events_new(const struct nsinfo_events_opts *opts,
 				    struct nsinfo_events **out)
 {
@@ -730,6 +743,7 @@ NSINFO_EXPORT int nsinfo_events_new(const struct nsinfo_events_opts *opts,
 	if (!ev)
 		return -ENOMEM;
 	ev->refcnt = 1;
+	ev->serial = __atomic_add_fetch(&events_serial, 1, __ATOMIC_RELAXED);
 	ev->epfd = ev->timerfd = -1;
 	ev->cb = opts->cb;
 	ev->userdata = opts->userdata;

@@ -11,6 +11,11 @@
 int nsinfo__event_decode(const void *data, size_t len, int64_t realtime_offset,
 			 struct nsinfo_event *out);
 
+/* A number no other events handle of this process had (1, 2, ...), 0 for
+ * none: tells a refresh whether the handle it is given ran since the
+ * previous snapshot. */
+uint64_t nsinfo__events_serial(const struct nsinfo_events *ev);
+
 #ifdef HAVE_BPF
 struct bpf_program;
 struct bpf_link;

@@ -755,13 +755,19 @@ struct nsinfo_refresh_opts {
 	unsigned scan_flags;      /* NSINFO_REFRESH_SCAN_FLAGS: the new snapshot's NSINFO_SCAN_* */
 	const pid_t *changed;     /* NSINFO_REFRESH_TRUST_LINKS: tgids, any order */
 	size_t nchanged;
+	struct nsinfo_events *events; /* the event source changed[] comes from, or NULL */
 };
 /*
  * NSINFO_REFRESH_TRUST_LINKS: the namespace links of prev's processes are
  * taken as they were too, except for the processes listed in changed[]:
  * for callers that know from the event source, with no lost events since
  * prev was taken, which processes called clone, unshare or setns. A change
- * made while the refresh runs may show one refresh late.
+ * made while the refresh runs may show one refresh late. With events set
+ * (the handle whose callback collected changed[]), the library checks that
+ * guarantee itself: the links are trusted only if prev was made by a
+ * refresh given the same handle and the handle has lost no event since
+ * (nsinfo_events_lost()); otherwise every link is read again, as without
+ * the flag. Without events the caller vouches.
  * NSINFO_REFRESH_SCAN_FLAGS: scan with scan_flags instead of prev's (e.g.
  * NSINFO_SCAN_CONTAINERS only every so often).
  */

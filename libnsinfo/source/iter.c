@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "source/source.h"
 
 static int why(struct nsinfo_snapshot *s, int err, const char *fmt, ...)
 {
@@ -474,3 +475,11 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 }
 
 #endif /* HAVE_BPF */
+
+static int bpf_fill(struct nsinfo_snapshot *s, const struct nsinfo__source_in *in)
+{
+	(void)in;
+	return nsinfo__scan_bpf(s);
+}
+
+const struct nsinfo__source nsinfo__source_bpf = { .name = "bpf", .fill = bpf_fill };

@@ -38,6 +38,7 @@
 #include <json-c/json.h>
 
 #include "internal.h"
+#include "source/source.h"
 
 #define FORMAT_VERSION 1
 
@@ -1017,46 +1018,56 @@ static int read_text(struct reader *rd, const char *text, size_t len)
 	return r;
 }
 
-/* A reader with a fresh snapshot, why cleared */
-static int reader_init(struct reader *rd, char *why, size_t whylen)
+/* The JSON source: the whole snapshot as saved, its enrichment and the
+ * graph included (the command lines attach to the sorted table) */
+static int json_fill(struct nsinfo_snapshot *s, const struct nsinfo__source_in *in)
 {
-	*rd = (struct reader){ .why = why, .whylen = whylen };
-	if (why && whylen)
-		why[0] = 0;
-	if (nsinfo__snapshot_alloc(NULL, 0, &rd->s))
-		return -ENOMEM;
-	rd->s->loaded = true;
-	return 0;
+	struct reader rd = { .s = s, .why = in->why, .whylen = in->whylen };
+
+	s->loaded = true;
+	return read_text(&rd, in->text, in->len);
 }
 
-static int reader_done(struct reader *rd, int r, struct nsinfo_snapshot **out)
+const struct nsinfo__source nsinfo__source_json = {
+	.name = "json", .fill = json_fill, .complete = true,
+};
+
+/* A snapshot from text (text[len] NUL) through the JSON source */
+static int load_text(const char *text, size_t len, struct nsinfo_snapshot **out, char *why,
+		     size_t whylen)
 {
+	struct nsinfo__source_in in = { .text = text, .len = len, .why = why, .whylen = whylen };
+	struct nsinfo_snapshot *s = NULL;
+	int r = nsinfo__snapshot_alloc(NULL, 0, &s);
+
+	if (r == 0)
+		r = nsinfo__build(s, &nsinfo__source_json, &in);
 	if (r < 0) {
-		if (r == -ENOMEM && rd->why && rd->whylen && !rd->why[0])
-			snprintf(rd->why, rd->whylen, "out of memory");
-		nsinfo_snapshot_unref(rd->s);
+		if (r == -ENOMEM && why && whylen && !why[0])
+			snprintf(why, whylen, "out of memory");
+		nsinfo_snapshot_unref(s);
 		return r;
 	}
-	*out = rd->s;
+	*out = s;
 	return 0;
 }
 
 int nsinfo__snapshot_parse_json(const char *text, size_t len, struct nsinfo_snapshot **out,
 				char *why, size_t whylen)
 {
-	struct reader rd;
 	char *copy;
 	int r;
 
 	if (!text || !out)
 		return -EINVAL;
+	if (why && whylen)
+		why[0] = 0;
 	/* the parser reads one byte past the text: a NUL ends a bare number */
 	if (!(copy = malloc(len + 1)))
 		return -ENOMEM;
 	memcpy(copy, text, len);
 	copy[len] = 0;
-	if ((r = reader_init(&rd, why, whylen)) == 0)
-		r = reader_done(&rd, read_text(&rd, copy, len), out);
+	r = load_text(copy, len, out, why, whylen);
 	free(copy);
 	return r;
 }
@@ -1065,20 +1076,22 @@ NSINFO_EXPORT int nsinfo_snapshot_read_json_max(const char *path, size_t max_byt
 						struct nsinfo_snapshot **out, char *why,
 						size_t whylen)
 {
-	struct reader rd;
+	struct reader rd = { .why = why, .whylen = whylen };
 	size_t len = 0;
 	char *text;
 	int r = 0;
 
 	if (!path || !out)
 		return -EINVAL;
-	if ((r = reader_init(&rd, why, whylen)))
-		return r;
+	if (why && whylen)
+		why[0] = 0;
 	text = slurp(&rd, path, max_bytes ? max_bytes : NSINFO_JSON_MAX_DEFAULT, &len, &r);
 	if (text)
-		r = read_text(&rd, text, len);
+		r = load_text(text, len, out, why, whylen);
+	else if (r == -ENOMEM && why && whylen && !why[0])
+		snprintf(why, whylen, "out of memory");
 	free(text);
-	return reader_done(&rd, r, out);
+	return r;
 }
 
 NSINFO_EXPORT int nsinfo_snapshot_read_json(const char *path, struct nsinfo_snapshot **out,

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "source/source.h"
 
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -838,3 +839,13 @@ int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 	close(procfd);
 	return 0;
 }
+
+static int proc_fill(struct nsinfo_snapshot *s, const struct nsinfo__source_in *in)
+{
+	(void)in;
+	return nsinfo__scan_proc(s);
+}
+
+const struct nsinfo__source nsinfo__source_proc = {
+	.name = "proc", .fill = proc_fill,
+};
