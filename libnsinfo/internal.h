@@ -6,6 +6,8 @@
 
 #include "nsinfo.h"
 #include "compat.h"
+#include "util/procdir.h"
+#include "util/readfile.h"
 
 #define NSINFO_EXPORT __attribute__((visibility("default")))
 
@@ -117,10 +119,6 @@ struct nsinfo__status {
 /* names of the ns/ entries, indexed by enum nsinfo_type */
 extern const char *const nsinfo__ns_file[NSINFO_NTYPES];
 
-/* Read a small file relative to dirfd into buf, NUL-terminated; its
- * length or -errno. A short read ends it (proc's seq files hand over all
- * that fits at once), which saves a syscall per file. */
-ssize_t nsinfo__read_at(int dirfd, const char *name, char *buf, size_t len);
 /* Parse a /proc/PID/status text; 0 or -EINVAL if it is not one. */
 int nsinfo__parse_status(const char *buf, struct nsinfo__status *st);
 /* The start time (field 22, clock ticks after boot) of a /proc/PID/stat

@@ -12,7 +12,6 @@
  * sys_enter/sys_exit with a syscall-number filter in the probe do the job.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -35,6 +34,7 @@
 #include "internal.h"
 #include "events/events.h"
 #include "parsers.h"
+#include "util/procdir.h"
 #include "nsevent.h"
 
 _Static_assert((int)NSEVENT_SLOT_UTS == (int)NSINFO_UTS &&
@@ -555,28 +555,27 @@ static int seed_descendants(struct nsinfo_events *ev, pid_t root)
 	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct pidpair *v = NULL;
 	size_t n = 0, cap = 0;
-	struct dirent *de;
+	struct nsinfo__dir d;
+	const char *name;
 	bool grew = true;
-	DIR *d;
+	long pid;
 
 	if (procfd < 0)
 		return -errno;
-	d = fdopendir(procfd);
-	if (!d) {
+	if (nsinfo__dir_begin(&d, procfd, NULL, 0, 0)) {
 		close(procfd);
-		return -errno;
+		return -ENOMEM;
 	}
-	while ((de = readdir(d))) {
-		pid_t pid;
-
-		if (nsinfo_parse_pid(de->d_name, &pid) < 0)
+	while (nsinfo__dir_next(&d, &name, &pid) > 0) {
+		if (pid <= 0)
 			continue;
 		if (nsinfo__grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0)
 			break;
-		v[n].pid = pid;
-		v[n++].ppid = stat_ppid(dirfd(d), pid);
+		v[n].pid = (pid_t)pid;
+		v[n++].ppid = stat_ppid(procfd, (pid_t)pid);
 	}
-	closedir(d);
+	nsinfo__dir_end(&d);
+	close(procfd);
 	/* mark by zeroing ppid once added; repeat until no new descendant */
 	while (grew) {
 		grew = false;

@@ -39,6 +39,7 @@
 
 #include "internal.h"
 #include "source/source.h"
+#include "util/readfile.h"
 
 #define FORMAT_VERSION 1
 
@@ -839,54 +840,6 @@ static int attach_cmdlines(struct nsinfo_snapshot *s, struct cmdline *cmds, size
 	return 0;
 }
 
-/* Up to max bytes from fd, NUL-terminated; -EFBIG past max */
-static char *read_all(int fd, size_t max, size_t *lenp, int *err)
-{
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-
-	max = max > SIZE_MAX / 2 ? SIZE_MAX / 2 : max;
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			/* room for max + 1 bytes at most: one more than allowed */
-			size_t want = cap ? cap * 2 : 64 * 1024;
-			char *nb;
-
-			want = want > max + 2 ? max + 2 : want;
-			nb = realloc(buf, want);
-			if (!nb) {
-				*err = -ENOMEM;
-				break;
-			}
-			buf = nb;
-			cap = want;
-		}
-		n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			*err = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > max) {
-			*err = -EFBIG;
-			break;
-		}
-	}
-	if (*err) {
-		free(buf);
-		return NULL;
-	}
-	buf[len] = 0;
-	*lenp = len;
-	return buf;
-}
-
 /* The whole file (or standard input for "-"), NUL-terminated. Only a
  * regular file or a pipe: a device such as /dev/zero never ends, and a FIFO
  * without a writer must not hang the reader (open is non-blocking; a read
@@ -913,7 +866,7 @@ static char *slurp(struct reader *rd, const char *path, size_t max, size_t *lenp
 	} else if (fd != 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
 		*err = -errno;
 	} else {
-		buf = read_all(fd, max, lenp, err);
+		*err = nsinfo__read_fd(fd, max, &buf, lenp);
 	}
 	if (*err == -EFBIG)
 		bad(rd, "larger than the limit of %zu bytes", max);
