@@ -367,21 +367,6 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 
 /* --------------------------------------------------- tracepoint ids */
 
-#define NTP 8
-
-/* The syscall tracepoint programs; their section names say which event */
-static void tp_progs(struct nsevent_bpf *s, struct bpf_program **out)
-{
-	struct bpf_program *p[NTP] = {
-		s->progs.tp_enter_clone, s->progs.tp_exit_clone,
-		s->progs.tp_enter_clone3, s->progs.tp_exit_clone3,
-		s->progs.tp_enter_unshare, s->progs.tp_exit_unshare,
-		s->progs.tp_enter_setns, s->progs.tp_exit_setns,
-	};
-
-	memcpy(out, p, sizeof(p));
-}
-
 static int read_id(int dirfd, const char *sec)
 {
 	char path[160], buf[32] = "";
@@ -465,11 +450,11 @@ int nsinfo__tracepoint_ids(struct bpf_program **progs, size_t n, int *ids)
 
 /* ------------------------------------------------------------ attach */
 
-static int add_link(struct nsinfo_events *ev, struct bpf_link *link)
+int nsinfo__probe_link(struct bpf_link *link, struct bpf_link **links, size_t *n)
 {
 	if (!link)
-		return -errno;
-	ev->links[ev->nlinks++] = link;
+		return errno ? -errno : -EINVAL;
+	links[(*n)++] = link;
 	return 0;
 }
 
@@ -497,30 +482,40 @@ struct bpf_link *nsinfo__attach_tracepoint_id(struct bpf_program *prog, int id)
 	return link;
 }
 
-static int attach_tracepoint(struct nsinfo_events *ev, struct bpf_program *prog, int id)
+void nsinfo__probe_choose(struct nsinfo__probe *p, bool want_raw)
 {
-	return add_link(ev, nsinfo__attach_tracepoint_id(prog, id));
+	p->raw_syscalls = want_raw || nsinfo__tracepoint_ids(p->tp, NSINFO__NTP, p->ids) < 0;
+	for (size_t i = 0; i < NSINFO__NTP; i++)
+		bpf_program__set_autoload(p->tp[i], !p->raw_syscalls);
+	for (size_t i = 0; i < 2; i++)
+		bpf_program__set_autoload(p->raw[i], p->raw_syscalls);
 }
 
-static int attach_all(struct nsinfo_events *ev, const int *ids)
+int nsinfo__probe_attach(const struct nsinfo__probe *p, struct bpf_link **links, size_t *n)
 {
-	struct nsevent_bpf *s = ev->skel;
-	struct bpf_program *always[] = { s->progs.newtask, s->progs.proc_exit };
-	struct bpf_program *raw[] = { s->progs.raw_enter, s->progs.raw_exit };
-	struct bpf_program *tps[NTP];
 	int err;
 
-	tp_progs(s, tps);
-	for (size_t i = 0; i < 2; i++)
-		if ((err = add_link(ev, bpf_program__attach(always[i]))) < 0)
+	for (size_t i = 0; p->raw_syscalls && i < 2; i++)
+		if ((err = nsinfo__probe_link(bpf_program__attach(p->raw[i]), links, n)) < 0)
 			return err;
-	for (size_t i = 0; ev->raw_syscalls && i < 2; i++)
-		if ((err = add_link(ev, bpf_program__attach(raw[i]))) < 0)
-			return err;
-	for (size_t i = 0; !ev->raw_syscalls && i < NTP; i++)
-		if ((err = attach_tracepoint(ev, tps[i], ids[i])) < 0)
+	for (size_t i = 0; !p->raw_syscalls && i < NSINFO__NTP; i++)
+		if ((err = nsinfo__probe_link(nsinfo__attach_tracepoint_id(p->tp[i], p->ids[i]),
+					      links, n)) < 0)
 			return err;
 	return 0;
+}
+
+/* newtask and proc_exit always, then the syscall hooks */
+static int attach_all(struct nsinfo_events *ev, const struct nsinfo__probe *p)
+{
+	struct bpf_program *always[] = { ev->skel->progs.newtask, ev->skel->progs.proc_exit };
+	int err;
+
+	for (size_t i = 0; i < 2; i++)
+		if ((err = nsinfo__probe_link(bpf_program__attach(always[i]), ev->links,
+					      &ev->nlinks)) < 0)
+			return err;
+	return nsinfo__probe_attach(p, ev->links, &ev->nlinks);
 }
 
 /* ----------------------------------------------------- process tree */
@@ -688,8 +683,8 @@ static void set_filters(struct nsevent_bpf *s, const struct nsinfo_events_opts *
 static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)
 {
 	size_t rb = o->ringbuf_bytes ? o->ringbuf_bytes : DEFAULT_RINGBUF;
-	struct bpf_program *tps[NTP];
-	int ids[NTP] = { 0 }, err;
+	struct nsinfo__probe p;
+	int err;
 
 	ev->skel = nsevent_bpf__open();
 	if (!ev->skel)
@@ -697,19 +692,15 @@ static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)
 	set_filters(ev->skel, o, rb);
 	if ((err = bpf_map__set_max_entries(ev->skel->maps.events, rb)) < 0)
 		return err;
-	tp_progs(ev->skel, tps);
-	ev->raw_syscalls = (o->flags & NSINFO_EVENTS_RAW_SYSCALLS) ||
-			   nsinfo__tracepoint_ids(tps, NTP, ids) < 0;
-	for (size_t i = 0; i < NTP; i++)
-		bpf_program__set_autoload(tps[i], !ev->raw_syscalls);
-	bpf_program__set_autoload(ev->skel->progs.raw_enter, ev->raw_syscalls);
-	bpf_program__set_autoload(ev->skel->progs.raw_exit, ev->raw_syscalls);
+	p = (struct nsinfo__probe)NSINFO__PROBE(ev->skel);
+	nsinfo__probe_choose(&p, o->flags & NSINFO_EVENTS_RAW_SYSCALLS);
+	ev->raw_syscalls = p.raw_syscalls;
 	if ((err = nsevent_bpf__load(ev->skel)) < 0)
 		return err;
-	ev->links = calloc(NTP + 4, sizeof(*ev->links));
+	ev->links = calloc(NSINFO__NTP + 4, sizeof(*ev->links));
 	if (!ev->links)
 		return -ENOMEM;
-	if ((err = attach_all(ev, ids)) < 0)
+	if ((err = attach_all(ev, &p)) < 0)
 		return err;
 	if (o->pid > 0) {
 		if ((err = nsinfo_events_add_pid(ev, o->pid)) < 0 ||
