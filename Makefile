@@ -95,7 +95,7 @@ FUZZ_REPLAY_BINS := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay_%)
 
 -include bpf/bpf.mk
 
-.PHONY: all deps check check-deps tests bench fuzz fuzz-bins install uninstall clean man3
+.PHONY: all deps check check-deps tests bench fuzz fuzz-bins install install-files uninstall clean man3
 all: deps $(BUILD)/libnsinfo.a $(BUILD)/libnsinfo.so $(BUILD)/libnsinfo.pc \
 	$(TOOLS:%=$(BUILD)/%)
 
@@ -274,16 +274,21 @@ bench: check-deps
 MAN_PAGES := $(wildcard man/*.[0-9]) $(wildcard man/man3/*.3)
 # bash completions: one file per tool, and the helpers they share
 COMPLETIONS := $(wildcard completion/*)
+# The public header goes to its own folder, $(INCDIR)/nsinfo/nsinfo.h; the
+# .pc file's Cflags name that folder (#include <nsinfo.h>).
 install: all
+	$(MAKE) --no-print-directory install-files
+# what install copies, from a build made already (tests install that way)
+install-files:
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBDIR) \
-	  $(DESTDIR)$(INCDIR) $(DESTDIR)$(PCDIR)
+	  $(DESTDIR)$(INCDIR)/nsinfo $(DESTDIR)$(PCDIR)
 	for t in $(filter-out $(SBIN_TOOLS),$(TOOLS)); do install -m 755 $(BUILD)/$$t $(DESTDIR)$(BINDIR)/; done
 	for t in $(SBIN_TOOLS); do install -m 755 $(BUILD)/$$t $(DESTDIR)$(SBINDIR)/; done
 	install -m 644 $(BUILD)/libnsinfo.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(BUILD)/libnsinfo.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libnsinfo.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libnsinfo.so.$(SOVERSION)
 	ln -sf libnsinfo.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libnsinfo.so
-	install -m 644 libnsinfo/include/nsinfo.h $(DESTDIR)$(INCDIR)/
+	install -m 644 libnsinfo/include/nsinfo.h $(DESTDIR)$(INCDIR)/nsinfo/
 	$(PC_SUBST) libnsinfo/libnsinfo.pc.in > $(DESTDIR)$(PCDIR)/libnsinfo.pc
 	chmod 644 $(DESTDIR)$(PCDIR)/libnsinfo.pc
 	for m in $(MAN_PAGES); do s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
@@ -298,7 +303,8 @@ man3:
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(SBINDIR)/$$t; done
-	rm -f $(DESTDIR)$(LIBDIR)/libnsinfo.* $(DESTDIR)$(INCDIR)/nsinfo.h $(DESTDIR)$(PCDIR)/libnsinfo.pc
+	rm -f $(DESTDIR)$(LIBDIR)/libnsinfo.* $(DESTDIR)$(INCDIR)/nsinfo/nsinfo.h $(DESTDIR)$(PCDIR)/libnsinfo.pc
+	-rmdir $(DESTDIR)$(INCDIR)/nsinfo 2>/dev/null
 	for m in $(MAN_PAGES); do s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 	for c in $(COMPLETIONS); do rm -f $(DESTDIR)$(BASHCOMPDIR)/$${c##*/}; done
 

@@ -72,7 +72,7 @@ $(BUILD)/vmlinux.h: | deps
 
 # every bpf/NAME.bpf.c (with its record header bpf/NAME.h) becomes a
 # skeleton NAME_bpf.skel.h
-$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/%.h $(BUILD)/vmlinux.h
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/%.h bpf/nsprobe.h $(BUILD)/vmlinux.h
 	@mkdir -p $(dir $@)
 	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror \
 	  -I$(BUILD) -Ibpf -c $< -o $@

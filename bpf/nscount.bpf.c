@@ -14,37 +14,9 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "nscount.h"
+#include "nsprobe.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-#define CSIGNAL         0x000000ffULL
-#define CLONE_NEWTIME   0x00000080ULL
-#define CLONE_THREAD    0x00010000ULL
-#define CLONE_NEWNS     0x00020000ULL
-#define CLONE_NEWCGROUP 0x02000000ULL
-#define CLONE_NEWUTS    0x04000000ULL
-#define CLONE_NEWIPC    0x08000000ULL
-#define CLONE_NEWUSER   0x10000000ULL
-#define CLONE_NEWPID    0x20000000ULL
-#define CLONE_NEWNET    0x40000000ULL
-#define NS_FLAGS (CLONE_NEWTIME | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | \
-		  CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
-#define NSFS_MAGIC  0x6e736673
-
-#if defined(__TARGET_ARCH_x86)
-#define NR_CLONE 56
-#define NR_UNSHARE 272
-#define NR_SETNS 308
-#define SYSCALL_NR(regs) BPF_CORE_READ(regs, orig_ax)
-#elif defined(__TARGET_ARCH_arm64)
-#define NR_CLONE 220
-#define NR_UNSHARE 97
-#define NR_SETNS 268
-#define SYSCALL_NR(regs) BPF_CORE_READ((struct user_pt_regs *)(regs), regs[8])
-#else
-#error "syscall numbers of this architecture are not known"
-#endif
-#define NR_CLONE3 435
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -67,11 +39,6 @@ struct {
 	__type(key, int);
 	__type(value, struct pending_op);
 } pending SEC(".maps");
-
-/* kernels before 6.18 keep the type in the operations table */
-struct proc_ns_operations___old {
-	int type;
-};
 
 /* CLONE_NEW* flags in enum nsinfo_type order */
 static const __u64 type_flag[8] = {
@@ -106,25 +73,15 @@ static __always_inline void count(__u32 op, __u64 flags, bool unknown, long ret)
 /* setns(fd, 0): the type is the namespace file's */
 static __always_inline __u64 setns_fd_type(struct task_struct *task, int fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *f = NULL;
+	struct file *f = task_fd_file(task, fd);
 	struct inode *inode;
-	struct ns_common *ns;
 
-	if (fd < 0 || fd >= (int)BPF_CORE_READ(fdt, max_fds))
-		return 0;
-	bpf_core_read(&f, sizeof(f), &fds[fd]);
 	if (!f)
 		return 0;
 	inode = BPF_CORE_READ(f, f_inode);
 	if (BPF_CORE_READ(inode, i_sb, s_magic) != NSFS_MAGIC)
 		return 0;
-	ns = BPF_CORE_READ(inode, i_private);
-	if (bpf_core_field_exists(ns->ns_type))
-		return BPF_CORE_READ(ns, ns_type);
-	const struct proc_ns_operations___old *ops = (const void *)BPF_CORE_READ(ns, ops);
-	return BPF_CORE_READ(ops, type);
+	return ns_type_flag(BPF_CORE_READ(inode, i_private));
 }
 
 static __always_inline int on_enter(__u32 op, __u64 arg0, __u64 arg1)
@@ -172,56 +129,8 @@ static __always_inline int on_exit(long ret)
 	return 0;
 }
 
-#define TP_PAIR(name, op) \
-SEC("tracepoint/syscalls/sys_enter_" #name) \
-int tp_enter_##name(struct trace_event_raw_sys_enter *ctx) \
-{ return on_enter(op, ctx->args[0], ctx->args[1]); } \
-SEC("tracepoint/syscalls/sys_exit_" #name) \
-int tp_exit_##name(struct trace_event_raw_sys_exit *ctx) \
-{ return on_exit(ctx->ret); }
-
-TP_PAIR(clone, NSCOUNT_CLONE)
-TP_PAIR(clone3, NSCOUNT_CLONE3)
-TP_PAIR(unshare, NSCOUNT_UNSHARE)
-TP_PAIR(setns, NSCOUNT_SETNS)
-
-static __always_inline __u32 op_of_nr(long nr)
-{
-	switch (nr) {
-	case NR_CLONE:   return NSCOUNT_CLONE + 1;
-	case NR_CLONE3:  return NSCOUNT_CLONE3 + 1;
-	case NR_UNSHARE: return NSCOUNT_UNSHARE + 1;
-	case NR_SETNS:   return NSCOUNT_SETNS + 1;
-	}
-	return 0;
-}
-
-SEC("raw_tp/sys_enter")
-int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
-{
-	__u32 op = op_of_nr(nr);
-
-	if (!op)
-		return 0;
-	return on_enter(op - 1, PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs));
-}
-
-SEC("raw_tp/sys_exit")
-int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
-{
-	if (!op_of_nr(SYSCALL_NR(regs)))
-		return 0;
-	return on_exit(ret);
-}
-
-static __always_inline struct pid_namespace *active_pid_ns(struct task_struct *t)
-{
-	struct pid *pid = t->thread_pid;
-	struct upid up = {};
-
-	bpf_core_read(&up, sizeof(up), &pid->numbers[pid->level & 63]);
-	return up.ns;
-}
+NSPROBE_SYSCALL_HOOKS(on_enter, on_exit, NSCOUNT_CLONE, NSCOUNT_CLONE3, NSCOUNT_UNSHARE,
+		      NSCOUNT_SETNS)
 
 /* a plain fork (no CLONE_NEW*) whose child is in another pid or time
  * namespace than its parent: pid_for_children / time_for_children at work */
@@ -229,14 +138,11 @@ SEC("tp_btf/task_newtask")
 int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 moved = 0;
+	__u64 moved;
 
 	if ((clone_flags & CLONE_THREAD) || (clone_flags & NS_FLAGS))
 		return 0;
-	if (active_pid_ns(child) != active_pid_ns(task))
-		moved |= CLONE_NEWPID;
-	if (child->nsproxy->time_ns != task->nsproxy->time_ns)
-		moved |= CLONE_NEWTIME;
+	moved = fork_moved(task, child);
 	if (moved)
 		count(NSCOUNT_FORK, moved, false, 0);
 	return 0;

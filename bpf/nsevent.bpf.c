@@ -19,39 +19,9 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "nsevent.h"
+#include "nsprobe.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-#define CSIGNAL         0x000000ffULL
-#define CLONE_NEWTIME   0x00000080ULL
-#define CLONE_THREAD    0x00010000ULL
-#define CLONE_NEWNS     0x00020000ULL
-#define CLONE_NEWCGROUP 0x02000000ULL
-#define CLONE_NEWUTS    0x04000000ULL
-#define CLONE_NEWIPC    0x08000000ULL
-#define CLONE_NEWUSER   0x10000000ULL
-#define CLONE_NEWPID    0x20000000ULL
-#define CLONE_NEWNET    0x40000000ULL
-#define NS_FLAGS (CLONE_NEWTIME | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | \
-		  CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
-
-#define NSFS_MAGIC  0x6e736673
-#define PIDFS_MAGIC 0x50494446
-
-#if defined(__TARGET_ARCH_x86)
-#define NR_CLONE 56
-#define NR_UNSHARE 272
-#define NR_SETNS 308
-#define SYSCALL_NR(regs) BPF_CORE_READ(regs, orig_ax)
-#elif defined(__TARGET_ARCH_arm64)
-#define NR_CLONE 220
-#define NR_UNSHARE 97
-#define NR_SETNS 268
-#define SYSCALL_NR(regs) BPF_CORE_READ((struct user_pt_regs *)(regs), regs[8])
-#else
-#error "syscall numbers of this architecture are not known"
-#endif
-#define NR_CLONE3 435
 
 /* Load-time filters (set by user space before load) */
 const volatile bool filter_tree = false;  /* only tgids in `traced` */
@@ -100,11 +70,6 @@ struct {
 	__type(value, struct nsevent);
 } scratch SEC(".maps");
 
-/* kernels before 6.18 keep the type in the operations table */
-struct proc_ns_operations___old {
-	int type;
-};
-
 /*
  * Tasks come from bpf_get_current_task_btf() and tp_btf arguments: typed
  * pointers the verifier lets us dereference directly (fault-safe loads),
@@ -126,14 +91,6 @@ static __always_inline void read_ns_untyped(struct nsevent_ns *out, struct ns_co
 		out->id = BPF_CORE_READ(ns, ns_id);
 }
 
-static __always_inline __u32 ns_type_flag(struct ns_common *ns)
-{
-	if (bpf_core_field_exists(ns->ns_type))
-		return BPF_CORE_READ(ns, ns_type);
-	const struct proc_ns_operations___old *ops = (const void *)BPF_CORE_READ(ns, ops);
-	return BPF_CORE_READ(ops, type);
-}
-
 static __always_inline struct upid task_upid(struct task_struct *t, unsigned int level)
 {
 	struct pid *pid = t->thread_pid;
@@ -141,11 +98,6 @@ static __always_inline struct upid task_upid(struct task_struct *t, unsigned int
 
 	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 63]);
 	return up;
-}
-
-static __always_inline struct pid_namespace *active_pid_ns(struct task_struct *t)
-{
-	return task_upid(t, t->thread_pid->level).ns;
 }
 
 static __always_inline void read_task_ns(struct nsevent_ns *out, struct task_struct *t)
@@ -352,17 +304,12 @@ static __always_inline void emit(struct nsevent *e)
 /* The fd handed to setns(): a namespace file or a pidfd */
 static __always_inline void read_setns_target(struct nsevent *e, struct task_struct *task, int fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *f = NULL;
+	struct file *f = task_fd_file(task, fd);
 	struct inode *inode;
 	unsigned long magic;
 
 	e->target_fd = fd;
 	e->target_kind = NSEVENT_TGT_OTHER;
-	if (fd < 0 || fd >= (int)BPF_CORE_READ(fdt, max_fds))
-		return;
-	bpf_core_read(&f, sizeof(f), &fds[fd]);
 	if (!f)
 		return;
 	inode = BPF_CORE_READ(f, f_inode);
@@ -468,49 +415,9 @@ static __always_inline int on_exit(long ret)
 	return 0;
 }
 
-/* ------------------------------------------------- syscall tracepoints */
-#define TP_PAIR(name, kind) \
-SEC("tracepoint/syscalls/sys_enter_" #name) \
-int tp_enter_##name(struct trace_event_raw_sys_enter *ctx) \
-{ return on_enter(kind, ctx->args[0], ctx->args[1]); } \
-SEC("tracepoint/syscalls/sys_exit_" #name) \
-int tp_exit_##name(struct trace_event_raw_sys_exit *ctx) \
-{ return on_exit(ctx->ret); }
-
-TP_PAIR(clone, NSEVENT_CLONE)
-TP_PAIR(clone3, NSEVENT_CLONE3)
-TP_PAIR(unshare, NSEVENT_UNSHARE)
-TP_PAIR(setns, NSEVENT_SETNS)
-
-/* ------------------------------------------- raw sys_enter / sys_exit */
-static __always_inline __u32 kind_of_nr(long nr)
-{
-	switch (nr) {
-	case NR_CLONE:   return NSEVENT_CLONE;
-	case NR_CLONE3:  return NSEVENT_CLONE3;
-	case NR_UNSHARE: return NSEVENT_UNSHARE;
-	case NR_SETNS:   return NSEVENT_SETNS;
-	}
-	return 0;
-}
-
-SEC("raw_tp/sys_enter")
-int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
-{
-	__u32 kind = kind_of_nr(nr);
-
-	if (!kind)
-		return 0;
-	return on_enter(kind, PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs));
-}
-
-SEC("raw_tp/sys_exit")
-int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
-{
-	if (!kind_of_nr(SYSCALL_NR(regs)))
-		return 0;
-	return on_exit(ret);
-}
+/* ---------------------- syscall tracepoints, raw sys_enter / sys_exit */
+NSPROBE_SYSCALL_HOOKS(on_enter, on_exit, NSEVENT_CLONE, NSEVENT_CLONE3, NSEVENT_UNSHARE,
+		      NSEVENT_SETNS)
 
 /* ------------------------------------------------------- task creation */
 SEC("tp_btf/task_newtask")
@@ -542,13 +449,8 @@ int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
 	}
 
 	/* a plain fork: an event only if the child's pid or time namespace
-	 * is not its parent's (pid_for_children/time_for_children at work);
-	 * compared by pointer first because every fork on the host gets here */
-	__u64 moved = 0;
-	if (active_pid_ns(child) != active_pid_ns(task))
-		moved |= CLONE_NEWPID;
-	if (child->nsproxy->time_ns != task->nsproxy->time_ns)
-		moved |= CLONE_NEWTIME;
+	 * is not its parent's (pid_for_children/time_for_children at work) */
+	__u64 moved = fork_moved(task, child);
 	if (!moved || failed_only || !wanted_types(moved))
 		return 0;
 	e = bpf_map_lookup_elem(&scratch, &zero);

@@ -6,64 +6,17 @@
 
 #include "nsinfo.h"
 #include "compat.h"
+#include "util/procdir.h"
+#include "util/readfile.h"
 
 #define NSINFO_EXPORT __attribute__((visibility("default")))
 
 struct uid_name {
 	uid_t uid;
-	char name[33];
+	const char *name;         /* in the snapshot's string storage */
 };
 
-struct nsinfo_snapshot {
-	int refcnt;
-	char *proc_root;
-	unsigned flags;
-
-	struct nsinfo_proc *procs;
-	size_t nprocs, procs_cap;
-
-	struct nsinfo_ns *ns;
-	size_t nns, ns_cap;
-
-	/* inode -> namespace index + 1; open addressing, power-of-two size */
-	uint64_t *hkeys;
-	uint32_t *hvals;
-	size_t hcap;
-
-	pid_t *pids;              /* NSpid chains of every process */
-	size_t npids, pids_cap;
-	uint32_t *idx;            /* procs/children/owned lists */
-	struct nsinfo_holder *holders;
-	size_t nholders, holders_cap;
-	int32_t *holder_owner;    /* namespace of each holder until finalize */
-	size_t holder_owner_cap;
-
-	struct nsinfo_container *containers;
-	size_t ncontainers, containers_cap;
-	char **strings;           /* owned strings (paths, hostnames, container ids) */
-	size_t nstrings, strings_cap;
-
-	struct uid_name *users;
-	size_t nusers, users_cap;
-
-	const char *source;       /* "bpf" or "proc" */
-	char source_why[160];     /* why not "bpf"; empty when it is */
-
-	uint64_t nsfs_dev;
-	uint64_t self_ns_ino[NSINFO_NTYPES];
-	int32_t self_ns[NSINFO_NTYPES];
-	struct nsinfo_coverage cov;
-	struct nsinfo__reuse *reuse; /* refresh.c: identities for a later refresh */
-
-	/* iter.c -> holders.c: the fd pass, done by the iterator */
-	struct nsinfo__fdrec *fdrecs;
-	size_t nfdrecs, fdrecs_cap;
-	bool fdrecs_done;         /* fdrecs stand for /proc/PID/fd of every process */
-
-	/* json.c: read from a file, not from this host's /proc */
-	bool loaded;
-	const char **cmdlines;    /* per process (leaders), NULL where not saved */
-};
+struct nsinfo__chunk;
 
 /* An open nsfs file of a process, as the task_file iterator saw it */
 struct nsinfo__fdrec {
@@ -72,6 +25,82 @@ struct nsinfo__fdrec {
 	int type;                 /* enum nsinfo_type, -1 unknown */
 	uint64_t ino;
 };
+
+/* The nsfs fds of every process, read by a source on its way (the BPF
+ * task_file iterator) and handed to the holders pass, which then reads
+ * them instead of /proc/PID/fd; consumed (freed) by that pass. */
+struct nsinfo__fd_records {
+	struct nsinfo__fdrec *v;
+	size_t n, cap;
+	bool complete;            /* they stand for /proc/PID/fd of every process */
+};
+
+/* What the source that filled the store says about itself */
+struct nsinfo__source_result {
+	const char *name;         /* "bpf" or "proc" */
+	char why[160];            /* why not "bpf"; empty when it is */
+	struct nsinfo__fd_records fds;
+};
+
+struct nsinfo_snapshot {
+	int refcnt;
+	char *proc_root;
+	unsigned flags;           /* NSINFO_SCAN_* */
+
+	/* ---- the store (store/store.c): rows every source fills */
+	struct nsinfo_proc *procs;
+	size_t nprocs, procs_cap;
+	pid_t *pids;              /* NSpid chains of every process */
+	size_t npids, pids_cap;
+
+	struct nsinfo_ns *ns;
+	size_t nns, ns_cap;
+	/* inode -> namespace index + 1; open addressing, power-of-two size */
+	uint64_t *hkeys;
+	uint32_t *hvals;
+	size_t hcap;
+
+	struct nsinfo_holder *holders;
+	size_t nholders, holders_cap;
+	int32_t *holder_owner;    /* namespace of each holder until the graph */
+	size_t holder_owner_cap;
+
+	struct nsinfo_container *containers;
+	size_t ncontainers, containers_cap;
+
+	/* owned strings (paths, hostnames, container ids, user names): never
+	 * moved, freed with the snapshot */
+	struct nsinfo__chunk *strings;
+	struct uid_name *users;
+	size_t nusers, users_cap;
+
+	/* ---- facts about the host the source read */
+	uint64_t nsfs_dev;
+	uint64_t self_ns_ino[NSINFO_NTYPES];
+	struct nsinfo_coverage cov;
+
+	/* ---- the source's own result (source/scan.c, source/iter.c) */
+	struct nsinfo__source_result src;
+
+	/* ---- the graph (store/graph.c) */
+	uint32_t *idx;            /* procs/children/owned lists */
+	int32_t self_ns[NSINFO_NTYPES];
+
+	/* ---- refresh (source/refresh.c): identities for a later refresh, and
+	 * the events handle that ran while this snapshot was taken (its
+	 * serial, 0 none) with its lost count then (store/pipeline.c) */
+	struct nsinfo__reuse *reuse;
+	struct {
+		uint64_t serial, lost;
+	} events_seen;
+
+	/* ---- the JSON source (source/json.c): read from a file, not from
+	 * this host's /proc; queries that would read /proc use what was saved */
+	bool loaded;
+	const char **cmdlines;    /* per process (leaders), NULL where not saved */
+};
+
+/* ==== /proc reading shared by the sources and the passes (source/scan.c) */
 
 /* Deepest pid namespace nesting is 32 levels; NSpid lists one more at most */
 #define NSINFO__MAX_LEVELS 40
@@ -89,10 +118,9 @@ struct nsinfo__status {
 	pid_t nspid[NSINFO__MAX_LEVELS];
 };
 
-/* Read a small file relative to dirfd into buf, NUL-terminated; its
- * length or -errno. A short read ends it (proc's seq files hand over all
- * that fits at once), which saves a syscall per file. */
-ssize_t nsinfo__read_at(int dirfd, const char *name, char *buf, size_t len);
+/* names of the ns/ entries, indexed by enum nsinfo_type */
+extern const char *const nsinfo__ns_file[NSINFO_NTYPES];
+
 /* Parse a /proc/PID/status text; 0 or -EINVAL if it is not one. */
 int nsinfo__parse_status(const char *buf, struct nsinfo__status *st);
 /* lsns.c: user namespaces' id maps and setgroups, time namespaces'
@@ -112,7 +140,7 @@ uint64_t nsinfo__read_start_time(int pidfd);
  * the pid now names another process, or unknown start), -errno. Reads
  * through that fd can only reach that process. */
 int nsinfo__proc_open(const struct nsinfo_snapshot *s, int procfd, pid_t pid);
-/* The same for a pid and the start time the scan saw (before finalize,
+/* The same for a pid and the start time the scan saw (before the graph,
  * when the process table is not sorted yet). */
 int nsinfo__pid_open(int procfd, pid_t pid, uint64_t start_time);
 /* Whose pid namespace proc_root shows: 0 (*foreign: another live one, not
@@ -122,30 +150,50 @@ int nsinfo__check_proc_root(const char *proc_root, bool *foreign);
  * SOURCE SUPEROPTS") if its mount ID is mnt_id: 1 and *hidepid (0, 1, 2,
  * 4) and *gid (-1 if none); 0 for another mount, -EINVAL if malformed. */
 int nsinfo__parse_proc_mount(const char *line, uint64_t mnt_id, int *hidepid, int64_t *gid);
-/* Walk proc_root into the snapshot; 0 or -errno if proc_root is unusable. */
-int nsinfo__scan_proc(struct nsinfo_snapshot *s);
-
-/* names of the ns/ entries, indexed by enum nsinfo_type */
-extern const char *const nsinfo__ns_file[NSINFO_NTYPES];
-
-int nsinfo__grow(void **ptr, size_t *cap, size_t need, size_t elem);
-const char *nsinfo__strdup(struct nsinfo_snapshot *s, const char *str);
-int nsinfo__ns_lookup(const struct nsinfo_snapshot *s, uint64_t ino);
-int nsinfo__ns_insert(struct nsinfo_snapshot *s, int type, uint64_t ino, int *isnew);
-int nsinfo__add_holder(struct nsinfo_snapshot *s, int32_t ns, const struct nsinfo_holder *h);
-/* Ask the kernel about a namespace open on fd: id, owner, parent. */
-void nsinfo__probe_ns(struct nsinfo_snapshot *s, int idx, int fd, int depth);
 /* Parse "net:[4026531840]"; name (NULL = any) is the expected type part,
  * as in the ns/ file names. 0 or -EINVAL. */
 int nsinfo__parse_ns_link(const char *link, const char *name, uint64_t *ino);
-/* nsopen.c: nsinfo_ns_open() one way at a time, for the tests */
-int nsinfo__ns_open_holder(const struct nsinfo_snapshot *s, const struct nsinfo_ns *ns,
-			   const struct nsinfo_holder *h, struct nsinfo_nsref *out);
-int nsinfo__ns_open_handle(const struct nsinfo_ns *ns, struct nsinfo_nsref *out);
 
+/* ==== the store (store/store.c) */
 
-/* ---- the two scan sources (scan.c: /proc walk, iter.c: BPF task iterator)
- * fill the snapshot through the same entry points below. */
+/* A snapshot with nothing in it, refcount 1 (proc_root NULL: none). */
+int nsinfo__snapshot_alloc(const char *proc_root, unsigned flags, struct nsinfo_snapshot **out);
+/* Grow *ptr to hold need elements of elem bytes; 0 or -ENOMEM. */
+int nsinfo__grow(void **ptr, size_t *cap, size_t need, size_t elem);
+/* A copy of str owned by s, valid as long as s (never moved); NULL if
+ * str is NULL or out of memory. */
+const char *nsinfo__strdup(struct nsinfo_snapshot *s, const char *str);
+const char *nsinfo__strndup(struct nsinfo_snapshot *s, const char *str, size_t len);
+/* Row of the namespace (type, ino), or -1. */
+int nsinfo__ns_find(const struct nsinfo_snapshot *s, int type, uint64_t ino);
+/* Row of the namespace ino of any type, or -1. */
+int nsinfo__ns_lookup(const struct nsinfo_snapshot *s, uint64_t ino);
+/* Row of (type, ino), added if new (*isnew = 1); -ENOMEM. */
+int nsinfo__ns_insert(struct nsinfo_snapshot *s, int type, uint64_t ino, int *isnew);
+/* A holder of namespace row ns; grouped per namespace by the graph. */
+int nsinfo__add_holder(struct nsinfo_snapshot *s, int32_t ns, const struct nsinfo_holder *h);
+/* A user name for uid (at most 32 bytes kept); the stored name or NULL. */
+const char *nsinfo__add_user(struct nsinfo_snapshot *s, uid_t uid, const char *name);
+
+/* ==== the graph (store/graph.c) */
+
+/* Build the graph from the flat rows (member, child, owned and holder
+ * lists, levels, the caller's own namespaces): after the source and the
+ * holders pass, before the passes that need member lists; the last step
+ * of a load. */
+int nsinfo__finalize(struct nsinfo_snapshot *s);
+
+/* ==== the pipeline (store/pipeline.c) */
+
+struct nsinfo__reuse_req;
+/* Allocate, fill from a source, run the passes and the graph. req: what an
+ * earlier snapshot may lend (refresh), or NULL. */
+int nsinfo__snapshot_new(const struct nsinfo_scan_opts *opts, const struct nsinfo__reuse_req *req,
+			 struct nsinfo_snapshot **out);
+
+/* ==== the live sources: the /proc walk (source/scan.c) and the BPF task
+ * iterator (source/iter.c) fill the store through the same entry points.
+ * A source sets s->src (name, why, the fd records it read on its way). */
 
 /* ns/ links: the eight types, then the namespaces children get */
 enum { NSINFO__LINK_PID_CHILDREN = NSINFO_NTYPES, NSINFO__LINK_TIME_CHILDREN, NSINFO__NLINKS };
@@ -163,33 +211,46 @@ int nsinfo__link_insert(struct nsinfo_snapshot *s, int l,
 /* Probe a new namespace through an fd of it (id, owner, parent). -ESTALE if
  * fd is not that namespace (inode, or nsid when non-zero, differ). */
 int nsinfo__probe_fd(struct nsinfo_snapshot *s, int idx, int fd, uint64_t nsid);
+/* Ask the kernel about a namespace open on fd: id, owner, parent (query/nsfs.c). */
+void nsinfo__probe_ns(struct nsinfo_snapshot *s, int idx, int fd, int depth);
 /* Give process row pi the namespaces of its links. */
 void nsinfo__apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NSINFO__NLINKS]);
 /* One process (and its differing threads) the /proc way: procfd/name. */
 void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid);
 /* The caller's own namespaces, read from procfd's self/ns. */
 void nsinfo__read_self_ns(struct nsinfo_snapshot *s, int procfd);
-/* Build the graph from the flat scan results (member, child, owned and
- * holder lists, levels); the last step of a scan or of a load. */
-int nsinfo__finalize(struct nsinfo_snapshot *s);
+/* Walk proc_root into the snapshot; 0 or -errno if proc_root is unusable. */
+int nsinfo__scan_proc(struct nsinfo_snapshot *s);
 /* Fill s from the task iterator. -errno (nothing added) and a reason in
- * s->source_why when this source cannot be used here. */
+ * s->src.why when this source cannot be used here. On success the fds of
+ * every process may be in s->src.fds (complete set) for the holders pass. */
 int nsinfo__scan_bpf(struct nsinfo_snapshot *s);
 
-/* json.c: a snapshot from a JSON text of len bytes (text[len] need not be
- * NUL); the reading side of nsinfo_snapshot_read_json, for the fuzzer. */
+/* ==== the JSON source (source/json.c) */
+
+/* A snapshot from a JSON text of len bytes (text[len] need not be NUL);
+ * the reading side of nsinfo_snapshot_read_json, for the fuzzer. */
 int nsinfo__snapshot_parse_json(const char *text, size_t len, struct nsinfo_snapshot **out,
 				char *why, size_t whylen);
 
-/* refresh.c: incremental refresh */
+/* ==== queries (query/nsopen.c): nsinfo_ns_open() one way at a time, for
+ * the tests */
+int nsinfo__ns_open_holder(const struct nsinfo_snapshot *s, const struct nsinfo_ns *ns,
+			   const struct nsinfo_holder *h, struct nsinfo_nsref *out);
+int nsinfo__ns_open_handle(const struct nsinfo_ns *ns, struct nsinfo_nsref *out);
+
+/* ==== incremental refresh of the /proc walk (source/refresh.c) */
+
 struct nsinfo__reuse_req {
 	struct nsinfo_snapshot *prev;
 	bool trust_links;         /* prev's links hold but for changed[] */
 	const pid_t *changed;
 	size_t nchanged;
+	/* the caller's event source: trust_links holds only if it ran since
+	 * prev and lost nothing (checked by the pipeline); NULL: the caller
+	 * vouches */
+	struct nsinfo_events *events;
 };
-int nsinfo__snapshot_new(const struct nsinfo_scan_opts *opts, const struct nsinfo__reuse_req *req,
-			 struct nsinfo_snapshot **out);
 /* Before the scan: start recording identities (NSINFO_SCAN_REUSABLE or a
  * prev to reuse); 0 or -ENOMEM. */
 int nsinfo__reuse_begin(struct nsinfo_snapshot *s, const struct nsinfo__reuse_req *req);

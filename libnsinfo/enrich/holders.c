@@ -26,20 +26,10 @@
 
 #include "enrich/holders.h"
 #include "parsers.h"
+#include "util/procdir.h"
 
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
-#define DENTS_BUF (32 * 1024)
-/* A getdents64 answer this much short of the buffer was the whole directory:
- * proc fills the buffer while entries remain, so the usual second call that
- * returns 0 can be skipped (one syscall per process saved). */
-#define DENTS_SLACK 512
+#define DENTS_BUF NSINFO__DIR_BUF
 
 static const char *const kind_names[] = {
 	[NSINFO_HOLD_PROC]     = "proc",
@@ -358,16 +348,6 @@ static int note_ns(struct nsinfo_snapshot *s, int type, uint64_t ino, int dirfd,
 	return idx;
 }
 
-static int is_pid_name(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
 /*
  * An fd opened through a bind mount ("exec 3</run/netns/NAME") reads as
  * that path, or "/" once it is unmounted: a file on the nsfs device all the
@@ -403,9 +383,13 @@ static int nsfs_path_fd_type(struct nsinfo_snapshot *s, int dfd, const char *nam
 static int scan_fds(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_proc *p,
 		    char *dents, bool socks)
 {
+	struct nsinfo__dir dir;
+	const char *name;
 	char link[64];
+	long fd;
 	pid_t pid = p->pid;
 	int dfd, pidfd = nsinfo__pid_open(procfd, pid, p->start_time), sockpid = socks ? -1 : -2;
+	int r = 0;
 
 	if (pidfd < 0)
 		return 0; /* gone, or not ours to look at: the scan counted it */
@@ -413,53 +397,34 @@ static int scan_fds(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_p
 	close(pidfd);
 	if (dfd < 0)
 		return 0;
-	for (;;) {
-		long n = syscall(SYS_getdents64, dfd, dents, DENTS_BUF);
+	nsinfo__dir_begin(&dir, dfd, dents, DENTS_BUF, NSINFO__DIR_SHORT_END);
+	while (!r && nsinfo__dir_next(&dir, &name, &fd) > 0) {
+		ssize_t len;
+		uint64_t ino;
+		int type, idx;
 
-		if (n <= 0)
-			break;
-		for (long off = 0; off < n;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
-			ssize_t len;
-			uint64_t ino;
-			int type, idx;
-
-			off += d->d_reclen;
-			if (!is_pid_name(d->d_name))
-				continue;
-			len = readlinkat(dfd, d->d_name, link, sizeof(link) - 1);
-			if (len <= 0)
-				continue;
-			link[len] = 0;
-			if (!strncmp(link, "socket:[", 8)) {
-				if (note_socket(s, procfd, p, atoi(d->d_name), &sockpid)) {
-					close(dfd);
-					if (sockpid >= 0)
-						close(sockpid);
-					return -ENOMEM;
-				}
-				continue;
-			}
-			type = nsfs_link_type(link, &ino);
-			if (type < 0)
-				type = nsfs_path_fd_type(s, dfd, d->d_name, link, &ino);
-			if (type < 0)
-				continue;
-			idx = note_ns(s, type, ino, dfd, d->d_name);
-			if (idx < 0 || add(s, idx, NSINFO_HOLD_FD, pid, atoi(d->d_name), 0, NULL, -1)) {
-				close(dfd);
-				if (sockpid >= 0)
-					close(sockpid);
-				return -ENOMEM;
-			}
+		len = readlinkat(dfd, name, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = 0;
+		if (!strncmp(link, "socket:[", 8)) {
+			r = note_socket(s, procfd, p, (int)fd, &sockpid);
+			continue;
 		}
-		if (n < DENTS_BUF - DENTS_SLACK)
-			break;
+		type = nsfs_link_type(link, &ino);
+		if (type < 0)
+			type = nsfs_path_fd_type(s, dfd, name, link, &ino);
+		if (type < 0)
+			continue;
+		idx = note_ns(s, type, ino, dfd, name);
+		if (idx < 0 || add(s, idx, NSINFO_HOLD_FD, pid, (int)fd, 0, NULL, -1))
+			r = -ENOMEM;
 	}
+	nsinfo__dir_end(&dir);
 	close(dfd);
 	if (sockpid >= 0)
 		close(sockpid);
-	return 0;
+	return r ? -ENOMEM : 0;
 }
 
 /* The records of the task_file iterator (iter.c), holder by holder as the
@@ -471,8 +436,8 @@ static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int
 	bool saw_init = false;
 	char rel[48], link[64];
 
-	for (size_t i = 0; i < s->nfdrecs; i++) {
-		const struct nsinfo__fdrec *f = &s->fdrecs[i];
+	for (size_t i = 0; i < s->src.fds.n; i++) {
+		const struct nsinfo__fdrec *f = &s->src.fds.v[i];
 		int type = f->type, idx;
 		uint64_t ino = f->ino;
 
@@ -529,7 +494,7 @@ static int fds_pass(struct nsinfo_snapshot *s, const struct leaders *l, int proc
 
 	if (!dents)
 		return -ENOMEM;
-	if (s->fdrecs_done) {
+	if (s->src.fds.complete) {
 		r = fds_from_iter(s, l, procfd, dents, me);
 		free(dents);
 		return r;
@@ -545,42 +510,6 @@ static int fds_pass(struct nsinfo_snapshot *s, const struct leaders *l, int proc
 	}
 	free(dents);
 	return r;
-}
-
-/* Read a whole file of unknown size (mountinfo can be megabytes). */
-static char *read_all(int dirfd, const char *rel)
-{
-	size_t cap = 64 * 1024, len = 0;
-	char *buf = malloc(cap);
-	int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (!buf || fd < 0) {
-		free(buf);
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (len + 1 >= cap) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + len, cap - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	buf[len] = 0;
-	return buf;
 }
 
 /* mountinfo escapes space, tab, newline and backslash as \ooo */
@@ -669,12 +598,14 @@ static int scan_mountinfo(struct nsinfo_snapshot *s, int procfd, const struct ns
 
 	if (pidfd < 0)
 		return 0;
-	text = read_all(pidfd, "mountinfo");
+	/* mountinfo can be megabytes; no cap but memory */
+	r = nsinfo__read_file_at(pidfd, "mountinfo", SIZE_MAX, &text, NULL);
 	/* the mount points as that mount namespace sees them */
 	rootfd = text ? openat(pidfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	close(pidfd);
 	if (!text)
-		return 0;
+		return r == -ENOMEM ? r : 0;
+	r = 0;
 	for (line = strtok_r(text, "\n", &save); line && !r; line = strtok_r(NULL, "\n", &save)) {
 		char *root, *mp;
 		const char *path;
@@ -795,9 +726,9 @@ int nsinfo__holders_scan(struct nsinfo_snapshot *s)
 		r = ns_holders(s);
 	free(l.v);
 	/* what the iterator listed is in the holders now */
-	free(s->fdrecs);
-	s->fdrecs = NULL;
-	s->nfdrecs = s->fdrecs_cap = 0;
+	free(s->src.fds.v);
+	s->src.fds.v = NULL;
+	s->src.fds.n = s->src.fds.cap = 0;
 	return r;
 }
 

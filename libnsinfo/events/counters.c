@@ -46,66 +46,32 @@ NSINFO_EXPORT const char *nsinfo_counters_attach_mode(const struct nsinfo_counte
 #include <bpf/libbpf.h>
 #include "nscount_bpf.skel.h"
 
-#define NTP 8
-
 struct nsinfo_counters {
 	int refcnt;
 	struct nscount_bpf *skel;
-	struct bpf_link *links[NTP + 1];
+	struct bpf_link *links[NSINFO__NTP + 1];
 	size_t nlinks;
 	bool raw_syscalls;
 	int ncpus;
 };
 
-static void tp_progs(struct nscount_bpf *s, struct bpf_program **out)
-{
-	struct bpf_program *p[NTP] = {
-		s->progs.tp_enter_clone, s->progs.tp_exit_clone,
-		s->progs.tp_enter_clone3, s->progs.tp_exit_clone3,
-		s->progs.tp_enter_unshare, s->progs.tp_exit_unshare,
-		s->progs.tp_enter_setns, s->progs.tp_exit_setns,
-	};
-
-	memcpy(out, p, sizeof(p));
-}
-
-static int add_link(struct nsinfo_counters *c, struct bpf_link *link)
-{
-	if (!link)
-		return errno ? -errno : -EINVAL;
-	c->links[c->nlinks++] = link;
-	return 0;
-}
-
 static int load(struct nsinfo_counters *c, unsigned flags)
 {
-	struct bpf_program *tps[NTP];
-	int ids[NTP] = { 0 }, err;
+	struct nsinfo__probe p;
+	int err;
 
 	c->skel = nscount_bpf__open();
 	if (!c->skel)
 		return -errno;
-	tp_progs(c->skel, tps);
-	c->raw_syscalls = (flags & NSINFO_COUNTERS_RAW_SYSCALLS) ||
-			  nsinfo__tracepoint_ids(tps, NTP, ids) < 0;
-	for (size_t i = 0; i < NTP; i++)
-		bpf_program__set_autoload(tps[i], !c->raw_syscalls);
-	bpf_program__set_autoload(c->skel->progs.raw_enter, c->raw_syscalls);
-	bpf_program__set_autoload(c->skel->progs.raw_exit, c->raw_syscalls);
+	p = (struct nsinfo__probe)NSINFO__PROBE(c->skel);
+	nsinfo__probe_choose(&p, flags & NSINFO_COUNTERS_RAW_SYSCALLS);
+	c->raw_syscalls = p.raw_syscalls;
 	if ((err = nscount_bpf__load(c->skel)) < 0)
 		return err;
-	if ((err = add_link(c, bpf_program__attach(c->skel->progs.newtask))) < 0)
+	if ((err = nsinfo__probe_link(bpf_program__attach(c->skel->progs.newtask), c->links,
+				      &c->nlinks)) < 0)
 		return err;
-	if (c->raw_syscalls) {
-		if ((err = add_link(c, bpf_program__attach(c->skel->progs.raw_enter))) < 0 ||
-		    (err = add_link(c, bpf_program__attach(c->skel->progs.raw_exit))) < 0)
-			return err;
-		return 0;
-	}
-	for (size_t i = 0; i < NTP; i++)
-		if ((err = add_link(c, nsinfo__attach_tracepoint_id(tps[i], ids[i]))) < 0)
-			return err;
-	return 0;
+	return nsinfo__probe_attach(&p, c->links, &c->nlinks);
 }
 
 NSINFO_EXPORT int nsinfo_counters_new(const struct nsinfo_counters_opts *opts,

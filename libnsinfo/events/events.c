@@ -12,7 +12,6 @@
  * sys_enter/sys_exit with a syscall-number filter in the probe do the job.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -35,6 +34,7 @@
 #include "internal.h"
 #include "events/events.h"
 #include "parsers.h"
+#include "util/procdir.h"
 #include "nsevent.h"
 
 _Static_assert((int)NSEVENT_SLOT_UTS == (int)NSINFO_UTS &&
@@ -261,6 +261,11 @@ NSINFO_EXPORT const char *nsinfo_events_attach_mode(const struct nsinfo_events *
 	(void)ev;
 	return NULL;
 }
+uint64_t nsinfo__events_serial(const struct nsinfo_events *ev)
+{
+	(void)ev;
+	return 0;
+}
 
 #else /* HAVE_BPF */
 
@@ -334,6 +339,7 @@ struct nsinfo_events {
 	void *userdata;
 	int delivered;            /* during one consume call */
 	bool stop;
+	uint64_t serial;          /* nsinfo__events_serial() */
 };
 
 /* ----------------------------------------------------- libbpf logging */
@@ -363,21 +369,6 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 }
 
 /* --------------------------------------------------- tracepoint ids */
-
-#define NTP 8
-
-/* The syscall tracepoint programs; their section names say which event */
-static void tp_progs(struct nsevent_bpf *s, struct bpf_program **out)
-{
-	struct bpf_program *p[NTP] = {
-		s->progs.tp_enter_clone, s->progs.tp_exit_clone,
-		s->progs.tp_enter_clone3, s->progs.tp_exit_clone3,
-		s->progs.tp_enter_unshare, s->progs.tp_exit_unshare,
-		s->progs.tp_enter_setns, s->progs.tp_exit_setns,
-	};
-
-	memcpy(out, p, sizeof(p));
-}
 
 static int read_id(int dirfd, const char *sec)
 {
@@ -462,11 +453,11 @@ int nsinfo__tracepoint_ids(struct bpf_program **progs, size_t n, int *ids)
 
 /* ------------------------------------------------------------ attach */
 
-static int add_link(struct nsinfo_events *ev, struct bpf_link *link)
+int nsinfo__probe_link(struct bpf_link *link, struct bpf_link **links, size_t *n)
 {
 	if (!link)
-		return -errno;
-	ev->links[ev->nlinks++] = link;
+		return errno ? -errno : -EINVAL;
+	links[(*n)++] = link;
 	return 0;
 }
 
@@ -494,30 +485,40 @@ struct bpf_link *nsinfo__attach_tracepoint_id(struct bpf_program *prog, int id)
 	return link;
 }
 
-static int attach_tracepoint(struct nsinfo_events *ev, struct bpf_program *prog, int id)
+void nsinfo__probe_choose(struct nsinfo__probe *p, bool want_raw)
 {
-	return add_link(ev, nsinfo__attach_tracepoint_id(prog, id));
+	p->raw_syscalls = want_raw || nsinfo__tracepoint_ids(p->tp, NSINFO__NTP, p->ids) < 0;
+	for (size_t i = 0; i < NSINFO__NTP; i++)
+		bpf_program__set_autoload(p->tp[i], !p->raw_syscalls);
+	for (size_t i = 0; i < 2; i++)
+		bpf_program__set_autoload(p->raw[i], p->raw_syscalls);
 }
 
-static int attach_all(struct nsinfo_events *ev, const int *ids)
+int nsinfo__probe_attach(const struct nsinfo__probe *p, struct bpf_link **links, size_t *n)
 {
-	struct nsevent_bpf *s = ev->skel;
-	struct bpf_program *always[] = { s->progs.newtask, s->progs.proc_exit };
-	struct bpf_program *raw[] = { s->progs.raw_enter, s->progs.raw_exit };
-	struct bpf_program *tps[NTP];
 	int err;
 
-	tp_progs(s, tps);
-	for (size_t i = 0; i < 2; i++)
-		if ((err = add_link(ev, bpf_program__attach(always[i]))) < 0)
+	for (size_t i = 0; p->raw_syscalls && i < 2; i++)
+		if ((err = nsinfo__probe_link(bpf_program__attach(p->raw[i]), links, n)) < 0)
 			return err;
-	for (size_t i = 0; ev->raw_syscalls && i < 2; i++)
-		if ((err = add_link(ev, bpf_program__attach(raw[i]))) < 0)
-			return err;
-	for (size_t i = 0; !ev->raw_syscalls && i < NTP; i++)
-		if ((err = attach_tracepoint(ev, tps[i], ids[i])) < 0)
+	for (size_t i = 0; !p->raw_syscalls && i < NSINFO__NTP; i++)
+		if ((err = nsinfo__probe_link(nsinfo__attach_tracepoint_id(p->tp[i], p->ids[i]),
+					      links, n)) < 0)
 			return err;
 	return 0;
+}
+
+/* newtask and proc_exit always, then the syscall hooks */
+static int attach_all(struct nsinfo_events *ev, const struct nsinfo__probe *p)
+{
+	struct bpf_program *always[] = { ev->skel->progs.newtask, ev->skel->progs.proc_exit };
+	int err;
+
+	for (size_t i = 0; i < 2; i++)
+		if ((err = nsinfo__probe_link(bpf_program__attach(always[i]), ev->links,
+					      &ev->nlinks)) < 0)
+			return err;
+	return nsinfo__probe_attach(p, ev->links, &ev->nlinks);
 }
 
 /* ----------------------------------------------------- process tree */
@@ -552,28 +553,27 @@ static int seed_descendants(struct nsinfo_events *ev, pid_t root)
 	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct pidpair *v = NULL;
 	size_t n = 0, cap = 0;
-	struct dirent *de;
+	struct nsinfo__dir d;
+	const char *name;
 	bool grew = true;
-	DIR *d;
+	long pid;
 
 	if (procfd < 0)
 		return -errno;
-	d = fdopendir(procfd);
-	if (!d) {
+	if (nsinfo__dir_begin(&d, procfd, NULL, 0, 0)) {
 		close(procfd);
-		return -errno;
+		return -ENOMEM;
 	}
-	while ((de = readdir(d))) {
-		pid_t pid;
-
-		if (nsinfo_parse_pid(de->d_name, &pid) < 0)
+	while (nsinfo__dir_next(&d, &name, &pid) > 0) {
+		if (pid <= 0)
 			continue;
 		if (nsinfo__grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0)
 			break;
-		v[n].pid = pid;
-		v[n++].ppid = stat_ppid(dirfd(d), pid);
+		v[n].pid = (pid_t)pid;
+		v[n++].ppid = stat_ppid(procfd, (pid_t)pid);
 	}
-	closedir(d);
+	nsinfo__dir_end(&d);
+	close(procfd);
 	/* mark by zeroing ppid once added; repeat until no new descendant */
 	while (grew) {
 		grew = false;
@@ -686,8 +686,8 @@ static void set_filters(struct nsevent_bpf *s, const struct nsinfo_events_opts *
 static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)
 {
 	size_t rb = o->ringbuf_bytes ? o->ringbuf_bytes : DEFAULT_RINGBUF;
-	struct bpf_program *tps[NTP];
-	int ids[NTP] = { 0 }, err;
+	struct nsinfo__probe p;
+	int err;
 
 	ev->skel = nsevent_bpf__open();
 	if (!ev->skel)
@@ -695,19 +695,15 @@ static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)
 	set_filters(ev->skel, o, rb);
 	if ((err = bpf_map__set_max_entries(ev->skel->maps.events, rb)) < 0)
 		return err;
-	tp_progs(ev->skel, tps);
-	ev->raw_syscalls = (o->flags & NSINFO_EVENTS_RAW_SYSCALLS) ||
-			   nsinfo__tracepoint_ids(tps, NTP, ids) < 0;
-	for (size_t i = 0; i < NTP; i++)
-		bpf_program__set_autoload(tps[i], !ev->raw_syscalls);
-	bpf_program__set_autoload(ev->skel->progs.raw_enter, ev->raw_syscalls);
-	bpf_program__set_autoload(ev->skel->progs.raw_exit, ev->raw_syscalls);
+	p = (struct nsinfo__probe)NSINFO__PROBE(ev->skel);
+	nsinfo__probe_choose(&p, o->flags & NSINFO_EVENTS_RAW_SYSCALLS);
+	ev->raw_syscalls = p.raw_syscalls;
 	if ((err = nsevent_bpf__load(ev->skel)) < 0)
 		return err;
-	ev->links = calloc(NTP + 4, sizeof(*ev->links));
+	ev->links = calloc(NSINFO__NTP + 4, sizeof(*ev->links));
 	if (!ev->links)
 		return -ENOMEM;
-	if ((err = attach_all(ev, ids)) < 0)
+	if ((err = attach_all(ev, &p)) < 0)
 		return err;
 	if (o->pid > 0) {
 		if ((err = nsinfo_events_add_pid(ev, o->pid)) < 0 ||
@@ -715,6 +711,13 @@ static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)
 			return err;
 	}
 	return setup_reader(ev, o->flush_ms ? o->flush_ms : DEFAULT_FLUSH_MS);
+}
+
+static uint64_t events_serial;
+
+uint64_t nsinfo__events_serial(const struct nsinfo_events *ev)
+{
+	return ev ? ev->serial : 0;
 }
 
 NSINFO_EXPORT int nsinfo_events_new(const struct nsinfo_events_opts *opts,
@@ -733,6 +736,7 @@ NSINFO_EXPORT int nsinfo_events_new(const struct nsinfo_events_opts *opts,
 	if (!ev)
 		return -ENOMEM;
 	ev->refcnt = 1;
+	ev->serial = __atomic_add_fetch(&events_serial, 1, __ATOMIC_RELAXED);
 	ev->epfd = ev->timerfd = -1;
 	ev->cb = opts->cb;
 	ev->userdata = opts->userdata;

@@ -198,6 +198,9 @@ struct nsinfo_coverage {
 #define NSINFO_SCAN_BPF        (1u << 7) /* the BPF source on a small host too */
 #define NSINFO_SCAN_NOT_SELF   (1u << 8) /* the caller's own fds are not holders (what it
 					   * inherited is held by the process it came from) */
+/* bits 9-11 unused */
+#define NSINFO_SCAN_REUSABLE   (1u << 12) /* record what a refresh needs (nsinfo_snapshot_refresh) */
+#define NSINFO_SCAN_NO_CHILDREN_LINKS (1u << 13) /* skip pid_for_children, time_for_children */
 
 struct nsinfo_scan_opts {
 	size_t size;              /* sizeof(struct nsinfo_scan_opts) */
@@ -820,8 +823,8 @@ const char *nsinfo_pid_strerror(int err);
  * container; every cgroup is read again each 8th refresh. The BPF source's
  * task iterator stays loaded from one refresh to the next.
  */
-#define NSINFO_SCAN_REUSABLE          (1u << 12) /* record what a refresh needs */
-#define NSINFO_SCAN_NO_CHILDREN_LINKS (1u << 13) /* skip pid_for_children, time_for_children */
+/* (NSINFO_SCAN_REUSABLE and NSINFO_SCAN_NO_CHILDREN_LINKS are with the
+ * other scan flags, above) */
 
 struct nsinfo_refresh_opts {
 	size_t size;              /* sizeof(struct nsinfo_refresh_opts) */
@@ -829,13 +832,19 @@ struct nsinfo_refresh_opts {
 	unsigned scan_flags;      /* NSINFO_REFRESH_SCAN_FLAGS: the new snapshot's NSINFO_SCAN_* */
 	const pid_t *changed;     /* NSINFO_REFRESH_TRUST_LINKS: tgids, any order */
 	size_t nchanged;
+	struct nsinfo_events *events; /* the event source changed[] comes from, or NULL */
 };
 /*
  * NSINFO_REFRESH_TRUST_LINKS: the namespace links of prev's processes are
  * taken as they were too, except for the processes listed in changed[]:
  * for callers that know from the event source, with no lost events since
  * prev was taken, which processes called clone, unshare or setns. A change
- * made while the refresh runs may show one refresh late.
+ * made while the refresh runs may show one refresh late. With events set
+ * (the handle whose callback collected changed[]), the library checks that
+ * guarantee itself: the links are trusted only if prev was made by a
+ * refresh given the same handle and the handle has lost no event since
+ * (nsinfo_events_lost()); otherwise every link is read again, as without
+ * the flag. Without events the caller vouches.
  * NSINFO_REFRESH_SCAN_FLAGS: scan with scan_flags instead of prev's (e.g.
  * NSINFO_SCAN_CONTAINERS only every so often).
  */

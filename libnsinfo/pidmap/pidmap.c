@@ -413,28 +413,27 @@ static int for_each_task(struct nsinfo_pidmap *m, pid_t pid,
 			 void *arg)
 {
 	char path[32];
-	struct dirent *de;
-	DIR *d;
+	struct nsinfo__dir d;
+	const char *name;
 	int fd, r = 0;
+	long tid;
 
 	snprintf(path, sizeof(path), "%d/task", (int)pid);
 	fd = openat(m->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 0; /* gone: no threads */
-	d = fdopendir(fd);
-	if (!d) {
+	if (nsinfo__dir_begin(&d, fd, NULL, 0, 0)) {
 		close(fd);
 		return -ENOMEM;
 	}
-	while (!r && (de = readdir(d))) {
-		pid_t tid;
-
-		if (nsinfo_parse_pid(de->d_name, &tid) < 0)
+	while (!r && nsinfo__dir_next(&d, &name, &tid) > 0) {
+		if (tid <= 0)
 			continue;
 		snprintf(path, sizeof(path), "%d/task/%d", (int)pid, (int)tid);
-		r = fn(m, path, tid, arg);
+		r = fn(m, path, (pid_t)tid, arg);
 	}
-	closedir(d);
+	nsinfo__dir_end(&d);
+	close(fd);
 	return r;
 }
 

@@ -36,13 +36,14 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "source/source.h"
 
 static int why(struct nsinfo_snapshot *s, int err, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(s->source_why, sizeof(s->source_why), fmt, ap);
+	vsnprintf(s->src.why, sizeof(s->src.why), fmt, ap);
 	va_end(ap);
 	return err;
 }
@@ -330,9 +331,9 @@ static int take_fd(struct iter *it, const void *rec)
 
 	memcpy(&r, rec, sizeof(r));
 	type = r.clone_type ? nsinfo_type_from_clone_flag(r.clone_type) : -1;
-	if (nsinfo__grow((void **)&s->fdrecs, &s->fdrecs_cap, s->nfdrecs + 1, sizeof(*s->fdrecs)))
+	if (nsinfo__grow((void **)&s->src.fds.v, &s->src.fds.cap, s->src.fds.n + 1, sizeof(*s->src.fds.v)))
 		return -ENOMEM;
-	s->fdrecs[s->nfdrecs++] = (struct nsinfo__fdrec){
+	s->src.fds.v[s->src.fds.n++] = (struct nsinfo__fdrec){
 		.pid = (pid_t)r.tgid, .fd = (int)r.fd, .type = type < 0 ? -1 : type, .ino = r.ino,
 	};
 	return 0;
@@ -396,7 +397,7 @@ static int read_iter(struct iter *it, int fd, size_t size, take_fn fn)
 }
 
 /* The fd pass through the task_file iterator. On any failure the holders'
- * /proc pass does it (fdrecs_done stays false). */
+ * /proc pass does it (src.fds.complete stays false). */
 static void read_fds(struct iter *it, struct nstask_bpf *skel)
 {
 	struct nsinfo_snapshot *s = it->s;
@@ -405,11 +406,11 @@ static void read_fds(struct iter *it, struct nstask_bpf *skel)
 	if (fd < 0)
 		return;
 	if (read_iter(it, fd, sizeof(struct nsfile_rec), take_fd) == 0) {
-		s->fdrecs_done = true;
+		s->src.fds.complete = true;
 	} else {
-		free(s->fdrecs);
-		s->fdrecs = NULL;
-		s->nfdrecs = s->fdrecs_cap = 0;
+		free(s->src.fds.v);
+		s->src.fds.v = NULL;
+		s->src.fds.n = s->src.fds.cap = 0;
 	}
 	close(fd);
 }
@@ -449,7 +450,7 @@ static long host_tasks(int procfd)
 }
 
 /* Whether the iterator can stand in for proc_root: an fd of it, or
- * -errno and the reason in s->source_why. */
+ * -errno and the reason in s->src.why. */
 static int usable(struct nsinfo_snapshot *s)
 {
 	long tasks;
@@ -525,3 +526,11 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 }
 
 #endif /* HAVE_BPF */
+
+static int bpf_fill(struct nsinfo_snapshot *s, const struct nsinfo__source_in *in)
+{
+	(void)in;
+	return nsinfo__scan_bpf(s);
+}
+
+const struct nsinfo__source nsinfo__source_bpf = { .name = "bpf", .fill = bpf_fill };

@@ -40,6 +40,8 @@
 #include <json-c/json.h>
 
 #include "internal.h"
+#include "source/source.h"
+#include "util/readfile.h"
 
 #define FORMAT_VERSION 1
 
@@ -225,8 +227,8 @@ static json_object *snapshot_json(struct nsinfo_snapshot *s)
 	int r = !conts;
 
 	r = r || put_int(o, "nsinfo_snapshot", FORMAT_VERSION) ||
-	    put_str(o, "proc_root", s->proc_root) || put_str(o, "source", s->source) ||
-	    put_str(o, "source_why", s->source_why[0] ? s->source_why : NULL) ||
+	    put_str(o, "proc_root", s->proc_root) || put_str(o, "source", s->src.name) ||
+	    put_str(o, "source_why", s->src.why[0] ? s->src.why : NULL) ||
 	    put_int(o, "flags", s->flags) || put_int(o, "nsfs_dev", (int64_t)s->nsfs_dev);
 	for (int t = 0; !r && t < NSINFO_NTYPES; t++)
 		if (s->self_ns_ino[t])
@@ -777,8 +779,6 @@ static int read_users(struct reader *rd, json_object *top)
 	if ((r = get_array(rd, top, "users", &arr)))
 		return r;
 	n = json_object_array_length(arr);
-	if (n && nsinfo__grow((void **)&s->users, &s->users_cap, n, sizeof(*s->users)))
-		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(arr, i);
 		const char *name;
@@ -789,9 +789,8 @@ static int read_users(struct reader *rd, json_object *top)
 		if ((r = get_int(rd, o, "uid", 0, UINT32_MAX, &uid, 0, 0)) ||
 		    (r = get_str(rd, o, "name", &name, 0)))
 			return r;
-		s->users[i].uid = (uid_t)uid;
-		snprintf(s->users[i].name, sizeof(s->users[i].name), "%s", name);
-		s->nusers = i + 1;
+		if (!nsinfo__add_user(s, (uid_t)uid, name))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -839,8 +838,8 @@ static int read_head(struct reader *rd, json_object *top)
 	free(s->proc_root);
 	if (!(s->proc_root = strdup(root ? root : "/proc")))
 		return -ENOMEM;
-	s->source = source && !strcmp(source, "bpf") ? "bpf" : "proc";
-	snprintf(s->source_why, sizeof(s->source_why), "%s", why ? why : "");
+	s->src.name = source && !strcmp(source, "bpf") ? "bpf" : "proc";
+	snprintf(s->src.why, sizeof(s->src.why), "%s", why ? why : "");
 	s->flags = (unsigned)flags;
 	s->nsfs_dev = (uint64_t)dev;
 	return 0;
@@ -871,54 +870,6 @@ static int attach_cmdlines(struct nsinfo_snapshot *s, struct cmdline *cmds, size
 	return 0;
 }
 
-/* Up to max bytes from fd, NUL-terminated; -EFBIG past max */
-static char *read_all(int fd, size_t max, size_t *lenp, int *err)
-{
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-
-	max = max > SIZE_MAX / 2 ? SIZE_MAX / 2 : max;
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			/* room for max + 1 bytes at most: one more than allowed */
-			size_t want = cap ? cap * 2 : 64 * 1024;
-			char *nb;
-
-			want = want > max + 2 ? max + 2 : want;
-			nb = realloc(buf, want);
-			if (!nb) {
-				*err = -ENOMEM;
-				break;
-			}
-			buf = nb;
-			cap = want;
-		}
-		n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			*err = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > max) {
-			*err = -EFBIG;
-			break;
-		}
-	}
-	if (*err) {
-		free(buf);
-		return NULL;
-	}
-	buf[len] = 0;
-	*lenp = len;
-	return buf;
-}
-
 /* The whole file (or standard input for "-"), NUL-terminated. Only a
  * regular file or a pipe: a device such as /dev/zero never ends, and a FIFO
  * without a writer must not hang the reader (open is non-blocking; a read
@@ -945,7 +896,7 @@ static char *slurp(struct reader *rd, const char *path, size_t max, size_t *lenp
 	} else if (fd != 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
 		*err = -errno;
 	} else {
-		buf = read_all(fd, max, lenp, err);
+		*err = nsinfo__read_fd(fd, max, &buf, lenp);
 	}
 	if (*err == -EFBIG)
 		bad(rd, "larger than the limit of %zu bytes", max);
@@ -1050,48 +1001,56 @@ static int read_text(struct reader *rd, const char *text, size_t len)
 	return r;
 }
 
-/* A reader with a fresh snapshot, why cleared */
-static int reader_init(struct reader *rd, char *why, size_t whylen)
+/* The JSON source: the whole snapshot as saved, its enrichment and the
+ * graph included (the command lines attach to the sorted table) */
+static int json_fill(struct nsinfo_snapshot *s, const struct nsinfo__source_in *in)
 {
-	*rd = (struct reader){ .why = why, .whylen = whylen };
-	if (why && whylen)
-		why[0] = 0;
-	rd->s = calloc(1, sizeof(*rd->s));
-	if (!rd->s)
-		return -ENOMEM;
-	rd->s->refcnt = 1;
-	rd->s->loaded = true;
-	return 0;
+	struct reader rd = { .s = s, .why = in->why, .whylen = in->whylen };
+
+	s->loaded = true;
+	return read_text(&rd, in->text, in->len);
 }
 
-static int reader_done(struct reader *rd, int r, struct nsinfo_snapshot **out)
+const struct nsinfo__source nsinfo__source_json = {
+	.name = "json", .fill = json_fill, .complete = true,
+};
+
+/* A snapshot from text (text[len] NUL) through the JSON source */
+static int load_text(const char *text, size_t len, struct nsinfo_snapshot **out, char *why,
+		     size_t whylen)
 {
+	struct nsinfo__source_in in = { .text = text, .len = len, .why = why, .whylen = whylen };
+	struct nsinfo_snapshot *s = NULL;
+	int r = nsinfo__snapshot_alloc(NULL, 0, &s);
+
+	if (r == 0)
+		r = nsinfo__build(s, &nsinfo__source_json, &in);
 	if (r < 0) {
-		if (r == -ENOMEM && rd->why && rd->whylen && !rd->why[0])
-			snprintf(rd->why, rd->whylen, "out of memory");
-		nsinfo_snapshot_unref(rd->s);
+		if (r == -ENOMEM && why && whylen && !why[0])
+			snprintf(why, whylen, "out of memory");
+		nsinfo_snapshot_unref(s);
 		return r;
 	}
-	*out = rd->s;
+	*out = s;
 	return 0;
 }
 
 int nsinfo__snapshot_parse_json(const char *text, size_t len, struct nsinfo_snapshot **out,
 				char *why, size_t whylen)
 {
-	struct reader rd;
 	char *copy;
 	int r;
 
 	if (!text || !out)
 		return -EINVAL;
+	if (why && whylen)
+		why[0] = 0;
 	/* the parser reads one byte past the text: a NUL ends a bare number */
 	if (!(copy = malloc(len + 1)))
 		return -ENOMEM;
 	memcpy(copy, text, len);
 	copy[len] = 0;
-	if ((r = reader_init(&rd, why, whylen)) == 0)
-		r = reader_done(&rd, read_text(&rd, copy, len), out);
+	r = load_text(copy, len, out, why, whylen);
 	free(copy);
 	return r;
 }
@@ -1100,20 +1059,22 @@ NSINFO_EXPORT int nsinfo_snapshot_read_json_max(const char *path, size_t max_byt
 						struct nsinfo_snapshot **out, char *why,
 						size_t whylen)
 {
-	struct reader rd;
+	struct reader rd = { .why = why, .whylen = whylen };
 	size_t len = 0;
 	char *text;
 	int r = 0;
 
 	if (!path || !out)
 		return -EINVAL;
-	if ((r = reader_init(&rd, why, whylen)))
-		return r;
+	if (why && whylen)
+		why[0] = 0;
 	text = slurp(&rd, path, max_bytes ? max_bytes : NSINFO_JSON_MAX_DEFAULT, &len, &r);
 	if (text)
-		r = read_text(&rd, text, len);
+		r = load_text(text, len, out, why, whylen);
+	else if (r == -ENOMEM && why && whylen && !why[0])
+		snprintf(why, whylen, "out of memory");
 	free(text);
-	return reader_done(&rd, r, out);
+	return r;
 }
 
 NSINFO_EXPORT int nsinfo_snapshot_read_json(const char *path, struct nsinfo_snapshot **out,

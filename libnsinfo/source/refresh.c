@@ -273,6 +273,9 @@ NSINFO_EXPORT int nsinfo_snapshot_refresh(struct nsinfo_snapshot *prev,
 		req.changed = opts->changed;
 		req.nchanged = opts->nchanged;
 	}
+	if (opts && (!opts->size || opts->size >= offsetof(struct nsinfo_refresh_opts, events) +
+						  sizeof(opts->events)))
+		req.events = opts->events;
 	o.proc_root = prev->proc_root;
 	o.flags = ((flags & NSINFO_REFRESH_SCAN_FLAGS) ? opts->scan_flags : prev->flags) |
 		  NSINFO_SCAN_REUSABLE;

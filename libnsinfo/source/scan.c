@@ -17,22 +17,15 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "source/source.h"
+#include "util/procdir.h"
 
 #ifndef PROC_SUPER_MAGIC
 #define PROC_SUPER_MAGIC 0x9fa0
 #endif
-
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
 #define DENTS_BUF (64 * 1024)
 #define STATUS_BUF 8192
@@ -62,16 +55,6 @@ int nsinfo__parse_ns_link(const char *link, const char *name, uint64_t *ino)
 		return -EINVAL;
 	*ino = v;
 	return 0;
-}
-
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
 }
 
 /* Decimal field of a status line. Saturates instead of overflowing so that
@@ -245,37 +228,6 @@ int nsinfo__proc_open(const struct nsinfo_snapshot *s, int procfd, pid_t pid)
 	return i < 0 ? -ESRCH : nsinfo__pid_open(procfd, pid, s->procs[i].start_time);
 }
 
-ssize_t nsinfo__read_at(int dirfd, const char *name, char *buf, size_t len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t off = 0;
-
-	if (fd < 0)
-		return -errno;
-	while (off < len - 1) {
-		ssize_t r = read(fd, buf + off, len - 1 - off);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			close(fd);
-			return r;
-		}
-		if (r == 0)
-			break;
-		off += (size_t)r;
-		/* proc's seq files hand over everything that fits in one read:
-		 * a short read is the end, and skipping the read that would
-		 * return 0 saves a syscall per process */
-		if ((size_t)r < len - 1 - (off - (size_t)r))
-			break;
-	}
-	buf[off] = 0;
-	close(fd);
-	return (ssize_t)off;
-}
-
 int nsinfo__add_proc(struct nsinfo_snapshot *s, const struct nsinfo__status *st,
 		     pid_t pid, uint32_t flags)
 {
@@ -434,71 +386,65 @@ void nsinfo__apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NLINKS
 	p->time_for_children = idx[LINK_TIME_CHILDREN];
 }
 
+/* Thread tid of pid (a name in taskfd) gets its own row if its namespaces
+ * differ from its leader's. */
+static void scan_thread(struct nsinfo_snapshot *s, int taskfd, const char *name, pid_t pid,
+			pid_t tid, const uint64_t leader[NLINKS])
+{
+	char path[64], buf[STATUS_BUF];
+	struct nsinfo__status st = { .tgid = pid };
+	uint64_t inos[NLINKS];
+	int idx[NLINKS], nsdir, ti, differs = 0;
+
+	snprintf(path, sizeof(path), "%s/ns", name);
+	nsdir = openat(taskfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (nsdir < 0)
+		return;
+	if (read_links(s, nsdir, inos, idx) > 0) {
+		for (int l = 0; l < NSINFO_NTYPES; l++)
+			if (inos[l] && inos[l] != leader[l])
+				differs = 1;
+	}
+	close(nsdir);
+	if (!differs)
+		return;
+	snprintf(path, sizeof(path), "%s/status", name);
+	if (nsinfo__read_at(taskfd, path, buf, sizeof(buf)) < 0 ||
+	    nsinfo__parse_status(buf, &st) < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/stat", name);
+	if (nsinfo__read_at(taskfd, path, buf, sizeof(buf)) < 0 ||
+	    nsinfo__parse_stat_start(buf, &st.start_time) < 0)
+		st.start_time = 0;
+	ti = nsinfo__add_proc(s, &st, tid, NSINFO_PROC_THREAD);
+	if (ti >= 0)
+		nsinfo__apply_links(s, ti, idx);
+}
+
 /* Threads whose namespaces differ from their leader's get their own row. */
 static void scan_threads(struct nsinfo_snapshot *s, int pidfd, pid_t pid,
 			 const uint64_t leader[NLINKS])
 {
-	char *dents = malloc(DENTS_BUF);
+	struct nsinfo__dir dir;
+	const char *name;
+	long tid;
 	int taskfd;
 
-	if (!dents)
-		return;
 	taskfd = openat(pidfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (taskfd < 0) {
-		free(dents);
+	if (taskfd < 0)
+		return;
+	if (nsinfo__dir_begin(&dir, taskfd, NULL, DENTS_BUF, 0)) {
+		close(taskfd);
 		return;
 	}
-	for (;;) {
-		long n = syscall(SYS_getdents64, taskfd, dents, DENTS_BUF);
-
-		if (n <= 0)
-			break;
-		for (long off = 0; off < n;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
-			char path[64];
-			uint64_t inos[NLINKS];
-			int idx[NLINKS], nsdir, differs = 0;
-			long tid;
-
-			off += d->d_reclen;
-			if (!all_digits(d->d_name))
-				continue;
-			tid = strtol(d->d_name, NULL, 10);
-			if (tid == pid)
-				continue;
-			s->cov.tasks_scanned++;
-			snprintf(path, sizeof(path), "%s/ns", d->d_name);
-			nsdir = openat(taskfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (nsdir < 0)
-				continue;
-			if (read_links(s, nsdir, inos, idx) > 0) {
-				for (int l = 0; l < NSINFO_NTYPES; l++)
-					if (inos[l] && inos[l] != leader[l])
-						differs = 1;
-			}
-			close(nsdir);
-			if (!differs)
-				continue;
-
-			char buf[STATUS_BUF];
-			struct nsinfo__status st = { .tgid = pid };
-
-			snprintf(path, sizeof(path), "%s/status", d->d_name);
-			if (nsinfo__read_at(taskfd, path, buf, sizeof(buf)) < 0 ||
-			    nsinfo__parse_status(buf, &st) < 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/stat", d->d_name);
-			if (nsinfo__read_at(taskfd, path, buf, sizeof(buf)) < 0 ||
-			    nsinfo__parse_stat_start(buf, &st.start_time) < 0)
-				st.start_time = 0;
-			int ti = nsinfo__add_proc(s, &st, (pid_t)tid, NSINFO_PROC_THREAD);
-
-			if (ti >= 0)
-				nsinfo__apply_links(s, ti, idx);
-		}
+	while (nsinfo__dir_next(&dir, &name, &tid) > 0) {
+		if (tid == pid)
+			continue;
+		s->cov.tasks_scanned++;
+		scan_thread(s, taskfd, name, pid, (pid_t)tid, leader);
 	}
+	nsinfo__dir_end(&dir);
 	close(taskfd);
-	free(dents);
 }
 
 /*
@@ -752,22 +698,21 @@ static uint32_t proc_hidepid(int procfd)
 	return (uint32_t)hidepid;
 }
 
-/* Any process directory at all in procfd */
-static bool has_pid_entry(int procfd, char *dents)
+/* Any process directory at all in procfd: 1, 0 or -ENOMEM */
+static int has_pid_entry(int procfd)
 {
-	for (;;) {
-		long n = syscall(SYS_getdents64, procfd, dents, DENTS_BUF);
+	struct nsinfo__dir dir;
+	const char *name;
+	long pid;
+	int r = nsinfo__dir_begin(&dir, procfd, NULL, DENTS_BUF, 0);
 
-		if (n <= 0)
-			return false;
-		for (long off = 0; off < n;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
-
-			off += d->d_reclen;
-			if (d->d_name[0] >= '1' && d->d_name[0] <= '9' && all_digits(d->d_name))
-				return true;
-		}
-	}
+	if (r < 0)
+		return r;
+	while ((r = nsinfo__dir_next(&dir, &name, &pid)) > 0)
+		if (name[0] != '0')
+			break;
+	nsinfo__dir_end(&dir);
+	return r > 0;
 }
 
 /*
@@ -782,8 +727,8 @@ static bool has_pid_entry(int procfd, char *dents)
 int nsinfo__check_proc_root(const char *proc_root, bool *foreign)
 {
 	struct statfs sf;
-	char link[32], *dents;
-	int fd, r = 0;
+	char link[32];
+	int fd, r;
 
 	*foreign = false;
 	fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -795,26 +740,23 @@ int nsinfo__check_proc_root(const char *proc_root, bool *foreign)
 		return 0;
 	}
 	*foreign = true;
-	dents = malloc(DENTS_BUF);
-	if (!dents)
-		r = -ENOMEM;
-	else if (!has_pid_entry(fd, dents))
-		r = -ENOLINK;
-	free(dents);
+	r = has_pid_entry(fd);
+	r = r < 0 ? r : r ? 0 : -ENOLINK;
 	close(fd);
 	return r;
 }
 
 int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 {
-	char *dents;
-	int procfd;
+	struct nsinfo__dir dir;
+	const char *name;
+	long pid;
+	int procfd, r;
 
 	procfd = open(s->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0)
 		return -errno;
-	dents = malloc(DENTS_BUF);
-	if (!dents) {
+	if (nsinfo__dir_begin(&dir, procfd, NULL, DENTS_BUF, 0)) {
 		close(procfd);
 		return -ENOMEM;
 	}
@@ -822,32 +764,20 @@ int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 	nsinfo__read_self_ns(s, procfd);
 	s->cov.hidepid = proc_hidepid(procfd);
 
-	for (;;) {
-		long n = syscall(SYS_getdents64, procfd, dents, DENTS_BUF);
-
-		if (n < 0) {
-			int e = -errno;
-
-			free(dents);
-			close(procfd);
-			return e;
-		}
-		if (n == 0)
-			break;
-		for (long off = 0; off < n;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
-			long pid;
-
-			off += d->d_reclen;
-			if (d->d_name[0] < '1' || d->d_name[0] > '9' || !all_digits(d->d_name))
-				continue;
-			pid = strtol(d->d_name, NULL, 10);
-			if (pid <= 0 || pid > INT_MAX)
-				continue;
-			nsinfo__scan_pid(s, procfd, d->d_name, (pid_t)pid);
-		}
-	}
-	free(dents);
+	while ((r = nsinfo__dir_next(&dir, &name, &pid)) > 0)
+		if (name[0] != '0')
+			nsinfo__scan_pid(s, procfd, name, (pid_t)pid);
+	nsinfo__dir_end(&dir);
 	close(procfd);
-	return 0;
+	return r;
 }
+
+static int proc_fill(struct nsinfo_snapshot *s, const struct nsinfo__source_in *in)
+{
+	(void)in;
+	return nsinfo__scan_proc(s);
+}
+
+const struct nsinfo__source nsinfo__source_proc = {
+	.name = "proc", .fill = proc_fill,
+};

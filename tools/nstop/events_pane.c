@@ -29,8 +29,7 @@ struct events_pane {
 	/* pids with namespace calls since the last events_pane_changes() */
 	pid_t *changed, *handed;
 	size_t nchanged, cap, nhanded, hcap;
-	bool armed, overflow;
-	uint64_t lost_seen;
+	bool overflow;
 #ifdef NSINFO_EV_NSLOTS
 	struct nsinfo_events *ev;
 #endif
@@ -163,6 +162,11 @@ static uint64_t source_lost(const struct events_pane *p)
 	return lost;
 }
 
+struct nsinfo_events *events_pane_source(const struct events_pane *p)
+{
+	return p ? p->ev : NULL;
+}
+
 static int source_active(const struct events_pane *p)
 {
 	return p->ev != NULL;
@@ -199,6 +203,12 @@ static uint64_t source_lost(const struct events_pane *p)
 	return 0;
 }
 
+struct nsinfo_events *events_pane_source(const struct events_pane *p)
+{
+	(void)p;
+	return NULL;
+}
+
 static int source_active(const struct events_pane *p)
 {
 	(void)p;
@@ -230,18 +240,15 @@ void events_pane_close(struct events_pane *p)
 
 bool events_pane_changes(struct events_pane *p, const pid_t **pids, size_t *n)
 {
-	uint64_t lost;
 	bool trusted;
 	pid_t *t;
 	size_t tcap;
 
 	if (!p || !source_active(p))
 		return false;
-	lost = source_lost(p);
-	trusted = p->armed && !p->overflow && lost == p->lost_seen;
-	p->armed = true;
+	/* lost events and the first interval: libnsinfo's refresh checks them */
+	trusted = !p->overflow;
 	p->overflow = false;
-	p->lost_seen = lost;
 	/* hand this interval's list over, collect the next one in the other */
 	t = p->handed;
 	tcap = p->hcap;

@@ -24,14 +24,19 @@ void events_pane_consume(struct events_pane *p);
 const char *events_pane_status(struct events_pane *p);
 /*
  * For an incremental refresh: the processes that made namespace calls since
- * the previous call. Returns false when the feed cannot vouch for the
- * others (inactive, events lost, or the first call: the feed must have been
- * on during the whole interval). Consume first. *pids stays valid until the
- * next call.
+ * the previous call. Returns false when the pane cannot vouch for the list
+ * (inactive, or a pid could not be noted). Whether the feed itself saw
+ * every call (no lost events, on during the whole interval) is checked by
+ * libnsinfo's refresh, given events_pane_source(). Consume first. *pids
+ * stays valid until the next call.
  */
 #include <stdbool.h>
 #include <sys/types.h>
 bool events_pane_changes(struct events_pane *p, const pid_t **pids, size_t *n);
+/* The event source behind the pane (for nsinfo_refresh_opts.events), NULL
+ * when inactive. */
+struct nsinfo_events;
+struct nsinfo_events *events_pane_source(const struct events_pane *p);
 /* Formatted events, 0 the newest; NULL past the end. */
 size_t events_pane_count(const struct events_pane *p);
 const char *events_pane_line(const struct events_pane *p, size_t i);

@@ -185,6 +185,8 @@ static int take_snapshot(struct model *m, struct nsinfo_snapshot **out)
 		.size = sizeof(o), .flags = NSINFO_REFRESH_SCAN_FLAGS,
 		.scan_flags = m->opts.flags |
 			      (label ? NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES : 0),
+		/* the library trusts the links only if this feed lost nothing */
+		.events = m->events,
 	};
 	struct nsinfo_scan_opts first = m->opts;
 	int r;

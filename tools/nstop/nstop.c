@@ -38,6 +38,7 @@ int nstop_refresh(struct model *m, struct events_pane *ev)
 {
 	events_pane_consume(ev);
 	m->trust_links = events_pane_changes(ev, &m->changed, &m->nchanged);
+	m->events = events_pane_source(ev);
 	return model_refresh(m);
 }
 

@@ -103,6 +103,7 @@ struct model {
 	bool trust_links;
 	const pid_t *changed;
 	size_t nchanged;
+	struct nsinfo_events *events; /* the feed changed comes from (the library checks it) */
 
 	/* header figures */
 	double uptime, load[3];

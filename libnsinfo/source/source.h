@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The sources of a snapshot behind one interface (internal). A source
+ * fills an empty store (store/store.c) with processes, namespaces and what
+ * it learns on its way (s->src); the pipeline (store/pipeline.c) then runs
+ * the enrichment passes and the graph over it.
+ *
+ *   nsinfo__source_live  this host: the BPF task iterator where it can
+ *                        stand in for /proc, else the /proc walk; a refresh
+ *                        lends what is unchanged from the previous snapshot
+ *                        (source/refresh.c; the /proc walk asks it per pid)
+ *   nsinfo__source_bpf   the BPF task iterator (source/iter.c)
+ *   nsinfo__source_proc  the /proc walk (source/scan.c)
+ *   nsinfo__source_json  a saved snapshot (source/json.c): complete as
+ *                        saved, with its enrichment and graph
+ */
+#ifndef NSINFO_SOURCE_H
+#define NSINFO_SOURCE_H
+
+#include "internal.h"
+
+/* What a source is given besides the empty store (whose proc_root and
+ * flags are the scan options) */
+struct nsinfo__source_in {
+	const struct nsinfo__reuse_req *reuse; /* live: a refresh, or NULL */
+	const char *text;         /* json: the document, text[len] NUL */
+	size_t len;
+	char *why;                /* json: where the text is malformed */
+	size_t whylen;
+};
+
+struct nsinfo__source {
+	const char *name;         /* "bpf", "proc", "json" */
+	/* Fill s. -errno: nothing usable added (s->src.why may say why). */
+	int (*fill)(struct nsinfo_snapshot *s, const struct nsinfo__source_in *in);
+	/* fills the enrichment and the graph itself: no passes run after */
+	bool complete;
+};
+
+extern const struct nsinfo__source nsinfo__source_live;
+extern const struct nsinfo__source nsinfo__source_bpf;
+extern const struct nsinfo__source nsinfo__source_proc;
+extern const struct nsinfo__source nsinfo__source_json;
+
+/* Run src over the empty snapshot s and, unless src is complete, the
+ * passes and the graph; 0 or -errno (s is the caller's either way). */
+int nsinfo__build(struct nsinfo_snapshot *s, const struct nsinfo__source *src,
+		  const struct nsinfo__source_in *in);
+
+#endif
