@@ -54,6 +54,12 @@ like "$hdr" "Content-Type: text/plain; version=0.0.4" "default: Prometheus text 
 is "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$EPORT/nope")" 404 "unknown path: 404"
 is "$(curl -s "http://127.0.0.1:$EPORT/healthz")" ok "/healthz: ok"
 
+# an operation of ours first, so the last family has a sample to end with
+# whether or not anything else on the host made one
+unshare -u true
+poll 20 sh -c "curl -sf '$URL' | grep -q '^nsexporter_namespace_operations_total{operation=\"unshare\",type=\"uts\"'" ||
+	diag "the unshare did not show in the counters"
+
 # concurrent scrapes while scans run (--min-interval 0.5: three bursts
 # of 16, 0.3 s apart, meet refreshes): every one complete, and those that
 # report the same scan (nsexporter_scans_total, the generation) carry the
