@@ -20,7 +20,7 @@
 #include "nstop.h"
 
 enum { EXIT_USAGE = 2 };
-enum { OPT_NO_EVENTS = NST_OPT_FIRST_TOOL, OPT_OUTPUT_ALL = NST_OPT_OUTPUT_ALL };
+enum { OPT_NO_EVENTS = NST_OPT_FIRST_TOOL, OPT_EVENTS_FILTER, OPT_OUTPUT_ALL = NST_OPT_OUTPUT_ALL };
 
 static volatile sig_atomic_t stop_requested;
 
@@ -42,6 +42,22 @@ int nstop_refresh(struct model *m, struct events_pane *ev)
 	return model_refresh(m);
 }
 
+/* The events pane's "ct:" filter: a process's container in the last scan */
+static int container_of(pid_t pid, void *data, const char **name, const char **id)
+{
+	const struct model *m = data;
+	size_t nc;
+	const struct nsinfo_container *c = nsinfo_snapshot_containers(m->snap, &nc);
+	int i = m->snap ? nsinfo_snapshot_find_proc(m->snap, pid) : -1;
+	int32_t ci = i < 0 ? -1 : nsinfo_snapshot_procs(m->snap, NULL)[i].container;
+
+	if (ci < 0 || (size_t)ci >= nc)
+		return 0;
+	*name = c[ci].name;
+	*id = c[ci].id;
+	return 1;
+}
+
 static void __attribute__((noreturn)) usage(void)
 {
 	FILE *f = stdout;
@@ -60,6 +76,8 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --output-all         show every column\n"
 	      " -e, --events             batch: load the eBPF event source too\n"
 	      " -E, --no-events          do not load the eBPF event source\n"
+	      "     --events-filter <F>  events pane: only pid:N (and what it starts),\n"
+	      "                          comm:TEXT or ct:NAME (key f)\n"
 	      " -H, --list-columns       list the columns and exit\n"
 	      " -h, --help               display this help\n"
 	      " -V, --version            display version\n", f);
@@ -137,12 +155,14 @@ int main(int argc, char **argv)
 		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
 		{ "events", no_argument, NULL, 'e' },
 		{ "no-events", no_argument, NULL, 'E' },
+		{ "events-filter", required_argument, NULL, OPT_EVENTS_FILTER },
 		{ "list-columns", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct nstop_opts o = { .delay = -1 };
+	const char *evfilter = NULL;
 	int events = -1;
 	struct sigaction sa = { .sa_handler = on_stop };
 	struct nst_out out;
@@ -179,6 +199,7 @@ int main(int argc, char **argv)
 		case OPT_OUTPUT_ALL: nst_out_select_all(&out); break;
 		case 'e': events = 1; break;
 		case 'E': events = 0; break;
+		case OPT_EVENTS_FILTER: evfilter = optarg; break;
 		case 'H': list_cols = true; break;
 		case 'h': usage();
 		case 'V': nst_print_version();
@@ -204,6 +225,19 @@ int main(int argc, char **argv)
 	/* on before the first snapshot, so the first interval is covered */
 	if (o.events && !(o.ev = events_pane_open()))
 		nst_die(EXIT_FAILURE, "out of memory");
+	if (evfilter && !o.events)
+		nst_usage_error(EXIT_USAGE, "--events-filter needs the event source (not -E; -e in batch mode)");
+	events_pane_set_container(o.ev, container_of, &m);
+	if (evfilter && *evfilter) {
+		char why[160];
+
+		r = events_pane_set_filter(o.ev, evfilter, why, sizeof(why));
+		if (r == -EINVAL)
+			nst_usage_error(EXIT_USAGE, "%s", why);
+		/* without the probe the pane says why; the rest works */
+		if (r < 0 && r != -ENOTSUP)
+			nst_die(EXIT_FAILURE, "%s", why);
+	}
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
