@@ -49,7 +49,7 @@ for c in json.load(sys.stdin)["changes"]:
         print(c["change"], c["type"], c["nsid"])' "$INO" "$NSID")
 	is "$got" "created net $NSID" "-J: the row carries the 64-bit id the comparison is keyed on"
 else
-	skip "no NS_GET_ID on this kernel"
+	skip "[kernel] no NS_GET_ID on this kernel"
 fi
 
 # a process enters it, a container starts (a container= hint: its label
