@@ -162,6 +162,20 @@ else
 	unlike "$(screen | sed -n '/^Events, newest first/,$p')" " setns +pid +($helpers) " \
 		"nstop's own hostname reads are not in the pane"
 	keys f Escape
+
+	# ct:NAME: a container (a pid namespace whose init says container=,
+	# hostname nstct$$) whose init keeps making unshare calls through a
+	# command of its own name; only those show (once a refresh has seen
+	# the container)
+	ln -s "$(command -v unshare)" "$T_TMP/ctu$$"
+	bg_start unshare --pid --fork --uts sh -c "hostname nstct$$ &&
+		exec env container=nstui$$ sh -c 'while :; do \"$T_TMP/ctu$$\" --uts true; sleep 0.2; done'" >/dev/null
+	keys f c t : $(sed 's/./& /g' <<<"nstct$$") Enter
+	wait_screen "^Events, newest first: .*, filter 'ct:nstct$$'" ; ok $? "f ct:NAME filters by container"
+	wait_screen "unshare +pid +[0-9]+ +ctu$$ +uts " 30 ; ok $? "the container's unshare calls show"
+	others=$(screen | sed -n '/^Events, newest first/,$p' | grep -E '^[0-9:]{8} ' | grep -v " ctu$$ ")
+	is "$others" "" "nothing from outside the container"
+	keys f Escape
 	# a pid that does not exist: one line, the filter stays as it was
 	keys f 9 9 9 9 9 9 9 Enter
 	wait_screen "no process 9999999" ; ok $? "f with a pid that does not exist says so"
