@@ -589,7 +589,7 @@ static int note_mount_ns(struct nsinfo_snapshot *s, int type, uint64_t ino, int 
 
 /* The nsfs mounts of mount namespace mntns, read through member p (only
  * while its pid still is that process: another's would be another mount
- * namespace's). */
+ * namespace's). 1: p is gone or unreadable, ask another member. */
 static int scan_mountinfo(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_proc *p,
 			  uint64_t mntns)
 {
@@ -597,14 +597,14 @@ static int scan_mountinfo(struct nsinfo_snapshot *s, int procfd, const struct ns
 	int r = 0, rootfd, pidfd = nsinfo__pid_open(procfd, p->pid, p->start_time);
 
 	if (pidfd < 0)
-		return 0;
+		return 1;
 	/* mountinfo can be megabytes; no cap but memory */
 	r = nsinfo__read_file_at(pidfd, "mountinfo", SIZE_MAX, &text, NULL);
 	/* the mount points as that mount namespace sees them */
 	rootfd = text ? openat(pidfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
 	close(pidfd);
 	if (!text)
-		return r == -ENOMEM ? r : 0;
+		return r == -ENOMEM ? r : 1;
 	r = 0;
 	for (line = strtok_r(text, "\n", &save); line && !r; line = strtok_r(NULL, "\n", &save)) {
 		char *root, *mp;
@@ -631,27 +631,26 @@ static int scan_mountinfo(struct nsinfo_snapshot *s, int procfd, const struct ns
 static int mounts_pass(struct nsinfo_snapshot *s, int procfd)
 {
 	size_t nns = s->nns;
-	int32_t *member = malloc((nns ? nns : 1) * sizeof(*member));
+	char *done = calloc(nns ? nns : 1, 1);
 	int r = 0;
 
-	if (!member)
+	if (!done)
 		return -ENOMEM;
-	for (size_t i = 0; i < nns; i++)
-		member[i] = -1;
-	/* one live member per mount namespace is enough to read its mounts */
-	for (size_t i = 0; i < s->nprocs; i++) {
+	/* one live member per mount namespace is enough to read its mounts;
+	 * where it exited since the scan (a busy host), the next one */
+	for (size_t i = 0; i < s->nprocs && r >= 0; i++) {
 		const struct nsinfo_proc *p = &s->procs[i];
 		int32_t m = p->ns[NSINFO_MNT];
 
-		if (m >= 0 && (size_t)m < nns && member[m] < 0 &&
-		    !(p->flags & (NSINFO_PROC_ZOMBIE | NSINFO_PROC_DENIED | NSINFO_PROC_KTHREAD)))
-			member[m] = (int32_t)i;
+		if (m < 0 || (size_t)m >= nns || done[m] ||
+		    (p->flags & (NSINFO_PROC_ZOMBIE | NSINFO_PROC_DENIED | NSINFO_PROC_KTHREAD)))
+			continue;
+		r = scan_mountinfo(s, procfd, p, s->ns[m].ino);
+		if (r == 0)
+			done[m] = 1;
 	}
-	for (size_t m = 0; m < nns && !r; m++)
-		if (member[m] >= 0)
-			r = scan_mountinfo(s, procfd, &s->procs[member[m]], s->ns[m].ino);
-	free(member);
-	return r;
+	free(done);
+	return r < 0 ? r : 0;
 }
 
 /* A thread row pins each namespace in which it differs from its leader. */

@@ -13,7 +13,7 @@
  * Schema (version 1), all integers as JSON numbers:
  *   { "nsinfo_snapshot": 1, "proc_root", "source", "source_why", "flags",
  *     "nsfs_dev", "coverage": {scanned, vanished, denied, zombies,
- *     tasks_scanned}, "self": {TYPE: ino, ...},
+ *     tasks_scanned, refused, hidepid}, "self": {TYPE: ino, ...},
  *     "namespaces": [{type, ino, dev, nsid, parent, owner, owner_uid, level,
  *                     flags, container, hostname?, uid_map?, gid_map?,
  *                     setgroups? (user: 1 allow, 0 deny, -1 unknown),
@@ -235,7 +235,8 @@ static json_object *snapshot_json(struct nsinfo_snapshot *s)
 			r = put_int(self, nsinfo_type_name(t), (int64_t)s->self_ns_ino[t]);
 	r = r || put_int(cov, "scanned", s->cov.scanned) || put_int(cov, "vanished", s->cov.vanished) ||
 	    put_int(cov, "denied", s->cov.denied) || put_int(cov, "zombies", s->cov.zombies) ||
-	    put_int(cov, "tasks_scanned", s->cov.tasks_scanned);
+	    put_int(cov, "tasks_scanned", s->cov.tasks_scanned) ||
+	    put_int(cov, "refused", s->cov.refused) || put_int(cov, "hidepid", s->cov.hidepid);
 	for (size_t i = 0; !r && i < s->nns; i++)
 		r = push(nss, ns_json(&s->ns[i]));
 	for (size_t i = 0; !r && i < s->nprocs; i++)
@@ -800,9 +801,9 @@ static int read_head(struct reader *rd, json_object *top)
 	struct nsinfo_snapshot *s = rd->s;
 	json_object *cov, *self;
 	const char *root, *source, *why;
-	int64_t version, flags, dev, v[5];
+	int64_t version, flags, dev, v[6], hidepid;
 	static const char *const cov_keys[] = { "scanned", "vanished", "denied", "zombies",
-						"tasks_scanned" };
+						"tasks_scanned", "refused" };
 	int r;
 
 	if (!json_object_is_type(top, json_type_object) ||
@@ -820,12 +821,20 @@ static int read_head(struct reader *rd, json_object *top)
 	    (r = get_int(rd, top, "nsfs_dev", 0, INT64_MAX, &dev, 1, 0)) ||
 	    (r = get_object(rd, top, "coverage", &cov)) || (r = get_object(rd, top, "self", &self)))
 		return r;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		if ((r = get_int(rd, cov, cov_keys[i], 0, UINT32_MAX, &v[i], 1, 0)))
 			return r;
+	/* absent in files written before it was saved: nothing hidden known */
+	if ((r = get_int(rd, cov, "hidepid", 0, UINT32_MAX, &hidepid, 1, 0)))
+		return r;
+	if (hidepid != 0 && hidepid != NSINFO_HIDEPID_NOACCESS &&
+	    hidepid != NSINFO_HIDEPID_INVISIBLE && hidepid != NSINFO_HIDEPID_PTRACEABLE)
+		return bad(rd, "\"coverage\": hidepid %lld is none of 0, 1, 2, 4",
+			   (long long)hidepid);
 	s->cov = (struct nsinfo_coverage){ .scanned = (uint32_t)v[0], .vanished = (uint32_t)v[1],
 					   .denied = (uint32_t)v[2], .zombies = (uint32_t)v[3],
-					   .tasks_scanned = (uint32_t)v[4] };
+					   .tasks_scanned = (uint32_t)v[4], .refused = (uint32_t)v[5],
+					   .hidepid = (uint32_t)hidepid };
 	json_object_object_foreach(self, key, val) {
 		int t = nsinfo_type_from_name(key);
 

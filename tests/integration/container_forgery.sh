@@ -19,10 +19,10 @@ NSPID=$BUILD/nspid
 NSL=$BUILD/nsenter-lite
 
 source "$(dirname "$0")/../lib/container.sh"
-[ "$(id -u)" = 0 ] || { skip "not root: a user, cgroups and docker state are made here"; done_testing; exit; }
+[ "$(id -u)" = 0 ] || { skip "[root] not root: a user, cgroups and docker state are made here"; done_testing; exit; }
 CGROOT=$(cgroup2_root)
-[ -n "$CGROOT" ] || { skip "no writable cgroup2 hierarchy: containers cannot be faked here"; done_testing; exit; }
-command -v useradd >/dev/null || { skip "no useradd: no throw-away user"; done_testing; exit; }
+[ -n "$CGROOT" ] || { skip "[cgroup] no writable cgroup2 hierarchy: containers cannot be faked here"; done_testing; exit; }
+command -v useradd >/dev/null || { skip "[tool] no useradd: no throw-away user"; done_testing; exit; }
 
 hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 ID=e$(hex 32 | cut -c2-)             # a letter first: never a pid or an inode

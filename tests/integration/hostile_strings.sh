@@ -139,7 +139,7 @@ assert u and u[0]["comm"] == "\x1b]0;pwn\x07\x1b[2J\ufffd\n", [e.get("comm") for
 EOP
 	ok $? "nstrace -J: comm decodes to the original (0xff as U+FFFD)"
 else
-	skip "nstrace: BPF event source unavailable"
+	skip "[bpf] nstrace: BPF event source unavailable"
 fi
 
 # nstop's screen: the hostile row stays one row
@@ -172,7 +172,7 @@ if command -v tmux >/dev/null; then
 		"nstop: nothing spills onto the next line"
 	$TM send-keys q
 else
-	skip "nstop screen: tmux not installed"
+	skip "[tool] nstop screen: tmux not installed"
 fi
 
 echo quit >&3

@@ -7,8 +7,8 @@
 # values and JSON types. Every name here is unique to this run ($$).
 source "$(dirname "$0")/../lib/lib.sh"
 NSTREE=$BUILD/nstree
-[ "$(id -u)" = 0 ] || { skip "not root: fixtures need ip netns, mount and unshare"; done_testing; exit; }
-command -v ip >/dev/null || { skip "no ip(8)"; done_testing; exit; }
+[ "$(id -u)" = 0 ] || { skip "[root] not root: fixtures need ip netns, mount and unshare"; done_testing; exit; }
+command -v ip >/dev/null || { skip "[tool] no ip(8)"; done_testing; exit; }
 
 SOURCES=proc
 "$NSTREE" --source=bpf -l -n -o NS -t uts >/dev/null 2>&1 && SOURCES="proc bpf"
@@ -64,7 +64,7 @@ if ip link add name "$VA" type veth peer name "$VB" 2>/dev/null; then
 	is "$("$NSTREE" -l -n -o NETNSID -t net -p "$NP" 2>/dev/null | { read -r v; echo "$v"; })" "$ip_id" \
 		"netnsid: NETNSID is ip's link-netnsid ($ip_id)"
 else
-	skip "netnsid: cannot create a veth pair here"
+	skip "[kernel] netnsid: cannot create a veth pair here"
 fi
 is "$("$NSTREE" -l -n -r -o NETNSID -t net -p $$ 2>/dev/null)" "unassigned" \
 	"netnsid: our own net namespace has none"
@@ -80,7 +80,7 @@ if ip netns set "$N2" "$ID" 2>/dev/null; then
 	is "$row" "$ID net /run/netns/$N2 0 /run/netns/$N2" \
 		"netnsid for a persistent namespace: NETNSID, TYPE, NSFS, NPROCS, PATH"
 else
-	skip "ip netns set: not supported here"
+	skip "[kernel] ip netns set: not supported here"
 fi
 
 # ------------------------------------------------------------------ filedesc
@@ -192,7 +192,7 @@ is "$("$NSTREE" -Tparent -t user -t pid -n -o NS 2>/dev/null | grep -c "^$child_
 is "$?" 2 "-l and -T exclude each other"
 out=$("$NSTREE" -Q 'TYPE == "net"' 2>&1 >/dev/null); rc=$?
 if grep -q scols_new_filter /usr/include/libsmartcols/libsmartcols.h 2>/dev/null; then
-	skip "this libsmartcols has a filter API: the message case does not apply"
+	skip "[host] this libsmartcols has a filter API: the message case does not apply"
 else
 	is "$rc" 3 "-Q without libsmartcols filter support: exit 3"
 	like "$out" '^nstree: --filter needs libsmartcols 2\.40' "-Q: one line saying why"

@@ -126,7 +126,7 @@ on_exit "rm -rf $SU"
 chmod 755 "$SU"
 cp "$NSL" "$SU/nsenter-lite" && chown root:root "$SU/nsenter-lite"
 if findmnt -n -o OPTIONS -T "$SU" | grep -qw nosuid; then
-	skip "$SU is on a nosuid mount: no set-user-ID copy can be tested"
+	skip "[host] $SU is on a nosuid mount: no set-user-ID copy can be tested"
 else
 	chmod 4755 "$SU/nsenter-lite"
 	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$SU/nsenter-lite" -t "$T" -u -- touch "$SU/ran" 2>&1); rc=$?

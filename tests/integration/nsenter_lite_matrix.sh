@@ -136,7 +136,7 @@ for who in root owner stranger; do
 		for f in t t+file files t+inode nsid pid t+other; do
 			for u in 0 1; do
 				if [ "$f" = nsid ] && [ -z "${NSID[${x}uts]}" ]; then
-					skip "$who $x nsid: this kernel has no NS_GET_ID"; continue
+					skip "[kernel] $who $x nsid: this kernel has no NS_GET_ID"; continue
 				fi
 				opts=$(form_opts "$f" "$x" "$u")
 				asks=$(form_asks "$f" "$x" "$u" | paste -sd' ')

@@ -10,7 +10,7 @@
 # directory, a scan that fails.
 source "$(dirname "$0")/../lib/lib.sh"
 EXP=$BUILD/nsexporter
-[ "$(id -u)" = 0 ] || { skip "not root: fixtures need ip netns and unshare"; done_testing; exit; }
+[ "$(id -u)" = 0 ] || { skip "[root] not root: fixtures need ip netns and unshare"; done_testing; exit; }
 
 # ------------------------------------------------------------ CLI basics
 out=$("$EXP" --help); rc=$?
@@ -88,7 +88,7 @@ is "$nvariants" "$ngen" "... one exposition per generation ($ngen generations se
 
 # --------------------------------------------------------------- Prometheus
 if ! command -v prometheus >/dev/null; then
-	skip "prometheus not installed (make check-deps installs it)"
+	skip "[tool] prometheus not installed (make check-deps installs it)"
 else
 	PPORT=$(free_port)
 	cat >"$T_TMP/prom.yml" <<EOF
@@ -200,7 +200,7 @@ EOF2
 		Q_OK='nsexporter_namespace_operations_total{operation="unshare",type="uts",result="ok"}'
 		Q_EPERM='nsexporter_namespace_operations_total{operation="unshare",type="ipc",result="EPERM"}'
 		if [ "$(pq 'nsexporter_bpf_up')" != 1 ]; then
-			skip "BPF counters not loaded: $(grep -o 'bpf_up{reason="[^"]*"' "$T_TMP/expo.txt")"
+			skip "[bpf] BPF counters not loaded: $(grep -o 'bpf_up{reason="[^"]*"' "$T_TMP/expo.txt")"
 		else
 			obase=$(pq "$Q_OK"); [ "$obase" = none ] && obase=0
 			ebase=$(pq "$Q_EPERM"); [ "$ebase" = none ] && ebase=0

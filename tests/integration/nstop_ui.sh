@@ -113,31 +113,73 @@ wait_screen "terminal too small" ; ok $? "20x5 says the terminal is too small"
 $TM resize-window -x 120 -y 40
 wait_screen "namespaces shown" ; ok $? "back to 120x40"
 
-# events pane, with an unshare done while it is open; a tall window (the
-# pane is a third of it) so events of other tests on the host do not push
-# ours out of sight at once
+# events pane, with an unshare done while it is open, filtered (f) to this
+# test's processes; a tall window (the pane is a third of it)
 $TM resize-window -x 120 -y 240
 keys e
 wait_screen "^Events, newest first: " ; ok $? "e opens the events pane"
 if screen | grep -q "event source not available"; then
 	skip "[bpf] event source not available: $(screen | sed -n 's/.*event source not available: //p' | head -1)"
 else
-	# nstop's hostname reader (a child joining A's uts namespace at each
-	# label refresh, every 10 s) as nstrace sees it: wait for one
 	npid=$(pgrep -x -P "$($TM display -p -t 0 '#{pane_pid}')" nstop)
+	# other tests on the host unshare too (a storm of them may run): the
+	# pane filtered to this test's own process tree (f, pid:N) shows only
+	# ours, filtered in the kernel, so none of theirs can crowd it out
+	keys f p i d : $(sed 's/./& /g' <<<"$$") Enter
+	wait_screen "^Events, newest first: .*, filter 'pid:$$'" ; ok $? "f pid:N filters the pane to the test's process tree"
+	# an unshare outside our tree (the tmux server is not our descendant)
+	$TM run-shell "unshare --uts true"
+	unshare --uts true & upid=$!; wait $upid
+	wait_screen "unshare +pid +$upid +unshare +uts " 30; ok $? "the unshare shows in the pane"
+	others=$(screen | sed -n '/^Events, newest first/,$p' | grep -E '^[0-9:]{8} ' | grep -Ev " pid +$upid ")
+	is "$others" "" "the pane shows nothing from outside the test's process tree"
+	keys f Escape
+	wait_screen "^Events, newest first: [^']*$" ; ok $? "Esc in the events prompt clears the filter"
+
+	# nstop's hostname reader (a child named nstop joining A's uts
+	# namespace at each label refresh, every 10 s) as nstrace sees it,
+	# while the pane shows commands named nstop: not one of our reader's
+	keys f c o m m : n s t o p Enter
+	wait_screen "^Events, newest first: .*, filter 'comm:nstop'" ; ok $? "f comm:TEXT filters by command name"
 	"$BUILD/nstrace" -p "$npid" -t uts -o "$T_TMP/self.trace" 2>/dev/null & tpid=$!
 	on_exit "kill $tpid"
 	for _ in $(seq 300); do grep -q " setns(" "$T_TMP/self.trace" 2>/dev/null && break; sleep 0.1; done
 	like "$(cat "$T_TMP/self.trace")" " setns\(" "nstrace sees nstop's hostname reader join a uts namespace"
-	# then an unshare of ours, by pid (other tests on the host unshare too):
-	# once it shows, the pane has read every event before it
-	unshare --uts true & upid=$!; wait $upid
-	wait_screen "unshare +pid +$upid +unshare +uts " 30; ok $? "the unshare shows in the pane"
+	# then an unshare of ours named nstop...: once it shows, the pane has
+	# read every event before it (this feed is filtered in user space: on
+	# a host whose storm of calls overflows the ring buffer a record may be
+	# lost, so another one is made until one shows)
+	ln -s "$(command -v unshare)" "$T_TMP/nstopsync$$"
+	shown=1
+	for _ in $(seq 10); do
+		"$T_TMP/nstopsync$$" --uts true & upid=$!; wait $upid
+		wait_screen "unshare +pid +$upid +nstopsync$$ +uts " 3 && { shown=0; break; }
+	done
+	ok $shown "an unshare by a command named nstop... shows"
 	# other tests' nstop instances may show: only our nstop's helpers count
 	helpers=$(grep -o '\[[0-9]*\] setns(' "$T_TMP/self.trace" | tr -dc '0-9\n' | sort -u | paste -sd'|')
 	diag "our nstop $npid, its hostname readers: $helpers"
 	unlike "$(screen | sed -n '/^Events, newest first/,$p')" " setns +pid +($helpers) " \
 		"nstop's own hostname reads are not in the pane"
+	keys f Escape
+
+	# ct:NAME: a container (a pid namespace whose init says container=,
+	# hostname nstct$$) whose init keeps making unshare calls through a
+	# command of its own name; only those show (once a refresh has seen
+	# the container)
+	ln -s "$(command -v unshare)" "$T_TMP/ctu$$"
+	bg_start unshare --pid --fork --uts sh -c "hostname nstct$$ &&
+		exec env container=nstui$$ sh -c 'while :; do \"$T_TMP/ctu$$\" --uts true; sleep 0.2; done'" >/dev/null
+	keys f c t : $(sed 's/./& /g' <<<"nstct$$") Enter
+	wait_screen "^Events, newest first: .*, filter 'ct:nstct$$'" ; ok $? "f ct:NAME filters by container"
+	wait_screen "unshare +pid +[0-9]+ +ctu$$ +uts " 30 ; ok $? "the container's unshare calls show"
+	others=$(screen | sed -n '/^Events, newest first/,$p' | grep -E '^[0-9:]{8} ' | grep -v " ctu$$ ")
+	is "$others" "" "nothing from outside the container"
+	keys f Escape
+	# a pid that does not exist: one line, the filter stays as it was
+	keys f 9 9 9 9 9 9 9 Enter
+	wait_screen "no process 9999999" ; ok $? "f with a pid that does not exist says so"
+	like "$(screen | grep '^Events, newest first')" "^Events, newest first: [^']*$" "... and the pane stays unfiltered"
 fi
 
 keys q

@@ -6,7 +6,7 @@
 # changes we made (other rows come from whatever else runs on the host).
 source "$(dirname "$0")/../lib/lib.sh"
 NSTREE=$BUILD/nstree
-[ "$(id -u)" = 0 ] || { skip "not root: fixtures need ip netns and unshare"; done_testing; exit; }
+[ "$(id -u)" = 0 ] || { skip "[root] not root: fixtures need ip netns and unshare"; done_testing; exit; }
 
 NETNS=nst-df-$$ RT=nstdiff$$
 A=$T_TMP/a.json B=$T_TMP/b.json C=$T_TMP/c.json
@@ -17,8 +17,16 @@ INO=$(stat -L -c %i "/run/netns/$NETNS")
 NSID=$(python3 -c 'import fcntl,os,struct,sys; fd=os.open(sys.argv[1],os.O_RDONLY); b=bytearray(8); fcntl.ioctl(fd,0x8008b70d,b); print(struct.unpack("Q",b)[0])' "/run/netns/$NETNS" 2>/dev/null || echo "")
 "$NSTREE" --save "$B" 2>/dev/null
 
+# Our netns's rows: its inode, and its id where the kernel has one (on a
+# busy host another test's net namespace that went away may have had the
+# same inode: the diff rightly says it is gone, a row of another namespace)
+IDCOL=${NSID:+,NSID}
+ours() { # ours: filter raw rows "CHANGE TYPE NS [NSID] REST...", drop NSID
+	awk -v i="$INO" -v id="$NSID" '$2 == "net" && $3 == i && (id == "" || $4 == id) {
+		if (id != "") { $4 = ""; sub(/  /, " "); sub(/ $/, "") } print }'
+}
 rows() { # rows OLD NEW: our netns's row, raw
-	"$NSTREE" --diff -r -n -o CHANGE,TYPE,NS,NPROCS,WHAT "$1" "$2" | awk -v i="$INO" '$2 == "net" && $3 == i'
+	"$NSTREE" --diff -r -n -o CHANGE,TYPE,NS$IDCOL,NPROCS,WHAT "$1" "$2" | ours
 }
 out=$(rows "$A" "$B"); rc=${PIPESTATUS[0]}
 is "$out" "created net $INO 0 no\\x20procs,\\x20mount\\x20/run/netns/$NETNS$(
@@ -36,11 +44,12 @@ if [ -n "$NSID" ]; then
 	got=$("$NSTREE" --diff -J "$A" "$B" | python3 -c '
 import json, sys
 for c in json.load(sys.stdin)["changes"]:
-    if c["ns"] == int(sys.argv[1]) and c["type"] == "net":  # inodes are reused across types
-        print(c["change"], c["type"], c["nsid"])' "$INO")
+    # inodes are reused across types, and after a namespace is gone
+    if c["ns"] == int(sys.argv[1]) and c["type"] == "net" and c["nsid"] == int(sys.argv[2]):
+        print(c["change"], c["type"], c["nsid"])' "$INO" "$NSID")
 	is "$got" "created net $NSID" "-J: the row carries the 64-bit id the comparison is keyed on"
 else
-	skip "no NS_GET_ID on this kernel"
+	skip "[kernel] no NS_GET_ID on this kernel"
 fi
 
 # a process enters it, a container starts (a container= hint: its label
@@ -94,9 +103,9 @@ stopped container $RT:$H?" "live -> B: our running container stopped in B"
 kill -KILL -- "-$S" "-$K" 2>/dev/null
 ip netns del "$NETNS"
 # (inodes are reused: another type's namespace may have ours by now)
-out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,NS "$B" live | awk -v i="$INO" '$2 == "net" && $3 == i')
+out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,NS$IDCOL "$B" live | ours)
 is "$out" "gone net $INO" "B -> live: our netns gone from the host"
-out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,NS - "$B" <"$A" | awk -v i="$INO" '$2 == "net" && $3 == i')
+out=$("$NSTREE" --diff -r -n -o CHANGE,TYPE,NS$IDCOL - "$B" <"$A" | ours)
 is "$out" "created net $INO" "- (A on stdin) -> B: created"
 
 # ------------------------------------------------------------- bad input

@@ -10,8 +10,8 @@
 source "$(dirname "$0")/../lib/lib.sh"
 NSTREE=$BUILD/nstree
 
-command -v python3 >/dev/null || { skip "no python3 to edit a snapshot"; done_testing; exit; }
-[ "$(id -u)" = 0 ] || { skip "not root: unshare --net"; done_testing; exit; }
+command -v python3 >/dev/null || { skip "[tool] no python3 to edit a snapshot"; done_testing; exit; }
+[ "$(id -u)" = 0 ] || { skip "[root] not root: unshare --net"; done_testing; exit; }
 
 P=$(bg_start unshare --net --uts sleep 600)
 n=100; while [ "$(ns_ino "$P" net)" = "$(ns_ino $$ net)" ] && [ $n -gt 0 ]; do sleep 0.05; n=$((n - 1)); done

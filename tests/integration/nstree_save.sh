@@ -20,6 +20,16 @@ wait_for "$T_TMP/up" || { fail "uts fixture started"; done_testing; exit; }
 UPID=$(pgrep -P "$U" -x sleep || echo "$U")
 UTS_INO=$(ns_ino "$UPID" uts)
 
+# ids (NS_GET_ID) where the kernel has them: inodes are reused as soon as
+# a namespace is freed, and other tests make namespaces meanwhile
+nsid_of() { "$NSTREE" -l -n -r -o NS,NSID -t "$1" 2>/dev/null | awk -v i="$2" '$1 == i {print $2}'; }
+UTS_ID=$(nsid_of uts "$UTS_INO") NETNS_ID=$(nsid_of net "$NETNS_INO")
+# still_here TYPE INO ID: 1 if that namespace (that inode with that id) is listed
+still_here() {
+	"$NSTREE" -l -n -r -o NS,NSID -t "$1" 2>/dev/null |
+		awk -v i="$2" -v id="$3" '$1 == i && (id == "" || $2 == id) {n++} END {print n + 0}'
+}
+
 F=$T_TMP/snap.json
 out=$("$NSTREE" --save "$F" 2>/dev/null); rc=$?
 is "$rc:$out" "0:" "--save: exit 0, nothing on stdout"
@@ -30,8 +40,8 @@ ok "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if
 kill -KILL "$UPID" "$U" "$M" 2>/dev/null
 # an exited task drops its namespaces before it is reaped: poll for that
 for _ in $(seq 200); do [ -z "$(ns_ino "$UPID" uts)$(ns_ino "$M" mnt)" ] && break; sleep 0.05; done
-is "$("$NSTREE" -l -n -r -o NS -t uts | grep -cx "$UTS_INO")" 0 "(the uts namespace is gone from the host)"
-is "$("$NSTREE" -l -n -r -o NS -t net | grep -cx "$NETNS_INO")" 0 "(the bind-mounted net namespace is gone from the host)"
+is "$(still_here uts "$UTS_INO" "$UTS_ID")" 0 "(the uts namespace is gone from the host)"
+is "$(still_here net "$NETNS_INO" "$NETNS_ID")" 0 "(the bind-mounted net namespace is gone from the host)"
 
 got=$("$NSTREE" --load "$F" -l -n -r -o NS,TYPE,NPROCS,PID,HOSTNAME -t uts | awk -v i="$UTS_INO" '$1 == i')
 is "$got" "$UTS_INO uts 1 $UPID $HOST" "--load: the uts namespace, its one process and hostname, as saved"
@@ -44,7 +54,7 @@ is "$got" "mount $NETNS" "--load --holders: what pinned it when saved"
 got=$("$NSTREE" --load "$F" -l -J | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["namespaces"]))')
 is "$got" "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1], errors="surrogateescape"))["namespaces"]))' "$F")" \
 	"--load -l -J: one row per saved namespace"
-got=$("$NSTREE" --load "$F" | grep -c "$UTS_INO")
+got=$("$NSTREE" --load "$F" -o NS,TYPE | grep -cE "(^|[^0-9])$UTS_INO +uts\$")
 is "$got" 1 "--load: the tree shows it too"
 
 # saved again from the file: the same bytes

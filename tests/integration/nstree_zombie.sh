@@ -6,7 +6,7 @@ source "$(dirname "$0")/../lib/lib.sh"
 NSTREE=$BUILD/nstree
 
 if ! unshare --pid true 2>/dev/null; then
-	skip "pid namespaces cannot be created here"
+	skip "[root] pid namespaces cannot be created here"
 	done_testing
 	exit 0
 fi
@@ -38,7 +38,7 @@ if [ $lsns_rc = 0 ]; then
 	is "$lsns_nprocs" 1 "lsns counts the zombie in its pid namespace"
 else
 	err=$(head -1 "$T_TMP/lsns.err")
-	skip "lsns fails on this host (exit $lsns_rc, ${err:-no message})"
+	skip "[host] lsns fails on this host (exit $lsns_rc, ${err:-no message})"
 fi
 lsns_nprocs=1
 
@@ -46,7 +46,7 @@ for src in proc bpf; do
 	out=$("$NSTREE" --source=$src -l -n -t pid -o NS,NPROCS,PID,HOLDERS 2>"$T_TMP/err")
 	rc=$?
 	if [ $src = bpf ] && [ $rc -ne 0 ] && grep -q 'cannot use the BPF source' "$T_TMP/err"; then
-		skip "the BPF source cannot be used here: $(cat "$T_TMP/err")"
+		skip "[bpf] the BPF source cannot be used here: $(cat "$T_TMP/err")"
 		continue
 	fi
 	is "$rc" 0 "nstree --source=$src -l exits 0"

@@ -7,7 +7,7 @@
 source "$(dirname "$0")/../lib/lib.sh"
 
 if ! unshare -m -p --propagation private true 2>/dev/null; then
-	skip "mount and pid namespaces cannot be created here"
+	skip "[root] mount and pid namespaces cannot be created here"
 	done_testing
 	exit 0
 fi

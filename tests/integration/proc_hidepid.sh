@@ -8,7 +8,7 @@ source "$(dirname "$0")/../lib/lib.sh"
 
 if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null ||
    ! unshare -m --propagation private true 2>/dev/null; then
-	skip "needs root, setpriv and mount namespaces"
+	skip "[root] needs root, setpriv and mount namespaces"
 	done_testing
 	exit 0
 fi
@@ -55,6 +55,16 @@ rc=$(with_proc hidepid=1 $U "$BUILD/nstree" -p 1)
 is "$rc.$(cat "$T_TMP/err")" "3.nstree: 1: permission denied" "hidepid=1: nstree -p 1 says permission denied"
 rc=$(with_proc hidepid=1 $U "$BUILD/nspid" 1)
 is "$rc.$(cat "$T_TMP/err")" "1.nspid: 1: permission denied" "hidepid=1: nspid 1, the same words"
+
+# --save keeps what the scan could not see: --load says the same line
+for hp in 2 1; do
+	rc=$(with_proc hidepid=$hp $U "$BUILD/nstree" --save -)
+	mv "$T_TMP/out" "$T_TMP/snap$hp.json"
+	saved=$(cat "$T_TMP/err")
+	like "$rc.$saved" "^0\.nstree: partial view: .*hidepid=" "hidepid=$hp: --save says the partial view"
+	"$BUILD/nstree" --load "$T_TMP/snap$hp.json" -l >/dev/null 2>"$T_TMP/err"
+	is "$(cat "$T_TMP/err")" "$saved" "hidepid=$hp: --load of it, as root here, says the same partial-view line"
+done
 
 rc=$(with_proc hidepid=invisible,gid=$U $U "$BUILD/nstree" -l)
 is "$rc" 0 "hidepid=2,gid=$U: nstree exits 0"

@@ -53,7 +53,7 @@ int main(void)
 	int r, N = 20;
 
 	if (nsinfo_events_supported(why, sizeof(why)) < 0) {
-		skip("BPF not available: %s", why);
+		skip("[bpf] BPF not available: %s", why);
 		return tap_done();
 	}
 	r = nsinfo_counters_new(NULL, &c);

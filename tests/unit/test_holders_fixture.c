@@ -281,6 +281,28 @@ int main(void)
 	if (s)
 		check(s);
 	nsinfo_snapshot_unref(s);
+	s = NULL;
+
+	/* members of the host mount namespace exited between the scan and the
+	 * mounts pass (a busy host): their mountinfo is gone, whichever is
+	 * met first; the one left (300) is read instead of losing the
+	 * namespace's bind mounts */
+	{
+		static const int gone[] = { 100, 301, 400, 401 };
+		char path[128];
+		int n = 0;
+
+		for (int i = 0; i < 4; i++) {
+			snprintf(path, sizeof(path), "%s/%d/mountinfo", root, gone[i]);
+			n += unlink(path) == 0;
+		}
+		is(n, 4, "the mountinfo of all host members but pid 300 removed");
+	}
+	r = nsinfo_snapshot_new(&o, &s);
+	is(r, 0, "fixture snapshot, members gone");
+	ok(s && count_kind(ns_of(s, NSINFO_NET, 779), NSINFO_HOLD_MOUNT) == 1,
+	   "the host bind mount of net:[779] still found, through another member");
+	nsinfo_snapshot_unref(s);
 	remove_tree();
 	return tap_done();
 }

@@ -87,7 +87,7 @@ int main(void)
 
 	if (geteuid() != 0 || unshare(CLONE_NEWNS) ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
-		skip("not root or no mount namespace: bind mounts of nsfs files need both");
+		skip("[root] not root or no mount namespace: bind mounts of nsfs files need both");
 		return tap_done();
 	}
 	snprintf(root, sizeof(root), "/tmp/nstools-refuse.XXXXXX");

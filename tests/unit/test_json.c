@@ -442,6 +442,66 @@ static void test_malformed(void)
 		 "process 0: \"pid\" out of range");
 }
 
+/* Read PATH, write it to PATH2, read that back: coverage of both */
+static int reread(const char *text, struct nsinfo_coverage *a, struct nsinfo_coverage *b)
+{
+	struct nsinfo_snapshot *s = NULL, *t = NULL;
+	char why[256], path[96], path2[96];
+	FILE *f;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/cov.json", dir);
+	snprintf(path2, sizeof(path2), "%s/cov2.json", dir);
+	f = fopen(path, "we");
+	if (!f || fputs(text, f) == EOF || fclose(f))
+		return -EIO;
+	r = nsinfo_snapshot_read_json(path, &s, why, sizeof(why));
+	if (r == 0) {
+		nsinfo_snapshot_coverage(s, a);
+		f = fopen(path2, "we");
+		r = f ? nsinfo_snapshot_write_json(s, f) : -errno;
+		if (f && fclose(f) && !r)
+			r = -errno;
+		if (!r)
+			r = nsinfo_snapshot_read_json(path2, &t, why, sizeof(why));
+		if (!r)
+			nsinfo_snapshot_coverage(t, b);
+	}
+	nsinfo_snapshot_unref(s);
+	nsinfo_snapshot_unref(t);
+	unlink(path);
+	unlink(path2);
+	return r;
+}
+
+/* The partial-view figures a tool words from a loaded snapshot: refused
+ * bind-mount paths and the proc root's hidepid= survive the round trip */
+static void test_coverage_saved(void)
+{
+	struct nsinfo_coverage a, b;
+
+	memset(&a, 0xff, sizeof(a));
+	memset(&b, 0xff, sizeof(b));
+	is(reread("{\"nsinfo_snapshot\":1,\"coverage\":{\"scanned\":9,\"denied\":4,"
+		  "\"refused\":3,\"hidepid\":2},\"self\":{},\"containers\":[],"
+		  "\"namespaces\":[],\"processes\":[]}", &a, &b), 0, "coverage with refused and hidepid: read, written, read");
+	ok(a.refused == 3 && a.hidepid == NSINFO_HIDEPID_INVISIBLE && a.denied == 4 && a.scanned == 9,
+	   "refused 3 and hidepid=invisible read (%u, %u)", a.refused, a.hidepid);
+	ok(!memcmp(&a, &b, sizeof(a)), "written again and read: the same coverage (%u, %u)",
+	   b.refused, b.hidepid);
+	is(reread(HEAD "\"namespaces\":[],\"processes\":[]}", &a, &b), 0,
+	   "a file from before refused and hidepid were saved: read");
+	ok(a.refused == 0 && a.hidepid == 0, "absent: nothing refused, nothing hidden");
+	bad_file("hidepid not a hidepid value",
+		 "{\"nsinfo_snapshot\":1,\"coverage\":{\"hidepid\":3},\"self\":{},\"containers\":[],"
+		 "\"namespaces\":[],\"processes\":[]}",
+		 "\"coverage\": hidepid 3 is none of 0, 1, 2, 4");
+	bad_file("refused negative",
+		 "{\"nsinfo_snapshot\":1,\"coverage\":{\"refused\":-1},\"self\":{},\"containers\":[],"
+		 "\"namespaces\":[],\"processes\":[]}",
+		 "\"refused\" out of range");
+}
+
 /* Not a snapshot file at all: a directory, a device, a FIFO, too large */
 static void test_not_files(void)
 {
@@ -492,6 +552,7 @@ int main(void)
 	else
 		skip("[root] not root: the fixtures need unshare");
 	test_malformed();
+	test_coverage_saved();
 	test_not_files();
 	rmdir(dir);
 	return tap_done();

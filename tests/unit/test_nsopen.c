@@ -185,7 +185,7 @@ static void check_ways(struct nsinfo_snapshot *s, const char *what, uint64_t ino
 	   nsinfo_holder_kind_name(kind), r);
 	r = nsinfo__ns_open_handle(ns, &ref);
 	if (r == -EOPNOTSUPP)
-		skip("%s: this kernel has no nsfs file handles", what);
+		skip("[kernel] %s: this kernel has no nsfs file handles", what);
 	else
 		ok(opened(r, &ref, ino), "%s: through its nsfs file handle alone (r=%d)", what, r);
 }
@@ -198,7 +198,7 @@ static void check_hostile(struct nsinfo_snapshot *s, struct kid *m)
 	int r;
 
 	if (!h) {
-		skip("no mount holder to make hostile");
+		skip("[host] no mount holder to make hostile");
 		return;
 	}
 	ok(tell(m, 's'), "hostile: a directory on the path becomes a symlink to it");
@@ -227,7 +227,7 @@ int main(void)
 	int fd;
 
 	if (geteuid() != 0) {
-		skip("needs root to make namespaces held by fds and mounts");
+		skip("[root] needs root to make namespaces held by fds and mounts");
 		goto out;
 	}
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/nstools-nsopen.XXXXXX");

@@ -19,6 +19,8 @@
 #define RING 256
 #define LINE 160
 
+enum { F_NONE, F_PID, F_COMM, F_CT };
+
 struct events_pane {
 	char lines[RING][LINE];
 	size_t head, count;       /* head: next slot to write */
@@ -30,10 +32,31 @@ struct events_pane {
 	pid_t *changed, *handed;
 	size_t nchanged, cap, nhanded, hcap;
 	bool overflow;
+	/* the filter of the shown lines */
+	char filter[64];
+	int fkind;
+	pid_t fpid;
+	char ftext[48];
+	events_pane_ct_fn ct_fn;
+	void *ct_data;
 #ifdef NSINFO_EV_NSLOTS
 	struct nsinfo_events *ev;
+	struct nsinfo_events *fev; /* F_PID: only that process's tree, in the kernel */
 #endif
 };
+
+const char *events_pane_filter(const struct events_pane *p)
+{
+	return p ? p->filter : "";
+}
+
+void events_pane_set_container(struct events_pane *p, events_pane_ct_fn fn, void *data)
+{
+	if (p) {
+		p->ct_fn = fn;
+		p->ct_data = data;
+	}
+}
 
 size_t events_pane_count(const struct events_pane *p)
 {
@@ -55,7 +78,6 @@ static void push_line(struct events_pane *p, const char *s)
 	p->head = (p->head + 1) % RING;
 	if (p->count < RING)
 		p->count++;
-	p->total++;
 }
 
 /* "uts,net" from a type bit set */
@@ -88,13 +110,8 @@ static void note_changed(struct events_pane *p, pid_t pid)
 	p->changed[p->nchanged++] = pid;
 }
 
-static int on_event(const struct nsinfo_event *ev, void *userdata)
+static void push_event(struct events_pane *p, const struct nsinfo_event *ev)
 {
-	struct events_pane *p = userdata;
-
-	note_changed(p, ev->tgid);
-	if (ev->pid != ev->tgid)
-		note_changed(p, ev->pid);
 	char line[LINE], types[64], res[48];
 	time_t sec = (time_t)(ev->time_ns / 1000000000ull);
 	struct tm tm;
@@ -111,6 +128,49 @@ static int on_event(const struct nsinfo_event *ev, void *userdata)
 		 tm.tm_hour, tm.tm_min, tm.tm_sec, nsinfo_event_kind_name(ev->kind),
 		 (int)ev->tgid, nst_esc(ev->comm), types, res);
 	push_line(p, line);
+}
+
+static bool ct_match(const struct events_pane *p, pid_t pid)
+{
+	const char *name = NULL, *id = NULL;
+	size_t n = strlen(p->ftext);
+
+	if (!p->ct_fn || pid <= 0 || !p->ct_fn(pid, p->ct_data, &name, &id))
+		return false;
+	return (name && !strncmp(name, p->ftext, n)) || (id && !strncmp(id, p->ftext, n));
+}
+
+static bool shown(const struct events_pane *p, const struct nsinfo_event *ev)
+{
+	switch (p->fkind) {
+	case F_COMM:
+		return strstr(ev->comm, p->ftext) != NULL;
+	case F_CT:
+		return ct_match(p, ev->tgid) || ct_match(p, ev->ppid);
+	case F_PID:
+		return false; /* the kernel-filtered source shows them */
+	default:
+		return true;
+	}
+}
+
+static int on_event(const struct nsinfo_event *ev, void *userdata)
+{
+	struct events_pane *p = userdata;
+
+	note_changed(p, ev->tgid);
+	if (ev->pid != ev->tgid)
+		note_changed(p, ev->pid);
+	p->total++;
+	if (shown(p, ev))
+		push_event(p, ev);
+	return 0;
+}
+
+/* the F_PID source: that process's tree only */
+static int on_filtered(const struct nsinfo_event *ev, void *userdata)
+{
+	push_event(userdata, ev);
 	return 0;
 }
 
@@ -139,7 +199,34 @@ static int source_open(struct events_pane *p)
 
 static void source_close(struct events_pane *p)
 {
+	nsinfo_events_unref(p->fev);
 	nsinfo_events_unref(p->ev);
+}
+
+/* The kernel-filtered source of pid:N (NULL closes it) */
+static int source_filter(struct events_pane *p, pid_t pid, char *why, size_t len)
+{
+	struct nsinfo_events_opts o = {
+		.size = sizeof(o), .cb = on_filtered, .userdata = p, .pid = pid,
+#ifdef NSINFO_EVENTS_NOT_SELF
+		.flags = NSINFO_EVENTS_NOT_SELF,
+#endif
+	};
+	struct nsinfo_events *fev = NULL;
+	int r;
+
+	if (pid && !p->ev) {
+		snprintf(why, len, "%s", p->status);
+		return -ENOTSUP;
+	}
+	if (pid && (r = nsinfo_events_new(&o, &fev)) < 0) {
+		snprintf(why, len, r == -ESRCH ? "no process %d" : "cannot filter on pid %d: %s",
+			 (int)pid, strerror(-r));
+		return r;
+	}
+	nsinfo_events_unref(p->fev);
+	p->fev = fev;
+	return 0;
 }
 
 int events_pane_fd(const struct events_pane *p)
@@ -147,10 +234,17 @@ int events_pane_fd(const struct events_pane *p)
 	return p && p->ev ? nsinfo_events_fd(p->ev) : -1;
 }
 
+int events_pane_filter_fd(const struct events_pane *p)
+{
+	return p && p->fev ? nsinfo_events_fd(p->fev) : -1;
+}
+
 void events_pane_consume(struct events_pane *p)
 {
 	if (p && p->ev)
 		nsinfo_events_consume(p->ev);
+	if (p && p->fev)
+		nsinfo_events_consume(p->fev);
 }
 
 static uint64_t source_lost(const struct events_pane *p)
@@ -186,7 +280,21 @@ static void source_close(struct events_pane *p)
 	(void)p;
 }
 
+static int source_filter(struct events_pane *p, pid_t pid, char *why, size_t len)
+{
+	if (!pid)
+		return 0;
+	snprintf(why, len, "%s", p->status);
+	return -ENOTSUP;
+}
+
 int events_pane_fd(const struct events_pane *p)
+{
+	(void)p;
+	return -1;
+}
+
+int events_pane_filter_fd(const struct events_pane *p)
 {
 	(void)p;
 	return -1;
@@ -236,6 +344,48 @@ void events_pane_close(struct events_pane *p)
 	free(p->changed);
 	free(p->handed);
 	free(p);
+}
+
+int events_pane_set_filter(struct events_pane *p, const char *spec, char *why, size_t len)
+{
+	int kind = F_COMM, r;
+	const char *text = spec;
+	pid_t pid = 0;
+
+	if (!p) {
+		snprintf(why, len, "the events pane is off (-E)");
+		return -ENOTSUP;
+	}
+	if (!spec || !*spec) {
+		kind = F_NONE;
+	} else if (!strncmp(spec, "pid:", 4) || strspn(spec, "0123456789") == strlen(spec)) {
+		kind = F_PID;
+		if (nsinfo_parse_pid(spec + (spec[0] == 'p' ? 4 : 0), &pid) < 0 || pid <= 0) {
+			snprintf(why, len, "invalid pid in the events filter: '%s'", nst_esc(spec));
+			return -EINVAL;
+		}
+	} else if (!strncmp(spec, "comm:", 5)) {
+		text = spec + 5;
+	} else if (!strncmp(spec, "ct:", 3)) {
+		kind = F_CT;
+		text = spec + 3;
+	}
+	if (kind != F_NONE && kind != F_PID && (!*text || strlen(text) >= sizeof(p->ftext))) {
+		snprintf(why, len, "events filter: %s", *text ? "text too long" : "empty text");
+		return -EINVAL;
+	}
+	if (strlen(spec ? spec : "") >= sizeof(p->filter)) {
+		snprintf(why, len, "events filter too long");
+		return -EINVAL;
+	}
+	if ((r = source_filter(p, pid, why, len)) < 0)
+		return r;
+	p->fkind = kind;
+	p->fpid = pid;
+	snprintf(p->ftext, sizeof(p->ftext), "%s", kind == F_COMM || kind == F_CT ? text : "");
+	snprintf(p->filter, sizeof(p->filter), "%s", spec ? spec : "");
+	p->count = p->head = 0;
+	return 0;
 }
 
 bool events_pane_changes(struct events_pane *p, const pid_t **pids, size_t *n)

@@ -20,6 +20,7 @@
 #include "events_pane.h"
 #include "nstop.h"
 
+enum { OPT_EVENTS_FILTER = NST_OPT_FIRST_TOOL };
 
 static volatile sig_atomic_t stop_requested;
 
@@ -42,6 +43,22 @@ int nstop_refresh(struct model *m, struct events_pane *ev)
 	return model_refresh(m);
 }
 
+/* The events pane's "ct:" filter: a process's container in the last scan */
+static int container_of(pid_t pid, void *data, const char **name, const char **id)
+{
+	const struct model *m = data;
+	size_t nc;
+	const struct nsinfo_container *c = nsinfo_snapshot_containers(m->snap, &nc);
+	int i = m->snap ? nsinfo_snapshot_find_proc(m->snap, pid) : -1;
+	int32_t ci = i < 0 ? -1 : nsinfo_snapshot_procs(m->snap, NULL)[i].container;
+
+	if (ci < 0 || (size_t)ci >= nc)
+		return 0;
+	*name = c[ci].name;
+	*id = c[ci].id;
+	return 1;
+}
+
 static void __attribute__((noreturn)) usage(void)
 {
 	FILE *f = stdout;
@@ -58,6 +75,8 @@ static void __attribute__((noreturn)) usage(void)
 	      " -s, --sort <COLUMN>      sort column (default %CPU)\n"
 	      " -e, --events             batch: load the eBPF event source too\n"
 	      " -E, --no-events          do not load the eBPF event source\n"
+	      "     --events-filter <F>  events pane: only pid:N (and what it starts),\n"
+	      "                          comm:TEXT or ct:NAME (key f)\n"
 	      " -H, --list-columns       list the columns and exit\n" NST_COLOR_HELP, f);
 	nst_help_options(f, NST_HELP_COLUMNS | NST_HELP_STD);
 	nst_help_columns(f, nstop_cols, NCOLS);
@@ -104,6 +123,7 @@ static void parse_args(int argc, char **argv, struct nstop_opts *o, struct model
 		{ "sort", required_argument, NULL, 's' },
 		{ "events", no_argument, NULL, 'e' },
 		{ "no-events", no_argument, NULL, 'E' },
+		{ "events-filter", required_argument, NULL, OPT_EVENTS_FILTER },
 		{ "list-columns", no_argument, NULL, 'H' },
 		NST_OUT_COLUMN_LONGOPTS,
 		NST_COLOR_LONGOPT,
@@ -136,6 +156,7 @@ static void parse_args(int argc, char **argv, struct nstop_opts *o, struct model
 			break;
 		case 'e': events = 1; break;
 		case 'E': events = 0; break;
+		case OPT_EVENTS_FILTER: o->evfilter = optarg; break;
 		case 'H': list_cols = true; break;
 		default:
 			if (!nst_out_option(out, c, optarg, NST_EXIT_USAGE) &&
@@ -182,6 +203,19 @@ int main(int argc, char **argv)
 	/* on before the first snapshot, so the first interval is covered */
 	if (o.events && !(o.ev = events_pane_open()))
 		nst_die(NST_EXIT_TROUBLE, "out of memory");
+	if (o.evfilter && !o.events)
+		nst_usage_error(NST_EXIT_USAGE, "--events-filter needs the event source (not -E; -e in batch mode)");
+	events_pane_set_container(o.ev, container_of, &m);
+	if (o.evfilter && *o.evfilter) {
+		char why[160];
+
+		r = events_pane_set_filter(o.ev, o.evfilter, why, sizeof(why));
+		if (r == -EINVAL)
+			nst_usage_error(NST_EXIT_USAGE, "%s", why);
+		/* without the probe the pane says why; the rest works */
+		if (r < 0 && r != -ENOTSUP)
+			nst_die(nst_exit_for_lookup(r), "%s", why);
+	}
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

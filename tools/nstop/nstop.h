@@ -158,6 +158,7 @@ struct nstop_opts {
 	const int *cols;          /* selected columns (-o), in order */
 	size_t ncols;
 	struct events_pane *ev;   /* the event feed, NULL when not wanted */
+	const char *evfilter;     /* --events-filter, NULL none */
 };
 
 /* Refresh the model, trusting the namespace links of processes the event

@@ -121,6 +121,19 @@ static void k_filter(struct ui *u, int c)
 	u->prompting = true;
 }
 
+static void k_evfilter(struct ui *u, int c)
+{
+	(void)c;
+	if (!u->ev) {
+		snprintf(u->msg, sizeof(u->msg), "no events pane (-E)");
+		u->msg_until = 0;
+		return;
+	}
+	snprintf(u->evfilter, sizeof(u->evfilter), "%s", events_pane_filter(u->ev));
+	u->show_events = true;
+	u->prompting_events = true;
+}
+
 static void k_pause(struct ui *u, int c)
 {
 	(void)c;
@@ -222,12 +235,36 @@ const struct ui_key ui_keys[] = {
 	{ "p", { 'p', ' ', 0 }, "pause / resume refreshing", k_pause },
 	{ "+ -", { '+', '-', 0 }, "longer / shorter refresh interval", k_interval },
 	{ "e", { 'e', 0 }, "show / hide the events pane", k_events },
+	{ "f", { 'f', 0 }, "filter the events pane: pid:N (and its children), comm:TEXT, ct:NAME", k_evfilter },
 	{ "arrows", { KEY_UP, KEY_DOWN, 0 }, "move the selection", k_move },
 	{ "PgUp PgDn", { KEY_PPAGE, KEY_NPAGE, 0 }, "move a page", k_move },
 	{ "Home End", { KEY_HOME, KEY_END, 0 }, "first / last line", k_move },
 	{ "^L", { CTRL('l'), 0 }, "redraw the screen", k_redraw },
 };
 const size_t ui_nkeys = sizeof(ui_keys) / sizeof(ui_keys[0]);
+
+/* The events filter prompt: applied on Enter (a pid filter loads a probe) */
+static void evprompt_key(struct ui *u, int c)
+{
+	char *f = u->evfilter, why[sizeof(u->msg)];
+	size_t len = strlen(f);
+
+	if (c == '\n' || c == '\r' || c == KEY_ENTER || c == KEY_ESC) {
+		if (c == KEY_ESC)
+			f[0] = 0;
+		u->prompting_events = false;
+		if (events_pane_set_filter(u->ev, f, why, sizeof(why)) < 0) {
+			snprintf(u->msg, sizeof(u->msg), "%s", why);
+			u->msg_until = 0;
+		}
+	} else if (c == KEY_BACKSPACE || c == 127 || c == CTRL('h')) {
+		if (len)
+			f[len - 1] = 0;
+	} else if (c >= ' ' && c < 127 && len + 1 < sizeof(u->evfilter)) {
+		f[len] = (char)c;
+		f[len + 1] = 0;
+	}
+}
 
 /* The filter prompt edits the model's filter live, as htop's does. */
 static void prompt_key(struct ui *u, int c)
@@ -257,6 +294,10 @@ static void handle_key(struct ui *u, int c)
 {
 	if (c == KEY_RESIZE)
 		return;
+	if (u->prompting_events) {
+		evprompt_key(u, c);
+		return;
+	}
 	if (u->prompting) {
 		prompt_key(u, c);
 		return;
@@ -331,7 +372,8 @@ static void setup_colors(struct ui *u)
 
 static int wait_input(struct ui *u, double until)
 {
-	struct pollfd fds[2] = { { .fd = 0, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+	struct pollfd fds[3] = { { .fd = 0, .events = POLLIN }, { .fd = -1, .events = POLLIN },
+				 { .fd = -1, .events = POLLIN } };
 	double left = until - now_s();
 	int ms = left > 0 ? (int)(left * 1000) + 1 : 0;
 	int r;
@@ -339,8 +381,9 @@ static int wait_input(struct ui *u, double until)
 	if (u->paused)
 		ms = -1;
 	fds[1].fd = events_pane_fd(u->ev);
-	r = poll(fds, 2, ms);
-	if (r > 0 && (fds[1].revents & POLLIN))
+	fds[2].fd = events_pane_filter_fd(u->ev);
+	r = poll(fds, 3, ms);
+	if (r > 0 && ((fds[1].revents | fds[2].revents) & POLLIN))
 		events_pane_consume(u->ev);
 	return r;
 }
@@ -352,6 +395,7 @@ int ui_run(struct model *m, const struct nstop_opts *o)
 	double next;
 
 	u.ev = o->ev;
+	u.show_events = o->ev && events_pane_filter(o->ev)[0];
 	if (!(scr = newterm(NULL, stdout, stdin)))
 		nst_die(NST_EXIT_TROUBLE, "cannot start the terminal UI: TERM=%s",
 			getenv("TERM") ? getenv("TERM") : "(unset)");

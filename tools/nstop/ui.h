@@ -27,6 +27,8 @@ struct ui {
 	int nviews;
 	struct events_pane *ev;
 	bool show_events, paused, colors, quit, prompting;
+	bool prompting_events;    /* the prompt edits evfilter, applied on Enter */
+	char evfilter[64];
 	double delay;
 	char msg[128];            /* message on the bottom line ... */
 	double msg_until;         /* ... until this CLOCK_MONOTONIC time (0: set it when drawn) */

@@ -527,8 +527,11 @@ static void draw_events(struct ui *u, int y, int h)
 {
 	char line[256];
 
-	snprintf(line, sizeof(line), "Events, newest first: %s",
-		 u->ev ? events_pane_status(u->ev) : "event source not available: disabled with -E");
+	const char *f = events_pane_filter(u->ev);
+
+	snprintf(line, sizeof(line), "Events, newest first: %s%s%s%s",
+		 u->ev ? events_pane_status(u->ev) : "event source not available: disabled with -E",
+		 *f ? ", filter '" : "", *f ? nst_esc(f) : "", *f ? "'" : "");
 	put_line(y++, line, pair(u, C_TITLE) | A_REVERSE * !u->colors);
 	for (int i = 0; i < h - 1; i++) {
 		const char *s = events_pane_line(u->ev, (size_t)i);
@@ -545,14 +548,17 @@ static void draw_bottom(struct ui *u)
 {
 	char line[256];
 
-	if (u->prompting)
+	if (u->prompting_events)
+		snprintf(line, sizeof(line), "Events filter (pid:N, comm:TEXT, ct:NAME): %s_",
+			 u->evfilter);
+	else if (u->prompting)
 		snprintf(line, sizeof(line), "Filter: %s_", u->m->text_filter);
 	else if (u->msg[0])
 		snprintf(line, sizeof(line), "%s", u->msg);
 	else
 		snprintf(line, sizeof(line),
-			 "h:help q:quit Enter:open Esc:back t:type g:group s:sort /:filter e:events p:pause");
-	if (u->prompting)
+			 "h:help q:quit Enter:open Esc:back t:type g:group s:sort /:filter e:events f:ev-filter p:pause");
+	if (u->prompting || u->prompting_events)
 		put_line(LINES - 1, line, A_BOLD);
 	else
 		put_words(LINES - 1, line, A_DIM);
