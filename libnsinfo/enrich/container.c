@@ -30,6 +30,7 @@
 
 #include <json-c/json.h>
 
+#include "enrich/engines.h"
 #include "enrich/holders.h"
 
 enum id_kind { ID_HEX, ID_NAME, ID_MACHINE };
@@ -510,13 +511,15 @@ static int add_container(struct nsinfo_snapshot *s, const char *runtime, const c
 	for (size_t i = 0; i < s->ncontainers; i++) {
 		c = &s->containers[i];
 		if (!strcmp(c->runtime, runtime) && !strcmp(c->id, id) && c->trust == trust &&
-		    c->owner == owner)
+		    c->owner == owner && c->kind == NSINFO_CONTAINER_KIND_CONTAINER)
 			return (int)i;
 	}
 	if (nsinfo__grow((void **)&s->containers, &s->containers_cap, s->ncontainers + 1,
 			 sizeof(*s->containers)))
 		return -ENOMEM;
 	c = &s->containers[s->ncontainers];
+	memset(c, 0, sizeof(*c));
+	c->evidence = "cgroup";
 	c->runtime = nsinfo__strdup(s, runtime);
 	c->id = nsinfo__strdup(s, id);
 	c->name = name ? nsinfo__strdup(s, name) : NULL;
@@ -595,6 +598,7 @@ static int env_container_of(struct nsinfo_snapshot *s, int procfd, const struct 
 	char env[16384], rel[32], id[64];
 	const char *v, *host = NULL;
 	ssize_t n;
+	int c;
 
 	snprintf(rel, sizeof(rel), "%d/environ", (int)init->pid);
 	n = nsinfo__read_at(procfd, rel, env, sizeof(env));
@@ -605,7 +609,10 @@ static int env_container_of(struct nsinfo_snapshot *s, int procfd, const struct 
 	/* nothing names it: the pid namespace does, by id where the kernel has one */
 	snprintf(id, sizeof(id), "pidns-%llu",
 		 (unsigned long long)(s->ns[pidns].nsid ? s->ns[pidns].nsid : s->ns[pidns].ino));
-	return add_container(s, env_runtime(v), id, host, NULL, NSINFO_TRUST_HINT, init->uid);
+	c = add_container(s, env_runtime(v), id, host, NULL, NSINFO_TRUST_HINT, init->uid);
+	if (c >= 0)
+		s->containers[c].evidence = "environ";
+	return c;
 }
 
 static int in_env_container(const struct nsinfo_snapshot *s, const int32_t *envc, int32_t pidns)
@@ -650,214 +657,332 @@ static int from_environ(struct nsinfo_snapshot *s, int procfd)
 	return 0;
 }
 
+/* ------------------------------------------------------------ monitors */
+
+/*
+ * Containers no cgroup names (`ctr run` with the cgroupfs driver, rootless
+ * podman on cgroup v1): the engine's monitor is their ancestor, a process
+ * outside any container whose command line names the container
+ * (containerd-shim -namespace NS -id ID, conmon -c ID -n NAME -b BUNDLE).
+ * A root monitor in this process's mount namespace is the engine's
+ * evidence; a user's is that user's (it could claim any name).
+ */
+#define MAX_CHAIN 64
+
+static const struct nsinfo_proc *proc_by_pid(const struct nsinfo_snapshot *s, pid_t pid)
+{
+	size_t lo = 0, hi = s->nprocs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->procs[mid].pid < pid)
+			lo = mid + 1;
+		else if (s->procs[mid].pid > pid)
+			hi = mid;
+		else
+			return &s->procs[mid];
+	}
+	return NULL;
+}
+
+/* What the monitor process m says, or -ENOENT */
+static int monitor_of(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_proc *m,
+		      struct nsinfo__monitor *mon)
+{
+	char cmd[8192];
+	ssize_t n;
+	int fd;
+
+	if (strncmp(m->comm, "containerd-shim", 15) && strcmp(m->comm, "conmon"))
+		return -ENOENT;
+	/* read through the process the scan saw, not a reused pid */
+	fd = nsinfo__proc_open(s, procfd, m->pid);
+	if (fd < 0)
+		return fd;
+	n = nsinfo__read_at(fd, "cmdline", cmd, sizeof(cmd));
+	if (n > 0 && !nsinfo__engine_monitor(m->comm, cmd, (size_t)n, mon) && !mon->bundle[0]) {
+		/* a containerd shim runs in its bundle */
+		ssize_t l = readlinkat(fd, "cwd", mon->bundle, sizeof(mon->bundle) - 1);
+
+		mon->bundle[l > 0 && mon->bundle[0] == '/' ? l : 0] = 0;
+	}
+	close(fd);
+	return n > 0 && mon->runtime ? 0 : -ENOENT;
+}
+
+/* The trust a monitor's claim has, and its owner */
+static int monitor_trust(const struct nsinfo_snapshot *s, const struct nsinfo_proc *m,
+			 uid_t *owner)
+{
+	int mnt = m->ns[NSINFO_MNT];
+
+	*owner = m->uid;
+	if (m->uid != 0)
+		return NSINFO_TRUST_USER;
+	return mnt >= 0 && s->self_ns_ino[NSINFO_MNT] &&
+	       s->ns[mnt].ino == s->self_ns_ino[NSINFO_MNT] ? NSINFO_TRUST_ENGINE : NSINFO_TRUST_HINT;
+}
+
+static int from_monitors(struct nsinfo_snapshot *s, int procfd, char **bundles)
+{
+	/* per process: the container its monitor says, -1 none, -2 not yet */
+	int32_t *via = malloc((s->nprocs ? s->nprocs : 1) * sizeof(*via));
+	int r = 0;
+
+	if (!via)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nprocs; i++)
+		via[i] = -2;
+	for (size_t i = 0; !r && i < s->nprocs; i++) {
+		size_t chain[MAX_CHAIN];
+		int n = 0;
+		int32_t c = -1;
+		const struct nsinfo_proc *p = &s->procs[i];
+
+		if (p->container >= 0 || (p->flags & (NSINFO_PROC_KTHREAD | NSINFO_PROC_THREAD)))
+			continue;
+		/* up the parents to a monitor, a process already decided or the top */
+		for (const struct nsinfo_proc *q = p; q && n < MAX_CHAIN;) {
+			size_t qi = (size_t)(q - s->procs);
+			const struct nsinfo_proc *parent;
+			struct nsinfo__monitor mon;
+
+			if (via[qi] != -2) {
+				c = via[qi];
+				break;
+			}
+			chain[n++] = qi;
+			parent = q->ppid > 0 && q->ppid != q->pid ? proc_by_pid(s, q->ppid) : NULL;
+			if (!parent || parent->container >= 0)
+				break;
+			if (!monitor_of(s, procfd, parent, &mon)) {
+				uid_t owner;
+				int trust = monitor_trust(s, parent, &owner);
+
+				c = add_container(s, mon.runtime, mon.id, NULL, NULL, trust, owner);
+				if (c < 0) {
+					r = c;
+					c = -1;
+					break;
+				}
+				s->containers[c].evidence = !strcmp(mon.runtime, "podman") ? "conmon"
+											     : "shim";
+				if (mon.name[0] && !s->containers[c].name &&
+				    trust != NSINFO_TRUST_HINT)
+					s->containers[c].name = nsinfo__strdup(s, mon.name);
+				if (mon.bundle[0] && !bundles[c])
+					bundles[c] = strdup(mon.bundle);
+				break;
+			}
+			q = parent;
+		}
+		for (int k = 0; k < n; k++) {
+			via[chain[k]] = c;
+			if (c >= 0 && s->procs[chain[k]].container < 0)
+				s->procs[chain[k]].container = c;
+		}
+	}
+	free(via);
+	return r;
+}
+
 /* ------------------------------------------------------------- names */
 
 /*
- * Container names live with the runtimes, not in the kernel: docker keeps
- * one config.v2.json per container ("Name": "/web"), podman (and CRI-O's
- * storage) one list of {"id", "names": [...]} for persistent containers and
- * one for --rm ones. Runtimes whose names need an API call (Kubernetes) stay
- * unnamed; nspawn and lxc ids are their names.
- * An engine's container is named from the root-owned state under /var/lib,
- * a user's from that user's own state (rootless engines keep it under
- * ~/.local/share), each file owned by whom it should be; a hint from none.
+ * Names, images and pods live with the engines, not in the kernel. Each
+ * engine container is looked up in the engine's own files (engines.c):
+ * its OCI bundle (from its monitor, else the runtime's state dir) for the
+ * annotations CRI and podman write and for where the engine keeps the rest
+ * (docker's data root, podman's graphroot), then docker's config.v2.json
+ * or podman's containers.json there (else at the engine's configured
+ * default), LXC's and nspawn's registrations. An engine's container is
+ * read from root-owned files, a user's from files owned by that user; a
+ * hint from none.
  */
-#define DOCKER_CONFIG "%s/containers/%s/config.v2.json"
-static const char *const podman_lists[] = {
-	"%s/overlay-containers/containers.json",
-	"%s/overlay-containers/volatile-containers.json",
-};
-#define STATE_MAX (64u << 20)
 
-/* Where an engine keeps its state, for a container of that trust and owner;
- * false where none is to be believed. */
-static bool state_dir(const char *engine, int trust, uid_t owner, char *buf, size_t len)
+/* A user's home, "" if unknown */
+static void home_of(uid_t uid, char *buf, size_t len)
 {
-	bool docker = !strcmp(engine, "docker");
 	struct passwd pw, *res = NULL;
 	char pwbuf[1024];
 
-	if (trust == NSINFO_TRUST_ENGINE) {
-		snprintf(buf, len, "%s", docker ? "/var/lib/docker" : "/var/lib/containers/storage");
-		return true;
+	buf[0] = 0;
+	if (!getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) && res && pw.pw_dir &&
+	    pw.pw_dir[0] == '/')
+		snprintf(buf, len, "%s", pw.pw_dir);
+}
+
+/* Everything the engine's files say about container (runtime, id) of
+ * that trust and owner; bundle where its monitor said (NULL: look it up). */
+static void engine_lookup(const char *runtime, const char *id, int trust, uid_t owner,
+			  const char *bundle, struct nsinfo__engine_info *info)
+{
+	char dir[PATH_MAX], home[PATH_MAX] = "";
+
+	memset(info, 0, sizeof(*info));
+	if (trust == NSINFO_TRUST_HINT)
+		return;
+	if (trust == NSINFO_TRUST_USER) {
+		home_of(owner, home, sizeof(home));
+		if (!home[0])
+			return;
 	}
-	if (trust != NSINFO_TRUST_USER || getpwuid_r(owner, &pw, pwbuf, sizeof(pwbuf), &res) ||
-	    !res || !pw.pw_dir || pw.pw_dir[0] != '/')
-		return false;
-	snprintf(buf, len, "%s/.local/share/%s", pw.pw_dir, docker ? "docker" : "containers/storage");
-	return true;
-}
-
-/* A state file: a regular file owned by owner, opened without following a
- * final symlink or blocking on a FIFO. */
-static json_object *json_load(const char *path, uid_t owner)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
-	json_object *j = NULL;
-	struct stat st;
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == owner &&
-	    (size_t)st.st_size <= STATE_MAX)
-		j = json_object_from_fd(fd);
-	close(fd);
-	return j;
-}
-
-static const char *json_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v) : NULL;
-}
-
-static int set_name(struct nsinfo_snapshot *s, struct nsinfo_container *c, const char *name)
-{
-	if (!name || !*name)
-		return 0;
-	c->name = nsinfo__strdup(s, name);
-	return c->name ? 0 : -ENOMEM;
-}
-
-/* docker's "Name" is "/web"; NULL if the file names none */
-static const char *docker_config_name(json_object *j)
-{
-	const char *name = json_str(j, "Name");
-
-	return name && *name == '/' ? name + 1 : name;
-}
-
-static json_object *docker_config(const char *id, int trust, uid_t owner)
-{
-	char dir[PATH_MAX], path[PATH_MAX + 320];
-
-	if (strchr(id, '/') || !strcmp(id, "..") || !state_dir("docker", trust, owner, dir, sizeof(dir)))
-		return NULL;
-	snprintf(path, sizeof(path), DOCKER_CONFIG, dir, id);
-	return json_load(path, owner);
-}
-
-static int docker_name(struct nsinfo_snapshot *s, struct nsinfo_container *c)
-{
-	json_object *j = docker_config(c->id, c->trust, c->owner);
-	int r;
-
-	if (!j)
-		return 0;
-	r = set_name(s, c, docker_config_name(j));
-	json_object_put(j);
-	return r;
-}
-
-/* One entry of a podman list: its id, and its first name in *name. */
-static const char *podman_entry(json_object *e, const char **name)
-{
-	const char *id = json_str(e, "id");
-	json_object *names;
-
-	if (!id || !json_object_object_get_ex(e, "names", &names) ||
-	    !json_object_is_type(names, json_type_array) || !json_object_array_length(names))
-		return NULL;
-	*name = json_object_get_string(json_object_array_get_idx(names, 0));
-	return id;
-}
-
-static size_t json_array_len(json_object *j)
-{
-	return json_object_is_type(j, json_type_array) ? json_object_array_length(j) : 0;
-}
-
-static bool podman_like(const struct nsinfo_container *c)
-{
-	/* cri-o shares podman's storage and its list */
-	return !strcmp(c->runtime, "podman") || !strcmp(c->runtime, "cri-o");
-}
-
-/* Name the unnamed podman-like containers of one trust and owner from the
- * lists of their state. */
-static int podman_names(struct nsinfo_snapshot *s, int trust, uid_t owner)
-{
-	char dir[PATH_MAX], path[PATH_MAX + 64];
-	int r = 0;
-
-	if (!state_dir("podman", trust, owner, dir, sizeof(dir)))
-		return 0;
-	for (size_t l = 0; !r && l < sizeof(podman_lists) / sizeof(podman_lists[0]); l++) {
-		json_object *j;
-
-		snprintf(path, sizeof(path), podman_lists[l], dir);
-		if (!(j = json_load(path, owner)))
-			continue;
-		for (size_t i = 0; i < json_array_len(j) && !r; i++) {
-			const char *name, *id = podman_entry(json_object_array_get_idx(j, i), &name);
-
-			for (size_t k = 0; id && k < s->ncontainers && !r; k++) {
-				struct nsinfo_container *c = &s->containers[k];
-
-				if (!c->name && c->trust == trust && c->owner == owner && podman_like(c) &&
-				    !strcmp(c->id, id))
-					r = set_name(s, c, name);
-			}
+	if (!strcmp(runtime, "lxc")) {
+		if (trust == NSINFO_TRUST_ENGINE)
+			nsinfo__engine_lxc(NULL, id, info);
+		return;
+	}
+	if (!strcmp(runtime, "nspawn")) {
+		if (trust == NSINFO_TRUST_ENGINE)
+			nsinfo__engine_nspawn(NULL, id, info);
+		return;
+	}
+	if (bundle)
+		snprintf(info->bundle, sizeof(info->bundle), "%s", bundle);
+	else
+		nsinfo__engine_find_state(id, owner, info);
+	if (info->bundle[0]) {
+		snprintf(dir, sizeof(dir), "%s", info->bundle);
+		nsinfo__engine_bundle(dir, id, owner, info);
+	}
+	if (!strcmp(runtime, "docker")) {
+		if (!info->data_root[0]) {
+			if (trust == NSINFO_TRUST_ENGINE)
+				nsinfo__engine_docker_root(NULL, info->data_root, sizeof(info->data_root));
+			else
+				snprintf(info->data_root, sizeof(info->data_root), "%s/.local/share/docker",
+					 home);
 		}
-		json_object_put(j);
+		nsinfo__engine_docker(info->data_root, id, owner, info);
+	} else if (!strcmp(runtime, "podman") || !strcmp(runtime, "cri-o")) {
+		/* cri-o shares podman's storage and its list */
+		if (!info->graphroot[0])
+			nsinfo__engine_graphroot(owner, trust == NSINFO_TRUST_USER ? home : NULL, NULL,
+						 info->graphroot, sizeof(info->graphroot));
+		nsinfo__engine_podman(info->graphroot, id, owner, info);
 	}
-	return r;
+	/* Kubernetes: a container is named as the pod spec names it */
+	if (!info->name[0] && info->k8s_container[0])
+		snprintf(info->name, sizeof(info->name), "%s", info->k8s_container);
 }
 
-static int container_names(struct nsinfo_snapshot *s)
+static const char *dup_or_null(struct nsinfo_snapshot *s, const char *v)
 {
-	int r = 0;
-
-	for (size_t i = 0; i < s->ncontainers && !r; i++) {
-		struct nsinfo_container *c = &s->containers[i];
-		bool first = true;
-
-		if (!strcmp(c->runtime, "docker"))
-			r = docker_name(s, c);
-		if (r || !podman_like(c) || c->trust == NSINFO_TRUST_HINT)
-			continue;
-		/* each list once per owner: the first container of that owner reads it */
-		for (size_t k = 0; k < i && first; k++)
-			first = !(podman_like(&s->containers[k]) && s->containers[k].trust == c->trust &&
-				  s->containers[k].owner == c->owner);
-		if (first)
-			r = podman_names(s, c->trust, c->owner);
-	}
-	return r;
+	return v && *v ? nsinfo__strdup(s, v) : NULL;
 }
 
-/* A namespace's container: the one every member whose cgroup was read is
- * in. One member outside it (a debugging shell entered with nsenter, a
- * host-network container in the host's netns) makes it nobody's. */
-static void ns_containers(struct nsinfo_snapshot *s, const char *known)
+/* The pod entry for container c (the owner of what its containers share) */
+static int pod_of_container(struct nsinfo_snapshot *s, int32_t ci)
+{
+	const struct nsinfo_container c = s->containers[ci];
+	const char *key = c.pod ? c.pod : c.pod_name;
+	int p;
+
+	if (!key)
+		return -1;
+	for (size_t i = 0; i < s->ncontainers; i++) {
+		const struct nsinfo_container *k = &s->containers[i];
+
+		if (k->kind == NSINFO_CONTAINER_KIND_POD && !strcmp(k->runtime, c.runtime) &&
+		    !strcmp(k->id, key) && k->trust == c.trust && k->owner == c.owner)
+			return (int)i;
+	}
+	p = add_container(s, c.runtime, key, c.pod_name, c.pod, c.trust, c.owner);
+	if (p < 0)
+		return p;
+	s->containers[p].kind = NSINFO_CONTAINER_KIND_POD;
+	s->containers[p].pod_name = c.pod_name;
+	s->containers[p].pod_namespace = c.pod_namespace;
+	s->containers[p].evidence = "pod";
+	return p;
+}
+
+static int container_details(struct nsinfo_snapshot *s, char **bundles)
+{
+	struct nsinfo__engine_info *info = malloc(sizeof(*info));
+	size_t n = s->ncontainers;
+
+	if (!info)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct nsinfo_container *c = &s->containers[i];
+
+		engine_lookup(c->runtime, c->id, c->trust, c->owner, bundles[i], info);
+		if (!c->name)
+			c->name = dup_or_null(s, info->name);
+		c->image = dup_or_null(s, info->image);
+		c->pod_name = dup_or_null(s, info->pod_name);
+		c->pod_namespace = dup_or_null(s, info->pod_ns);
+		c->k8s_container = dup_or_null(s, info->k8s_container);
+		if (!c->pod)
+			c->pod = dup_or_null(s, info->pod_uid);
+	}
+	free(info);
+	return 0;
+}
+
+/*
+ * A namespace's container. A namespace belongs to the container that made
+ * it: the one its oldest member (whose cgroup could be read) is in, whoever
+ * joined it later (an nsenter'd shell, a `docker exec`, a container started
+ * with --net=container:web); the host's namespaces, the rootless engine's
+ * user namespace and whatever a --pid=host / --net=host container shares
+ * have an older member outside any container, and belong to none. When
+ * containers of one pod share it, it is the pod's.
+ */
+static int ns_containers(struct nsinfo_snapshot *s, const char *known)
 {
 	for (size_t i = 0; i < s->nns; i++) {
 		struct nsinfo_ns *n = &s->ns[i];
-		int32_t agreed = -1;
-		int votes = 0;
+		const struct nsinfo_proc *oldest = NULL;
+		int32_t other = -1;
+		bool pod = true;
 
+		n->container = -1;
 		for (uint32_t k = 0; k < n->nprocs; k++) {
-			uint32_t pi = n->procs[k];
-			int32_t c = s->procs[pi].container;
+			const struct nsinfo_proc *p = &s->procs[n->procs[k]];
 
-			if (!known[pi] && c < 0)
+			if (!known[n->procs[k]] && p->container < 0)
 				continue;
-			if (votes++ == 0)
-				agreed = c;
-			else if (c != agreed)
-				agreed = -1;
-			if (agreed < 0)
+			if (!oldest || p->start_time < oldest->start_time ||
+			    (p->start_time == oldest->start_time && p->pid < oldest->pid))
+				oldest = p;
+		}
+		if (!oldest || oldest->container < 0)
+			continue;
+		n->container = oldest->container;
+		/* other containers in it: all of the same pod? */
+		for (uint32_t k = 0; k < n->nprocs; k++) {
+			int32_t c = s->procs[n->procs[k]].container;
+			const struct nsinfo_container *a, *b;
+
+			if (c < 0 || c == oldest->container)
+				continue;
+			other = c;
+			a = &s->containers[c];
+			b = &s->containers[oldest->container];
+			if (!a->pod || !b->pod || strcmp(a->pod, b->pod) || strcmp(a->runtime, b->runtime))
+				pod = false;
+			if (!pod)
 				break;
 		}
-		n->container = agreed;
+		if (other >= 0 && pod) {
+			int p = pod_of_container(s, oldest->container);
+
+			if (p < 0 && p != -1)
+				return p;
+			if (p >= 0)
+				n->container = p;
+		}
 	}
+	return 0;
 }
 
 int nsinfo__containers_scan(struct nsinfo_snapshot *s)
 {
-	char *known;
+	char *known, **bundles = NULL;
+	size_t nb = 0;
 	int procfd, r;
 
 	if (!(s->flags & NSINFO_SCAN_CONTAINERS))
@@ -867,12 +992,21 @@ int nsinfo__containers_scan(struct nsinfo_snapshot *s)
 		return 0; /* the scan itself just used it: gone means nothing to add */
 	known = calloc(s->nprocs ? s->nprocs : 1, 1);
 	r = known ? from_cgroups(s, procfd, known) : -ENOMEM;
+	/* at most one container per process: bundles, indexed as containers */
+	nb = s->ncontainers + s->nprocs + 1;
+	if (!r && !(bundles = calloc(nb, sizeof(*bundles))))
+		r = -ENOMEM;
+	if (!r)
+		r = from_monitors(s, procfd, bundles);
 	if (!r)
 		r = from_environ(s, procfd);
 	if (!r)
-		r = container_names(s);
+		r = container_details(s, bundles);
 	if (!r)
-		ns_containers(s, known);
+		r = ns_containers(s, known);
+	for (size_t i = 0; bundles && i < nb; i++)
+		free(bundles[i]);
+	free(bundles);
 	free(known);
 	close(procfd);
 	return r;
@@ -1003,34 +1137,22 @@ static void copy_str(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
-/* The runtime's name for one container, as container_names() finds it. */
-static void lookup_name(struct nsinfo_container_info *out)
+/* The engine's files about one container, as the snapshot pass reads them */
+static void lookup_details(struct nsinfo_container_info *out)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 64];
-	json_object *j;
+	struct nsinfo__engine_info *info = malloc(sizeof(*info));
 
-	if (!strcmp(out->runtime, "docker")) {
-		if ((j = docker_config(out->id, out->trust, out->owner))) {
-			copy_str(out->name, sizeof(out->name), docker_config_name(j));
-			json_object_put(j);
-		}
+	if (!info)
 		return;
-	}
-	if ((strcmp(out->runtime, "podman") && strcmp(out->runtime, "cri-o")) ||
-	    !state_dir("podman", out->trust, out->owner, dir, sizeof(dir)))
-		return;
-	for (size_t l = 0; l < sizeof(podman_lists) / sizeof(podman_lists[0]) && !out->name[0]; l++) {
-		snprintf(path, sizeof(path), podman_lists[l], dir);
-		if (!(j = json_load(path, out->owner)))
-			continue;
-		for (size_t i = 0; i < json_array_len(j) && !out->name[0]; i++) {
-			const char *name, *id = podman_entry(json_object_array_get_idx(j, i), &name);
-
-			if (id && !strcmp(id, out->id))
-				copy_str(out->name, sizeof(out->name), name);
-		}
-		json_object_put(j);
-	}
+	engine_lookup(out->runtime, out->id, out->trust, out->owner, NULL, info);
+	copy_str(out->name, sizeof(out->name), info->name);
+	copy_str(out->image, sizeof(out->image), info->image);
+	copy_str(out->pod_name, sizeof(out->pod_name), info->pod_name);
+	copy_str(out->pod_namespace, sizeof(out->pod_namespace), info->pod_ns);
+	copy_str(out->k8s_container, sizeof(out->k8s_container), info->k8s_container);
+	if (!out->pod[0])
+		copy_str(out->pod, sizeof(out->pod), info->pod_uid);
+	free(info);
 }
 
 NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
@@ -1074,7 +1196,7 @@ NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 	copy_str(ci.runtime, sizeof(ci.runtime), id.runtime);
 	copy_str(ci.id, sizeof(ci.id), id.id);
 	copy_str(ci.pod, sizeof(ci.pod), id.pod);
-	lookup_name(&ci);
+	lookup_details(&ci);
 	if (ci.trust == NSINFO_TRUST_USER)
 		owner_name(NULL, ci.owner, owner, sizeof(owner));
 	label(ci.label, sizeof(ci.label), ci.name[0] ? ci.name : NULL, ci.id, ci.trust,

@@ -136,7 +136,25 @@ struct nsinfo_container {
 	const char *pod;          /* Kubernetes pod UID, else NULL */
 	int trust;                /* NSINFO_TRUST_*: what the identity rests on */
 	uid_t owner;              /* who controls that evidence (see below) */
+	/* from the engine's own files (OCI bundle annotations, its state);
+	 * NULL where none says */
+	const char *image;        /* image name as the engine recorded it */
+	const char *pod_name;     /* Kubernetes or podman pod name */
+	const char *pod_namespace;/* Kubernetes namespace */
+	const char *k8s_container;/* Kubernetes container name */
+	const char *evidence;     /* what identified it: "cgroup", "shim", "conmon",
+				   * "environ", "pod" (see NSINFO_CONTAINER_*) */
+	int kind;                 /* NSINFO_CONTAINER_KIND_* */
+	int state;                /* NSINFO_CONTAINER_RUNNING / _STOPPED */
 };
+
+/* nsinfo_container.kind: a container, or a pod (the owner of namespaces
+ * its containers share: its id is the pod UID or the sandbox's id, its name
+ * the pod's) */
+#define NSINFO_CONTAINER_KIND_CONTAINER 0
+#define NSINFO_CONTAINER_KIND_POD       1
+#define NSINFO_CONTAINER_RUNNING 0
+#define NSINFO_CONTAINER_STOPPED 1
 
 /*
  * What a container's identity rests on (nsinfo_container.trust), weakest
@@ -636,6 +654,10 @@ struct nsinfo_container_info {
 	int trust;                /* NSINFO_TRUST_* */
 	uid_t owner;
 	char label[300];          /* as nsinfo_container_label() */
+	char image[256];          /* "" where unknown, as the fields of */
+	char pod_name[256];       /* nsinfo_container */
+	char pod_namespace[256];
+	char k8s_container[256];
 };
 /* proc_root NULL = "/proc". 0, -ENOENT not in a container, -ESRCH no such
  * process, -EINVAL bad arguments, else -errno reading its cgroup file.
