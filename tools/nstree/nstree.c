@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctcols.h"
 #include "nstree.h"
 
 /* lsns's columns first, in lsns's order and with its meanings and JSON
@@ -31,7 +32,8 @@
 enum {
 	COL_NS, COL_TYPE, COL_PATH, COL_NPROCS, COL_PID, COL_PPID, COL_COMMAND, COL_UID,
 	COL_USER, COL_NETNSID, COL_NSFS, COL_PNS, COL_ONS,
-	COL_NSID, COL_OUID, COL_LEVEL, COL_FLAGS, COL_HOLDERS, COL_CONTAINER, COL_HOSTNAME, NCOLS
+	COL_NSID, COL_OUID, COL_LEVEL, COL_FLAGS, COL_HOLDERS, COL_CONTAINER, COL_RUNTIME, COL_CID, COL_IMAGE, COL_POD, COL_K8SNS,
+	COL_HOSTNAME, NCOLS
 };
 
 static const struct nst_col columns[NCOLS] = {
@@ -53,7 +55,8 @@ static const struct nst_col columns[NCOLS] = {
 	[COL_LEVEL]   = { "LEVEL", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "nesting depth of a pid or user namespace (0 = top seen)" },
 	[COL_FLAGS]   = { "FLAGS", 8, 0, SCOLS_JSON_STRING, "noprocs (held by something else), ancestor (held by a child ns only), detached (kernel not asked)" },
 	[COL_HOLDERS] = { "HOLDERS", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING, "what keeps it alive: processes, threads, fds, bind mounts, child and owned namespaces" },
-	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING, "container all its processes are in: name, else short id; OWNER/ a user's, ? unverified" },
+	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING, NST_CT_HELP_CONTAINER },
+	NST_CT_COLS(COL_RUNTIME, COL_CID, COL_IMAGE, COL_POD, COL_K8SNS),
 	[COL_HOSTNAME] = { "HOSTNAME", 0.1, 0, SCOLS_JSON_STRING, "hostname of the uts namespace (of the PID process for other types)" },
 };
 
@@ -472,9 +475,11 @@ static void set_hostname(struct ctl *c, struct libscols_line *ln, int32_t uts)
 
 static void set_container(struct ctl *c, struct libscols_line *ln, int32_t idx)
 {
-	char buf[80];
+	struct nst_ct_cells cells;
 
-	nst_out_set(&c->out, ln, COL_CONTAINER, nsinfo_container_label(c->snap, idx, buf, sizeof(buf)));
+	nst_ct_cells(c->snap, idx, &cells);
+	for (int k = 0; k < NST_CT_N; k++)
+		nst_out_set(&c->out, ln, COL_CONTAINER + k, cells.v[k]);
 }
 
 static void fill_proc(struct ctl *c, struct libscols_line *ln, const struct nsinfo_proc *p)
@@ -946,8 +951,10 @@ static bool ref_may_be_container(const char *ref)
  */
 static void scan_flags(const struct ctl *c, char **args, int nargs, struct nsinfo_scan_opts *opts)
 {
-	bool containers = !c->holders_of && nst_out_has(&c->out, COL_CONTAINER);
+	bool containers = false;
 
+	for (int k = 0; k < NST_CT_N; k++)
+		containers |= !c->holders_of && nst_out_has(&c->out, COL_CONTAINER + k);
 	for (int a = 0; a < nargs; a++)
 		containers |= ref_may_be_container(args[a]);
 	if (c->holders_of)
