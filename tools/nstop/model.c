@@ -25,6 +25,11 @@ const struct top_col top_cols[NCOLS] = {
 	[COL_RSS]       = { "RSS", 7, true },
 	[COL_CHURN]     = { "CHURN", 9, true },
 	[COL_COMMAND]   = { "COMMAND", -15, false },
+	[COL_RUNTIME]   = { "RUNTIME", -10, false },
+	[COL_CID]       = { "CID", -64, false },
+	[COL_IMAGE]     = { "IMAGE", -24, false },
+	[COL_POD]       = { "POD", -16, false },
+	[COL_K8SNS]     = { "K8SNS", -12, false },
 };
 
 void model_init(struct model *m)

@@ -198,7 +198,9 @@ int main(int argc, char **argv)
 		o.delay = 2;
 	o.cols = out.sel;
 	o.ncols = out.nsel;
-	m.want_labels = nst_out_has(&out, COL_CONTAINER);
+	m.want_labels = false;
+	for (int k = 0; k < 6; k++)
+		m.want_labels |= nst_out_has(&out, NSTOP_CT_COL(k));
 	/* the screen has the feed unless -E; batch mode only with -e */
 	o.events = events < 0 ? !o.batch : events;
 	/* on before the first snapshot, so the first interval is covered */
