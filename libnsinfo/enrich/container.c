@@ -1138,14 +1138,15 @@ static void copy_str(char *dst, size_t len, const char *src)
 }
 
 /* The engine's files about one container, as the snapshot pass reads them */
-static void lookup_details(struct nsinfo_container_info *out)
+static void lookup_details(struct nsinfo_container_info *out, const char *bundle)
 {
 	struct nsinfo__engine_info *info = malloc(sizeof(*info));
 
 	if (!info)
 		return;
-	engine_lookup(out->runtime, out->id, out->trust, out->owner, NULL, info);
-	copy_str(out->name, sizeof(out->name), info->name);
+	engine_lookup(out->runtime, out->id, out->trust, out->owner, bundle, info);
+	if (!out->name[0])
+		copy_str(out->name, sizeof(out->name), info->name);
 	copy_str(out->image, sizeof(out->image), info->image);
 	copy_str(out->pod_name, sizeof(out->pod_name), info->pod_name);
 	copy_str(out->pod_namespace, sizeof(out->pod_namespace), info->pod_ns);
@@ -1155,13 +1156,87 @@ static void lookup_details(struct nsinfo_container_info *out)
 	free(info);
 }
 
+/* comm, ppid and euid of process pid under dirfd; 0 or -errno */
+static int proc_brief(int dirfd, pid_t pid, char *comm, size_t clen, pid_t *ppid, uid_t *uid)
+{
+	char rel[48], buf[512], *open_p, *close_p;
+	struct stat st;
+	ssize_t n;
+
+	snprintf(rel, sizeof(rel), "%d/stat", (int)pid);
+	n = nsinfo__read_at(dirfd, rel, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	open_p = strchr(buf, '(');
+	close_p = strrchr(buf, ')');
+	if (!open_p || !close_p || close_p < open_p || sscanf(close_p + 1, " %*c %d", ppid) != 1)
+		return -EINVAL;
+	snprintf(comm, clen, "%.*s", (int)(close_p - open_p - 1), open_p + 1);
+	snprintf(rel, sizeof(rel), "%d", (int)pid);
+	if (fstatat(dirfd, rel, &st, 0) < 0)
+		return -errno;
+	*uid = st.st_uid;
+	return 0;
+}
+
+/*
+ * The container of a process no cgroup names, from its monitor (as
+ * from_monitors does for a snapshot): the first ancestor that is a
+ * containerd shim or conmon. 0 and ci filled, -ENOENT none.
+ */
+static int lookup_monitor(int dirfd, pid_t pid, struct nsinfo_container_info *ci, char *bundle,
+			  size_t blen)
+{
+	struct stat self, mnt;
+	pid_t cur = pid;
+
+	if (stat("/proc/self/ns/mnt", &self) < 0)
+		self.st_ino = 0;
+	for (int depth = 0; depth < MAX_CHAIN && cur > 1; depth++) {
+		char comm[64], rel[48], cmd[8192];
+		struct nsinfo__monitor mon;
+		pid_t ppid = 0;
+		uid_t uid = (uid_t)-1;
+		ssize_t n;
+
+		if (proc_brief(dirfd, cur, comm, sizeof(comm), &ppid, &uid) < 0 || ppid == cur)
+			return -ENOENT;
+		if (depth > 0 && (!strncmp(comm, "containerd-shim", 15) || !strcmp(comm, "conmon"))) {
+			snprintf(rel, sizeof(rel), "%d/cmdline", (int)cur);
+			n = nsinfo__read_at(dirfd, rel, cmd, sizeof(cmd));
+			if (n <= 0 || nsinfo__engine_monitor(comm, cmd, (size_t)n, &mon))
+				return -ENOENT;
+			if (!mon.bundle[0]) {
+				ssize_t l;
+
+				snprintf(rel, sizeof(rel), "%d/cwd", (int)cur);
+				l = readlinkat(dirfd, rel, mon.bundle, sizeof(mon.bundle) - 1);
+				mon.bundle[l > 0 && mon.bundle[0] == '/' ? l : 0] = 0;
+			}
+			snprintf(rel, sizeof(rel), "%d/ns/mnt", (int)cur);
+			ci->owner = uid;
+			ci->trust = uid != 0 ? NSINFO_TRUST_USER
+				    : !fstatat(dirfd, rel, &mnt, 0) && self.st_ino && mnt.st_ino == self.st_ino
+					      ? NSINFO_TRUST_ENGINE : NSINFO_TRUST_HINT;
+			copy_str(ci->runtime, sizeof(ci->runtime), mon.runtime);
+			copy_str(ci->id, sizeof(ci->id), mon.id);
+			if (ci->trust != NSINFO_TRUST_HINT)
+				copy_str(ci->name, sizeof(ci->name), mon.name);
+			snprintf(bundle, blen, "%s", mon.bundle);
+			return 0;
+		}
+		cur = ppid;
+	}
+	return -ENOENT;
+}
+
 NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 					  struct nsinfo_container_info *out)
 {
 	struct nsinfo__cgroup_id id;
 	struct nsinfo_container_info ci;
 	struct cg_check *k;
-	char rel[32], *buf, owner[64] = "";
+	char rel[32], *buf, owner[64] = "", bundle[PATH_MAX] = "";
 	struct stat st;
 	int dirfd;
 	ssize_t n;
@@ -1181,12 +1256,20 @@ NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 	snprintf(rel, sizeof(rel), "%d", (int)pid);
 	if (n >= 0 && fstatat(dirfd, rel, &st, 0) < 0)
 		st.st_uid = (uid_t)-1;
-	close(dirfd);
-	if (n < 0 || !nsinfo__cgroup_identify(buf, &id)) {
-		free(buf);
-		return n == -ENOENT ? -ESRCH : n < 0 ? (int)n : -ENOENT;
-	}
 	memset(&ci, 0, sizeof(ci));
+	if (n >= 0 && !nsinfo__cgroup_identify(buf, &id)) {
+		free(buf);
+		n = lookup_monitor(dirfd, pid, &ci, bundle, sizeof(bundle));
+		close(dirfd);
+		if (n < 0)
+			return (int)n;
+		goto details;
+	}
+	close(dirfd);
+	if (n < 0) {
+		free(buf);
+		return n == -ENOENT ? -ESRCH : (int)n;
+	}
 	k = cg_check_new();
 	ci.trust = cg_trust(k, &id, &ci.owner);
 	cg_check_free(k);
@@ -1196,7 +1279,8 @@ NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 	copy_str(ci.runtime, sizeof(ci.runtime), id.runtime);
 	copy_str(ci.id, sizeof(ci.id), id.id);
 	copy_str(ci.pod, sizeof(ci.pod), id.pod);
-	lookup_details(&ci);
+details:
+	lookup_details(&ci, bundle[0] ? bundle : NULL);
 	if (ci.trust == NSINFO_TRUST_USER)
 		owner_name(NULL, ci.owner, owner, sizeof(owner));
 	label(ci.label, sizeof(ci.label), ci.name[0] ? ci.name : NULL, ci.id, ci.trust,
