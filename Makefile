@@ -41,6 +41,11 @@ DEP_CMDS := pkg-config:pkg-config clang:clang bpftool:bpftool llvm-strip:llvm \
 	    ip:iproute2 lsns:util-linux nsenter:util-linux unshare:util-linux \
 	    tmux:tmux ps:procps top:procps python3:python3 \
 	    strace:strace prometheus:prometheus promtool:prometheus curl:curl
+# the container engines the integration tests run (tests/lib/engines.sh),
+# installed without their recommends (no registry, network or fuse parts)
+ENGINE_CMDS := podman:podman runc:runc /usr/bin/docker:docker.io dockerd:docker.io \
+	       containerd:containerd ctr:containerd lxc-start:lxc busybox:busybox-static \
+	       newuidmap:uidmap newgidmap:uidmap
 BENCH_CMDS := bpftrace:bpftrace htop:htop /usr/bin/time:time hyperfine:hyperfine
 # make fuzz (and libFuzzer itself: libclang-rt-<clang version>-dev, below)
 FUZZ_CMDS := clang:clang /usr/bin/time:time
@@ -90,7 +95,8 @@ all: deps $(BUILD)/libnsinfo.a $(BUILD)/libnsinfo.so $(BUILD)/libnsinfo.pc \
 
 # ------------------------------------------------------------ dependencies
 # Installs what is missing when run as root on Debian (apt-get update once,
-# then apt-get install -y); otherwise names the exact command and stops.
+# then apt-get install -y [$(3): more apt-get options]); otherwise names the
+# exact command and stops (or, with $(4) non-empty, says so and goes on).
 define install_missing
 	@missing=""; \
 	for d in $(1); do n=$${d%%:*}; p=$${d#*:}; \
@@ -104,7 +110,9 @@ define install_missing
 	    if [ ! -e $(BUILD)/.apt-updated ]; then \
 	      DEBIAN_FRONTEND=noninteractive apt-get update -qq || exit 1; \
 	      mkdir -p $(BUILD) && touch $(BUILD)/.apt-updated; fi; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(3) $$missing >/dev/null || exit 1; \
+	  elif [ -n "$(4)" ]; then \
+	    echo "nstools: not installed, the tests that need them skip: apt-get install -y $(3) $$missing" >&2; \
 	  else \
 	    echo "nstools: missing build dependencies; install them with:" >&2; \
 	    echo "  apt-get install -y $$missing" >&2; exit 1; \
@@ -120,6 +128,7 @@ $(BUILD)/.deps-ok: Makefile
 
 check-deps: deps
 	$(call install_missing,$(DEP_CMDS),cmd)
+	$(call install_missing,$(ENGINE_CMDS),cmd,--no-install-recommends,optional)
 
 # ----------------------------------------------------------------- library
 $(BUILD)/%.o: %.c | deps
