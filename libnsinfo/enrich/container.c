@@ -917,6 +917,9 @@ static int container_details(struct nsinfo_snapshot *s, char **bundles)
 		c->k8s_container = dup_or_null(s, info->k8s_container);
 		if (!c->pod)
 			c->pod = dup_or_null(s, info->pod_uid);
+		/* podman names no pod in its files but its id (CRI-O's key) */
+		if (!c->pod && !strcmp(c->runtime, "podman"))
+			c->pod = dup_or_null(s, info->sandbox_id);
 	}
 	free(info);
 	return 0;
@@ -1153,6 +1156,8 @@ static void lookup_details(struct nsinfo_container_info *out, const char *bundle
 	copy_str(out->k8s_container, sizeof(out->k8s_container), info->k8s_container);
 	if (!out->pod[0])
 		copy_str(out->pod, sizeof(out->pod), info->pod_uid);
+	if (!out->pod[0] && !strcmp(out->runtime, "podman"))
+		copy_str(out->pod, sizeof(out->pod), info->sandbox_id);
 	free(info);
 }
 

@@ -44,6 +44,10 @@
 
 #define JSON_DEPTH 32
 
+/* c/storage keeps one list per storage driver: GRAPH/DRIVER-containers/ */
+static const char *const podman_drivers[] = { "overlay", "vfs", "btrfs", "zfs", "aufs", "devmapper" };
+static const char *const podman_lists[] = { "containers.json", "volatile-containers.json" };
+
 struct how_v0 {
 	unsigned long long flags, mode, resolve;
 };
@@ -152,8 +156,9 @@ static void annotation(const char *k, const char *v, struct nsinfo__engine_info 
 		F("io.kubernetes.pod.namespace", pod_ns),
 		F("io.kubernetes.pod.uid", pod_uid),
 		F("io.kubernetes.cri-o.ImageName", image),
-		/* podman */
-		F("io.podman.annotations.pod", pod_name),
+		/* CRI-O's sandbox, and podman's pod (it reuses CRI-O's key) */
+		F("io.kubernetes.cri-o.SandboxID", sandbox_id),
+		F("io.kubernetes.cri.sandbox-id", sandbox_id),
 #undef F
 	};
 
@@ -258,12 +263,14 @@ int nsinfo__engine_bundle(const char *bundle, const char *id, uid_t owner,
 		}
 	}
 	json_object_put(j);
-	/* podman (and CRI-O): GRAPH/overlay-containers/ID/userdata */
-	{
-		const char *const tail[] = { "overlay-containers", id, "userdata" };
+	/* podman (and CRI-O): GRAPH/DRIVER-containers/ID/userdata */
+	for (size_t i = 0; !out->graphroot[0] && i < sizeof(podman_drivers) / sizeof(podman_drivers[0]);
+	     i++) {
+		char dir[64];
+		const char *const tail[] = { dir, id, "userdata" };
 
-		if (!out->graphroot[0])
-			strip_tail(bundle, tail, 3, out->graphroot, sizeof(out->graphroot));
+		snprintf(dir, sizeof(dir), "%s-containers", podman_drivers[i]);
+		strip_tail(bundle, tail, 3, out->graphroot, sizeof(out->graphroot));
 	}
 	return 0;
 }
@@ -368,10 +375,6 @@ int nsinfo__engine_docker(const char *data_root, const char *id, uid_t owner,
 	return 0;
 }
 
-static const char *const podman_lists[] = {
-	"%s/overlay-containers/containers.json",
-	"%s/overlay-containers/volatile-containers.json",
-};
 
 /* The image name in a podman entry's "metadata" (a JSON text itself) */
 static void podman_image(json_object *e, struct nsinfo__engine_info *out)
@@ -409,10 +412,11 @@ static int podman_each(const char *graphroot, uid_t owner,
 
 	if (!graphroot || graphroot[0] != '/')
 		return -EINVAL;
-	for (size_t l = 0; !r && l < sizeof(podman_lists) / sizeof(podman_lists[0]); l++) {
+	for (size_t l = 0; !r && l < 2 * sizeof(podman_drivers) / sizeof(podman_drivers[0]); l++) {
 		json_object *j;
 
-		snprintf(path, sizeof(path), podman_lists[l], graphroot);
+		snprintf(path, sizeof(path), "%s/%s-containers/%s", graphroot, podman_drivers[l / 2],
+			 podman_lists[l % 2]);
 		if (!(j = nsinfo__json_file(path, owner, NSINFO__STATE_MAX)))
 			continue;
 		for (size_t i = 0; !r && json_object_is_type(j, json_type_array) &&

@@ -25,6 +25,7 @@ struct nsinfo__engine_info {
 	char pod_name[256];       /* Kubernetes or podman pod name */
 	char pod_ns[256];         /* Kubernetes namespace */
 	char pod_uid[64];
+	char sandbox_id[72];      /* the pod's sandbox (CRI) or podman pod id */
 	char k8s_container[256];  /* Kubernetes container name */
 	char bundle[PATH_MAX];    /* the OCI bundle, "" unknown */
 	char data_root[PATH_MAX]; /* docker's data root, from the bundle */

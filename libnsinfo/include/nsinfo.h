@@ -133,7 +133,7 @@ struct nsinfo_container {
 	const char *runtime;      /* "docker", "containerd", "cri-o", "podman", "nspawn", "lxc", ... */
 	const char *id;           /* full id or machine name */
 	const char *name;         /* human name where known, else NULL */
-	const char *pod;          /* Kubernetes pod UID, else NULL */
+	const char *pod;          /* Kubernetes pod UID (podman: pod id), else NULL */
 	int trust;                /* NSINFO_TRUST_*: what the identity rests on */
 	uid_t owner;              /* who controls that evidence (see below) */
 	/* from the engine's own files (OCI bundle annotations, its state);
@@ -650,7 +650,7 @@ struct nsinfo_container_info {
 	char runtime[16];         /* as nsinfo_container.runtime */
 	char id[256];
 	char name[256];           /* "" where no name is known */
-	char pod[64];             /* Kubernetes pod UID, "" if none */
+	char pod[80];             /* Kubernetes pod UID (podman: pod id), "" if none */
 	int trust;                /* NSINFO_TRUST_* */
 	uid_t owner;
 	char label[300];          /* as nsinfo_container_label() */
