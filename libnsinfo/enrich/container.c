@@ -1015,13 +1015,85 @@ int nsinfo__containers_scan(struct nsinfo_snapshot *s)
 	return r;
 }
 
-/* Whether container c is named by name: its name, its id, or (prefix) the
- * start of its id. */
-static bool names(const struct nsinfo_container *c, const char *name, bool prefix)
+/*
+ * A container reference: NAME (a container's name, id or id prefix),
+ * RUNTIME:NAME (the same, of that engine only), pod:NAME (a pod by name or
+ * id), k8s:NAMESPACE/POD (a Kubernetes pod) and k8s:NAMESPACE/POD/CONTAINER.
+ */
+struct cref {
+	const char *runtime;      /* NULL: any engine */
+	const char *name;         /* NAME, or the pod's for pod: */
+	bool pod;                 /* pod:NAME or k8s:NS/POD */
+	bool k8s;
+	char ns[256], podname[256], ctr[256];
+};
+
+static const char *const runtimes[] = { "docker", "podman", "containerd", "cri-o", "lxc", "nspawn" };
+
+static int cref_parse(const char *ref, struct cref *r)
 {
+	const char *colon = strchr(ref, ':');
+
+	memset(r, 0, sizeof(*r));
+	r->name = ref;
+	if (!colon)
+		return 0;
+	if (!strncmp(ref, "pod:", 4)) {
+		r->pod = true;
+		r->name = ref + 4;
+		return *r->name ? 0 : -EINVAL;
+	}
+	if (!strncmp(ref, "k8s:", 4)) {
+		const char *p = ref + 4, *s1 = strchr(p, '/'), *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+
+		if (!s1 || s1 == p || (size_t)(s1 - p) >= sizeof(r->ns) || !s1[1] || (s2 && !s2[1]) ||
+		    (s2 && strchr(s2 + 1, '/')) || strlen(s1 + 1) >= sizeof(r->podname))
+			return -EINVAL;
+		r->k8s = true;
+		snprintf(r->ns, sizeof(r->ns), "%.*s", (int)(s1 - p), p);
+		snprintf(r->podname, sizeof(r->podname), "%.*s",
+			 (int)(s2 ? s2 - s1 - 1 : (long)strlen(s1 + 1)), s1 + 1);
+		if (s2)
+			snprintf(r->ctr, sizeof(r->ctr), "%s", s2 + 1);
+		r->pod = !s2;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++)
+		if ((size_t)(colon - ref) == strlen(runtimes[i]) &&
+		    !strncmp(ref, runtimes[i], (size_t)(colon - ref))) {
+			r->runtime = runtimes[i];
+			r->name = colon + 1;
+			return *r->name ? 0 : -EINVAL;
+		}
+	if (!strncmp(ref, "crio:", 5)) {
+		r->runtime = "cri-o";
+		r->name = ref + 5;
+		return *r->name ? 0 : -EINVAL;
+	}
+	return 0; /* a name with a colon: as it is */
+}
+
+static bool eq(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* Whether container c is named by ref: its name, its id, or (prefix) the
+ * start of its id; pods by their name or id. */
+static bool names(const struct nsinfo_container *c, const struct cref *r, bool prefix)
+{
+	if (r->runtime && strcmp(c->runtime, r->runtime))
+		return false;
+	if (r->pod != (c->kind == NSINFO_CONTAINER_KIND_POD))
+		return false;
+	if (r->k8s) {
+		if (prefix || !eq(c->pod_namespace, r->ns) || !eq(c->pod_name, r->podname))
+			return false;
+		return r->pod || eq(c->k8s_container, r->ctr);
+	}
 	if (prefix)
-		return !strncmp(c->id, name, strlen(name));
-	return (c->name && !strcmp(c->name, name)) || !strcmp(c->id, name);
+		return !strncmp(c->id, r->name, strlen(r->name));
+	return eq(c->name, r->name) || !strcmp(c->id, r->name) || (r->pod && eq(c->pod_name, r->name));
 }
 
 /*
@@ -1036,8 +1108,9 @@ int nsinfo__container_match(const struct nsinfo_snapshot *s, const char *name, i
 {
 	size_t nc = 0;
 	bool weak_seen = false;
+	struct cref ref;
 
-	if (!s || !name || !*name)
+	if (!s || !name || !*name || cref_parse(name, &ref))
 		return -EINVAL;
 	for (int prefix = 0; prefix < 2; prefix++) {
 		int found = -1, engine = 0, weak = 0;
@@ -1045,7 +1118,7 @@ int nsinfo__container_match(const struct nsinfo_snapshot *s, const char *name, i
 		for (size_t i = 0; i < s->ncontainers; i++) {
 			const struct nsinfo_container *c = &s->containers[i];
 
-			if (!names(c, name, prefix))
+			if (!names(c, &ref, prefix))
 				continue;
 			if (c->trust == NSINFO_TRUST_ENGINE) {
 				engine++;
@@ -1065,7 +1138,7 @@ int nsinfo__container_match(const struct nsinfo_snapshot *s, const char *name, i
 		for (size_t i = 0; i < s->ncontainers; i++) {
 			const struct nsinfo_container *c = &s->containers[i];
 
-			if (!names(c, name, prefix) || (engine > 0) != (c->trust == NSINFO_TRUST_ENGINE))
+			if (!names(c, &ref, prefix) || (engine > 0) != (c->trust == NSINFO_TRUST_ENGINE))
 				continue;
 			if (cand && nc < max)
 				cand[nc] = (int32_t)i;
@@ -1292,4 +1365,92 @@ details:
 	      ci.trust == NSINFO_TRUST_USER ? owner : NULL);
 	*out = ci;
 	return 0;
+}
+
+/* ------------------------------------------- a container that is not running */
+
+struct stopped_want {
+	const struct cref *ref;
+	char *desc;
+	size_t len;
+};
+
+static int stopped_one(const char *runtime, const char *id, const char *name, void *arg)
+{
+	struct stopped_want *w = arg;
+
+	if (w->ref->runtime && strcmp(w->ref->runtime, runtime))
+		return 0;
+	if (strcmp(name, w->ref->name) && strcmp(id, w->ref->name))
+		return 0;
+	snprintf(w->desc, w->len, "%s %.12s", runtime, id);
+	return 1;
+}
+
+/* --data-root of the dockerds running as root in this mount namespace */
+static size_t dockerd_roots(const struct nsinfo_snapshot *s, char roots[][PATH_MAX], size_t max)
+{
+	size_t n = 0;
+	int procfd = open(s->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (procfd < 0)
+		return 0;
+	for (size_t i = 0; i < s->nprocs && n < max; i++) {
+		const struct nsinfo_proc *p = &s->procs[i];
+		int mnt = p->ns[NSINFO_MNT], fd;
+		char cmd[8192];
+		ssize_t len;
+
+		if (strcmp(p->comm, "dockerd") || p->uid != 0 || p->container >= 0 || mnt < 0 ||
+		    s->ns[mnt].ino != s->self_ns_ino[NSINFO_MNT] || (p->flags & NSINFO_PROC_THREAD))
+			continue;
+		if ((fd = nsinfo__proc_open(s, procfd, p->pid)) < 0)
+			continue;
+		len = nsinfo__read_at(fd, "cmdline", cmd, sizeof(cmd));
+		close(fd);
+		for (ssize_t off = 0; len > 0 && off < len; off += (ssize_t)strlen(cmd + off) + 1) {
+			const char *a = cmd + off;
+
+			if (!strcmp(a, "--data-root") && off + (ssize_t)strlen(a) + 1 < len)
+				a = cmd + off + strlen(a) + 1;
+			else if (!strncmp(a, "--data-root=", 12))
+				a += 12;
+			else
+				continue;
+			if (a[0] == '/') {
+				snprintf(roots[n++], PATH_MAX, "%s", a);
+				break;
+			}
+		}
+	}
+	close(procfd);
+	return n;
+}
+
+int nsinfo__container_stopped(const struct nsinfo_snapshot *s, const char *name, char *desc,
+			      size_t len)
+{
+	char (*roots)[PATH_MAX];
+	const char *docker[10] = { 0 }, *graph[2] = { 0 };
+	char graphroot[PATH_MAX];
+	struct cref ref;
+	struct stopped_want w = { &ref, desc, len };
+	size_t n;
+	int r;
+
+	if (!s || s->loaded || !name || cref_parse(name, &ref) || ref.pod || ref.k8s)
+		return 0;
+	if (ref.runtime && strcmp(ref.runtime, "docker") && strcmp(ref.runtime, "podman"))
+		return 0;
+	if (!(roots = calloc(9, sizeof(*roots))))
+		return 0;
+	nsinfo__engine_docker_root(NULL, roots[0], sizeof(roots[0]));
+	n = 1 + dockerd_roots(s, roots + 1, 8);
+	for (size_t i = 0; i < n; i++)
+		docker[i] = roots[i];
+	nsinfo__engine_graphroot(0, NULL, NULL, graphroot, sizeof(graphroot));
+	graph[0] = graphroot;
+	r = nsinfo__engine_each_stored(docker, graph, stopped_one, &w) == 1;
+	free(roots);
+	return r;
 }

@@ -360,6 +360,31 @@ void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t)
 		nst_die(EXIT_FAILURE, "%s: no process is in this namespace", arg);
 }
 
+/* Whether namespace n is one of container k's: one it owns, or one its pod
+ * owns that its processes are in; for a pod, also those of its containers. */
+static bool ns_of_container(const struct ctl *c, const struct nsinfo_ns *n, int32_t k)
+{
+	const struct nsinfo_container *all = nsinfo_snapshot_containers(c->snap, NULL);
+	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(c->snap, NULL);
+	const struct nsinfo_container *owner, *want = &all[k];
+
+	if (n->container == k)
+		return true;
+	if (n->container < 0)
+		return false;
+	owner = &all[n->container];
+	if (want->kind == NSINFO_CONTAINER_KIND_POD)
+		return owner->pod && strcmp(owner->runtime, want->runtime) == 0 &&
+		       strcmp(owner->pod, want->id) == 0;
+	if (owner->kind != NSINFO_CONTAINER_KIND_POD || !want->pod ||
+	    strcmp(owner->id, want->pod) != 0)
+		return false;
+	for (uint32_t m = 0; m < n->nprocs; m++)
+		if (procs[n->procs[m]].container == k)
+			return true;
+	return false;
+}
+
 static void mark_arg(struct ctl *c, bool *sub, const char *arg)
 {
 	struct nst_target t;
@@ -370,7 +395,7 @@ static void mark_arg(struct ctl *c, bool *sub, const char *arg)
 		return;
 	}
 	for (size_t i = 0; i < c->nns; i++)
-		if (c->ns[i].container == t.container)
+		if (ns_of_container(c, &c->ns[i], t.container))
 			mark_subtree(c, sub, (uint32_t)i, 0);
 }
 
