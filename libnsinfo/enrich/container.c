@@ -740,8 +740,20 @@ static int from_monitors(struct nsinfo_snapshot *s, int procfd, char **bundles)
 		int32_t c = -1;
 		const struct nsinfo_proc *p = &s->procs[i];
 
-		if (p->container >= 0 || (p->flags & (NSINFO_PROC_KTHREAD | NSINFO_PROC_THREAD)))
+		if (p->flags & (NSINFO_PROC_KTHREAD | NSINFO_PROC_THREAD))
 			continue;
+		/* a container its cgroup named: its bundle from its monitor */
+		if (p->container >= 0) {
+			const struct nsinfo_proc *parent = proc_by_pid(s, p->ppid);
+			struct nsinfo__monitor mon;
+
+			if (!bundles[p->container] && parent && parent->container < 0 &&
+			    !monitor_of(s, procfd, parent, &mon) && mon.bundle[0] &&
+			    !strcmp(mon.id, s->containers[p->container].id) &&
+			    monitor_trust(s, parent, &(uid_t){ 0 }) == s->containers[p->container].trust)
+				bundles[p->container] = strdup(mon.bundle);
+			continue;
+		}
 		/* up the parents to a monitor, a process already decided or the top */
 		for (const struct nsinfo_proc *q = p; q && n < MAX_CHAIN;) {
 			size_t qi = (size_t)(q - s->procs);
@@ -1343,11 +1355,21 @@ NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 			return (int)n;
 		goto details;
 	}
-	close(dirfd);
 	if (n < 0) {
+		close(dirfd);
 		free(buf);
 		return n == -ENOENT ? -ESRCH : (int)n;
 	}
+	/* its monitor knows its bundle (a private daemon's state) */
+	{
+		struct nsinfo_container_info *m = calloc(1, sizeof(*m));
+
+		if (m && (lookup_monitor(dirfd, pid, m, bundle, sizeof(bundle)) < 0 ||
+			  strcmp(m->id, id.id)))
+			bundle[0] = 0;
+		free(m);
+	}
+	close(dirfd);
 	k = cg_check_new();
 	ci.trust = cg_trust(k, &id, &ci.owner);
 	cg_check_free(k);
