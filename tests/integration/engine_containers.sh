@@ -127,6 +127,15 @@ if containerd_start; then
 	is "$(label_nstree "$(ns_ino "$CTP" mnt)")" api "the container's own mnt namespace: its name"
 	is "$(engine_label "$CTP")" api "nspid: the container's process, the same label as nstree's pid namespace"
 	is "$(label_nstop "$(ns_ino "$CTP" net)")" "$POD" "nstop -b: the pod's label for the shared net namespace"
+	# nstop -g container: the container's pid namespace in the pod's subtree
+	under=$("$BUILD/nstop" -b -n 1 -g container -o TYPE,NS,CONTAINER 2>/dev/null | awk \
+		-v top="$(ns_ino "$SBP" net)" -v want="$(ns_ino "$CTP" pid)" '
+		{ ns = $0; sub(/^[a-z]+ +/, "", ns); pre = ns; sub(/[0-9].*/, "", pre); sub(/^[^0-9]*/, "", ns); split(ns, f, " ")
+		  d = length(pre) }
+		f[1] == top { in_pod = 1; td = d; next }
+		in_pod && d <= td { in_pod = 0 }
+		in_pod && f[1] == want { print "yes" }')
+	is "$under" yes "nstop -g container: the pod's container hangs under the pod's net namespace"
 else
 	fail "a private containerd"
 fi

@@ -185,7 +185,8 @@ static double monotonic(void)
 static int take_snapshot(struct model *m, struct nsinfo_snapshot **out)
 {
 	double now = monotonic();
-	bool label = m->want_labels && (!m->snap || now - m->labels_at >= LABELS_EVERY);
+	bool label = (m->want_labels || m->group == GROUP_CONTAINER) &&
+		     (!m->snap || now - m->labels_at >= LABELS_EVERY);
 	struct nsinfo_refresh_opts o = {
 		.size = sizeof(o), .flags = NSINFO_REFRESH_SCAN_FLAGS,
 		.scan_flags = m->opts.flags |

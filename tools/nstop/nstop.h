@@ -55,6 +55,8 @@ struct label {
 	int type;
 	uint64_t ino, nsid;
 	char *v[6];               /* NULL where empty */
+	int anchor_type;          /* -g container: the namespace it hangs under */
+	uint64_t anchor_ino;      /* (0: at the top) */
 };
 struct labels {
 	struct label *v;          /* sorted by type, inode */
@@ -67,6 +69,9 @@ int labels_update(struct labels *l, const struct nsinfo_snapshot *s);
  * none (or is newer). */
 const char *labels_find(const struct labels *l, const struct nsinfo_ns *n, int k);
 void labels_free(struct labels *l);
+/* -g container: where a namespace of a container or pod hangs: 1 and the
+ * namespace, 0 at the top, -1 not a container's. */
+int labels_anchor(const struct labels *l, const struct nsinfo_ns *n, int *type, uint64_t *ino);
 
 struct row {
 	int32_t ns;               /* namespace index in the snapshot */

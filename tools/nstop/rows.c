@@ -21,33 +21,49 @@ const char *const group_names[NGROUPS] = {
 
 /* user namespace -> child user namespaces and what it owns; pid namespace
  * -> child pid namespaces */
-static int32_t parent_tree(const struct nsinfo_snapshot *s, const struct nsinfo_ns *n)
+static int32_t parent_tree(const struct model *m, const struct nsinfo_snapshot *s,
+			   const struct nsinfo_ns *n)
 {
-	(void)s;
+	(void)m, (void)s;
 	if (n->type == NSINFO_USER || (n->type == NSINFO_PID && n->parent >= 0))
 		return n->parent;
 	return n->owner;
 }
 
-/* A container is its pid namespace: the other namespaces of its processes
- * hang under it (by the pid namespace of their lowest member). */
-static int32_t parent_container(const struct nsinfo_snapshot *s, const struct nsinfo_ns *n)
+/*
+ * By container and pod, as the library assigns namespaces to them: a
+ * container's namespaces hang under its pid namespace (its mnt namespace
+ * for a --pid=host container), a pod's containers and the namespaces they
+ * share under the pod's net namespace (labels.c). A namespace of no
+ * container hangs under the pid namespace of its lowest member.
+ */
+static int32_t parent_container(const struct model *m, const struct nsinfo_snapshot *s,
+				const struct nsinfo_ns *n)
 {
 	const struct nsinfo_proc *p;
+	int type;
+	uint64_t ino;
+	int r = labels_anchor(&m->labels, n, &type, &ino);
 
-	if (n->type == NSINFO_PID)
+	if (r > 0) {
+		int idx = nsinfo_snapshot_find_ns(s, type, ino);
+
+		return idx >= 0 ? idx : -1;
+	}
+	if (r == 0 || n->type == NSINFO_PID)
 		return -1;
 	p = nsinfo_ns_lowest_proc(s, n);
 	return p ? p->ns[NSINFO_PID] : -1;
 }
 
-static int32_t parent_flat(const struct nsinfo_snapshot *s, const struct nsinfo_ns *n)
+static int32_t parent_flat(const struct model *m, const struct nsinfo_snapshot *s,
+			   const struct nsinfo_ns *n)
 {
-	(void)s, (void)n;
+	(void)m, (void)s, (void)n;
 	return -1;
 }
 
-static int32_t (*const parent_of[NGROUPS])(const struct nsinfo_snapshot *,
+static int32_t (*const parent_of[NGROUPS])(const struct model *, const struct nsinfo_snapshot *,
 					   const struct nsinfo_ns *) = {
 	[GROUP_TREE] = parent_tree, [GROUP_CONTAINER] = parent_container,
 	[GROUP_FLAT] = parent_flat,
@@ -182,7 +198,7 @@ static void mark(struct model *m, struct forest *f, size_t nns)
 	if (m->pid_filter && (pi = nsinfo_snapshot_find_proc(m->snap, m->pid_filter)) >= 0)
 		pidp = nsinfo_snapshot_procs(m->snap, NULL) + pi;
 	for (size_t i = 0; i < nns; i++)
-		f->parent[i] = parent_of[m->group](m->snap, &ns[i]);
+		f->parent[i] = parent_of[m->group](m, m->snap, &ns[i]);
 	for (size_t i = 0; i < nns; i++) {
 		if (!matches(m, (int)i, pidp))
 			continue;
