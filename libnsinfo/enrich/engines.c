@@ -32,15 +32,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "enrich/engines.h"
+#include <linux/openat2.h>
 
-#ifndef SYS_openat2
-#define SYS_openat2 437
-#endif
-#ifndef RESOLVE_NO_MAGICLINKS
-#define RESOLVE_NO_MAGICLINKS 0x02
-#define RESOLVE_NO_SYMLINKS   0x04
-#endif
+#include "compat.h"
+#include "enrich/engines.h"
 
 #define JSON_DEPTH 32
 
@@ -48,14 +43,10 @@
 static const char *const podman_drivers[] = { "overlay", "vfs", "btrfs", "zfs", "aufs", "devmapper" };
 static const char *const podman_lists[] = { "containers.json", "volatile-containers.json" };
 
-struct how_v0 {
-	unsigned long long flags, mode, resolve;
-};
-
 /* path opened O_RDONLY with no symlink followed anywhere in it */
 static int open_nofollow(const char *path)
 {
-	struct how_v0 how = {
+	struct open_how how = {
 		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW,
 		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
