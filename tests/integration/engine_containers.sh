@@ -4,6 +4,8 @@
 #    is not the container's (nsenter) shares them, the same label in nstree,
 #    nspid, nstop -b and nsenter-lite --explain; RUNTIME, CID and IMAGE as
 #    podman inspect has them, POD and K8SNS null in JSON;
+#  - nstree --holders of a net namespace held by a bind mount inside the
+#    container: the process in that mount namespace and its container;
 #  - a stopped container: "container NAME is not running", the same line
 #    and exit status in nstree, nspid and nsenter-lite;
 #  - the same name in podman and a private dockerd: NAME is ambiguous and
@@ -64,6 +66,18 @@ assert d["pod"] is None and d["k8sns"] is None and d["container"] == sys.argv[1]
 ok $? "nstree -J: POD and K8SNS null where the container has none"
 is "$("$BUILD/nstree" -l -r -n -o NS -t net "podman:$W" 2>/dev/null)" "$NET" "podman:NAME resolves"
 kill "$J" 2>/dev/null
+
+# ---------------- who leaked this netns: a bind mount in the container
+# a net namespace made inside the container's mount namespace and held only
+# by a bind mount there (busybox's unshare and mount, run by root)
+if nsenter -t "$P" -m -p -- /bin/sh -c 'touch /tmp/nsx && unshare -n mount --bind /proc/self/ns/net /tmp/nsx'; then
+	LEAK=$(nsenter -t "$P" -m -p -- stat -L -c %i /tmp/nsx)
+	is "$("$BUILD/nstree" --holders "$LEAK" -r -n -o KIND,PID,MNTNS,PATH,CONTAINER 2>/dev/null)" \
+	   "mount $P $(ns_ino "$P" mnt) /tmp/nsx $W" \
+	   "nstree --holders: the mount holder names a process in that mount namespace and its container"
+else
+	fail "(a net namespace bind-mounted inside the container)"
+fi
 
 # ---------------------------------------------------------------- stopped
 X=$(engine_name stopped)

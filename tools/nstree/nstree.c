@@ -983,7 +983,7 @@ static void scan_flags(const struct ctl *c, char **args, int nargs, struct nsinf
 	for (int a = 0; a < nargs; a++)
 		containers |= ref_may_be_container(args[a]);
 	if (c->holders_of)
-		containers |= ref_may_be_container(c->holders_of);
+		containers |= ref_may_be_container(c->holders_of) || holders_want_containers(c);
 	if (containers)
 		opts->flags |= NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES;
 	if (!c->holders_of && nst_out_has(&c->out, COL_HOSTNAME))

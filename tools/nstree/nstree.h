@@ -47,8 +47,10 @@ const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, si
 /* --holders: column table and the view. */
 extern const struct nst_col holder_columns[];
 extern const size_t holder_ncols;
-#define HOLDER_DEFAULT_COLS "KIND,PID,FD,MNTNS,PATH,TYPE,NS,COMMAND"
+#define HOLDER_DEFAULT_COLS "KIND,PID,FD,MNTNS,PATH,TYPE,NS,CONTAINER,COMMAND"
 void holders_view(struct ctl *c);
+/* Whether the --holders view shows CONTAINER (the container pass is needed) */
+bool holders_want_containers(const struct ctl *c);
 
 /* nstree --diff OLD NEW: its own options and exit status (0, 1, 2). */
 int diff_main(int argc, char **argv);
