@@ -22,12 +22,13 @@ is "$(engine_nstree "$R")" "$(engine_ns "$P" | sed "s/\$/ $L/")" \
 
 dk exec -d "$W" sleep 100001
 engine_until 10 eval '[ "$(dk top "$W" -o pid | wc -l)" -ge 3 ]' || fail "docker exec: a second process"
-is "$(engine_pairs "$R" | awk '{ print $1 }')" "$(dk top "$W" -o pid | awk 'NR > 1' | sort -n)" \
+pairs=$(engine_pairs "$R")
+is "$(echo "$pairs" | awk '{ print $1 }')" "$(dk top "$W" -o pid | awk 'NR > 1' | sort -n)" \
 	"nspid --pidns ID --all: the host pids docker top lists"
-is "$(engine_pairs "$R" | awk -v p="$P" '$1 == p { print $2 }')" 1 \
+is "$(echo "$pairs" | awk -v p="$P" '$1 == p { print $2 }')" 1 \
 	"nspid --pidns ID --all: docker's pid is 1 in the container"
 S=$(dk top "$W" -o pid,args | awk 'NR > 1 && /100001/ { print $1 }')
-is "$(engine_pairs "$R" | awk -v p="$S" '$1 == p { print $2 }')" \
+is "$(echo "$pairs" | awk -v p="$S" '$1 == p { print $2 }')" \
    "$(dk exec "$W" sh -c 'for p in /proc/[0-9]*; do [ "$(tr "\0" " " <$p/cmdline 2>/dev/null)" = "sleep 100001 " ] && echo ${p#/proc/}; done')" \
 	"nspid --pidns ID --all: the exec'd sibling's pid in the container, as the container's /proc has it"
 is "$(engine_ns "$S")" "$(engine_ns "$P")" "(docker exec: the sibling shares the init's namespaces)"

@@ -66,7 +66,7 @@ done
 # --------------------------------------------------------------------- pod
 # an infra container of busybox: the pod's shared namespaces have a holder
 D=$(engine_name pod)
-if pm pod create --name "$D" --infra-image "$ENGINE_IMAGE" --infra-command "${ENGINE_SLEEP[*]}" >/dev/null; then
+if pm pod create --network none --name "$D" --infra-image "$ENGINE_IMAGE" --infra-command "${ENGINE_SLEEP[*]}" >/dev/null; then
 	on_exit "pm pod rm -f -t 0 '$D'"
 	podman_run "$D-api" --pod "$D" && A=$ENGINE_PID
 	podman_run "$D-db" --pod "$D" && B=$ENGINE_PID

@@ -414,12 +414,13 @@ rootless_user() {
 	engine_image || return 1
 	RL_USER=nst$$r$RANDOM
 	RL_USER=${RL_USER:0:31}
-	useradd -m -s /bin/sh "$RL_USER" || return 1
+	# other tests edit /etc/passwd too: useradd refuses while it is locked
+	engine_until 30 useradd -m -s /bin/sh "$RL_USER" || return 1
 	on_exit "rootless_remove"
 	RL_UID=$(id -u "$RL_USER") RL_HOME=$(getent passwd "$RL_USER" | cut -d: -f6)
 	base=$(( (($$ % 30000) + 100) * 65536 ))
-	usermod --add-subuids "$base-$((base + 65535))" --add-subgids "$base-$((base + 65535))" \
-		"$RL_USER" || return 1
+	engine_until 30 usermod --add-subuids "$base-$((base + 65535))" \
+		--add-subgids "$base-$((base + 65535))" "$RL_USER" || return 1
 	RL_RUN=$(mktemp -d /tmp/nstools-rl.XXXXXX) || return 1
 	chown "$RL_USER:" "$RL_RUN" && chmod 700 "$RL_RUN"
 	cp "$ENGINE_IMAGE_TAR" "$RL_RUN/image.tar" && chown "$RL_USER:" "$RL_RUN/image.tar"
@@ -453,7 +454,7 @@ rootless_remove() {
 	engine_until 10 eval "[ -z \"\$(ps -o pid= -u $RL_UID)\" ]"
 	[ -z "${RL_RUN:-}" ] || engine_dir_rm "$RL_RUN"
 	umount_under "$RL_HOME"
-	userdel -r "$RL_USER" >/dev/null 2>&1
+	engine_until 30 eval 'userdel -r "$RL_USER"; ! id "$RL_USER"'
 	RL_USER=
 }
 
