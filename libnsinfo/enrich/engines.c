@@ -153,6 +153,24 @@ static void annotation(const char *k, const char *v, struct nsinfo__engine_info 
 #undef F
 	};
 
+	/* CRI-O keeps the kubelet's labels (pod name, namespace, uid, container
+	 * name) of a container as one JSON text */
+	if (!strcmp(k, "io.kubernetes.cri-o.Labels")) {
+		struct json_tokener *tok = strlen(v) <= 65536 ? json_tokener_new_ex(4) : NULL;
+		json_object *l = tok ? json_tokener_parse_ex(tok, v, (int)strlen(v)) : NULL;
+
+		if (l && json_tokener_get_error(tok) == json_tokener_success &&
+		    json_object_is_type(l, json_type_object)) {
+			json_object_object_foreach(l, lk, lv)
+				if (json_object_is_type(lv, json_type_string) &&
+				    strcmp(lk, "io.kubernetes.cri-o.Labels"))
+					annotation(lk, json_object_get_string(lv), out);
+		}
+		json_object_put(l);
+		if (tok)
+			json_tokener_free(tok);
+		return;
+	}
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(k, map[i].key)) {
 			set((char *)out + map[i].off, map[i].len, v);

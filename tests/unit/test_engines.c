@@ -6,10 +6,13 @@
  * annotations, docker's config.v2.json and data root, podman's
  * containers.json and storage.conf, LXC and nspawn registrations, monitor
  * command lines; files owned by someone else, symlinks and oversized
- * files refused.
+ * files refused. Then the files real engines wrote on this host, as
+ * tests/fixtures/engines captured them (podman root and rootless, docker,
+ * containerd's CRI, CRI-O from its source, LXC).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +218,108 @@ static void test_refusals(void)
 	ok(nsinfo__json_file(big, me, 1 << 20) == NULL, "nesting past the limit is refused");
 }
 
+/* ------------- the engines' own files, captured (tests/fixtures/engines) */
+
+static char eng[512];
+
+static const char *fx(const char *rel)
+{
+	static char buf[4][1024];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", eng, rel);
+	return buf[k];
+}
+
+#define EP "794513b28208709533ff8248050ad9a7d9901a9bbe254c26430bb6fef490079c"
+#define EPOD "7928b3f1c46d56b7bcd79846bbfe529d59e7d2edfe907be5bf6c589344a10051"
+#define ED "e3c660c1b741624d7b243d859f43b351cf00e281819ce34a636bf557aa7f25e1"
+#define EK "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00"
+#define EKS "5b1d2f3c4a6e7d8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f"
+#define EO "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
+#define ER "c2a2fa5a10049681fdfc39592f11ef35b61705fa5ab24b389494bc7ad06be3e2"
+
+static void test_captured(void)
+{
+	struct nsinfo__engine_info in = { 0 };
+	char b[PATH_MAX + 1200];
+
+	if (!realpath("tests/fixtures/engines", eng)) {
+		skip("[host] tests/fixtures/engines not here");
+		return;
+	}
+	/* podman (root): runc state -> bundle (the capture's paths are the
+	 * engine's defaults: looked up under the fixture tree) */
+	is(nsinfo__engine_oci_state(fx("podman/run/runc"), EP, me, &in), 0, "captured podman: runc state");
+	is_str(in.bundle, "/var/lib/containers/storage/overlay-containers/" EP "/userdata", "bundle=");
+	snprintf(b, sizeof(b), "%s%s", eng, "/podman");
+	strncat(b, in.bundle, sizeof(b) - strlen(b) - 1);
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_bundle(b, EP, me, &in), 0, "captured podman: its bundle");
+	is_str(in.graphroot, fx("podman/var/lib/containers/storage"), "captured podman: graphroot from the bundle");
+	is(nsinfo__engine_podman(in.graphroot, EP, me, &in), 0, "captured podman: containers.json");
+	is_str(in.name, "web", "captured podman: name");
+	is_str(in.image, "localhost/nstools-busybox:latest", "captured podman: image");
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_oci_state(fx("podman/run/runc"), EPOD, me, &in), 0, "captured podman pod member: state");
+	is_str(in.sandbox_id, "9353f4c06dfa4b38ca371d00a29895f3169f9e4bc30f84759c957e52d6574472",
+	       "captured podman pod member: its pod id (CRI-O's SandboxID key)");
+	/* rootless podman: vfs storage */
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_podman(fx("podman-rootless/home/alice/.local/share/containers/storage"), ER, me,
+				 &in), 0, "captured rootless podman: vfs-containers/containers.json");
+	is_str(in.name, "web", "captured rootless podman: name");
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_oci_state(fx("podman-rootless/run/user/1000/runc"), ER, me, &in), 0,
+	   "captured rootless podman: state under XDG_RUNTIME_DIR");
+	ok(strstr(in.bundle, "/vfs-containers/" ER "/userdata") != NULL, "captured rootless podman: bundle");
+	/* docker: the shim's bundle names the data root */
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_oci_state(fx("docker/run/docker/runtime-runc/moby"), ED, me, &in), 0,
+	   "captured docker: runtime-runc state");
+	is_str(in.bundle, "/run/docker/containerd/daemon/io.containerd.runtime.v2.task/moby/" ED, "docker bundle=");
+	snprintf(b, sizeof(b), "%s/docker%s", eng, in.bundle);
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_bundle(b, ED, me, &in), 0, "captured docker: bundle config.json");
+	is_str(in.data_root, "/var/lib/docker", "captured docker: data root from the hostname mount");
+	is(nsinfo__engine_docker(fx("docker/var/lib/docker"), ED, me, &in), 0, "captured docker: config.v2.json");
+	is_str(in.name, "web", "captured docker: name");
+	is_str(in.image, "localhost/nstools-busybox:latest", "captured docker: image");
+	/* containerd through CRI */
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_oci_state(fx("containerd-k8s/run/containerd/runc/k8s.io"), EK, me, &in), 0,
+	   "captured containerd CRI: state");
+	is_str(in.k8s_container, "api", "captured containerd CRI: container name");
+	is_str(in.pod_name, "checkout-7d9f", "captured containerd CRI: pod");
+	is_str(in.pod_ns, "shop", "captured containerd CRI: namespace");
+	is_str(in.pod_uid, "0d6f3c1e-8a2b-4c5d-9e7f-1a2b3c4d5e6f", "captured containerd CRI: pod uid");
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_oci_state(fx("containerd-k8s/run/containerd/runc/k8s.io"), EKS, me, &in), 0,
+	   "captured containerd CRI sandbox: state");
+	is(in.sandbox, 1, "captured containerd CRI sandbox: a sandbox");
+	snprintf(b, sizeof(b), "%s/containerd-k8s/run/containerd/io.containerd.runtime.v2.task/k8s.io/" EK, eng);
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_bundle(b, EK, me, &in), 0, "captured containerd CRI: bundle");
+	is_str(in.image, "localhost/nstools-busybox:latest", "captured containerd CRI: image");
+	/* CRI-O: the pod of a container only in its Labels JSON */
+	snprintf(b, sizeof(b), "%s/cri-o/run/containers/storage/overlay-containers/" EO "/userdata", eng);
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_bundle(b, EO, me, &in), 0, "CRI-O container: bundle");
+	is_str(in.k8s_container, "api", "CRI-O container: name from io.kubernetes.cri-o.Labels");
+	is_str(in.pod_name, "checkout-7d9f", "CRI-O container: pod from its Labels");
+	is_str(in.pod_ns, "shop", "CRI-O container: namespace from its Labels");
+	is_str(in.image, "localhost/nstools-busybox:latest", "CRI-O container: image");
+	is(in.sandbox, 0, "CRI-O container: not the sandbox");
+	/* LXC */
+	if (me == 0) {
+		memset(&in, 0, sizeof(in));
+		is(nsinfo__engine_lxc(fx("lxc/var/lib/lxc"), "web", &in), 0, "captured LXC: defined");
+	} else {
+		skip("[root] LXC's config is read only when root owns it");
+	}
+}
+
 int main(void)
 {
 	char cmd[600];
@@ -228,6 +333,7 @@ int main(void)
 	test_lxc_nspawn();
 	test_monitors();
 	test_refusals();
+	test_captured();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd))
 		diag("could not remove %s", root);
