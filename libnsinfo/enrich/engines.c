@@ -707,8 +707,10 @@ int nsinfo__engine_each_stored(const char *const *docker_roots, const char *cons
 		while (!r && (e = readdir(d))) {
 			struct nsinfo__engine_info info = { 0 };
 
+			/* docker's state says whether it runs: only a stopped one */
 			if (e->d_name[0] == '.' ||
-			    nsinfo__engine_docker(docker_roots[i], e->d_name, 0, &info) || !info.name[0])
+			    nsinfo__engine_docker(docker_roots[i], e->d_name, 0, &info) || !info.name[0] ||
+			    !info.stopped)
 				continue;
 			r = fn("docker", e->d_name, info.name, arg);
 		}

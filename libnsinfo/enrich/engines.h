@@ -108,10 +108,12 @@ struct nsinfo__monitor {
 int nsinfo__engine_monitor(const char *comm, const char *cmdline, size_t len,
 			   struct nsinfo__monitor *out);
 
-/* Every container an engine has state for under the usual roots (docker's
- * data roots, podman's graphroots of root and of uid users), for the name
- * of a stopped container: calls fn(runtime, id, name, arg) for each; the
- * first non-zero return ends it and is returned. */
+/* Every container an engine keeps that may be stopped: docker's whose
+ * config.v2.json says State.Running false (under docker_roots), podman's
+ * listed in containers.json (podman keeps its states in a database; the
+ * caller checks it is not running), for the name of a stopped container:
+ * calls fn(runtime, id, name, arg) for each; the first non-zero return
+ * ends it and is returned. */
 int nsinfo__engine_each_stored(const char *const *docker_roots, const char *const *graphroots,
 			       int (*fn)(const char *runtime, const char *id, const char *name,
 					 void *arg),
