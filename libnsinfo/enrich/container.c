@@ -30,6 +30,7 @@
 
 #include <json-c/json.h>
 
+#include "enrich/engines.h"
 #include "enrich/holders.h"
 
 enum id_kind { ID_HEX, ID_NAME, ID_MACHINE };
@@ -510,13 +511,15 @@ static int add_container(struct nsinfo_snapshot *s, const char *runtime, const c
 	for (size_t i = 0; i < s->ncontainers; i++) {
 		c = &s->containers[i];
 		if (!strcmp(c->runtime, runtime) && !strcmp(c->id, id) && c->trust == trust &&
-		    c->owner == owner)
+		    c->owner == owner && c->kind == NSINFO_CONTAINER_KIND_CONTAINER)
 			return (int)i;
 	}
 	if (nsinfo__grow((void **)&s->containers, &s->containers_cap, s->ncontainers + 1,
 			 sizeof(*s->containers)))
 		return -ENOMEM;
 	c = &s->containers[s->ncontainers];
+	memset(c, 0, sizeof(*c));
+	c->evidence = "cgroup";
 	c->runtime = nsinfo__strdup(s, runtime);
 	c->id = nsinfo__strdup(s, id);
 	c->name = name ? nsinfo__strdup(s, name) : NULL;
@@ -617,6 +620,7 @@ static int env_container_of(struct nsinfo_snapshot *s, int procfd, const struct 
 	char env[16384], rel[32], id[64];
 	const char *v, *host = NULL;
 	ssize_t n;
+	int c;
 
 	snprintf(rel, sizeof(rel), "%d/environ", (int)init->pid);
 	n = nsinfo__read_at(procfd, rel, env, sizeof(env));
@@ -627,7 +631,10 @@ static int env_container_of(struct nsinfo_snapshot *s, int procfd, const struct 
 	/* nothing names it: the pid namespace does, by id where the kernel has one */
 	snprintf(id, sizeof(id), "pidns-%llu",
 		 (unsigned long long)(s->ns[pidns].nsid ? s->ns[pidns].nsid : s->ns[pidns].ino));
-	return add_container(s, env_runtime(v), id, host, NULL, NSINFO_TRUST_HINT, init->uid);
+	c = add_container(s, env_runtime(v), id, host, NULL, NSINFO_TRUST_HINT, init->uid);
+	if (c >= 0)
+		s->containers[c].evidence = "environ";
+	return c;
 }
 
 static int in_env_container(const struct nsinfo_snapshot *s, const int32_t *envc, int32_t pidns)
@@ -672,214 +679,347 @@ static int from_environ(struct nsinfo_snapshot *s, int procfd)
 	return 0;
 }
 
+/* ------------------------------------------------------------ monitors */
+
+/*
+ * Containers no cgroup names (`ctr run` with the cgroupfs driver, rootless
+ * podman on cgroup v1): the engine's monitor is their ancestor, a process
+ * outside any container whose command line names the container
+ * (containerd-shim -namespace NS -id ID, conmon -c ID -n NAME -b BUNDLE).
+ * A root monitor in this process's mount namespace is the engine's
+ * evidence; a user's is that user's (it could claim any name).
+ */
+#define MAX_CHAIN 64
+
+static const struct nsinfo_proc *proc_by_pid(const struct nsinfo_snapshot *s, pid_t pid)
+{
+	size_t lo = 0, hi = s->nprocs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->procs[mid].pid < pid)
+			lo = mid + 1;
+		else if (s->procs[mid].pid > pid)
+			hi = mid;
+		else
+			return &s->procs[mid];
+	}
+	return NULL;
+}
+
+/* What the monitor process m says, or -ENOENT */
+static int monitor_of(struct nsinfo_snapshot *s, int procfd, const struct nsinfo_proc *m,
+		      struct nsinfo__monitor *mon)
+{
+	char cmd[8192];
+	ssize_t n;
+	int fd;
+
+	if (strncmp(m->comm, "containerd-shim", 15) && strcmp(m->comm, "conmon"))
+		return -ENOENT;
+	/* read through the process the scan saw, not a reused pid */
+	fd = nsinfo__proc_open(s, procfd, m->pid);
+	if (fd < 0)
+		return fd;
+	n = nsinfo__read_at(fd, "cmdline", cmd, sizeof(cmd));
+	if (n > 0 && !nsinfo__engine_monitor(m->comm, cmd, (size_t)n, mon) && !mon->bundle[0]) {
+		/* a containerd shim runs in its bundle */
+		ssize_t l = readlinkat(fd, "cwd", mon->bundle, sizeof(mon->bundle) - 1);
+
+		mon->bundle[l > 0 && mon->bundle[0] == '/' ? l : 0] = 0;
+	}
+	close(fd);
+	return n > 0 && mon->runtime ? 0 : -ENOENT;
+}
+
+/* The trust a monitor's claim has, and its owner */
+static int monitor_trust(const struct nsinfo_snapshot *s, const struct nsinfo_proc *m,
+			 uid_t *owner)
+{
+	int mnt = m->ns[NSINFO_MNT];
+
+	*owner = m->uid;
+	if (m->uid != 0)
+		return NSINFO_TRUST_USER;
+	return mnt >= 0 && s->self_ns_ino[NSINFO_MNT] &&
+	       s->ns[mnt].ino == s->self_ns_ino[NSINFO_MNT] ? NSINFO_TRUST_ENGINE : NSINFO_TRUST_HINT;
+}
+
+static int from_monitors(struct nsinfo_snapshot *s, int procfd, char **bundles)
+{
+	/* per process: the container its monitor says, -1 none, -2 not yet */
+	int32_t *via = malloc((s->nprocs ? s->nprocs : 1) * sizeof(*via));
+	int r = 0;
+
+	if (!via)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nprocs; i++)
+		via[i] = -2;
+	for (size_t i = 0; !r && i < s->nprocs; i++) {
+		size_t chain[MAX_CHAIN];
+		int n = 0;
+		int32_t c = -1;
+		const struct nsinfo_proc *p = &s->procs[i];
+
+		if (p->flags & (NSINFO_PROC_KTHREAD | NSINFO_PROC_THREAD))
+			continue;
+		/* a container its cgroup named: its bundle from its monitor */
+		if (p->container >= 0) {
+			const struct nsinfo_proc *parent = proc_by_pid(s, p->ppid);
+			struct nsinfo__monitor mon;
+
+			if (!bundles[p->container] && parent && parent->container < 0 &&
+			    !monitor_of(s, procfd, parent, &mon) && mon.bundle[0] &&
+			    !strcmp(mon.id, s->containers[p->container].id) &&
+			    monitor_trust(s, parent, &(uid_t){ 0 }) == s->containers[p->container].trust)
+				bundles[p->container] = strdup(mon.bundle);
+			continue;
+		}
+		/* up the parents to a monitor, a process already decided or the top */
+		for (const struct nsinfo_proc *q = p; q && n < MAX_CHAIN;) {
+			size_t qi = (size_t)(q - s->procs);
+			const struct nsinfo_proc *parent;
+			struct nsinfo__monitor mon;
+
+			if (via[qi] != -2) {
+				c = via[qi];
+				break;
+			}
+			chain[n++] = qi;
+			parent = q->ppid > 0 && q->ppid != q->pid ? proc_by_pid(s, q->ppid) : NULL;
+			if (!parent || parent->container >= 0)
+				break;
+			if (!monitor_of(s, procfd, parent, &mon)) {
+				uid_t owner;
+				int trust = monitor_trust(s, parent, &owner);
+
+				c = add_container(s, mon.runtime, mon.id, NULL, NULL, trust, owner);
+				if (c < 0) {
+					r = c;
+					c = -1;
+					break;
+				}
+				s->containers[c].evidence = !strcmp(mon.runtime, "podman") ? "conmon"
+											     : "shim";
+				if (mon.name[0] && !s->containers[c].name &&
+				    trust != NSINFO_TRUST_HINT)
+					s->containers[c].name = nsinfo__strdup(s, mon.name);
+				if (mon.bundle[0] && !bundles[c])
+					bundles[c] = strdup(mon.bundle);
+				break;
+			}
+			q = parent;
+		}
+		for (int k = 0; k < n; k++) {
+			via[chain[k]] = c;
+			if (c >= 0 && s->procs[chain[k]].container < 0)
+				s->procs[chain[k]].container = c;
+		}
+	}
+	free(via);
+	return r;
+}
+
 /* ------------------------------------------------------------- names */
 
 /*
- * Container names live with the runtimes, not in the kernel: docker keeps
- * one config.v2.json per container ("Name": "/web"), podman (and CRI-O's
- * storage) one list of {"id", "names": [...]} for persistent containers and
- * one for --rm ones. Runtimes whose names need an API call (Kubernetes) stay
- * unnamed; nspawn and lxc ids are their names.
- * An engine's container is named from the root-owned state under /var/lib,
- * a user's from that user's own state (rootless engines keep it under
- * ~/.local/share), each file owned by whom it should be; a hint from none.
+ * Names, images and pods live with the engines, not in the kernel. Each
+ * engine container is looked up in the engine's own files (engines.c):
+ * its OCI bundle (from its monitor, else the runtime's state dir) for the
+ * annotations CRI and podman write and for where the engine keeps the rest
+ * (docker's data root, podman's graphroot), then docker's config.v2.json
+ * or podman's containers.json there (else at the engine's configured
+ * default), LXC's and nspawn's registrations. An engine's container is
+ * read from root-owned files, a user's from files owned by that user; a
+ * hint from none.
  */
-#define DOCKER_CONFIG "%s/containers/%s/config.v2.json"
-static const char *const podman_lists[] = {
-	"%s/overlay-containers/containers.json",
-	"%s/overlay-containers/volatile-containers.json",
-};
-#define STATE_MAX (64u << 20)
 
-/* Where an engine keeps its state, for a container of that trust and owner;
- * false where none is to be believed. */
-static bool state_dir(const char *engine, int trust, uid_t owner, char *buf, size_t len)
+/* A user's home, "" if unknown */
+static void home_of(uid_t uid, char *buf, size_t len)
 {
-	bool docker = !strcmp(engine, "docker");
 	struct passwd pw, *res = NULL;
 	char pwbuf[1024];
 
-	if (trust == NSINFO_TRUST_ENGINE) {
-		snprintf(buf, len, "%s", docker ? "/var/lib/docker" : "/var/lib/containers/storage");
-		return true;
+	buf[0] = 0;
+	if (!getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) && res && pw.pw_dir &&
+	    pw.pw_dir[0] == '/')
+		snprintf(buf, len, "%s", pw.pw_dir);
+}
+
+/* Everything the engine's files say about container (runtime, id) of
+ * that trust and owner; bundle where its monitor said (NULL: look it up). */
+static void engine_lookup(const char *runtime, const char *id, int trust, uid_t owner,
+			  const char *bundle, struct nsinfo__engine_info *info)
+{
+	char dir[PATH_MAX], home[PATH_MAX] = "";
+
+	memset(info, 0, sizeof(*info));
+	if (trust == NSINFO_TRUST_HINT)
+		return;
+	if (trust == NSINFO_TRUST_USER) {
+		home_of(owner, home, sizeof(home));
+		if (!home[0])
+			return;
 	}
-	if (trust != NSINFO_TRUST_USER || getpwuid_r(owner, &pw, pwbuf, sizeof(pwbuf), &res) ||
-	    !res || !pw.pw_dir || pw.pw_dir[0] != '/')
-		return false;
-	snprintf(buf, len, "%s/.local/share/%s", pw.pw_dir, docker ? "docker" : "containers/storage");
-	return true;
-}
-
-/* A state file: a regular file owned by owner, opened without following a
- * final symlink or blocking on a FIFO. */
-static json_object *json_load(const char *path, uid_t owner)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
-	json_object *j = NULL;
-	struct stat st;
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == owner &&
-	    (size_t)st.st_size <= STATE_MAX)
-		j = json_object_from_fd(fd);
-	close(fd);
-	return j;
-}
-
-static const char *json_str(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v) : NULL;
-}
-
-static int set_name(struct nsinfo_snapshot *s, struct nsinfo_container *c, const char *name)
-{
-	if (!name || !*name)
-		return 0;
-	c->name = nsinfo__strdup(s, name);
-	return c->name ? 0 : -ENOMEM;
-}
-
-/* docker's "Name" is "/web"; NULL if the file names none */
-static const char *docker_config_name(json_object *j)
-{
-	const char *name = json_str(j, "Name");
-
-	return name && *name == '/' ? name + 1 : name;
-}
-
-static json_object *docker_config(const char *id, int trust, uid_t owner)
-{
-	char dir[PATH_MAX], path[PATH_MAX + 320];
-
-	if (strchr(id, '/') || !strcmp(id, "..") || !state_dir("docker", trust, owner, dir, sizeof(dir)))
-		return NULL;
-	snprintf(path, sizeof(path), DOCKER_CONFIG, dir, id);
-	return json_load(path, owner);
-}
-
-static int docker_name(struct nsinfo_snapshot *s, struct nsinfo_container *c)
-{
-	json_object *j = docker_config(c->id, c->trust, c->owner);
-	int r;
-
-	if (!j)
-		return 0;
-	r = set_name(s, c, docker_config_name(j));
-	json_object_put(j);
-	return r;
-}
-
-/* One entry of a podman list: its id, and its first name in *name. */
-static const char *podman_entry(json_object *e, const char **name)
-{
-	const char *id = json_str(e, "id");
-	json_object *names;
-
-	if (!id || !json_object_object_get_ex(e, "names", &names) ||
-	    !json_object_is_type(names, json_type_array) || !json_object_array_length(names))
-		return NULL;
-	*name = json_object_get_string(json_object_array_get_idx(names, 0));
-	return id;
-}
-
-static size_t json_array_len(json_object *j)
-{
-	return json_object_is_type(j, json_type_array) ? json_object_array_length(j) : 0;
-}
-
-static bool podman_like(const struct nsinfo_container *c)
-{
-	/* cri-o shares podman's storage and its list */
-	return !strcmp(c->runtime, "podman") || !strcmp(c->runtime, "cri-o");
-}
-
-/* Name the unnamed podman-like containers of one trust and owner from the
- * lists of their state. */
-static int podman_names(struct nsinfo_snapshot *s, int trust, uid_t owner)
-{
-	char dir[PATH_MAX], path[PATH_MAX + 64];
-	int r = 0;
-
-	if (!state_dir("podman", trust, owner, dir, sizeof(dir)))
-		return 0;
-	for (size_t l = 0; !r && l < sizeof(podman_lists) / sizeof(podman_lists[0]); l++) {
-		json_object *j;
-
-		snprintf(path, sizeof(path), podman_lists[l], dir);
-		if (!(j = json_load(path, owner)))
-			continue;
-		for (size_t i = 0; i < json_array_len(j) && !r; i++) {
-			const char *name, *id = podman_entry(json_object_array_get_idx(j, i), &name);
-
-			for (size_t k = 0; id && k < s->ncontainers && !r; k++) {
-				struct nsinfo_container *c = &s->containers[k];
-
-				if (!c->name && c->trust == trust && c->owner == owner && podman_like(c) &&
-				    !strcmp(c->id, id))
-					r = set_name(s, c, name);
-			}
+	if (!strcmp(runtime, "lxc")) {
+		if (trust == NSINFO_TRUST_ENGINE)
+			nsinfo__engine_lxc(NULL, id, info);
+		return;
+	}
+	if (!strcmp(runtime, "nspawn")) {
+		if (trust == NSINFO_TRUST_ENGINE)
+			nsinfo__engine_nspawn(NULL, id, info);
+		return;
+	}
+	if (bundle)
+		snprintf(info->bundle, sizeof(info->bundle), "%s", bundle);
+	else
+		nsinfo__engine_find_state(id, owner, info);
+	if (info->bundle[0]) {
+		snprintf(dir, sizeof(dir), "%s", info->bundle);
+		nsinfo__engine_bundle(dir, id, owner, info);
+	}
+	if (!strcmp(runtime, "docker")) {
+		if (!info->data_root[0]) {
+			if (trust == NSINFO_TRUST_ENGINE)
+				nsinfo__engine_docker_root(NULL, info->data_root, sizeof(info->data_root));
+			else
+				snprintf(info->data_root, sizeof(info->data_root), "%s/.local/share/docker",
+					 home);
 		}
-		json_object_put(j);
+		nsinfo__engine_docker(info->data_root, id, owner, info);
+	} else if (!strcmp(runtime, "podman") || !strcmp(runtime, "cri-o")) {
+		/* cri-o shares podman's storage and its list */
+		if (!info->graphroot[0])
+			nsinfo__engine_graphroot(owner, trust == NSINFO_TRUST_USER ? home : NULL, NULL,
+						 info->graphroot, sizeof(info->graphroot));
+		nsinfo__engine_podman(info->graphroot, id, owner, info);
 	}
-	return r;
+	/* Kubernetes: a container is named as the pod spec names it */
+	if (!info->name[0] && info->k8s_container[0])
+		snprintf(info->name, sizeof(info->name), "%s", info->k8s_container);
 }
 
-static int container_names(struct nsinfo_snapshot *s)
+static const char *dup_or_null(struct nsinfo_snapshot *s, const char *v)
 {
-	int r = 0;
-
-	for (size_t i = 0; i < s->ncontainers && !r; i++) {
-		struct nsinfo_container *c = &s->containers[i];
-		bool first = true;
-
-		if (!strcmp(c->runtime, "docker"))
-			r = docker_name(s, c);
-		if (r || !podman_like(c) || c->trust == NSINFO_TRUST_HINT)
-			continue;
-		/* each list once per owner: the first container of that owner reads it */
-		for (size_t k = 0; k < i && first; k++)
-			first = !(podman_like(&s->containers[k]) && s->containers[k].trust == c->trust &&
-				  s->containers[k].owner == c->owner);
-		if (first)
-			r = podman_names(s, c->trust, c->owner);
-	}
-	return r;
+	return v && *v ? nsinfo__strdup(s, v) : NULL;
 }
 
-/* A namespace's container: the one every member whose cgroup was read is
- * in. One member outside it (a debugging shell entered with nsenter, a
- * host-network container in the host's netns) makes it nobody's. */
-static void ns_containers(struct nsinfo_snapshot *s, const char *known)
+/* The pod entry for container c (the owner of what its containers share) */
+static int pod_of_container(struct nsinfo_snapshot *s, int32_t ci)
+{
+	const struct nsinfo_container c = s->containers[ci];
+	const char *key = c.pod ? c.pod : c.pod_name;
+	int p;
+
+	if (!key)
+		return -1;
+	for (size_t i = 0; i < s->ncontainers; i++) {
+		const struct nsinfo_container *k = &s->containers[i];
+
+		if (k->kind == NSINFO_CONTAINER_KIND_POD && !strcmp(k->runtime, c.runtime) &&
+		    !strcmp(k->id, key) && k->trust == c.trust && k->owner == c.owner)
+			return (int)i;
+	}
+	p = add_container(s, c.runtime, key, c.pod_name, c.pod, c.trust, c.owner);
+	if (p < 0)
+		return p;
+	s->containers[p].kind = NSINFO_CONTAINER_KIND_POD;
+	s->containers[p].pod_name = c.pod_name;
+	s->containers[p].pod_namespace = c.pod_namespace;
+	s->containers[p].evidence = "pod";
+	return p;
+}
+
+static int container_details(struct nsinfo_snapshot *s, char **bundles)
+{
+	struct nsinfo__engine_info *info = malloc(sizeof(*info));
+	size_t n = s->ncontainers;
+
+	if (!info)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct nsinfo_container *c = &s->containers[i];
+
+		engine_lookup(c->runtime, c->id, c->trust, c->owner, bundles[i], info);
+		if (!c->name)
+			c->name = dup_or_null(s, info->name);
+		c->image = dup_or_null(s, info->image);
+		c->pod_name = dup_or_null(s, info->pod_name);
+		c->pod_namespace = dup_or_null(s, info->pod_ns);
+		c->k8s_container = dup_or_null(s, info->k8s_container);
+		if (!c->pod)
+			c->pod = dup_or_null(s, info->pod_uid);
+		/* podman names no pod in its files but its id (CRI-O's key) */
+		if (!c->pod && !strcmp(c->runtime, "podman"))
+			c->pod = dup_or_null(s, info->sandbox_id);
+	}
+	free(info);
+	return 0;
+}
+
+/*
+ * A namespace's container. A namespace belongs to the container that made
+ * it: the one its oldest member (whose cgroup could be read) is in, whoever
+ * joined it later (an nsenter'd shell, a `docker exec`, a container started
+ * with --net=container:web); the host's namespaces, the rootless engine's
+ * user namespace and whatever a --pid=host / --net=host container shares
+ * have an older member outside any container, and belong to none. When
+ * containers of one pod share it, it is the pod's.
+ */
+static int ns_containers(struct nsinfo_snapshot *s, const char *known)
 {
 	for (size_t i = 0; i < s->nns; i++) {
 		struct nsinfo_ns *n = &s->ns[i];
-		int32_t agreed = -1;
-		int votes = 0;
+		const struct nsinfo_proc *oldest = NULL;
+		int32_t other = -1;
+		bool pod = true;
 
+		n->container = -1;
 		for (uint32_t k = 0; k < n->nprocs; k++) {
-			uint32_t pi = n->procs[k];
-			int32_t c = s->procs[pi].container;
+			const struct nsinfo_proc *p = &s->procs[n->procs[k]];
 
-			if (!known[pi] && c < 0)
+			if (!known[n->procs[k]] && p->container < 0)
 				continue;
-			if (votes++ == 0)
-				agreed = c;
-			else if (c != agreed)
-				agreed = -1;
-			if (agreed < 0)
+			if (!oldest || p->start_time < oldest->start_time ||
+			    (p->start_time == oldest->start_time && p->pid < oldest->pid))
+				oldest = p;
+		}
+		if (!oldest || oldest->container < 0)
+			continue;
+		n->container = oldest->container;
+		/* other containers in it: all of the same pod? */
+		for (uint32_t k = 0; k < n->nprocs; k++) {
+			int32_t c = s->procs[n->procs[k]].container;
+			const struct nsinfo_container *a, *b;
+
+			if (c < 0 || c == oldest->container)
+				continue;
+			other = c;
+			a = &s->containers[c];
+			b = &s->containers[oldest->container];
+			if (!a->pod || !b->pod || strcmp(a->pod, b->pod) || strcmp(a->runtime, b->runtime))
+				pod = false;
+			if (!pod)
 				break;
 		}
-		n->container = agreed;
+		if (other >= 0 && pod) {
+			int p = pod_of_container(s, oldest->container);
+
+			if (p < 0 && p != -1)
+				return p;
+			if (p >= 0)
+				n->container = p;
+		}
 	}
+	return 0;
 }
 
 int nsinfo__containers_scan(struct nsinfo_snapshot *s)
 {
-	char *known;
+	char *known, **bundles = NULL;
+	size_t nb = 0;
 	int procfd, r;
 
 	if (!(s->flags & NSINFO_SCAN_CONTAINERS))
@@ -892,25 +1032,106 @@ int nsinfo__containers_scan(struct nsinfo_snapshot *s)
 	known = calloc(s->nprocs ? s->nprocs : 1, 1);
 	nsinfo__reuse_cgroup_begin(s);
 	r = known ? from_cgroups(s, procfd, known) : -ENOMEM;
+	/* at most one container per process: bundles, indexed as containers */
+	nb = s->ncontainers + s->nprocs + 1;
+	if (!r && !(bundles = calloc(nb, sizeof(*bundles))))
+		r = -ENOMEM;
+	if (!r)
+		r = from_monitors(s, procfd, bundles);
 	nsinfo__reuse_cgroup_end(s);
 	if (!r)
 		r = from_environ(s, procfd);
 	if (!r)
-		r = container_names(s);
+		r = container_details(s, bundles);
 	if (!r)
-		ns_containers(s, known);
+		r = ns_containers(s, known);
+	for (size_t i = 0; bundles && i < nb; i++)
+		free(bundles[i]);
+	free(bundles);
 	free(known);
 	close(procfd);
 	return r;
 }
 
-/* Whether container c is named by name: its name, its id, or (prefix) the
- * start of its id. */
-static bool names(const struct nsinfo_container *c, const char *name, bool prefix)
+/*
+ * A container reference: NAME (a container's name, id or id prefix),
+ * RUNTIME:NAME (the same, of that engine only), pod:NAME (a pod by name or
+ * id), k8s:NAMESPACE/POD (a Kubernetes pod) and k8s:NAMESPACE/POD/CONTAINER.
+ */
+struct cref {
+	const char *runtime;      /* NULL: any engine */
+	const char *name;         /* NAME, or the pod's for pod: */
+	bool pod;                 /* pod:NAME or k8s:NS/POD */
+	bool k8s;
+	char ns[256], podname[256], ctr[256];
+};
+
+static const char *const runtimes[] = { "docker", "podman", "containerd", "cri-o", "lxc", "nspawn" };
+
+static int cref_parse(const char *ref, struct cref *r)
 {
+	const char *colon = strchr(ref, ':');
+
+	memset(r, 0, sizeof(*r));
+	r->name = ref;
+	if (!colon)
+		return 0;
+	if (!strncmp(ref, "pod:", 4)) {
+		r->pod = true;
+		r->name = ref + 4;
+		return *r->name ? 0 : -EINVAL;
+	}
+	if (!strncmp(ref, "k8s:", 4)) {
+		const char *p = ref + 4, *s1 = strchr(p, '/'), *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+
+		if (!s1 || s1 == p || (size_t)(s1 - p) >= sizeof(r->ns) || !s1[1] || (s2 && !s2[1]) ||
+		    (s2 && strchr(s2 + 1, '/')) || strlen(s1 + 1) >= sizeof(r->podname))
+			return -EINVAL;
+		r->k8s = true;
+		snprintf(r->ns, sizeof(r->ns), "%.*s", (int)(s1 - p), p);
+		snprintf(r->podname, sizeof(r->podname), "%.*s",
+			 (int)(s2 ? s2 - s1 - 1 : (long)strlen(s1 + 1)), s1 + 1);
+		if (s2)
+			snprintf(r->ctr, sizeof(r->ctr), "%s", s2 + 1);
+		r->pod = !s2;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++)
+		if ((size_t)(colon - ref) == strlen(runtimes[i]) &&
+		    !strncmp(ref, runtimes[i], (size_t)(colon - ref))) {
+			r->runtime = runtimes[i];
+			r->name = colon + 1;
+			return *r->name ? 0 : -EINVAL;
+		}
+	if (!strncmp(ref, "crio:", 5)) {
+		r->runtime = "cri-o";
+		r->name = ref + 5;
+		return *r->name ? 0 : -EINVAL;
+	}
+	return 0; /* a name with a colon: as it is */
+}
+
+static bool eq(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* Whether container c is named by ref: its name, its id, or (prefix) the
+ * start of its id; pods by their name or id. */
+static bool names(const struct nsinfo_container *c, const struct cref *r, bool prefix)
+{
+	if (r->runtime && strcmp(c->runtime, r->runtime))
+		return false;
+	if (r->pod != (c->kind == NSINFO_CONTAINER_KIND_POD))
+		return false;
+	if (r->k8s) {
+		if (prefix || !eq(c->pod_namespace, r->ns) || !eq(c->pod_name, r->podname))
+			return false;
+		return r->pod || eq(c->k8s_container, r->ctr);
+	}
 	if (prefix)
-		return !strncmp(c->id, name, strlen(name));
-	return (c->name && !strcmp(c->name, name)) || !strcmp(c->id, name);
+		return !strncmp(c->id, r->name, strlen(r->name));
+	return eq(c->name, r->name) || !strcmp(c->id, r->name) || (r->pod && eq(c->pod_name, r->name));
 }
 
 /*
@@ -925,8 +1146,9 @@ int nsinfo__container_match(const struct nsinfo_snapshot *s, const char *name, i
 {
 	size_t nc = 0;
 	bool weak_seen = false;
+	struct cref ref;
 
-	if (!s || !name || !*name)
+	if (!s || !name || !*name || cref_parse(name, &ref))
 		return -EINVAL;
 	for (int prefix = 0; prefix < 2; prefix++) {
 		int found = -1, engine = 0, weak = 0;
@@ -934,7 +1156,7 @@ int nsinfo__container_match(const struct nsinfo_snapshot *s, const char *name, i
 		for (size_t i = 0; i < s->ncontainers; i++) {
 			const struct nsinfo_container *c = &s->containers[i];
 
-			if (!names(c, name, prefix))
+			if (!names(c, &ref, prefix))
 				continue;
 			if (c->trust == NSINFO_TRUST_ENGINE) {
 				engine++;
@@ -954,7 +1176,7 @@ int nsinfo__container_match(const struct nsinfo_snapshot *s, const char *name, i
 		for (size_t i = 0; i < s->ncontainers; i++) {
 			const struct nsinfo_container *c = &s->containers[i];
 
-			if (!names(c, name, prefix) || (engine > 0) != (c->trust == NSINFO_TRUST_ENGINE))
+			if (!names(c, &ref, prefix) || (engine > 0) != (c->trust == NSINFO_TRUST_ENGINE))
 				continue;
 			if (cand && nc < max)
 				cand[nc] = (int32_t)i;
@@ -1029,34 +1251,99 @@ static void copy_str(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
-/* The runtime's name for one container, as container_names() finds it. */
-static void lookup_name(struct nsinfo_container_info *out)
+/* The engine's files about one container, as the snapshot pass reads them */
+static void lookup_details(struct nsinfo_container_info *out, const char *bundle)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 64];
-	json_object *j;
+	struct nsinfo__engine_info *info = malloc(sizeof(*info));
 
-	if (!strcmp(out->runtime, "docker")) {
-		if ((j = docker_config(out->id, out->trust, out->owner))) {
-			copy_str(out->name, sizeof(out->name), docker_config_name(j));
-			json_object_put(j);
-		}
+	if (!info)
 		return;
-	}
-	if ((strcmp(out->runtime, "podman") && strcmp(out->runtime, "cri-o")) ||
-	    !state_dir("podman", out->trust, out->owner, dir, sizeof(dir)))
-		return;
-	for (size_t l = 0; l < sizeof(podman_lists) / sizeof(podman_lists[0]) && !out->name[0]; l++) {
-		snprintf(path, sizeof(path), podman_lists[l], dir);
-		if (!(j = json_load(path, out->owner)))
-			continue;
-		for (size_t i = 0; i < json_array_len(j) && !out->name[0]; i++) {
-			const char *name, *id = podman_entry(json_object_array_get_idx(j, i), &name);
+	engine_lookup(out->runtime, out->id, out->trust, out->owner, bundle, info);
+	if (!out->name[0])
+		copy_str(out->name, sizeof(out->name), info->name);
+	copy_str(out->image, sizeof(out->image), info->image);
+	copy_str(out->pod_name, sizeof(out->pod_name), info->pod_name);
+	copy_str(out->pod_namespace, sizeof(out->pod_namespace), info->pod_ns);
+	copy_str(out->k8s_container, sizeof(out->k8s_container), info->k8s_container);
+	if (!out->pod[0])
+		copy_str(out->pod, sizeof(out->pod), info->pod_uid);
+	if (!out->pod[0] && !strcmp(out->runtime, "podman"))
+		copy_str(out->pod, sizeof(out->pod), info->sandbox_id);
+	free(info);
+}
 
-			if (id && !strcmp(id, out->id))
-				copy_str(out->name, sizeof(out->name), name);
+/* comm, ppid and euid of process pid under dirfd; 0 or -errno */
+static int proc_brief(int dirfd, pid_t pid, char *comm, size_t clen, pid_t *ppid, uid_t *uid)
+{
+	char rel[48], buf[512], *open_p, *close_p;
+	struct stat st;
+	ssize_t n;
+
+	snprintf(rel, sizeof(rel), "%d/stat", (int)pid);
+	n = nsinfo__read_at(dirfd, rel, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	open_p = strchr(buf, '(');
+	close_p = strrchr(buf, ')');
+	if (!open_p || !close_p || close_p < open_p || sscanf(close_p + 1, " %*c %d", ppid) != 1)
+		return -EINVAL;
+	snprintf(comm, clen, "%.*s", (int)(close_p - open_p - 1), open_p + 1);
+	snprintf(rel, sizeof(rel), "%d", (int)pid);
+	if (fstatat(dirfd, rel, &st, 0) < 0)
+		return -errno;
+	*uid = st.st_uid;
+	return 0;
+}
+
+/*
+ * The container of a process no cgroup names, from its monitor (as
+ * from_monitors does for a snapshot): the first ancestor that is a
+ * containerd shim or conmon. 0 and ci filled, -ENOENT none.
+ */
+static int lookup_monitor(int dirfd, pid_t pid, struct nsinfo_container_info *ci, char *bundle,
+			  size_t blen)
+{
+	struct stat self, mnt;
+	pid_t cur = pid;
+
+	if (stat("/proc/self/ns/mnt", &self) < 0)
+		self.st_ino = 0;
+	for (int depth = 0; depth < MAX_CHAIN && cur > 1; depth++) {
+		char comm[64], rel[48], cmd[8192];
+		struct nsinfo__monitor mon;
+		pid_t ppid = 0;
+		uid_t uid = (uid_t)-1;
+		ssize_t n;
+
+		if (proc_brief(dirfd, cur, comm, sizeof(comm), &ppid, &uid) < 0 || ppid == cur)
+			return -ENOENT;
+		if (depth > 0 && (!strncmp(comm, "containerd-shim", 15) || !strcmp(comm, "conmon"))) {
+			snprintf(rel, sizeof(rel), "%d/cmdline", (int)cur);
+			n = nsinfo__read_at(dirfd, rel, cmd, sizeof(cmd));
+			if (n <= 0 || nsinfo__engine_monitor(comm, cmd, (size_t)n, &mon))
+				return -ENOENT;
+			if (!mon.bundle[0]) {
+				ssize_t l;
+
+				snprintf(rel, sizeof(rel), "%d/cwd", (int)cur);
+				l = readlinkat(dirfd, rel, mon.bundle, sizeof(mon.bundle) - 1);
+				mon.bundle[l > 0 && mon.bundle[0] == '/' ? l : 0] = 0;
+			}
+			snprintf(rel, sizeof(rel), "%d/ns/mnt", (int)cur);
+			ci->owner = uid;
+			ci->trust = uid != 0 ? NSINFO_TRUST_USER
+				    : !fstatat(dirfd, rel, &mnt, 0) && self.st_ino && mnt.st_ino == self.st_ino
+					      ? NSINFO_TRUST_ENGINE : NSINFO_TRUST_HINT;
+			copy_str(ci->runtime, sizeof(ci->runtime), mon.runtime);
+			copy_str(ci->id, sizeof(ci->id), mon.id);
+			if (ci->trust != NSINFO_TRUST_HINT)
+				copy_str(ci->name, sizeof(ci->name), mon.name);
+			snprintf(bundle, blen, "%s", mon.bundle);
+			return 0;
 		}
-		json_object_put(j);
+		cur = ppid;
 	}
+	return -ENOENT;
 }
 
 NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
@@ -1065,7 +1352,7 @@ NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 	struct nsinfo__cgroup_id id;
 	struct nsinfo_container_info ci;
 	struct cg_check *k;
-	char rel[32], *buf, owner[64] = "";
+	char rel[32], *buf, owner[64] = "", bundle[PATH_MAX] = "";
 	struct stat st;
 	int dirfd;
 	ssize_t n;
@@ -1085,12 +1372,30 @@ NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 	snprintf(rel, sizeof(rel), "%d", (int)pid);
 	if (n >= 0 && fstatat(dirfd, rel, &st, 0) < 0)
 		st.st_uid = (uid_t)-1;
-	close(dirfd);
-	if (n < 0 || !nsinfo__cgroup_identify(buf, &id)) {
-		free(buf);
-		return n == -ENOENT ? -ESRCH : n < 0 ? (int)n : -ENOENT;
-	}
 	memset(&ci, 0, sizeof(ci));
+	if (n >= 0 && !nsinfo__cgroup_identify(buf, &id)) {
+		free(buf);
+		n = lookup_monitor(dirfd, pid, &ci, bundle, sizeof(bundle));
+		close(dirfd);
+		if (n < 0)
+			return (int)n;
+		goto details;
+	}
+	if (n < 0) {
+		close(dirfd);
+		free(buf);
+		return n == -ENOENT ? -ESRCH : (int)n;
+	}
+	/* its monitor knows its bundle (a private daemon's state) */
+	{
+		struct nsinfo_container_info *m = calloc(1, sizeof(*m));
+
+		if (m && (lookup_monitor(dirfd, pid, m, bundle, sizeof(bundle)) < 0 ||
+			  strcmp(m->id, id.id)))
+			bundle[0] = 0;
+		free(m);
+	}
+	close(dirfd);
 	k = cg_check_new();
 	ci.trust = cg_trust(k, &id, &ci.owner);
 	cg_check_free(k);
@@ -1100,11 +1405,100 @@ NSINFO_EXPORT int nsinfo_container_lookup(const char *proc_root, pid_t pid,
 	copy_str(ci.runtime, sizeof(ci.runtime), id.runtime);
 	copy_str(ci.id, sizeof(ci.id), id.id);
 	copy_str(ci.pod, sizeof(ci.pod), id.pod);
-	lookup_name(&ci);
+details:
+	lookup_details(&ci, bundle[0] ? bundle : NULL);
 	if (ci.trust == NSINFO_TRUST_USER)
 		owner_name(NULL, ci.owner, owner, sizeof(owner));
 	label(ci.label, sizeof(ci.label), ci.name[0] ? ci.name : NULL, ci.id, ci.trust,
 	      ci.trust == NSINFO_TRUST_USER ? owner : NULL);
 	*out = ci;
 	return 0;
+}
+
+/* ------------------------------------------- a container that is not running */
+
+struct stopped_want {
+	const struct cref *ref;
+	char *desc;
+	size_t len;
+};
+
+static int stopped_one(const char *runtime, const char *id, const char *name, void *arg)
+{
+	struct stopped_want *w = arg;
+
+	if (w->ref->runtime && strcmp(w->ref->runtime, runtime))
+		return 0;
+	if (strcmp(name, w->ref->name) && strcmp(id, w->ref->name))
+		return 0;
+	snprintf(w->desc, w->len, "%s %.12s", runtime, id);
+	return 1;
+}
+
+/* --data-root of the dockerds running as root in this mount namespace */
+static size_t dockerd_roots(const struct nsinfo_snapshot *s, char roots[][PATH_MAX], size_t max)
+{
+	size_t n = 0;
+	int procfd = open(s->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (procfd < 0)
+		return 0;
+	for (size_t i = 0; i < s->nprocs && n < max; i++) {
+		const struct nsinfo_proc *p = &s->procs[i];
+		int mnt = p->ns[NSINFO_MNT], fd;
+		char cmd[8192];
+		ssize_t len;
+
+		if (strcmp(p->comm, "dockerd") || p->uid != 0 || p->container >= 0 || mnt < 0 ||
+		    s->ns[mnt].ino != s->self_ns_ino[NSINFO_MNT] || (p->flags & NSINFO_PROC_THREAD))
+			continue;
+		if ((fd = nsinfo__proc_open(s, procfd, p->pid)) < 0)
+			continue;
+		len = nsinfo__read_at(fd, "cmdline", cmd, sizeof(cmd));
+		close(fd);
+		for (ssize_t off = 0; len > 0 && off < len; off += (ssize_t)strlen(cmd + off) + 1) {
+			const char *a = cmd + off;
+
+			if (!strcmp(a, "--data-root") && off + (ssize_t)strlen(a) + 1 < len)
+				a = cmd + off + strlen(a) + 1;
+			else if (!strncmp(a, "--data-root=", 12))
+				a += 12;
+			else
+				continue;
+			if (a[0] == '/') {
+				snprintf(roots[n++], PATH_MAX, "%s", a);
+				break;
+			}
+		}
+	}
+	close(procfd);
+	return n;
+}
+
+int nsinfo__container_stopped(const struct nsinfo_snapshot *s, const char *name, char *desc,
+			      size_t len)
+{
+	char (*roots)[PATH_MAX];
+	const char *docker[10] = { 0 }, *graph[2] = { 0 };
+	char graphroot[PATH_MAX];
+	struct cref ref;
+	struct stopped_want w = { &ref, desc, len };
+	size_t n;
+	int r;
+
+	if (!s || s->loaded || !name || cref_parse(name, &ref) || ref.pod || ref.k8s)
+		return 0;
+	if (ref.runtime && strcmp(ref.runtime, "docker") && strcmp(ref.runtime, "podman"))
+		return 0;
+	if (!(roots = calloc(9, sizeof(*roots))))
+		return 0;
+	nsinfo__engine_docker_root(NULL, roots[0], sizeof(roots[0]));
+	n = 1 + dockerd_roots(s, roots + 1, 8);
+	for (size_t i = 0; i < n; i++)
+		docker[i] = roots[i];
+	nsinfo__engine_graphroot(0, NULL, NULL, graphroot, sizeof(graphroot));
+	graph[0] = graphroot;
+	r = nsinfo__engine_each_stored(docker, graph, stopped_one, &w) == 1;
+	free(roots);
+	return r;
 }

@@ -56,4 +56,11 @@ int nsinfo__cgroup_identify(const char *text, struct nsinfo__cgroup_id *out);
 int nsinfo__container_match(const struct nsinfo_snapshot *s, const char *name, int32_t *cand,
 			    size_t max, size_t *ncand);
 
+/* Whether name (NAME, docker:NAME, podman:NAME) is a container its engine
+ * has state for but that is not running (root's docker data roots, those
+ * of running dockerds, podman's graphroot): 1 and "RUNTIME SHORTID" in
+ * desc, else 0. Never for a loaded snapshot. */
+int nsinfo__container_stopped(const struct nsinfo_snapshot *s, const char *name, char *desc,
+			      size_t len);
+
 #endif

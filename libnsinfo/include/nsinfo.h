@@ -144,10 +144,28 @@ struct nsinfo_container {
 	const char *runtime;      /* "docker", "containerd", "cri-o", "podman", "nspawn", "lxc", ... */
 	const char *id;           /* full id or machine name */
 	const char *name;         /* human name where known, else NULL */
-	const char *pod;          /* Kubernetes pod UID, else NULL */
+	const char *pod;          /* Kubernetes pod UID (podman: pod id), else NULL */
 	int trust;                /* NSINFO_TRUST_*: what the identity rests on */
 	uid_t owner;              /* who controls that evidence (see below) */
+	/* from the engine's own files (OCI bundle annotations, its state);
+	 * NULL where none says */
+	const char *image;        /* image name as the engine recorded it */
+	const char *pod_name;     /* Kubernetes or podman pod name */
+	const char *pod_namespace;/* Kubernetes namespace */
+	const char *k8s_container;/* Kubernetes container name */
+	const char *evidence;     /* what identified it: "cgroup", "shim", "conmon",
+				   * "environ", "pod" (see NSINFO_CONTAINER_*) */
+	int kind;                 /* NSINFO_CONTAINER_KIND_* */
+	int state;                /* NSINFO_CONTAINER_RUNNING / _STOPPED */
 };
+
+/* nsinfo_container.kind: a container, or a pod (the owner of namespaces
+ * its containers share: its id is the pod UID or the sandbox's id, its name
+ * the pod's) */
+#define NSINFO_CONTAINER_KIND_CONTAINER 0
+#define NSINFO_CONTAINER_KIND_POD       1
+#define NSINFO_CONTAINER_RUNNING 0
+#define NSINFO_CONTAINER_STOPPED 1
 
 /*
  * What a container's identity rests on (nsinfo_container.trust), weakest
@@ -325,8 +343,11 @@ enum nsinfo_forest_rel {
 	/* under the namespace of the same type that the lowest member's
 	 * nearest ancestor process outside it is in (lsns -T process) */
 	NSINFO_FOREST_PROCESS,
-	/* under the pid namespace of the lowest member; pid namespaces are
-	 * roots (a container is its pid namespace) */
+	/* by container and pod (nsinfo_ns.container): a container's
+	 * namespaces under its pid namespace (its mnt namespace for a
+	 * --pid=host container), a pod's and its containers' anchors under
+	 * the pod's net namespace; a namespace of no container under the pid
+	 * namespace of its lowest member, pid namespaces roots */
 	NSINFO_FOREST_CONTAINER,
 	NSINFO_FOREST_FLAT,       /* every namespace a root */
 };
@@ -709,10 +730,14 @@ struct nsinfo_container_info {
 	char runtime[16];         /* as nsinfo_container.runtime */
 	char id[256];
 	char name[256];           /* "" where no name is known */
-	char pod[64];             /* Kubernetes pod UID, "" if none */
+	char pod[80];             /* Kubernetes pod UID (podman: pod id), "" if none */
 	int trust;                /* NSINFO_TRUST_* */
 	uid_t owner;
 	char label[300];          /* as nsinfo_container_label() */
+	char image[256];          /* "" where unknown, as the fields of */
+	char pod_name[256];       /* nsinfo_container */
+	char pod_namespace[256];
+	char k8s_container[256];
 };
 /* proc_root NULL = "/proc". 0, -ENOENT not in a container, -ESRCH no such
  * process, -EINVAL bad arguments, else -errno reading its cgroup file.

@@ -85,6 +85,7 @@ struct why {
 	int32_t cand[MAX_CANDIDATES];
 	size_t ncand;
 	int want, found;
+	char stopped[80];         /* -ESHUTDOWN: "RUNTIME SHORTID" of the stopped one */
 };
 
 static int known_ns(const struct nsinfo_snapshot *s, int idx, pid_t pid, struct nsinfo_nsref *out)
@@ -175,7 +176,21 @@ static int match_container(struct nsinfo_snapshot *s, const char *name, struct w
 	int c = nsinfo__container_match(s, name, why->cand, MAX_CANDIDATES, &n);
 
 	why->ncand = c == -ENOTUNIQ || c == -EKEYREJECTED ? n : 0;
+	why->stopped[0] = 0;
+	/* not among the running: one its engine knows, stopped? */
+	if (c == -ENOENT && nsinfo__container_stopped(s, name, why->stopped, sizeof(why->stopped)))
+		return -ESHUTDOWN;
 	return c;
+}
+
+/* A pod's namespace of a type: one the pod owns (those its containers
+ * share); the first found through a member still in it. */
+static int from_pod(struct nsinfo_snapshot *s, int c, int type, struct nsinfo_nsref *out)
+{
+	for (size_t i = 0; i < s->nns; i++)
+		if (s->ns[i].container == c && (int)s->ns[i].type == type)
+			return from_snapshot(s, (int)i, out);
+	return -ENOENT;
 }
 
 /*
@@ -191,6 +206,8 @@ static int from_container(struct nsinfo_snapshot *s, const char *name, int type,
 		return c;
 	if (type < 0)
 		return -EDOM; /* a container has one namespace of each type */
+	if (s->containers[c].kind == NSINFO_CONTAINER_KIND_POD)
+		return from_pod(s, c, type, out);
 	for (size_t i = 0; i < s->nprocs; i++) {
 		const struct nsinfo_proc *p = &s->procs[i];
 		struct nsinfo_nsref r;
@@ -574,6 +591,7 @@ NSINFO_EXPORT const char *nsinfo_ref_strerror(int err)
 		{ EPERM,        "permission denied" },
 		{ EACCES,       "permission denied" },
 		{ ENOLINK,      "no process or file holds it open" },
+		{ ESHUTDOWN,    "the container is not running" },
 	};
 
 	if (err < 0)
@@ -610,6 +628,10 @@ NSINFO_EXPORT const char *nsinfo_resolver_message(struct nsinfo_resolver *r, con
 	if (err == -EMEDIUMTYPE && r && r->why.found >= 0 && r->why.want >= 0) {
 		snprintf(tmp, sizeof(tmp), "a %s namespace, not %s", nsinfo_type_name(r->why.found),
 			 nsinfo_type_name(r->why.want));
+		put(buf, len, &w, tmp);
+	} else if (err == -ESHUTDOWN && r && r->why.stopped[0]) {
+		snprintf(tmp, sizeof(tmp), "container %s is not running (%s)", ref ? ref : "",
+			 r->why.stopped);
 		put(buf, len, &w, tmp);
 	} else if (err == -ENOENT && ref && is_path_ref(ref)) {
 		put(buf, len, &w, strerror(ENOENT)); /* the file, not a namespace, is missing */

@@ -22,7 +22,8 @@
  *     "processes": [{pid, tgid, ppid, uid, gid?, flags, comm, state, nspid: [],
  *                    ns: {TYPE: index}, pid_for_children, time_for_children,
  *                    container, cmdline?}],
- *     "containers": [{runtime, id, name?, pod?, trust, owner}],
+ *     "containers": [{runtime, id, name?, pod?, trust, owner, image?, pod_name?,
+ *                     pod_namespace?, k8s_container?, evidence?, kind, state}],
  *     "users": [{uid, name}] }
  * Indices (parent, owner, container, ns, holder ns) refer to positions in
  * these arrays; -1 is none.
@@ -189,7 +190,12 @@ static json_object *container_json(const struct nsinfo_container *c)
 	    put_str(o, "name", c->name) || put_str(o, "pod", c->pod) ||
 	    put_str(o, "trust", trust_names[c->trust == NSINFO_TRUST_ENGINE ? 2
 					    : c->trust == NSINFO_TRUST_USER ? 1 : 0]) ||
-	    put_int(o, "owner", c->owner == (uid_t)-1 ? -1 : (int64_t)c->owner)) {
+	    put_int(o, "owner", c->owner == (uid_t)-1 ? -1 : (int64_t)c->owner) ||
+	    put_str(o, "image", c->image) || put_str(o, "pod_name", c->pod_name) ||
+	    put_str(o, "pod_namespace", c->pod_namespace) ||
+	    put_str(o, "k8s_container", c->k8s_container) || put_str(o, "evidence", c->evidence) ||
+	    put_str(o, "kind", c->kind == NSINFO_CONTAINER_KIND_POD ? "pod" : "container") ||
+	    put_str(o, "state", c->state == NSINFO_CONTAINER_STOPPED ? "stopped" : "running")) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -742,7 +748,8 @@ static int read_containers(struct reader *rd, json_object *arr)
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(arr, i);
 		struct nsinfo_container *c = &s->containers[i];
-		const char *runtime, *id, *name, *pod, *trust;
+		const char *runtime, *id, *name, *pod, *trust, *image, *pname, *pns, *kc, *ev, *kind,
+			*state;
 		int64_t owner;
 
 		snprintf(where, sizeof(where), "container %zu", i);
@@ -754,8 +761,21 @@ static int read_containers(struct reader *rd, json_object *arr)
 		    (r = own_str(rd, runtime, &c->runtime)) || (r = own_str(rd, id, &c->id)) ||
 		    (r = own_str(rd, name, &c->name)) || (r = own_str(rd, pod, &c->pod)) ||
 		    (r = get_str(rd, o, "trust", &trust, 1)) ||
-		    (r = get_int(rd, o, "owner", -1, (int64_t)UINT32_MAX - 1, &owner, 1, -1)))
+		    (r = get_int(rd, o, "owner", -1, (int64_t)UINT32_MAX - 1, &owner, 1, -1)) ||
+		    (r = get_str(rd, o, "image", &image, 1)) || (r = own_str(rd, image, &c->image)) ||
+		    (r = get_str(rd, o, "pod_name", &pname, 1)) ||
+		    (r = own_str(rd, pname, &c->pod_name)) ||
+		    (r = get_str(rd, o, "pod_namespace", &pns, 1)) ||
+		    (r = own_str(rd, pns, &c->pod_namespace)) ||
+		    (r = get_str(rd, o, "k8s_container", &kc, 1)) ||
+		    (r = own_str(rd, kc, &c->k8s_container)) ||
+		    (r = get_str(rd, o, "evidence", &ev, 1)) || (r = own_str(rd, ev, &c->evidence)) ||
+		    (r = get_str(rd, o, "kind", &kind, 1)) || (r = get_str(rd, o, "state", &state, 1)))
 			return r;
+		c->kind = kind && !strcmp(kind, "pod") ? NSINFO_CONTAINER_KIND_POD
+						       : NSINFO_CONTAINER_KIND_CONTAINER;
+		c->state = state && !strcmp(state, "stopped") ? NSINFO_CONTAINER_STOPPED
+							      : NSINFO_CONTAINER_RUNNING;
 		/* a file without it claims nothing: a hint */
 		c->trust = NSINFO_TRUST_HINT;
 		for (int t = 0; trust && t < 3; t++)

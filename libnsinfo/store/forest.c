@@ -57,8 +57,8 @@ static int32_t parent_by(const struct nsinfo_snapshot *s, int rel, int32_t i)
 	case NSINFO_FOREST_PROCESS:
 		return process_parent(s, i);
 	case NSINFO_FOREST_CONTAINER:
-		/* a container is its pid namespace: the other namespaces of
-		 * its processes hang under it */
+		/* (a namespace of a container: container_parents) another
+		 * namespace hangs under the pid namespace of its lowest member */
 		if (n->type == NSINFO_PID)
 			return -1;
 		p = nsinfo_ns_lowest_proc(s, n);
@@ -69,6 +69,60 @@ static int32_t parent_by(const struct nsinfo_snapshot *s, int rel, int32_t i)
 	if (n->type == NSINFO_USER || n->type == NSINFO_PID)
 		return n->parent >= 0 ? n->parent : n->owner;
 	return n->owner;
+}
+
+/* The pod entry of container c (same runtime, its id the container's pod), -1 */
+static int32_t pod_of(const struct nsinfo_snapshot *s, int32_t c)
+{
+	const struct nsinfo_container *all = s->containers;
+
+	for (size_t i = 0; all[c].pod && i < s->ncontainers; i++)
+		if (all[i].kind == NSINFO_CONTAINER_KIND_POD && all[i].id && all[i].runtime &&
+		    all[c].runtime && !strcmp(all[i].id, all[c].pod) &&
+		    !strcmp(all[i].runtime, all[c].runtime))
+			return (int32_t)i;
+	return -1;
+}
+
+/*
+ * NSINFO_FOREST_CONTAINER for the namespaces that belong to a container or
+ * pod (nsinfo_ns.container): a container's hang under its pid namespace
+ * (its mnt namespace for a --pid=host container), a pod's under the pod's
+ * net namespace, and a container's own anchor under its pod's. 0, or
+ * -ENOMEM.
+ */
+static int container_parents(const struct nsinfo_snapshot *s, int32_t *parent)
+{
+	size_t nc = s->ncontainers;
+	int32_t (*own)[3] = malloc((nc ? nc : 1) * sizeof(*own)); /* pid, mnt, net */
+
+	if (!own)
+		return -ENOMEM;
+	for (size_t c = 0; c < nc; c++)
+		own[c][0] = own[c][1] = own[c][2] = -1;
+	for (size_t i = 0; i < s->nns; i++) {
+		int32_t c = s->ns[i].container;
+		int k = s->ns[i].type == NSINFO_PID ? 0 : s->ns[i].type == NSINFO_MNT ? 1 :
+			s->ns[i].type == NSINFO_NET ? 2 : -1;
+
+		if (c >= 0 && (size_t)c < nc && k >= 0 && own[c][k] < 0)
+			own[c][k] = (int32_t)i;
+	}
+	for (size_t i = 0; i < s->nns; i++) {
+		int32_t c = s->ns[i].container, a, pod;
+
+		if (c < 0 || (size_t)c >= nc)
+			continue;
+		a = s->containers[c].kind == NSINFO_CONTAINER_KIND_POD ? own[c][2] :
+		    own[c][0] >= 0 ? own[c][0] : own[c][1];
+		if (a < 0 || (size_t)a == i) {
+			pod = s->containers[c].kind == NSINFO_CONTAINER_KIND_POD ? -1 : pod_of(s, c);
+			a = pod >= 0 ? own[pod][2] : -1;
+		}
+		parent[i] = a;
+	}
+	free(own);
+	return 0;
 }
 
 NSINFO_EXPORT int nsinfo_forest_new(const struct nsinfo_snapshot *s, int rel,
@@ -96,6 +150,10 @@ NSINFO_EXPORT int nsinfo_forest_new(const struct nsinfo_snapshot *s, int rel,
 		int32_t p = parent_by(s, rel, (int32_t)i);
 
 		f->parent[i] = p >= 0 && (size_t)p < f->n ? p : -1;
+	}
+	if (rel == NSINFO_FOREST_CONTAINER && container_parents(s, f->parent) < 0) {
+		nsinfo_forest_free(f);
+		return -ENOMEM;
 	}
 	*out = f;
 	return 0;

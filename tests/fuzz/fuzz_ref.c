@@ -10,6 +10,7 @@
 #include "fuzz.h"
 #include "internal.h"
 #include "parsers.h"
+#include "enrich/holders.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -40,6 +41,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (nsinfo_parse_pid(text, &pid) == 0)
 		FUZZ_CHECK(pid >= 1);
+	/* the container grammar (RUNTIME:NAME, pod:, k8s:NS/POD[/C]) over
+	 * one container and its pod */
+	{
+		struct nsinfo_container c[2] = {
+			{ .runtime = "containerd", .id = "0e1f2a3b4c5d", .name = "api", .pod = "u1",
+			  .pod_name = "web", .pod_namespace = "shop", .k8s_container = "api",
+			  .trust = NSINFO_TRUST_ENGINE },
+			{ .runtime = "containerd", .id = "u1", .name = "web", .pod = "u1",
+			  .pod_name = "web", .pod_namespace = "shop", .trust = NSINFO_TRUST_ENGINE,
+			  .kind = NSINFO_CONTAINER_KIND_POD },
+		};
+		struct nsinfo_snapshot s = { .containers = c, .ncontainers = 2 };
+		int32_t cand[2];
+		size_t n = 99;
+		int r = nsinfo__container_match(&s, text, cand, 2, &n);
+
+		FUZZ_CHECK(r == -EINVAL || r == -ENOENT || r == -ENOTUNIQ || r == 0 || r == 1);
+		FUZZ_CHECK(r != -ENOTUNIQ || (n >= 2 && cand[0] >= 0 && cand[0] < 2));
+	}
 	t = nsinfo_type_from_name(text);
 	FUZZ_CHECK(t == -EINVAL || (t >= 0 && t < NSINFO_NTYPES));
 	if (t >= 0)

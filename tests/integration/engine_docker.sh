@@ -3,9 +3,9 @@
 # socket, data and exec roots, cgroupfs driver), a named container, a
 # `docker exec` sibling, --pid=host and a stopped container. Ground truth:
 # docker's own answers (inspect, top) and the namespaces of the pid docker
-# names. The daemon's data root is private, so the tools, which read
-# container names only from /var/lib/docker, know these containers by
-# their 12-digit id: the label is checked as the name or that id.
+# names. The daemon's data root is private: the tools find it from the
+# container's bundle (its shim's), so the label is its name (checked as the
+# name or docker's 12-digit id, the label of a container without one).
 source "$(dirname "$0")/../lib/lib.sh"
 source "$(dirname "$0")/../lib/engines.sh"
 engine_require docker

@@ -120,7 +120,7 @@ is "$rc" 0 "--help exits 0"
 like "$out" "Available output columns:" "--help lists columns"
 like "$("$NSPID" -V)" "^nspid from nstools " "--version"
 like "$("$NSPID" -H -r -n)" "^REFPID " "-H lists columns"
-man_cols=$(sed -n '/^\.SH OUTPUT COLUMNS/,/^\.SH /{s/^\.B \([A-Z]*\)$/\1/p}' "$SRCDIR/man/nspid.1" | tr '\n' ' ')
+man_cols=$(sed -n '/^\.SH OUTPUT COLUMNS/,/^\.SH /{s/^\.B \([A-Z0-9]*\)$/\1/p}' "$SRCDIR/man/nspid.1" | tr '\n' ' ')
 is "$man_cols" "$("$NSPID" -H -r -n | awk '{ printf "%s ", $1 }')" "man page lists the columns of the column table"
 if [ -w /dev/full ]; then
 	"$NSPID" "$APP" >/dev/full 2>/dev/null; rc=$?

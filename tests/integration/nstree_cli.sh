@@ -40,10 +40,10 @@ self_net=$(ns_ino $$ net)
 is "$("$NSTREE" -l -n -r -o NS,TYPE -t net -p $$ 2>/dev/null)" "$self_net net" "-l -n -r -o NS,TYPE"
 like "$("$NSTREE" -l -o NS,TYPE -p $$ 2>/dev/null | head -1)" '^ +NS +TYPE$' "headings by default"
 like "$("$NSTREE" -l -o +NSID -p $$ 2>/dev/null | head -1)" 'HOLDERS +COMMAND +NSID$' "-o +LIST appends"
-is "$("$NSTREE" -l --output-all -p $$ 2>/dev/null | head -1 | wc -w)" 26 "--output-all: 26 columns"
+is "$("$NSTREE" -l --output-all -p $$ 2>/dev/null | head -1 | wc -w)" 31 "--output-all: 31 columns"
 cols=$("$NSTREE" -H -r -n | awk '{print $1}' | tr '\n' ' ')
-is "$cols" "NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS NSID OUID LEVEL FLAGS HOLDERS CONTAINER HOSTNAME UIDMAP GIDMAP SETGROUPS NSUID NSGID TIMEOFFSETS " "-H lists the column table"
-man_cols=$(sed -n '/^\.SH COLUMNS/,/^\.SH /{s/^\.B \([A-Z]*\)$/\1/p}' "$SRCDIR/man/nstree.1" | tr '\n' ' ')
+is "$cols" "NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID NSFS PNS ONS NSID OUID LEVEL FLAGS HOLDERS CONTAINER RUNTIME CID IMAGE POD K8SNS HOSTNAME UIDMAP GIDMAP SETGROUPS NSUID NSGID TIMEOFFSETS " "-H lists the column table"
+man_cols=$(sed -n '/^\.SH COLUMNS/,/^\.SH /{s/^\.B \([A-Z0-9]*\)$/\1/p}' "$SRCDIR/man/nstree.1" | tr '\n' ' ')
 is "$man_cols" "$cols" "man page lists the columns of the column table"
 like "$("$NSTREE" -H -J)" '"name": "NSID"' "-H -J"
 "$NSTREE" -l -J -p $$ 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["namespaces"]) == 8'

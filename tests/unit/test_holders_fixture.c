@@ -53,11 +53,12 @@ static const struct fproc procs[] = {
 	  "0::/system.slice/docker-" DOCKER ".scope\n", "container=docker\n" },
 	{ 201, "201\t2", HOST(2003, 2004, 2002), { { 0 } }, mounts_ctr,
 	  "0::/system.slice/docker-" DOCKER ".scope\n", "" },
-	/* a net namespace shared by the container and a host process */
+	/* a net namespace an older host process made and the container shares
+	 * (--net=host; start times follow the pids) */
 	{ 300, "300", HOST(3003, 1004, 1002), { { 0 } }, mounts_host,
-	  "0::/system.slice/docker-" DOCKER ".scope\n", "" },
-	{ 301, "301", HOST(3003, 1004, 1002), { { 0 } }, mounts_host,
 	  "0::/system.slice/ssh.service\n", "" },
+	{ 301, "301", HOST(3003, 1004, 1002), { { 0 } }, mounts_host,
+	  "0::/system.slice/docker-" DOCKER ".scope\n", "" },
 	/* a pid namespace whose init says container=lxc, nothing in cgroup */
 	{ 400, "400\t1", HOST(1003, 4004, 1002), { { 0 } }, mounts_host,
 	  "0::/init.scope\n", "PATH=/bin\ncontainer=lxc\nTERM=dumb\n" },
@@ -226,7 +227,7 @@ static void check(struct nsinfo_snapshot *s)
 	is(ns_container(s, NSINFO_NET, 2003), proc_container(s, 200),
 	   "the container's net namespace: all its members agree");
 	is(ns_container(s, NSINFO_NET, 3003), -1,
-	   "a net namespace shared with a host process belongs to no container");
+	   "a net namespace an older host process shares with the container belongs to no container");
 	is(ns_container(s, NSINFO_NET, 1003), -1, "the host net namespace belongs to none");
 
 	c = container_of(s, proc_container(s, 400));

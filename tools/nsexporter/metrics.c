@@ -274,11 +274,15 @@ static void container_metrics(struct mw *w, struct nsinfo_snapshot *s, bool per_
 
 	family(w, "nsexporter_containers", GAUGE, "Containers with at least one process, by runtime.");
 	if (rt) {
+		size_t nrt = 0;
+
+		/* pods own the namespaces their containers share: not containers */
 		for (size_t i = 0; i < nc; i++)
-			rt[i] = c[i].runtime ? c[i].runtime : "unknown";
-		qsort(rt, nc, sizeof(*rt), cmp_str);
-		for (size_t i = 0, j; i < nc; i = j) {
-			for (j = i; j < nc && !strcmp(rt[i], rt[j]); j++)
+			if (c[i].kind != NSINFO_CONTAINER_KIND_POD)
+				rt[nrt++] = c[i].runtime ? c[i].runtime : "unknown";
+		qsort(rt, nrt, sizeof(*rt), cmp_str);
+		for (size_t i = 0, j; i < nrt; i = j) {
+			for (j = i; j < nrt && !strcmp(rt[i], rt[j]); j++)
 				;
 			sample(w, "nsexporter_containers", L("runtime", rt[i]), (double)(j - i));
 		}
@@ -297,23 +301,26 @@ static void container_metrics(struct mw *w, struct nsinfo_snapshot *s, bool per_
 		for (size_t i = 0; i < nns; i++)
 			if (ns[i].container >= 0 && (size_t)ns[i].container < nc)
 				nnsc[ns[i].container]++;
-		/* container: the name where the runtime's state gives one, else the
-		 * id; pod: the Kubernetes pod UID from the cgroup path. (The
-		 * library knows no pod name or Kubernetes namespace yet: those
-		 * labels are left out, as empty ones would be.) */
+		/* container: the name where the engine's files give one, else
+		 * the id; pod, k8s_namespace and pod_uid where the engine records
+		 * them (labels without a value are left out) */
 		family(w, "nsexporter_container_processes", GAUGE, "Processes of a container.");
 		for (size_t i = 0; i < nc; i++)
-			sample(w, "nsexporter_container_processes",
-			       L("container", c[i].name ? c[i].name : c[i].id, "container_id", c[i].id,
-				 "runtime", c[i].runtime, "pod_uid", c[i].pod),
-			       nproc[i]);
+			if (c[i].kind != NSINFO_CONTAINER_KIND_POD)
+				sample(w, "nsexporter_container_processes",
+				       L("container", c[i].name ? c[i].name : c[i].id, "container_id",
+					 c[i].id, "runtime", c[i].runtime, "pod", c[i].pod_name,
+					 "k8s_namespace", c[i].pod_namespace, "pod_uid", c[i].pod),
+				       nproc[i]);
 		family(w, "nsexporter_container_namespaces", GAUGE,
-		       "Namespaces whose processes are all in one container.");
+		       "Namespaces that belong to a container (made by it, as nstree's CONTAINER column).");
 		for (size_t i = 0; i < nc; i++)
-			sample(w, "nsexporter_container_namespaces",
-			       L("container", c[i].name ? c[i].name : c[i].id, "container_id", c[i].id,
-				 "runtime", c[i].runtime, "pod_uid", c[i].pod),
-			       nnsc[i]);
+			if (c[i].kind != NSINFO_CONTAINER_KIND_POD)
+				sample(w, "nsexporter_container_namespaces",
+				       L("container", c[i].name ? c[i].name : c[i].id, "container_id",
+					 c[i].id, "runtime", c[i].runtime, "pod", c[i].pod_name,
+					 "k8s_namespace", c[i].pod_namespace, "pod_uid", c[i].pod),
+				       nnsc[i]);
 	}
 	free(nproc);
 	free(nnsc);

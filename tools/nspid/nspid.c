@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -22,13 +23,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ctcols.h"
 #include "exitcodes.h"
 #include "options.h"
 #include "nsinfo.h"
 
 
 enum { COL_LEVEL, COL_PIDNS, COL_NSID, COL_PID, COL_TGID, COL_NSPID, COL_REFPID,
-       COL_COMMAND, COL_STATE, COL_HOSTNAME, COL_CONTAINER,
+       COL_COMMAND, COL_STATE, COL_HOSTNAME, COL_CONTAINER, COL_RUNTIME, COL_CID, COL_IMAGE,
+       COL_POD, COL_K8SNS,
        COL_PPID, COL_UID, COL_USER, COL_STIME, COL_TIME, NCOLS };
 
 static const struct nst_col columns[NCOLS] = {
@@ -53,7 +56,9 @@ static const struct nst_col columns[NCOLS] = {
 	[COL_HOSTNAME] = { "HOSTNAME", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			  "hostname of the task's uts namespace (innermost row)" },
 	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING,
-			  "container of the task from its cgroup: name, else id; OWNER/ a user's, ? unverified (innermost row)" },
+			  "container or pod of the task's pid namespace, else of the task (innermost row): "
+			  "name, else short id; OWNER/ a user's, ? unverified" },
+	NST_CT_COLS(COL_RUNTIME, COL_CID, COL_IMAGE, COL_POD, COL_K8SNS),
 	[COL_PPID]    = { "PPID",    5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			  "parent's pid in our pid namespace (0 when outside it), as ps -f" },
 	[COL_UID]     = { "UID",     5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
@@ -244,17 +249,55 @@ static void set_hostname(struct ctl *ctl, struct libscols_line *ln,
 		nst_out_set(&ctl->out, ln, COL_HOSTNAME, name);
 }
 
+static bool want_containers(const struct ctl *ctl)
+{
+	for (int k = 0; k < NST_CT_N; k++)
+		if (nst_out_has(&ctl->out, COL_CONTAINER + k))
+			return true;
+	return false;
+}
+
+/* The container of a task as nstree labels its pid namespace: that of the
+ * namespace's init (its oldest member, whose container owns it), else the
+ * task's own (a --pid=host container's process). 0 or -ENOENT. */
+static int container_of(struct ctl *ctl, const struct nsinfo_pidchain *c,
+			struct nsinfo_container_info *ci)
+{
+	struct nsinfo_pidchain init;
+	char path[64];
+	int fd, r = -ENOENT;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)c->levels[0].tgid);
+	fd = c->nlevels > 1 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0 && nsinfo_pidmap_lookup_in(ctl->map, fd, 1, &init) == 0) {
+		r = nsinfo_container_lookup(NULL, init.levels[0].pid, ci);
+		if (r == 0 && nsinfo_pidchain_check(&init) < 0)
+			r = -ENOENT;
+		nsinfo_pidchain_release(&init);
+	}
+	if (fd >= 0)
+		close(fd);
+	return r == 0 ? 0 : nsinfo_container_lookup(NULL, c->levels[0].pid, ci);
+}
+
 /* The container goes where the hostname does; not printed once the task
  * has gone (its pid may name another process by now). */
 static void set_container(struct ctl *ctl, struct libscols_line *ln,
 			  const struct nsinfo_pidchain *c)
 {
 	struct nsinfo_container_info ci;
+	const char *v[NST_CT_N];
 
-	if (!nst_out_has(&ctl->out, COL_CONTAINER) ||
-	    nsinfo_container_lookup(NULL, c->levels[0].pid, &ci) < 0 || nsinfo_pidchain_check(c) < 0)
+	if (!want_containers(ctl) || container_of(ctl, c, &ci) < 0 || nsinfo_pidchain_check(c) < 0)
 		return;
-	nst_out_set(&ctl->out, ln, COL_CONTAINER, ci.label);
+	v[NST_CT_CONTAINER] = ci.label;
+	v[NST_CT_RUNTIME] = ci.runtime;
+	v[NST_CT_CID] = ci.id;
+	v[NST_CT_IMAGE] = ci.image[0] ? ci.image : NULL;
+	v[NST_CT_POD] = ci.pod_name[0] ? ci.pod_name : NULL;
+	v[NST_CT_K8SNS] = ci.pod_namespace[0] ? ci.pod_namespace : NULL;
+	for (int k = 0; k < NST_CT_N; k++)
+		nst_out_set(&ctl->out, ln, COL_CONTAINER + k, v[k]);
 }
 
 /* ------------------------------------------------------ ps-like columns */

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "nstop.h"
+#include "ctcols.h"
 
 void fmt_kib(uint64_t kib, char *buf, size_t len)
 {
@@ -53,7 +54,14 @@ void model_cell(struct model *m, const struct row *r, int col, char *buf, size_t
 			snprintf(buf, len, "-");
 		break;
 	case COL_CONTAINER:
-		snprintf(buf, len, "%s", labels_find(&m->labels, n) ?: "-");
+	case COL_RUNTIME:
+	case COL_CID:
+	case COL_IMAGE:
+	case COL_POD:
+	case COL_K8SNS:
+		snprintf(buf, len, "%s",
+			 labels_find(&m->labels, n, col == COL_CONTAINER ? 0 : col - COL_RUNTIME + 1)
+				 ?: "-");
 		break;
 	case COL_NPROCS:
 		snprintf(buf, len, "%" PRIu32, n->nprocs);
@@ -182,7 +190,7 @@ const struct nst_col nstop_cols[NCOLS] = {
 	[COL_NSID]      = { "NSID", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			    "64-bit namespace id (NS_GET_ID), - if the kernel has none" },
 	[COL_CONTAINER] = { "CONTAINER", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
-			    "container name or id, else the UTS hostname" },
+			    NST_CT_HELP_CONTAINER },
 	[COL_NPROCS]    = { "NPROCS", 6, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			    "processes in the namespace" },
 	[COL_CPU]       = { "%CPU", 6, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
@@ -193,4 +201,5 @@ const struct nst_col nstop_cols[NCOLS] = {
 			    "members created/exited since the last refresh (+N/-N)" },
 	[COL_COMMAND]   = { "COMMAND", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			    "command name of the member with the lowest pid" },
+	NST_CT_COLS(COL_RUNTIME, COL_CID, COL_IMAGE, COL_POD, COL_K8SNS),
 };

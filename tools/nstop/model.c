@@ -25,6 +25,11 @@ const struct top_col top_cols[NCOLS] = {
 	[COL_RSS]       = { "RSS", 7, true },
 	[COL_CHURN]     = { "CHURN", 9, true },
 	[COL_COMMAND]   = { "COMMAND", -15, false },
+	[COL_RUNTIME]   = { "RUNTIME", -10, false },
+	[COL_CID]       = { "CID", -64, false },
+	[COL_IMAGE]     = { "IMAGE", -24, false },
+	[COL_POD]       = { "POD", -16, false },
+	[COL_K8SNS]     = { "K8SNS", -12, false },
 };
 
 void model_init(struct model *m)
@@ -180,7 +185,10 @@ static double monotonic(void)
 static int take_snapshot(struct model *m, struct nsinfo_snapshot **out)
 {
 	double now = monotonic();
-	bool label = m->want_labels && (!m->snap || now - m->labels_at >= LABELS_EVERY);
+	/* grouping by container needs them in every snapshot (the library's
+	 * forest nests by them; a refresh carries them forward cheaply) */
+	bool label = m->group == GROUP_CONTAINER ||
+		     (m->want_labels && (!m->snap || now - m->labels_at >= LABELS_EVERY));
 	struct nsinfo_refresh_opts o = {
 		.size = sizeof(o), .flags = NSINFO_REFRESH_SCAN_FLAGS,
 		.scan_flags = m->opts.flags |

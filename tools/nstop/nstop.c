@@ -178,7 +178,9 @@ static void parse_args(int argc, char **argv, struct nstop_opts *o, struct model
 		o->delay = 2;
 	o->cols = out->sel;
 	o->ncols = out->nsel;
-	m->want_labels = nst_out_has(out, COL_CONTAINER);
+	m->want_labels = false;
+	for (int k = 0; k < 6; k++)
+		m->want_labels |= nst_out_has(out, NSTOP_CT_COL(k));
 	/* the screen has the feed unless -E; batch mode only with -e */
 	o->events = events < 0 ? !o->batch : events;
 }

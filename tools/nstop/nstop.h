@@ -19,8 +19,10 @@
 /* Columns of the namespace panel, in default order */
 enum {
 	COL_TYPE, COL_NS, COL_NSID, COL_CONTAINER, COL_NPROCS, COL_CPU, COL_RSS,
-	COL_CHURN, COL_COMMAND, NCOLS
+	COL_CHURN, COL_COMMAND, COL_RUNTIME, COL_CID, COL_IMAGE, COL_POD, COL_K8SNS, NCOLS
 };
+/* COL_CONTAINER, then the others of tools/common/ctcols.h in its order */
+#define NSTOP_CT_COL(k) ((k) == 0 ? COL_CONTAINER : COL_RUNTIME + (k) - 1)
 
 enum { GROUP_TREE, GROUP_CONTAINER, GROUP_FLAT, NGROUPS };
 
@@ -48,11 +50,12 @@ struct ns_stat {
 	uint32_t born, died;      /* members created/exited since the last refresh */
 };
 
-/* labels.c: CONTAINER texts from the last snapshot that scanned for them */
+/* labels.c: the container cells (CONTAINER, RUNTIME, CID, IMAGE, POD,
+ * K8SNS) from the last snapshot that scanned for them */
 struct label {
 	int type;
 	uint64_t ino, nsid;
-	char text[40];
+	char *v[6];               /* NULL where empty */
 };
 struct labels {
 	struct label *v;          /* sorted by type, inode */
@@ -61,8 +64,9 @@ struct labels {
 };
 /* From a snapshot taken with NSINFO_SCAN_CONTAINERS|HOSTNAMES; 0 or -1. */
 int labels_update(struct labels *l, const struct nsinfo_snapshot *s);
-/* The label of a namespace, NULL if it has none (or is newer). */
-const char *labels_find(const struct labels *l, const struct nsinfo_ns *n);
+/* Cell k (ctcols.h order, 0 = CONTAINER) of a namespace, NULL if it has
+ * none (or is newer). */
+const char *labels_find(const struct labels *l, const struct nsinfo_ns *n, int k);
 void labels_free(struct labels *l);
 
 struct row {

@@ -165,13 +165,13 @@ char *holders_summary(const struct ctl *c, int32_t i, const char *sep)
 /* ------------------------------------------------------ the --holders view */
 
 enum { HCOL_KIND, HCOL_PID, HCOL_FD, HCOL_MNTNS, HCOL_PATH, HCOL_TYPE, HCOL_NS,
-       HCOL_COMMAND, HCOL_NCOLS };
+       HCOL_COMMAND, HCOL_CONTAINER, HCOL_NCOLS };
 
 const struct nst_col holder_columns[] = {
 	[HCOL_KIND]    = { "KIND", 8, 0, SCOLS_JSON_STRING,
 			   "proc, thread, children, fd, mount, child-ns, owned-ns" },
 	[HCOL_PID]     = { "PID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
-			   "process (thread for kind thread) that holds it" },
+			   "process (thread for kind thread) that holds it; for a mount, the lowest-pid process in MNTNS" },
 	[HCOL_FD]      = { "FD", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			   "file descriptor of PID open on the namespace" },
 	[HCOL_MNTNS]   = { "MNTNS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
@@ -184,18 +184,40 @@ const struct nst_col holder_columns[] = {
 			   "child namespace (child-ns) or owned namespace (owned-ns)" },
 	[HCOL_COMMAND] = { "COMMAND", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			   "command line of PID" },
+	[HCOL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING,
+			   "container of PID (for a mount: the one MNTNS belongs to), labelled as nstree's CONTAINER" },
 };
 const size_t holder_ncols = HCOL_NCOLS;
 
-static void holder_pid(struct ctl *c, struct libscols_line *ln, pid_t pid)
+bool holders_want_containers(const struct ctl *c)
+{
+	return nst_out_has(&c->out, HCOL_CONTAINER);
+}
+
+/* container: the container to show, -2 that of the process */
+static void holder_pid(struct ctl *c, struct libscols_line *ln, pid_t pid, int32_t container)
 {
 	int pi = nsinfo_snapshot_find_proc(c->snap, pid);
-	char cmd[4096];
+	const struct nsinfo_proc *p = pi >= 0 ? &nsinfo_snapshot_procs(c->snap, NULL)[pi] : NULL;
+	char cmd[4096], lab[300];
 
 	nst_out_setf(&c->out, ln, HCOL_PID, "%d", (int)pid);
-	if (pi >= 0 && nst_out_has(&c->out, HCOL_COMMAND))
-		nst_out_set(&c->out, ln, HCOL_COMMAND,
-			    command_of(c, &nsinfo_snapshot_procs(c->snap, NULL)[pi], cmd, sizeof(cmd)));
+	if (p && nst_out_has(&c->out, HCOL_COMMAND))
+		nst_out_set(&c->out, ln, HCOL_COMMAND, command_of(c, p, cmd, sizeof(cmd)));
+	if (container == -2)
+		container = p ? p->container : -1;
+	nst_out_set(&c->out, ln, HCOL_CONTAINER,
+		    nsinfo_container_label(c->snap, container, lab, sizeof(lab)));
+}
+
+/* A mount holder: who is in that mount namespace, and whose it is */
+static void mount_owner(struct ctl *c, struct libscols_line *ln, uint64_t mntns)
+{
+	int i = nsinfo_snapshot_find_ns(c->snap, NSINFO_MNT, mntns);
+	const struct nsinfo_proc *p = i >= 0 ? nsinfo_ns_lowest_proc(c->snap, &c->ns[i]) : NULL;
+
+	if (p)
+		holder_pid(c, ln, p->pid, c->ns[i].container >= 0 ? c->ns[i].container : p->container);
 }
 
 static void holder_row(struct ctl *c, const struct nsinfo_holder *h)
@@ -208,6 +230,7 @@ static void holder_row(struct ctl *c, const struct nsinfo_holder *h)
 	case NSINFO_HOLD_MOUNT:
 		nst_out_setf(&c->out, ln, HCOL_MNTNS, "%" PRIu64, h->mntns);
 		nst_out_set(&c->out, ln, HCOL_PATH, h->path);
+		mount_owner(c, ln, h->mntns);
 		return;
 	case NSINFO_HOLD_CHILD_NS:
 	case NSINFO_HOLD_OWNED_NS:
@@ -219,7 +242,7 @@ static void holder_row(struct ctl *c, const struct nsinfo_holder *h)
 		nst_out_setf(&c->out, ln, HCOL_FD, "%d", h->fd);
 		break;
 	}
-	holder_pid(c, ln, h->pid);
+	holder_pid(c, ln, h->pid, -2);
 }
 
 /* A namespace has one of each kind of holder per type: a container needs -t */

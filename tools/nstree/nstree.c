@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctcols.h"
 #include "nstree.h"
 #include "options.h"
 #include "parse.h"
@@ -34,7 +35,8 @@
 enum {
 	COL_NS, COL_TYPE, COL_PATH, COL_NPROCS, COL_PID, COL_PPID, COL_COMMAND, COL_UID,
 	COL_USER, COL_NETNSID, COL_NSFS, COL_PNS, COL_ONS,
-	COL_NSID, COL_OUID, COL_LEVEL, COL_FLAGS, COL_HOLDERS, COL_CONTAINER, COL_HOSTNAME,
+	COL_NSID, COL_OUID, COL_LEVEL, COL_FLAGS, COL_HOLDERS, COL_CONTAINER, COL_RUNTIME, COL_CID, COL_IMAGE, COL_POD, COL_K8SNS,
+	COL_HOSTNAME,
 	COL_UIDMAP, COL_GIDMAP, COL_SETGROUPS, COL_NSUID, COL_NSGID, COL_TIMEOFFSETS, NCOLS
 };
 
@@ -57,7 +59,8 @@ static const struct nst_col columns[NCOLS] = {
 	[COL_LEVEL]   = { "LEVEL", 2, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "nesting depth of a pid or user namespace (0 = top seen)" },
 	[COL_FLAGS]   = { "FLAGS", 8, 0, SCOLS_JSON_STRING, "noprocs (held by something else), ancestor (held by a child ns only), detached (kernel not asked)" },
 	[COL_HOLDERS] = { "HOLDERS", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_ARRAY_STRING, "what keeps it alive: processes, threads, fds, bind mounts, child and owned namespaces" },
-	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING, "container all its processes are in: name, else short id; OWNER/ a user's, ? unverified" },
+	[COL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING, NST_CT_HELP_CONTAINER },
+	NST_CT_COLS(COL_RUNTIME, COL_CID, COL_IMAGE, COL_POD, COL_K8SNS),
 	[COL_HOSTNAME] = { "HOSTNAME", 0.1, 0, SCOLS_JSON_STRING, "hostname of the uts namespace (of the PID process for other types)" },
 	[COL_UIDMAP]  = { "UIDMAP", 0.1, 0, SCOLS_JSON_ARRAY_STRING, "uid_map of a user namespace: INSIDE OUTSIDE COUNT, lines joined by ','" },
 	[COL_GIDMAP]  = { "GIDMAP", 0.1, 0, SCOLS_JSON_ARRAY_STRING, "gid_map of a user namespace, as UIDMAP" },
@@ -230,6 +233,31 @@ static void mark_subtree(struct ctl *c, bool *sub, uint32_t i, int depth)
 		mark_subtree(c, sub, n->owned[k], depth + 1);
 }
 
+/* Whether namespace n is one of container k's: one it owns, or one its pod
+ * owns that its processes are in; for a pod, also those of its containers. */
+static bool ns_of_container(const struct ctl *c, const struct nsinfo_ns *n, int32_t k)
+{
+	const struct nsinfo_container *all = nsinfo_snapshot_containers(c->snap, NULL);
+	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(c->snap, NULL);
+	const struct nsinfo_container *owner, *want = &all[k];
+
+	if (n->container == k)
+		return true;
+	if (n->container < 0)
+		return false;
+	owner = &all[n->container];
+	if (want->kind == NSINFO_CONTAINER_KIND_POD)
+		return owner->pod && strcmp(owner->runtime, want->runtime) == 0 &&
+		       strcmp(owner->pod, want->id) == 0;
+	if (owner->kind != NSINFO_CONTAINER_KIND_POD || !want->pod ||
+	    strcmp(owner->id, want->pod) != 0)
+		return false;
+	for (uint32_t m = 0; m < n->nprocs; m++)
+		if (procs[n->procs[m]].container == k)
+			return true;
+	return false;
+}
+
 static void mark_arg(struct ctl *c, bool *sub, const char *arg)
 {
 	struct nst_target t;
@@ -240,7 +268,7 @@ static void mark_arg(struct ctl *c, bool *sub, const char *arg)
 		return;
 	}
 	for (size_t i = 0; i < c->nns; i++)
-		if (c->ns[i].container == t.container)
+		if (ns_of_container(c, &c->ns[i], t.container))
 			mark_subtree(c, sub, (uint32_t)i, 0);
 }
 
@@ -337,9 +365,11 @@ static void set_hostname(struct ctl *c, struct libscols_line *ln, int32_t uts)
 
 static void set_container(struct ctl *c, struct libscols_line *ln, int32_t idx)
 {
-	char buf[80];
+	struct nst_ct_cells cells;
 
-	nst_out_set(&c->out, ln, COL_CONTAINER, nsinfo_container_label(c->snap, idx, buf, sizeof(buf)));
+	nst_ct_cells(c->snap, idx, &cells);
+	for (int k = 0; k < NST_CT_N; k++)
+		nst_out_set(&c->out, ln, COL_CONTAINER + k, cells.v[k]);
 }
 
 static void fill_proc(struct ctl *c, struct libscols_line *ln, const struct nsinfo_proc *p)
@@ -422,7 +452,7 @@ static void set_joined(struct ctl *c, struct libscols_line *ln, int col, const c
 		return;
 	}
 	if (!(d = strdup(v)))
-		nst_die(EXIT_FAILURE, "out of memory");
+		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	for (char *p = d; *p; p++)
 		if (*p == ',')
 			*p = '\n';
@@ -839,12 +869,14 @@ static bool ref_may_be_container(const char *ref)
  */
 static void scan_flags(const struct ctl *c, char **args, int nargs, struct nsinfo_scan_opts *opts)
 {
-	bool containers = !c->holders_of && nst_out_has(&c->out, COL_CONTAINER);
+	bool containers = false;
 
+	for (int k = 0; k < NST_CT_N; k++)
+		containers |= !c->holders_of && nst_out_has(&c->out, COL_CONTAINER + k);
 	for (int a = 0; a < nargs; a++)
 		containers |= ref_may_be_container(args[a]);
 	if (c->holders_of)
-		containers |= ref_may_be_container(c->holders_of);
+		containers |= ref_may_be_container(c->holders_of) || holders_want_containers(c);
 	if (containers)
 		opts->flags |= NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES;
 	if (!c->holders_of && nst_out_has(&c->out, COL_HOSTNAME))

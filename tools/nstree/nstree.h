@@ -53,8 +53,10 @@ char *holders_summary(const struct ctl *c, int32_t i, const char *sep);
 /* holders.c, --holders: column table and the view. */
 extern const struct nst_col holder_columns[];
 extern const size_t holder_ncols;
-#define HOLDER_DEFAULT_COLS "KIND,PID,FD,MNTNS,PATH,TYPE,NS,COMMAND"
+#define HOLDER_DEFAULT_COLS "KIND,PID,FD,MNTNS,PATH,TYPE,NS,CONTAINER,COMMAND"
 void holders_view(struct ctl *c);
+/* Whether the --holders view shows CONTAINER (the container pass is needed) */
+bool holders_want_containers(const struct ctl *c);
 
 /* diff.c, nstree --diff OLD NEW: its own options; exit 1 for differences. */
 int diff_main(int argc, char **argv);
