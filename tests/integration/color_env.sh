@@ -41,7 +41,7 @@ is "$(NSTREE_COLUMNS=+PPID "$BUILD/nstree" -l -p $$ 2>/dev/null | head -1 | awk 
 is "$(NSTREE_COLUMNS= "$BUILD/nstree" -l -p $$ 2>/dev/null | head -1 | tr -s ' ')" \
 	"$("$BUILD/nstree" -l -p $$ 2>/dev/null | head -1 | tr -s ' ')" "... empty: the defaults"
 out=$(NSTREE_COLUMNS=NS,BOGUS "$BUILD/nstree" -l 2>&1 >/dev/null); rc=$?
-like "$rc:$out" "^1:nstree: NSTREE_COLUMNS: unknown column: BOGUS" "... an unknown name: exit 1, naming the variable"
+like "$rc:$out" "^2:nstree: NSTREE_COLUMNS: unknown column: BOGUS" "... an unknown name: exit 2 (usage), naming the variable"
 is "$(NSTREE_COLUMNS=NS,TYPE "$BUILD/nstree" --holders "$(ns_ino $$ net)" 2>/dev/null | head -1 | tr -s ' ')" \
 	"$("$BUILD/nstree" --holders "$(ns_ino $$ net)" 2>/dev/null | head -1 | tr -s ' ')" "... not applied to --holders' table"
 is "$(NSPID_COLUMNS=PID,PPID "$BUILD/nspid" -n -r $$)" "$$ $PPID" "NSPID_COLUMNS=PID,PPID"

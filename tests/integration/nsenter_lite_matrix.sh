@@ -413,7 +413,7 @@ if wait_for "$T_TMP/sock.up"; then
 	like "$LAST_ERR" "^nsenter-lite: --net-socket: fd 0 of $SK is not a socket$" "... one line says so"
 	predict_case "--net-socket of an fd the target does not have" 125 "" -- -t "$SK" --net-socket 999 -- true
 	predict_case "--net-socket as a stranger: no right to take the target's fd" 125 "$AS_STRANGER" -- -t "$SK" --net-socket "$SKFD" -- true
-	predict_case "--net-socket without -t" 125 "" -- --net-socket "$SKFD" -- true
+	predict_case "--net-socket without -t: a usage error" 2 "" -- --net-socket "$SKFD" -- true
 else
 	fail "socket fixture started"
 fi

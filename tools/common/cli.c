@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exitcodes.h"
 
 #ifndef NSTOOLS_VERSION
 #define NSTOOLS_VERSION "unknown"
@@ -205,7 +206,7 @@ void nst_out_init(struct nst_out *o, const struct nst_col *cols, size_t ncols,
 	o->ncols = ncols < NST_MAX_COLS ? ncols : NST_MAX_COLS;
 	o->tree_col = -1;
 	o->colors = nst_colors_wanted();
-	o->usage_code = EXIT_FAILURE;
+	o->usage_code = NST_EXIT_USAGE;
 	o->applied = true;
 	if (nst_out_select(o, defaults, &bad, &badlen))
 		abort(); /* a tool's own default list is wrong: a build-time bug */

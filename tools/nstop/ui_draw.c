@@ -64,7 +64,8 @@ static void put_line(int y, const char *s, attr_t attr)
 }
 
 /* A line of words (the header, the key hints) cut before the word that
- * would not fit, not in its middle. */
+ * would not fit, not in its middle; a line of ", "-separated items (the
+ * namespace counts, "type N") before the item that would not fit. */
 static void put_words(int y, const char *s, attr_t attr)
 {
 	char buf[512];
@@ -77,9 +78,13 @@ static void put_words(int y, const char *s, attr_t attr)
 	n = (size_t)COLS < sizeof(buf) - 1 ? (size_t)COLS : sizeof(buf) - 1;
 	memcpy(buf, s, n);
 	buf[n] = 0;
-	if (s[n] != ' ') {
-		char *sp = strrchr(buf, ' ');
+	if (s[n] != ' ' && strncmp(s + n, ", ", 2)) {
+		char *sp = strstr(s, ", ") ? NULL : strrchr(buf, ' ');
 
+		/* items: the last ", " that still fits */
+		for (char *c = buf; !sp && (c = strstr(c, ", ")); c++)
+			if (!strstr(c + 1, ", "))
+				sp = c;
 		if (sp && sp > buf)
 			*sp = 0;
 	}
