@@ -148,6 +148,15 @@ static int take_id(struct span id, enum id_kind kind, struct nsinfo__cgroup_id *
 	return 1;
 }
 
+/* A rule matched: 1 a container of runtime, -1 (no runtime) a monitor */
+static int matched(const char *runtime, struct nsinfo__cgroup_id *out)
+{
+	if (!runtime)
+		return -1;
+	out->runtime = runtime;
+	return 1;
+}
+
 /* 1 matched a container, -1 matched a non-container (monitor), 0 nothing */
 static int match_rule(struct span c, struct nsinfo__cgroup_id *out)
 {
@@ -163,10 +172,7 @@ static int match_rule(struct span c, struct nsinfo__cgroup_id *out)
 			id.n -= strlen(r->suffix);
 		if (!take_id(id, r->kind, out))
 			continue;
-		if (!r->runtime)
-			return -1;
-		out->runtime = r->runtime;
-		return 1;
+		return matched(r->runtime, out);
 	}
 	return 0;
 }
@@ -181,10 +187,7 @@ static int match_parent(struct span parent, struct span c, int in_kubepods,
 
 		if (!applies || !take_id(c, r->kind, out))
 			continue;
-		if (!r->runtime)
-			return -1;
-		out->runtime = r->runtime;
-		return 1;
+		return matched(r->runtime, out);
 	}
 	return 0;
 }

@@ -775,20 +775,26 @@ static int translate_in(struct nsinfo_pidmap *m, int nsfd, uint64_t ino, uint64_
 	return scan_translate(m, nsfd, ino, nsid, pid);
 }
 
+/* 0 if nsfd is a pid namespace, else -errno (-EMEDIUMTYPE another type) */
+static int pidns_fd(int nsfd)
+{
+	int type, r = nsinfo_fd_identify(nsfd, &type, NULL);
+
+	return r < 0 ? r : type != NSINFO_PID ? -EMEDIUMTYPE : 0;
+}
+
 NSINFO_EXPORT int nsinfo_pidmap_lookup_in(struct nsinfo_pidmap *m, int nsfd, pid_t pid,
 					  struct nsinfo_pidchain *out)
 {
 	struct nsinfo_pidchain c;
 	uint64_t ino = 0, nsid = 0;
-	int type, r, host, l;
+	int r, host, l;
 
 	if (!m || !out || nsfd < 0 || pid <= 0)
 		return -EINVAL;
-	r = nsinfo_fd_identify(nsfd, &type, NULL);
+	r = pidns_fd(nsfd);
 	if (r < 0)
 		return r;
-	if (type != NSINFO_PID)
-		return -EMEDIUMTYPE;
 	r = ns_identify(nsfd, &ino, &nsid);
 	if (r < 0)
 		return r;
@@ -884,15 +890,13 @@ NSINFO_EXPORT int nsinfo_pidmap_members(struct nsinfo_pidmap *m, int nsfd,
 {
 	struct member_list ml = { 0 };
 	struct member_walk w = { .m = m, .fn = add_member, .arg = &ml };
-	int type, r;
+	int r;
 
 	if (!m || !out || !n || nsfd < 0)
 		return -EINVAL;
-	r = nsinfo_fd_identify(nsfd, &type, NULL);
+	r = pidns_fd(nsfd);
 	if (r < 0)
 		return r;
-	if (type != NSINFO_PID)
-		return -EMEDIUMTYPE;
 	if (m->proc_err)
 		return m->proc_err;
 	r = ns_identify(nsfd, &w.ino, &w.nsid);

@@ -264,6 +264,21 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* One sample per container (not per pod) of family name: its name (else
+ * id), id, runtime, and pod, k8s_namespace and pod_uid where the engine
+ * records them (labels without a value are left out) */
+static void container_samples(struct mw *w, const char *name, const struct nsinfo_container *c,
+			      size_t nc, const unsigned *v)
+{
+	for (size_t i = 0; i < nc; i++)
+		if (c[i].kind != NSINFO_CONTAINER_KIND_POD)
+			sample(w, name,
+			       L("container", c[i].name ? c[i].name : c[i].id, "container_id", c[i].id,
+				 "runtime", c[i].runtime, "pod", c[i].pod_name, "k8s_namespace",
+				 c[i].pod_namespace, "pod_uid", c[i].pod),
+			       v[i]);
+}
+
 static void container_metrics(struct mw *w, struct nsinfo_snapshot *s, bool per_container)
 {
 	size_t nc, np, nns;
@@ -301,26 +316,11 @@ static void container_metrics(struct mw *w, struct nsinfo_snapshot *s, bool per_
 		for (size_t i = 0; i < nns; i++)
 			if (ns[i].container >= 0 && (size_t)ns[i].container < nc)
 				nnsc[ns[i].container]++;
-		/* container: the name where the engine's files give one, else
-		 * the id; pod, k8s_namespace and pod_uid where the engine records
-		 * them (labels without a value are left out) */
 		family(w, "nsexporter_container_processes", GAUGE, "Processes of a container.");
-		for (size_t i = 0; i < nc; i++)
-			if (c[i].kind != NSINFO_CONTAINER_KIND_POD)
-				sample(w, "nsexporter_container_processes",
-				       L("container", c[i].name ? c[i].name : c[i].id, "container_id",
-					 c[i].id, "runtime", c[i].runtime, "pod", c[i].pod_name,
-					 "k8s_namespace", c[i].pod_namespace, "pod_uid", c[i].pod),
-				       nproc[i]);
+		container_samples(w, "nsexporter_container_processes", c, nc, nproc);
 		family(w, "nsexporter_container_namespaces", GAUGE,
 		       "Namespaces that belong to a container (made by it, as nstree's CONTAINER column).");
-		for (size_t i = 0; i < nc; i++)
-			if (c[i].kind != NSINFO_CONTAINER_KIND_POD)
-				sample(w, "nsexporter_container_namespaces",
-				       L("container", c[i].name ? c[i].name : c[i].id, "container_id",
-					 c[i].id, "runtime", c[i].runtime, "pod", c[i].pod_name,
-					 "k8s_namespace", c[i].pod_namespace, "pod_uid", c[i].pod),
-				       nnsc[i]);
+		container_samples(w, "nsexporter_container_namespaces", c, nc, nnsc);
 	}
 	free(nproc);
 	free(nnsc);
