@@ -106,24 +106,7 @@ done
 # ------------------------------------------------------------ netns-from-sock
 # a net namespace held only by a socket: made there, then the process went
 # back to its own net namespace
-cat >"$T_TMP/sock.py" <<'EOF'
-import ctypes, os, signal, socket, sys
-libc = ctypes.CDLL(None, use_errno=True)
-own = os.open("/proc/self/ns/net", os.O_RDONLY)
-if libc.unshare(0x40000000) != 0:
-    sys.exit("unshare: %s" % os.strerror(ctypes.get_errno()))
-ino = os.stat("/proc/self/ns/net").st_ino
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-if libc.setns(own, 0x40000000) != 0:
-    sys.exit("setns: %s" % os.strerror(ctypes.get_errno()))
-os.close(own)
-with open(sys.argv[1] + ".tmp", "w") as f:
-    f.write("%d %d\n" % (ino, s.fileno()))
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-while True:
-    signal.pause()
-EOF
-S=$(bg_start python3 "$T_TMP/sock.py" "$T_TMP/sock.up")
+S=$(bg_start python3 "$SRCDIR/tests/lib/socket_holder.py" "$T_TMP/sock.up")
 if wait_for "$T_TMP/sock.up"; then
 	read -r SOCK_NS SOCK_FD <"$T_TMP/sock.up"
 	for src in $SOURCES; do

@@ -383,24 +383,7 @@ fi
 # ------------------------------------------- nsenter 2.41's other options
 # --net-socket FD: a net namespace held only by a socket of a process that
 # went back to its own; the command must be in the socket's.
-cat >"$T_TMP/sock.py" <<'PYEOF'
-import ctypes, os, signal, socket, sys
-libc = ctypes.CDLL(None, use_errno=True)
-own = os.open("/proc/self/ns/net", os.O_RDONLY)
-if libc.unshare(0x40000000) != 0:
-    sys.exit("unshare: %s" % os.strerror(ctypes.get_errno()))
-ino = os.stat("/proc/self/ns/net").st_ino
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-if libc.setns(own, 0x40000000) != 0:
-    sys.exit("setns: %s" % os.strerror(ctypes.get_errno()))
-os.close(own)
-with open(sys.argv[1] + ".tmp", "w") as f:
-    f.write("%d %d\n" % (ino, s.fileno()))
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-while True:
-    signal.pause()
-PYEOF
-SK=$(bg_start python3 "$T_TMP/sock.py" "$T_TMP/sock.up")
+SK=$(bg_start python3 "$SRCDIR/tests/lib/socket_holder.py" "$T_TMP/sock.up")
 if wait_for "$T_TMP/sock.up"; then
 	read -r SKNS SKFD <"$T_TMP/sock.up"
 	SHOW_NET='stat -L -c %i /proc/self/ns/net'

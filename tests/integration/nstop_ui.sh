@@ -3,10 +3,10 @@
 # drills in, the filter narrows, a member exiting while shown, resize,
 # help, the events pane with an unshare done meanwhile, q exits 0.
 source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux.sh"
 require_root "the fixtures need namespaces, and nstop reads every process"
 NSTOP=$BUILD/nstop
 command -v tmux >/dev/null || { skip "[tool] tmux not installed"; done_testing; exit; }
-TM="tmux -L nstop-test-$$"
 export LC_ALL=C
 
 HOST=nstopA$$
@@ -18,22 +18,8 @@ A2=$(bg_start nsenter -t "$A" -n -u -i sleep 301)
 for _ in $(seq 100); do [ "$(ns_ino "$A2" net)" = "$A_NET" ] && break; sleep 0.05; done
 diag "A=$A A2=$A2 net=$A_NET"
 
-# the socket file outlives the server
-on_exit "$TM kill-server; rm -f '${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/nstop-test-$$'"
-$TM new-session -d -x 120 -y 40 \
+tmux_start nstop-test 120 40 \
 	"ASAN_OPTIONS=\${ASAN_OPTIONS:-} '$NSTOP' -d 0.3 2>'$T_TMP/stderr'; echo \$? >'$T_TMP/status'; sleep 60"
-
-screen() { $TM capture-pane -p; }
-# wait_screen REGEX [SECONDS]: poll the screen until it matches
-wait_screen() {
-	local n=$(( ${2:-10} * 10 ))
-	while [ $n -gt 0 ]; do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1; n=$((n - 1))
-	done
-	return 1
-}
-keys() { $TM send-keys "$@"; }
 
 wait_screen "namespaces shown" ; ok $? "the screen comes up"
 screen | grep -q "^TYPE  *NS  *NSID  *CONTAINER  *NPROCS  *%CPU  *RSS  *CHURN  *COMMAND"

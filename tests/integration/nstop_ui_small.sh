@@ -4,10 +4,10 @@
 # refresh interval, the members of a namespace follow the sort key, and
 # Esc in the list clears a filter kept with Enter.
 source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/tmux.sh"
 require_root "the fixtures need namespaces, and nstop reads every process"
 NSTOP=$BUILD/nstop
 command -v tmux >/dev/null || { skip "[tool] tmux not installed"; done_testing; exit; }
-TM="tmux -L nstop-small-$$"
 export LC_ALL=C
 
 # a uts namespace with members named so that pid order is not name order
@@ -16,19 +16,8 @@ U=$(bg_start unshare --uts sh -c "'$T_TMP/zzz$$' 300 & '$T_TMP/aaa$$' 300 & '$T_
 for _ in $(seq 100); do [ "$(pgrep -P "$U" | wc -l)" = 3 ] && [ -z "$(pgrep -P "$U" -x sh)" ] && break; sleep 0.05; done
 UTS=$(ns_ino "$U" uts)
 
-on_exit "$TM kill-server; rm -f '${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/nstop-small-$$'"
-$TM new-session -d -x 80 -y 24 \
+tmux_start nstop-small 80 24 \
 	"ASAN_OPTIONS=\${ASAN_OPTIONS:-} '$NSTOP' -E -d 1 -s COMMAND 2>'$T_TMP/stderr'; echo \$? >'$T_TMP/status'; sleep 60"
-screen() { $TM capture-pane -p; }
-wait_screen() {
-	local n=$(( ${2:-10} * 10 ))
-	while [ $n -gt 0 ]; do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1; n=$((n - 1))
-	done
-	return 1
-}
-keys() { $TM send-keys "$@"; }
 
 wait_screen "namespaces shown"; ok $? "the screen comes up at 80x24"
 hdr=$(screen | grep -m1 "^TYPE ")
