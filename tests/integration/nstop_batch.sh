@@ -70,13 +70,20 @@ like "$(sed -n "/^pid *$B_PID/,/^pid/p" "$out" | grep -- "$B_UTS")" "^uts +[|\`]
 "$NSTOP" -b -n 3 -d 0.1 >"$out"
 is "$(grep -c '^nstop - ' "$out")" 3 "-n 3 prints three frames"
 
-# churn: a process joins A's net namespace after the first frame; one of
-# the later frames (whichever follows the join on a loaded host) counts it
-"$NSTOP" -b -n 4 -d 1.5 -g flat -t net -o NS,CHURN >"$out" &
+# churn: a process joins A's net namespace after the first frame; the frame
+# that follows the join (however late it comes on a loaded host) counts it,
+# and the two frames after that do not count it again
+"$NSTOP" -b -d 0.5 -g flat -t net -o NS,CHURN >"$out" &
 np=$!
+on_exit "kill $np 2>/dev/null"
 for _ in $(seq 1200); do grep -q "$A_NET" "$out" && break; sleep 0.05; done
 J=$(bg_start nsenter -t "$A" -n sleep 303)
-wait "$np"
+joined() { awk -v i="$A_NET" '$1 == i && $2 == "+1/-0"' "$out" | grep -q .; }
+frames() { grep -c '^nstop - ' "$out"; }
+for _ in $(seq 1200); do joined && break; sleep 0.05; done
+f0=$(frames)
+for _ in $(seq 1200); do [ "$(frames)" -ge $((f0 + 2)) ] && break; sleep 0.05; done
+kill "$np"; wait "$np" 2>/dev/null
 is "$(awk -v i="$A_NET" '$1 == i {print $2}' "$out" | tail -n +2 | sort | uniq -c | awk '$2 == "+1/-0" {print $1}')" 1 \
 	"churn counts the process that joined, once"
 kill "$J"
