@@ -101,8 +101,10 @@ all: deps $(BUILD)/libnsinfo.a $(BUILD)/libnsinfo.so $(BUILD)/libnsinfo.pc \
 
 # ------------------------------------------------------------ dependencies
 # Installs what is missing when run as root on Debian (apt-get update once,
-# then apt-get install -y [$(3): more apt-get options]); otherwise names the
-# exact command and stops (or, with $(4) non-empty, says so and goes on).
+# then apt-get install -y [$(3): more apt-get options]; two builds at once
+# take turns on a lock, and apt waits up to 10 min for another apt's lock);
+# otherwise names the exact command and stops (or, with $(4) non-empty, says
+# so and goes on).
 define install_missing
 	@missing=""; \
 	for d in $(1); do n=$${d%%:*}; p=$${d#*:}; \
@@ -113,10 +115,11 @@ define install_missing
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "nstools: installing missing Debian packages: $$missing"; \
+	    exec 9>>/var/lib/apt/nstools-install.lock; flock 9; \
 	    if [ ! -e $(BUILD)/.apt-updated ]; then \
-	      DEBIAN_FRONTEND=noninteractive apt-get update -qq || exit 1; \
+	      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update -qq || exit 1; \
 	      mkdir -p $(BUILD) && touch $(BUILD)/.apt-updated; fi; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(3) $$missing >/dev/null || exit 1; \
+	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq $(3) $$missing >/dev/null || exit 1; \
 	  elif [ -n "$(4)" ]; then \
 	    echo "nstools: not installed, the tests that need them skip: apt-get install -y $(3) $$missing" >&2; \
 	  else \
