@@ -96,7 +96,8 @@ EOP
 	run json "[$loc] nspid -J" "$BUILD/nspid" -J "$HPID"
 	run text "[$loc] nstop -b" "$BUILD/nstop" -b -n 1 -d 0 -p "$HPID"
 	# nstop's CONTAINER is the library's label: a hostname is no container
-	like "$(out | grep -E "^uts +.*$UTS ")" "$UTS +[0-9]+ +- +1 " "[$loc] nstop -b: the uts row, no container from its hostname"
+	like "$(out | grep -E "^uts +.*$UTS ")" "$UTS +[0-9]+ +- +1 " "[$loc] nstop -b: the uts row, no container from its hostname" ||
+		diag "exit $(cat "$T_TMP/rc.$n"); stdout: $(out | head -20); stderr: $(head -5 "$T_TMP/err.$n")"
 	run text "[$loc] nsenter-lite --explain" "$BUILD/nsenter-lite" --explain -t "$HPID" -u -- \
 		printf '\033]0;x\007'
 done
