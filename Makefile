@@ -37,7 +37,7 @@ SOVERSION := 0
 
 # Every Debian package the build, the tests and the benchmarks use.
 # pkg-config name : Debian package
-DEP_PKGS := libproc2:libproc2-dev smartcols:libsmartcols-dev json-c:libjson-c-dev \
+DEP_PKGS := smartcols:libsmartcols-dev json-c:libjson-c-dev \
 	    ncursesw:libncurses-dev libbpf:libbpf-dev libelf:libelf-dev zlib:zlib1g-dev \
 	    libmicrohttpd:libmicrohttpd-dev
 # command : Debian package

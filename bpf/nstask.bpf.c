@@ -29,6 +29,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Load-time: skip every non-leader (NSINFO_SCAN_NO_THREADS) */
 const volatile bool leaders_only = false;
 
+/* Set before each iteration: fill cpu_ns and rss_pages (NSINFO_SCAN_USAGE) */
+bool want_usage = false;
+
 struct nstask_totals totals = {};
 /* one record at a time; too big for comfort on the 512-byte BPF stack */
 struct nstask_rec rec = {};
@@ -122,6 +125,79 @@ static __always_inline void read_task_ns(struct nstask_rec *r, struct task_struc
 	read_ns(&r->ns[NSTASK_SLOT_TIME_CHILDREN], &BPF_CORE_READ(nsp, time_ns_for_children)->ns);
 }
 
+/* ------------------------------------------------------ CPU and memory */
+
+/* Threads summed per process at most (a bpf_loop bound, not a cost) */
+#define MAX_THREADS (1 << 20)
+
+struct thread_sum {
+	struct list_head *pos, *head;
+	__u64 off;                /* of thread_node in task_struct */
+	__u64 ns;
+};
+
+static long add_thread(__u32 i, void *data)
+{
+	struct thread_sum *ts = data;
+	struct list_head *pos = ts->pos;
+	struct task_struct *t;
+
+	if (!pos || pos == ts->head)
+		return 1;
+	t = (struct task_struct *)((char *)pos - ts->off);
+	ts->ns += BPF_CORE_READ(t, se.sum_exec_runtime);
+	ts->pos = BPF_CORE_READ(pos, next);
+	return 0;
+}
+
+/* thread_group_cputime()'s runtime, which /proc/PID/stat's utime + stime
+ * add up to: the exited threads' total plus each live thread's */
+static __always_inline __u64 group_runtime(struct task_struct *leader)
+{
+	struct signal_struct *sig = BPF_CORE_READ(leader, signal);
+	struct thread_sum ts = {};
+
+	if (!sig)
+		return BPF_CORE_READ(leader, se.sum_exec_runtime);
+	ts.head = (struct list_head *)__builtin_preserve_access_index(&sig->thread_head);
+	ts.pos = BPF_CORE_READ(sig, thread_head.next);
+	ts.off = bpf_core_field_offset(struct task_struct, thread_node);
+	ts.ns = BPF_CORE_READ(sig, sum_sched_runtime);
+	bpf_loop(MAX_THREADS, add_thread, &ts, 0);
+	return ts.ns;
+}
+
+/* before 6.2 the counters were atomics */
+struct mm_rss_stat___old {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+struct mm_struct___old {
+	struct mm_rss_stat___old rss_stat;
+} __attribute__((preserve_access_index));
+
+static __always_inline __u64 positive(__s64 v)
+{
+	return v > 0 ? (__u64)v : 0;
+}
+
+/* get_mm_rss() as /proc reads it: MM_FILEPAGES (0) + MM_ANONPAGES (1) +
+ * MM_SHMEMPAGES (3), each counter's shared value (percpu_counter_read_positive:
+ * the per-CPU batches not folded in) */
+static __always_inline __u64 mm_rss(struct mm_struct *mm)
+{
+	struct mm_struct___old *old = (struct mm_struct___old *)mm;
+
+	if (!mm)
+		return 0;
+	if (bpf_core_type_exists(struct mm_rss_stat___old))
+		return positive(BPF_CORE_READ(old, rss_stat.count[0].counter)) +
+		       positive(BPF_CORE_READ(old, rss_stat.count[1].counter)) +
+		       positive(BPF_CORE_READ(old, rss_stat.count[3].counter));
+	return positive(BPF_CORE_READ(mm, rss_stat[0].count)) +
+	       positive(BPF_CORE_READ(mm, rss_stat[1].count)) +
+	       positive(BPF_CORE_READ(mm, rss_stat[3].count));
+}
+
 /* What makes /proc/PID/task/TID/ns differ from the leader's (pid cannot) */
 static __always_inline bool ns_differs(struct task_struct *t, struct nsproxy *nsp,
 				       struct task_struct *leader)
@@ -157,6 +233,10 @@ static __always_inline void fill(struct nstask_rec *r, struct task_struct *t,
 	r->start_ns = BPF_CORE_READ(t, start_boottime);
 	if (!leader)
 		r->flags |= NSTASK_F_THREAD;
+	if (want_usage) {
+		r->cpu_ns = leader ? group_runtime(t) : BPF_CORE_READ(t, se.sum_exec_runtime);
+		r->rss_pages = mm_rss(BPF_CORE_READ(t, mm));
+	}
 	if (BPF_CORE_READ(t, flags) & PF_KTHREAD)
 		r->flags |= NSTASK_F_KTHREAD;
 	for (unsigned int i = 0; i < NSTASK_MAX_LEVELS; i++) {

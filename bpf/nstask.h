@@ -56,6 +56,10 @@ struct nstask_rec {
 	__u64 start_ns;           /* task->start_boottime: ns since boot */
 	__s32 nspid[NSTASK_MAX_LEVELS]; /* from the reader's level inwards */
 	__u32 egid;               /* in the layout's former padding */
+	/* with want_usage only, else 0 */
+	__u64 cpu_ns;             /* scheduler runtime: the thread group's for a
+				   * leader (exited threads included), a thread's own */
+	__u64 rss_pages;          /* get_mm_rss(): file + anon + shmem pages */
 };
 
 /* One open nsfs file of a thread-group leader (iter/task_file): the fd

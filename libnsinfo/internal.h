@@ -68,6 +68,11 @@ struct nsinfo_snapshot {
 	struct nsinfo_container *containers;
 	size_t ncontainers, containers_cap;
 
+	/* CPU time and RSS per process row, NULL without NSINFO_SCAN_USAGE
+	 * (grown with procs, sorted with them) */
+	struct nsinfo__usage *usage;
+	size_t usage_cap;
+
 	/* owned strings (paths, hostnames, container ids, user names): never
 	 * moved, freed with the snapshot */
 	struct nsinfo__chunk *strings;
@@ -117,6 +122,27 @@ struct nsinfo__status {
 	int nspid_len;
 	pid_t nspid[NSINFO__MAX_LEVELS];
 };
+
+/* What a source read of a task's CPU time and memory (NSINFO_SCAN_USAGE) */
+struct nsinfo__usage {
+	uint64_t cpu_ns;          /* user + system, all its threads (a thread row: its own) */
+	uint64_t rss;             /* bytes: file + anon + shmem pages, as stat's rss */
+	bool known;               /* false: not read (denied, vanished) */
+};
+
+/* The fields of a /proc/PID/stat text the scan keeps */
+struct nsinfo__stat {
+	char comm[16];            /* field 2, cut to 15 bytes */
+	uint64_t ticks;           /* utime + stime (fields 14, 15), clock ticks */
+	uint64_t start_time;      /* field 22 */
+	uint64_t rss_pages;       /* field 24 */
+};
+
+/* Parse a /proc/PID/stat text (comm may hold anything, up to the last
+ * ')'); 0 or -EINVAL, *st written only on success. */
+int nsinfo__parse_stat(const char *buf, struct nsinfo__stat *st);
+/* One clock tick (USER_HZ, stat's unit) in ns */
+uint64_t nsinfo__tick_ns(void);
 
 /* names of the ns/ entries, indexed by enum nsinfo_type */
 extern const char *const nsinfo__ns_file[NSINFO_NTYPES];
@@ -200,7 +226,8 @@ enum { NSINFO__LINK_PID_CHILDREN = NSINFO_NTYPES, NSINFO__LINK_TIME_CHILDREN, NS
 
 /* Type of link l, and its ns/ file name. */
 int nsinfo__link_type(int l, const char **name);
-/* A process row from status fields; its index or -ENOMEM. */
+/* A process row from status fields; its index or -ENOMEM. With
+ * NSINFO_SCAN_USAGE its s->usage slot starts unknown, for the source to set. */
 int nsinfo__add_proc(struct nsinfo_snapshot *s, const struct nsinfo__status *st,
 		     pid_t pid, uint32_t flags);
 /* The namespace of link l given every link's inode (0 = none): *idx is its

@@ -216,7 +216,9 @@ struct nsinfo_coverage {
 #define NSINFO_SCAN_BPF        (1u << 7) /* the BPF source on a small host too */
 #define NSINFO_SCAN_NOT_SELF   (1u << 8) /* the caller's own fds are not holders (what it
 					   * inherited is held by the process it came from) */
-/* bits 9-11 unused */
+#define NSINFO_SCAN_USAGE      (1u << 9) /* CPU time and resident memory per process
+					   * (nsinfo_snapshot_proc_usage) */
+/* bits 10-11 unused */
 #define NSINFO_SCAN_REUSABLE   (1u << 12) /* record what a refresh needs (nsinfo_snapshot_refresh) */
 #define NSINFO_SCAN_NO_CHILDREN_LINKS (1u << 13) /* skip pid_for_children, time_for_children */
 
@@ -238,6 +240,22 @@ void nsinfo_snapshot_unref(struct nsinfo_snapshot *s);
 /* Processes (leaders and differing threads), sorted by pid. */
 const struct nsinfo_proc *nsinfo_snapshot_procs(const struct nsinfo_snapshot *s,
 						size_t *n);
+/*
+ * CPU time and resident memory of process row i (an index into
+ * nsinfo_snapshot_procs()) in a snapshot taken with NSINFO_SCAN_USAGE:
+ * *cpu_ns, user + system time in ns since it started, of all its threads
+ * (an NSINFO_PROC_THREAD row: of that thread); *rss_bytes, its resident
+ * file, anonymous and shared memory pages, the rss field of
+ * /proc/PID/stat. Either may be NULL. The /proc walk reads
+ * /proc/PID/stat (clock ticks: 10 ms steps at USER_HZ 100); the BPF
+ * iterator reads the scheduler's runtime of each thread (ns; the slice
+ * running at that moment not yet counted) and the memory counters /proc
+ * reads (per-CPU batches not yet folded in, as in /proc). 0, -ENODATA (not
+ * read: a snapshot without the flag or loaded from JSON, a process denied
+ * or gone while read) or -EINVAL.
+ */
+int nsinfo_snapshot_proc_usage(const struct nsinfo_snapshot *s, size_t i, uint64_t *cpu_ns,
+			       uint64_t *rss_bytes);
 /* Namespaces in discovery order. */
 const struct nsinfo_ns *nsinfo_snapshot_namespaces(const struct nsinfo_snapshot *s,
 						   size_t *n);
@@ -501,6 +519,17 @@ int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *ref, int type,
  */
 int nsinfo_ns_open(const struct nsinfo_snapshot *s, const struct nsinfo_ns *ns,
 		   struct nsinfo_nsref *out);
+
+/*
+ * All of file name (relative to dirfd, as openat(2) takes it; opened
+ * read-only, close-on-exec, never as a controlling terminal), up to max
+ * bytes, into a new NUL-terminated buffer: 0 with *out (free() it) and
+ * *len (may be NULL). -EFBIG if it holds more than max bytes, -ENOMEM,
+ * -EINVAL or -errno of the open or a read: never a truncated text. The
+ * library's one whole-file reader, for a tool reading a file of a process
+ * it holds (its /proc/PID directory as dirfd).
+ */
+int nsinfo_read_file_at(int dirfd, const char *name, size_t max, char **out, size_t *len);
 
 /* Parse a decimal pid (1..INT_MAX, nothing else on the line); -EINVAL. */
 int nsinfo_parse_pid(const char *s, pid_t *out);

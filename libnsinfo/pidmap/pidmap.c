@@ -16,7 +16,6 @@
  * /proc is the fallback.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -406,35 +405,60 @@ static int ns_depth(struct nsinfo_pidmap *m, int nsfd)
 	return n < 0 ? n : n - 1;
 }
 
+/* Every numbered entry (1..INT_MAX) of directory fd, through the one
+ * walker; fd is closed. fn(arg, name, number) until one returns non-zero:
+ * that, 0 at the end, or -ENOMEM. */
+static int each_numbered(int fd, int (*fn)(void *arg, const char *name, pid_t num), void *arg)
+{
+	struct nsinfo__dir d;
+	const char *name;
+	long num;
+	int r = 0;
+
+	if (nsinfo__dir_begin(&d, fd, NULL, 0, 0)) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (!r && nsinfo__dir_next(&d, &name, &num) > 0)
+		if (num > 0)
+			r = fn(arg, name, (pid_t)num);
+	nsinfo__dir_end(&d);
+	close(fd);
+	return r;
+}
+
+struct task_walk {
+	struct nsinfo_pidmap *m;
+	pid_t pid;
+	int (*fn)(struct nsinfo_pidmap *, const char *dir, pid_t tid, void *);
+	void *arg;
+};
+
+static int task_entry(void *arg, const char *name, pid_t tid)
+{
+	struct task_walk *tw = arg;
+	char path[32];
+
+	(void)name;
+	snprintf(path, sizeof(path), "%d/task/%d", (int)tw->pid, (int)tid);
+	return tw->fn(tw->m, path, tid, tw->arg);
+}
+
 /* Calls fn for every thread of process pid (leader included); stops at the
  * first non-zero return and gives it back. */
 static int for_each_task(struct nsinfo_pidmap *m, pid_t pid,
 			 int (*fn)(struct nsinfo_pidmap *, const char *dir, pid_t tid, void *),
 			 void *arg)
 {
+	struct task_walk tw = { m, pid, fn, arg };
 	char path[32];
-	struct nsinfo__dir d;
-	const char *name;
-	int fd, r = 0;
-	long tid;
+	int fd;
 
 	snprintf(path, sizeof(path), "%d/task", (int)pid);
 	fd = openat(m->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 0; /* gone: no threads */
-	if (nsinfo__dir_begin(&d, fd, NULL, 0, 0)) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (!r && nsinfo__dir_next(&d, &name, &tid) > 0) {
-		if (tid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "%d/task/%d", (int)pid, (int)tid);
-		r = fn(m, path, (pid_t)tid, arg);
-	}
-	nsinfo__dir_end(&d);
-	close(fd);
-	return r;
+	return each_numbered(fd, task_entry, &tw);
 }
 
 struct tid_search {
@@ -546,29 +570,17 @@ static int walk_one(struct member_walk *w, const char *dir, pid_t pid)
 	return w->fn(w, &c);
 }
 
+static int member_entry(void *w, const char *name, pid_t pid)
+{
+	return walk_one(w, name, pid);
+}
+
 /* 0 when every process was seen, the first non-zero fn() return else. */
 static int walk_members(struct member_walk *w)
 {
 	int fd = openat(w->m->procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct dirent *de;
-	DIR *d;
-	int r = 0;
 
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (!r && (de = readdir(d))) {
-		pid_t pid;
-
-		if (nsinfo_parse_pid(de->d_name, &pid) == 0)
-			r = walk_one(w, de->d_name, pid);
-	}
-	closedir(d);
-	return r;
+	return fd < 0 ? -errno : each_numbered(fd, member_entry, w);
 }
 
 /*
@@ -662,13 +674,41 @@ static int nsproc_open(int nsfd)
 	return r;
 }
 
+struct nsproc_walk {
+	struct member_walk *w;
+	int nsfd;
+};
+
+/* Inner pid of a member in the namespace's own proc: walked as our pid */
+static int nsproc_entry(void *arg, const char *name, pid_t inner)
+{
+	struct nsproc_walk *nw = arg;
+	struct member_walk *w = nw->w;
+	pid_t host = ioctl(nw->nsfd, NS_GET_TGID_FROM_PIDNS, (unsigned long)inner);
+	char dir[16];
+	int r;
+
+	(void)name;
+	if (host <= 0) {
+		if (errno == ENOTTY || errno == EINVAL || errno == ENOSYS) {
+			w->m->no_ioctl = true;
+			return 1;
+		}
+		return 0; /* exited meanwhile */
+	}
+	snprintf(dir, sizeof(dir), "%d", (int)host);
+	w->inner = inner;
+	r = walk_one(w, dir, host);
+	w->inner = 0;
+	return r;
+}
+
 /* The walk over the members the namespace's own proc lists: 1 when it
  * could not be made (walk the host), else as walk_members. */
 static int walk_nsproc(struct member_walk *w, int nsfd)
 {
-	struct dirent *de;
-	int fd, mfd, r = 0;
-	DIR *d;
+	struct nsproc_walk nw = { w, nsfd };
+	int fd, mfd;
 
 	if (w->m->no_ioctl || strcmp(w->m->proc_root, "/proc"))
 		return 1;
@@ -680,32 +720,7 @@ static int walk_nsproc(struct member_walk *w, int nsfd)
 	close(mfd);
 	if (fd < 0)
 		return 1;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return 1;
-	}
-	while (!r && (de = readdir(d))) {
-		pid_t inner, host;
-		char dir[16];
-
-		if (nsinfo_parse_pid(de->d_name, &inner) < 0)
-			continue;
-		host = ioctl(nsfd, NS_GET_TGID_FROM_PIDNS, (unsigned long)inner);
-		if (host <= 0) {
-			if (errno == ENOTTY || errno == EINVAL || errno == ENOSYS) {
-				w->m->no_ioctl = true;
-				r = 1;
-			}
-			continue; /* exited meanwhile */
-		}
-		snprintf(dir, sizeof(dir), "%d", (int)host);
-		w->inner = inner;
-		r = walk_one(w, dir, host);
-		w->inner = 0;
-	}
-	closedir(d);
-	return r;
+	return each_numbered(fd, nsproc_entry, &nw);
 }
 
 static int match_proc(struct member_walk *w, const struct nsinfo_pidchain *c)

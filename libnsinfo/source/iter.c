@@ -86,6 +86,7 @@ struct iter {
 	uint8_t *tries;           /* per namespace: failed probes so far, while unprobed */
 	size_t tries_cap;
 	uint64_t tick_ns;         /* one clock tick (USER_HZ) in ns */
+	uint64_t page_size;
 	int64_t boot_off_ns;      /* the reader's time namespace boottime offset */
 };
 
@@ -97,10 +98,10 @@ struct iter {
 static void clock_setup(struct iter *it)
 {
 	char buf[256], *p;
-	long tck = sysconf(_SC_CLK_TCK);
 	long long sec, nsec;
 
-	it->tick_ns = tck > 0 && tck <= 1000000000L ? 1000000000ULL / (uint64_t)tck : 10000000ULL;
+	it->tick_ns = nsinfo__tick_ns();
+	it->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
 	it->boot_off_ns = 0;
 	if (nsinfo__read_at(it->procfd, "self/timens_offsets", buf, sizeof(buf)) < 0)
 		return;
@@ -297,6 +298,10 @@ static int take(struct iter *it, const struct nstask_rec *r)
 	pi = nsinfo__add_proc(s, &st, st.pid, row_flags(s, r));
 	if (pi < 0)
 		return pi;
+	if (s->usage)
+		s->usage[pi] = (struct nsinfo__usage){
+			.cpu_ns = r->cpu_ns, .rss = r->rss_pages * it->page_size, .known = true,
+		};
 	/* NONS: a zombie's pid and user namespaces, the slots left are 0 */
 	for (int l = 0; l < NSINFO__NLINKS; l++)
 		inos[l] = r->ns[l].ino;
@@ -497,6 +502,7 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 		close(it.procfd);
 		return err;
 	}
+	skel->bss->want_usage = !!(s->flags & NSINFO_SCAN_USAGE);
 	fd = bpf_iter_create(bpf_link__fd(skel->links.nstask));
 	if (fd < 0) {
 		err = why(s, -errno, "cannot create the task iterator: %s", strerror(errno));

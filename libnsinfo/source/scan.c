@@ -166,20 +166,28 @@ int nsinfo__parse_status(const char *buf, struct nsinfo__status *st)
 	return (seen & 1) ? 0 : -EINVAL;
 }
 
-int nsinfo__parse_stat_start(const char *buf, uint64_t *start)
+/* Where fields 3..want of a stat text start (f[n] for field n): comm
+ * (field 2) may hold anything, ')' and spaces included, so the fields start
+ * after the last ')'. 0 or -EINVAL if there are fewer. */
+static int stat_fields(const char *buf, const char **f, int want)
 {
-	/* comm (field 2) may hold anything, ')' and spaces included: the
-	 * fields start after the last ')' */
 	const char *p = strrchr(buf, ')');
-	uint64_t v = 0;
 	int field = 2;
 
 	if (!p)
 		return -EINVAL;
-	for (p++; *p && field < 22; p++)
+	for (p++; *p && field < want; p++)
 		if (*p == ' ' && p[1] && p[1] != ' ')
-			field++;
-	if (field != 22 || *p < '0' || *p > '9')
+			f[++field] = p + 1;
+	return field == want ? 0 : -EINVAL;
+}
+
+/* An unsigned decimal stat field, nothing but a space or the end after it */
+static int stat_num(const char *p, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*p < '0' || *p > '9')
 		return -EINVAL;
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
@@ -188,8 +196,77 @@ int nsinfo__parse_stat_start(const char *buf, uint64_t *start)
 	}
 	if (*p && *p != ' ' && *p != '\n')
 		return -EINVAL;
-	*start = v;
+	*out = v;
 	return 0;
+}
+
+int nsinfo__parse_stat_start(const char *buf, uint64_t *start)
+{
+	const char *f[23];
+
+	if (stat_fields(buf, f, 22) < 0)
+		return -EINVAL;
+	return stat_num(f[22], start);
+}
+
+int nsinfo__parse_stat(const char *buf, struct nsinfo__stat *st)
+{
+	const char *f[25], *open = strchr(buf, '(');
+	uint64_t utime, stime, start, rss;
+	size_t n;
+
+	if (!open || stat_fields(buf, f, 24) < 0 || stat_num(f[14], &utime) < 0 ||
+	    stat_num(f[15], &stime) < 0 || stat_num(f[22], &start) < 0 ||
+	    stat_num(f[24], &rss) < 0 || utime > UINT64_MAX - stime)
+		return -EINVAL;
+	/* f[3] - 2 is the last ')' */
+	n = (size_t)(f[3] - 2 - (open + 1));
+	n = n < sizeof(st->comm) - 1 ? n : sizeof(st->comm) - 1;
+	memcpy(st->comm, open + 1, n);
+	st->comm[n] = 0;
+	st->ticks = utime + stime;
+	st->start_time = start;
+	st->rss_pages = rss;
+	return 0;
+}
+
+uint64_t nsinfo__tick_ns(void)
+{
+	long tck = sysconf(_SC_CLK_TCK);
+
+	return tck > 0 && tck <= 1000000000L ? 1000000000ULL / (uint64_t)tck : 10000000ULL;
+}
+
+/*
+ * The stat file (name, relative to dirfd) of a task about to be row st:
+ * its start time, and with NSINFO_SCAN_USAGE its CPU time and RSS into *u,
+ * and where a refresh copied status from the previous snapshot (reused)
+ * its comm, which an exec may have changed since. Nothing is written
+ * where stat cannot be read.
+ */
+static void read_stat(const struct nsinfo_snapshot *s, int dirfd, const char *name,
+		      bool reused, struct nsinfo__status *st, struct nsinfo__usage *u)
+{
+	char buf[1024];
+	struct nsinfo__stat ps;
+
+	u->known = false;
+	if (nsinfo__read_at(dirfd, name, buf, sizeof(buf)) < 0)
+		return;
+	if (!(s->flags & NSINFO_SCAN_USAGE)) {
+		nsinfo__parse_stat_start(buf, &st->start_time);
+		return;
+	}
+	if (nsinfo__parse_stat(buf, &ps) < 0)
+		return;
+	st->start_time = ps.start_time;
+	if (reused)
+		memcpy(st->comm, ps.comm, sizeof(st->comm));
+	*u = (struct nsinfo__usage){
+		.cpu_ns = ps.ticks * nsinfo__tick_ns(),
+		.rss = ps.rss_pages * (uint64_t)sysconf(_SC_PAGESIZE),
+		.known = true,
+	};
 }
 
 uint64_t nsinfo__read_start_time(int pidfd)
@@ -237,6 +314,11 @@ int nsinfo__add_proc(struct nsinfo_snapshot *s, const struct nsinfo__status *st,
 	    nsinfo__grow((void **)&s->pids, &s->pids_cap, s->npids + (size_t)st->nspid_len + 1,
 			 sizeof(*s->pids)))
 		return -ENOMEM;
+	if (s->flags & NSINFO_SCAN_USAGE) {
+		if (nsinfo__grow((void **)&s->usage, &s->usage_cap, s->nprocs + 1, sizeof(*s->usage)))
+			return -ENOMEM;
+		s->usage[s->nprocs].known = false;
+	}
 	p = &s->procs[s->nprocs];
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
@@ -393,6 +475,7 @@ static void scan_thread(struct nsinfo_snapshot *s, int taskfd, const char *name,
 {
 	char path[64], buf[STATUS_BUF];
 	struct nsinfo__status st = { .tgid = pid };
+	struct nsinfo__usage u;
 	uint64_t inos[NLINKS];
 	int idx[NLINKS], nsdir, ti, differs = 0;
 
@@ -413,12 +496,13 @@ static void scan_thread(struct nsinfo_snapshot *s, int taskfd, const char *name,
 	    nsinfo__parse_status(buf, &st) < 0)
 		return;
 	snprintf(path, sizeof(path), "%s/stat", name);
-	if (nsinfo__read_at(taskfd, path, buf, sizeof(buf)) < 0 ||
-	    nsinfo__parse_stat_start(buf, &st.start_time) < 0)
-		st.start_time = 0;
+	read_stat(s, taskfd, path, false, &st, &u);
 	ti = nsinfo__add_proc(s, &st, tid, NSINFO_PROC_THREAD);
-	if (ti >= 0)
-		nsinfo__apply_links(s, ti, idx);
+	if (ti < 0)
+		return;
+	nsinfo__apply_links(s, ti, idx);
+	if (s->usage)
+		s->usage[ti] = u;
 }
 
 /* Threads whose namespaces differ from their leader's get their own row. */
@@ -472,6 +556,7 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 {
 	char buf[STATUS_BUF];
 	struct nsinfo__status st = { 0 };
+	struct nsinfo__usage u = { 0 };
 	uint64_t inos[NLINKS];
 	int idx[NLINKS];
 	int pidfd, nsdir, pi, r;
@@ -499,9 +584,10 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 		close(pidfd);
 		return;
 	}
-	/* the identity later per-pid reads check (refresh.c lends it) */
-	if (!reused)
-		st.start_time = nsinfo__read_start_time(pidfd);
+	/* the identity later per-pid reads check (refresh.c lends it); CPU
+	 * time and RSS change every time */
+	if (!reused || (s->flags & NSINFO_SCAN_USAGE))
+		read_stat(s, pidfd, "stat", reused, &st, &u);
 	if (st.nspid_len == 0) {
 		/* kernels without NSpid: the pid itself is the only level we know */
 		st.nspid[0] = pid;
@@ -521,6 +607,8 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 		close(pidfd);
 		return;
 	}
+	if (s->usage)
+		s->usage[pi] = u;
 	/* refresh.c: links the caller's event source vouches for */
 	if (reused && !(flags & NSINFO_PROC_ZOMBIE) && nsinfo__reuse_links(s, pi) == 0) {
 		close(pidfd);

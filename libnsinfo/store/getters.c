@@ -52,6 +52,20 @@ NSINFO_EXPORT const char *nsinfo_snapshot_source(const struct nsinfo_snapshot *s
 	return s->src.name;
 }
 
+NSINFO_EXPORT int nsinfo_snapshot_proc_usage(const struct nsinfo_snapshot *s, size_t i,
+					     uint64_t *cpu_ns, uint64_t *rss_bytes)
+{
+	if (!s || i >= s->nprocs)
+		return -EINVAL;
+	if (!s->usage || !s->usage[i].known)
+		return -ENODATA;
+	if (cpu_ns)
+		*cpu_ns = s->usage[i].cpu_ns;
+	if (rss_bytes)
+		*rss_bytes = s->usage[i].rss;
+	return 0;
+}
+
 NSINFO_EXPORT int nsinfo_snapshot_find_proc(const struct nsinfo_snapshot *s, pid_t pid)
 {
 	size_t lo = 0, hi;

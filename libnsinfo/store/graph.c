@@ -19,14 +19,56 @@ static int cmp_proc(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
+static int cmp_row(const void *a, const void *b, void *procs)
+{
+	const struct nsinfo_proc *p = procs;
+
+	return cmp_proc(&p[*(const uint32_t *)a], &p[*(const uint32_t *)b]);
+}
+
+/* Process and usage rows sorted together (qsort is not stable: one order
+ * for both) */
+static int sort_with_usage(struct nsinfo_snapshot *s)
+{
+	uint32_t *order = malloc(s->nprocs * sizeof(*order));
+	struct nsinfo_proc *p = malloc(s->nprocs * sizeof(*p));
+	struct nsinfo__usage *u = malloc(s->nprocs * sizeof(*u));
+
+	if (!order || !p || !u) {
+		free(order);
+		free(p);
+		free(u);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < s->nprocs; i++)
+		order[i] = (uint32_t)i;
+	qsort_r(order, s->nprocs, sizeof(*order), cmp_row, s->procs);
+	for (size_t i = 0; i < s->nprocs; i++) {
+		p[i] = s->procs[order[i]];
+		u[i] = s->usage[order[i]];
+	}
+	free(order);
+	free(s->procs);
+	free(s->usage);
+	s->procs = p;
+	s->usage = u;
+	s->procs_cap = s->usage_cap = s->nprocs;
+	return 0;
+}
+
 /* Processes in pid order, each NSpid chain an offset into s->pids until now */
-static void sort_procs(struct nsinfo_snapshot *s)
+static int sort_procs(struct nsinfo_snapshot *s)
 {
 	/* an empty proc root leaves procs NULL, which qsort must not get */
-	if (s->nprocs)
+	if (s->nprocs && s->usage) {
+		if (sort_with_usage(s) < 0)
+			return -ENOMEM;
+	} else if (s->nprocs) {
 		qsort(s->procs, s->nprocs, sizeof(*s->procs), cmp_proc);
+	}
 	for (size_t i = 0; i < s->nprocs; i++)
 		s->procs[i].nspid = s->pids + (uintptr_t)s->procs[i].nspid;
+	return 0;
 }
 
 /* How long each namespace's three lists are */
@@ -192,8 +234,7 @@ int nsinfo__finalize(struct nsinfo_snapshot *s)
 	size_t total;
 	int r;
 
-	sort_procs(s);
-	if ((r = count_lists(s, &c, &total)))
+	if ((r = sort_procs(s)) || (r = count_lists(s, &c, &total)))
 		return r;
 	r = layout_lists(s, &c, total);
 	free(c.procs);

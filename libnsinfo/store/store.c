@@ -285,6 +285,7 @@ NSINFO_EXPORT void nsinfo_snapshot_unref(struct nsinfo_snapshot *s)
 	free(s->holders);
 	free(s->holder_owner);
 	free(s->containers);
+	free(s->usage);
 	free(s->users);
 	free(s->src.fds.v);
 	free(s->cmdlines);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "util/readfile.h"
 
 ssize_t nsinfo__read_at(int dirfd, const char *name, char *buf, size_t len)
@@ -102,4 +103,22 @@ int nsinfo__read_file_at(int dirfd, const char *name, size_t max, char **out, si
 	r = nsinfo__read_fd(fd, max, out, len);
 	close(fd);
 	return r;
+}
+
+NSINFO_EXPORT int nsinfo_read_file_at(int dirfd, const char *name, size_t max, char **out,
+				      size_t *len)
+{
+	char *buf;
+	size_t n;
+	int r;
+
+	if (!name || !out)
+		return -EINVAL;
+	r = nsinfo__read_file_at(dirfd, name, max, &buf, &n);
+	if (r < 0)
+		return r;
+	*out = buf;
+	if (len)
+		*len = n;
+	return 0;
 }

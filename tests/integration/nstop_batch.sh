@@ -102,7 +102,7 @@ kill -KILL "$C"
 
 # RSS: the lone member's resident memory
 "$NSTOP" -b -n 1 -g flat -t net -o NS,RSS >"$out"
-# the field libproc2 reads (stat's rss), as top does
+# stat's rss field, as top reads it (the library's scan reads the same counter)
 rss_kb=$(( $(awk '{print $24}' /proc/$A/stat) * $(getconf PAGESIZE) / 1024 ))
 is "$(awk -v i="$A_NET" '$1 == i {print $2}' "$out")" "${rss_kb}K" "RSS of A's net namespace is its member's"
 

@@ -475,30 +475,15 @@ int env_from_bytes(struct enter *e, char *buf, size_t len)
 /* /proc/PID/environ into an envp array (NUL-separated strings), bounded. */
 static void read_target_env(struct enter *e)
 {
-	size_t len = 0, cap = 0;
-	ssize_t got;
-	char *buf = NULL;
-	int fd = openat(e->procfd, "environ", O_RDONLY | O_CLOEXEC);
+	size_t len;
+	char *buf;
+	int r = nsinfo_read_file_at(e->procfd, "environ", ENV_MAX, &buf, &len);
 
-	if (fd < 0)
-		nst_die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(errno));
-	do {
-		if (len + 4096 > cap) {
-			if (cap >= ENV_MAX)
-				nst_die(EXIT_OWN, "cannot read environment of %s: larger than %u MiB",
-					e->label, ENV_MAX >> 20);
-			cap = cap ? cap * 2 : 16384;
-			buf = realloc(buf, cap + 1);
-			if (!buf)
-				nst_die(EXIT_OWN, "cannot read environment of %s: %s", e->label,
-				    strerror(ENOMEM));
-		}
-		got = read(fd, buf + len, cap - len);
-		if (got < 0)
-			nst_die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(errno));
-		len += (size_t)got;
-	} while (got > 0);
-	close(fd);
+	if (r == -EFBIG)
+		nst_die(EXIT_OWN, "cannot read environment of %s: larger than %u MiB", e->label,
+			ENV_MAX >> 20);
+	if (r < 0)
+		nst_die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(-r));
 	e->env_buf = buf;
 	if (env_from_bytes(e, buf, len) < 0)
 		nst_die(EXIT_OWN, "cannot read environment of %s: %s", e->label, strerror(ENOMEM));

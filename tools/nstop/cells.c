@@ -29,9 +29,8 @@ void fmt_kib(uint64_t kib, char *buf, size_t len)
 
 const char *model_proc_comm(const struct model *m, const struct nsinfo_proc *p)
 {
-	const char *c = m->pst[p - nsinfo_snapshot_procs(m->snap, NULL)].comm;
-
-	return c[0] ? c : p->comm;
+	(void)m;
+	return p->comm;
 }
 
 void model_cell(struct model *m, const struct row *r, int col, char *buf, size_t len)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The nstop model: one libnsinfo snapshot per refresh (the previous one is
- * kept for churn), libproc2 figures per process, sums per namespace, and
+ * kept for churn and %CPU), CPU and memory per process read by that same
+ * scan (NSINFO_SCAN_USAGE), sums per namespace, and
  * the ordered row list for the chosen grouping, filters and sort column.
  */
 #define _GNU_SOURCE
@@ -11,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <libproc2/misc.h>
 
 #include "nstop.h"
 
@@ -41,7 +41,9 @@ void model_init(struct model *m)
 	m->opts.flags = NSINFO_SCAN_NO_THREADS |
 			/* refreshes reuse what status said; nothing shown needs
 			 * the *_for_children links */
-			NSINFO_SCAN_REUSABLE | NSINFO_SCAN_NO_CHILDREN_LINKS;
+			NSINFO_SCAN_REUSABLE | NSINFO_SCAN_NO_CHILDREN_LINKS |
+			/* %CPU and RSS, read in the same walk */
+			NSINFO_SCAN_USAGE;
 	m->want_labels = true;
 	m->type_filter = -1;
 	m->group = GROUP_TREE;
@@ -53,7 +55,6 @@ void model_fini(struct model *m)
 {
 	nsinfo_snapshot_unref(m->snap);
 	nsinfo_snapshot_unref(m->prev);
-	procstat_free(m->ps);
 	free(m->pst);
 	free(m->nst);
 	free(m->prev_map);
@@ -211,18 +212,29 @@ static int take_snapshot(struct model *m, struct nsinfo_snapshot **out)
 	return r;
 }
 
+/* The header's uptime (/proc/uptime's clock) and load averages */
+static void host_figures(struct model *m)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	m->uptime = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (getloadavg(m->load, 3) < 3)
+		memset(m->load, 0, sizeof(m->load));
+}
+
 int model_refresh(struct model *m)
 {
 	struct nsinfo_snapshot *s;
 	size_t np, nns;
+	double now;
 	int r;
 
-	if (!m->ps && !(m->ps = procstat_new()))
-		return -errno;
 	r = take_snapshot(m, &s);
 	m->trust_links = false;
 	if (r < 0)
 		return r;
+	now = monotonic();
 	nsinfo_snapshot_procs(s, &np);
 	nsinfo_snapshot_namespaces(s, &nns);
 	if (grow((void **)&m->pst, &m->pcap, np + 1, sizeof(*m->pst)) ||
@@ -233,10 +245,10 @@ int model_refresh(struct model *m)
 	nsinfo_snapshot_unref(m->prev);
 	m->prev = m->snap;
 	m->snap = s;
-	procstat_sample(m->ps, nsinfo_snapshot_procs(s, NULL), np, m->pst);
+	procstat_sample(s, m->prev, m->prev ? now - m->snap_at : 0, m->pst);
+	m->snap_at = now;
 	sum_members(m);
 	count_churn(m);
-	procps_uptime(&m->uptime, NULL);
-	procps_loadavg(&m->load[0], &m->load[1], &m->load[2]);
+	host_figures(m);
 	return model_build_rows(m);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * nstop internals: the model (a libnsinfo snapshot, libproc2 CPU/memory
- * figures, per-namespace sums and churn, and the row list the screen and
+ * nstop internals: the model (a libnsinfo snapshot with CPU/memory
+ * figures per process, per-namespace sums and churn, and the row list the screen and
  * batch mode render) and the renderers on top of it.
  */
 #ifndef NSTOP_H
@@ -26,22 +26,19 @@ enum {
 
 enum { GROUP_TREE, GROUP_CONTAINER, GROUP_FLAT, NGROUPS };
 
-/* libproc2 side: per-process CPU ticks and resident memory */
-struct procstat;
-struct procstat *procstat_new(void);
-void procstat_free(struct procstat *ps);
 /*
- * Sample every process; fills out[i].cpu (percent of one CPU) and .rss
- * (KiB) for each snapshot process i (0 where libproc2 has no figure). The first
- * sample gives lifetime averages (as ps does), later ones the interval.
+ * procstat.c: per snapshot process (threads excepted), %CPU (percent of
+ * one CPU) and RSS (KiB) from the CPU time and memory the library's scan
+ * read (NSINFO_SCAN_USAGE); 0 where it has no figure. Against prev, the
+ * snapshot taken secs earlier, the interval; for the first snapshot and a
+ * process new since, the lifetime average (as ps gives).
  */
 struct pstat {
 	float cpu;
 	uint32_t rss;
-	char comm[16];            /* from stat, fresh every refresh (exec renames) */
 };
-int procstat_sample(struct procstat *ps, const struct nsinfo_proc *procs, size_t n,
-		    struct pstat *out);
+void procstat_sample(const struct nsinfo_snapshot *cur, const struct nsinfo_snapshot *prev,
+		     double secs, struct pstat *out);
 
 /* Per-namespace sums over member processes */
 struct ns_stat {
@@ -80,7 +77,7 @@ struct row {
 struct model {
 	struct nsinfo_scan_opts opts;
 	struct nsinfo_snapshot *snap, *prev;
-	struct procstat *ps;
+	double snap_at;           /* CLOCK_MONOTONIC when snap was taken */
 	struct pstat *pst;        /* per snapshot process */
 	size_t pcap;
 	struct ns_stat *nst;      /* per snapshot namespace */
@@ -135,8 +132,8 @@ struct ns_key {
 struct ns_key model_key(const struct model *m, int ns);
 int model_find(const struct model *m, const struct ns_key *k);
 extern const char *const group_names[NGROUPS];
-/* A process's command name: libproc2's, read every refresh (an exec
- * renames), where the snapshot's may be an earlier refresh's. */
+/* A process's command name (the library reads it again every refresh
+ * with NSINFO_SCAN_USAGE: an exec renames). */
 const char *model_proc_comm(const struct model *m, const struct nsinfo_proc *p);
 /* "12.3M"-style size of a KiB figure */
 void fmt_kib(uint64_t kib, char *buf, size_t len);

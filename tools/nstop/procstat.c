@@ -1,109 +1,68 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * CPU and memory per process through libproc2, the way top gets them: one
- * reap of /proc/PID/stat per refresh, ticks deltas kept by libproc2 itself.
- * Only stat is read (no status, no statm), which is all %CPU and RSS need.
+ * %CPU and RSS per process from what the library's scan read with
+ * NSINFO_SCAN_USAGE: nstop does not walk /proc itself, and both figures
+ * come from the moment the namespaces do. %CPU is the CPU time a process
+ * used between the previous snapshot and this one over the time between
+ * them; on the first frame, and for a process new since, it is the
+ * lifetime average, as ps and top's first frame give.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <libproc2/misc.h>
-#include <libproc2/pids.h>
 
 #include "nstop.h"
 
-enum { I_PID, I_TICS, I_DELTA, I_BEGAN, I_RSS, I_CMD };
-static enum pids_item items[] = {
-	PIDS_ID_PID, PIDS_TICS_ALL, PIDS_TICS_ALL_DELTA, PIDS_TICS_BEGAN, PIDS_RSS, PIDS_CMD,
-};
-
-struct procstat {
-	struct pids_info *info;
-	struct timespec last;
-	bool sampled;
-	long hertz, page_kb;
-};
-
-struct procstat *procstat_new(void)
+/* Seconds since boot, the clock stat's start times count from (both as
+ * the caller's time namespace sees them) */
+static double boot_seconds(void)
 {
-	struct procstat *ps = calloc(1, sizeof(*ps));
+	struct timespec ts;
 
-	if (!ps)
-		return NULL;
-	if (procps_pids_new(&ps->info, items, sizeof(items) / sizeof(items[0])) < 0) {
-		free(ps);
-		errno = ENOMEM;
-		return NULL;
-	}
-	ps->hertz = procps_hertz_get();
-	if (ps->hertz <= 0)
-		ps->hertz = 100;
-	ps->page_kb = sysconf(_SC_PAGESIZE) / 1024;
-	return ps;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void procstat_free(struct procstat *ps)
+static float percent(uint64_t ns, double secs)
 {
-	if (!ps)
-		return;
-	procps_pids_unref(&ps->info);
-	free(ps);
+	return secs > 0 ? (float)((double)ns / 1e9 * 100.0 / secs) : 0;
 }
 
-static double elapsed_since(struct timespec *last)
+/* Row j of prev if it is process p (same pid and start), else -1; *j
+ * walks prev once over a whole merge (both tables are in pid order). */
+static long same_proc(const struct nsinfo_proc *old, size_t nold, size_t *j,
+		      const struct nsinfo_proc *p)
 {
-	struct timespec now;
-	double d;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	d = (double)(now.tv_sec - last->tv_sec) + (double)(now.tv_nsec - last->tv_nsec) / 1e9;
-	*last = now;
-	return d;
+	while (*j < nold && old[*j].pid < p->pid)
+		(*j)++;
+	if (*j < nold && old[*j].pid == p->pid && old[*j].start_time == p->start_time &&
+	    !(old[*j].flags & NSINFO_PROC_THREAD))
+		return (long)*j;
+	return -1;
 }
 
-int procstat_sample(struct procstat *ps, const struct nsinfo_proc *procs, size_t n,
-		    struct pstat *out)
+void procstat_sample(const struct nsinfo_snapshot *cur, const struct nsinfo_snapshot *prev,
+		     double secs, struct pstat *out)
 {
-	struct pids_fetch *f = procps_pids_reap(ps->info, PIDS_FETCH_TASKS_ONLY);
-	double secs = elapsed_since(&ps->last), uptime = 0;
-	bool first = !ps->sampled;
-	size_t i = 0;
+	size_t n, nold = 0, j = 0;
+	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(cur, &n);
+	const struct nsinfo_proc *old = prev ? nsinfo_snapshot_procs(prev, &nold) : NULL;
+	double now = boot_seconds(), tick = 1.0 / (double)sysconf(_SC_CLK_TCK);
 
 	memset(out, 0, n * sizeof(*out));
-	if (!f)
-		return -errno ? -errno : -ENOMEM;
-	ps->sampled = true;
-	if (first)
-		procps_uptime(&uptime, NULL);
-	/* both lists are in ascending pid order: merge them */
-	for (int s = 0; s < f->counts->total; s++) {
-		struct pids_stack *st = f->stacks[s];
-		pid_t pid = PIDS_VAL(I_PID, s_int, st, ps->info);
-		double tics;
+	for (size_t i = 0; i < n; i++) {
+		const struct nsinfo_proc *p = &procs[i];
+		uint64_t cpu, rss, was;
+		long k;
 
-		while (i < n && (procs[i].pid < pid || (procs[i].flags & NSINFO_PROC_THREAD)))
-			i++;
-		if (i >= n)
-			break;
-		if (procs[i].pid != pid)
+		if ((p->flags & NSINFO_PROC_THREAD) || nsinfo_snapshot_proc_usage(cur, i, &cpu, &rss) < 0)
 			continue;
-		if (first) {
-			double age = uptime - (double)PIDS_VAL(I_BEGAN, ull_int, st, ps->info) /
-					      (double)ps->hertz;
-
-			tics = (double)PIDS_VAL(I_TICS, ull_int, st, ps->info);
-			out[i].cpu = age > 0 ? (float)(tics * 100.0 / ((double)ps->hertz * age)) : 0;
-		} else {
-			tics = PIDS_VAL(I_DELTA, u_int, st, ps->info);
-			out[i].cpu = secs > 0 ? (float)(tics * 100.0 / ((double)ps->hertz * secs)) : 0;
-		}
-		snprintf(out[i].comm, sizeof(out[i].comm), "%s",
-			 PIDS_VAL(I_CMD, str, st, ps->info));
-		out[i].rss = (uint32_t)(PIDS_VAL(I_RSS, ul_int, st, ps->info) * (unsigned long)ps->page_kb);
+		out[i].rss = (uint32_t)(rss / 1024);
+		k = old ? same_proc(old, nold, &j, p) : -1;
+		if (k >= 0 && secs > 0 && nsinfo_snapshot_proc_usage(prev, (size_t)k, &was, NULL) == 0)
+			out[i].cpu = cpu > was ? percent(cpu - was, secs) : 0;
+		else
+			out[i].cpu = percent(cpu, now - (double)p->start_time * tick);
 	}
-	return 0;
 }

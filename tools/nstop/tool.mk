@@ -1,2 +1,2 @@
-# nstop: curses viewer; CPU/memory figures come from libproc2 as top gets them
-PKGS_nstop := ncursesw libproc2
+# nstop: curses viewer; CPU/memory figures come from the library's scan
+PKGS_nstop := ncursesw
