@@ -9,6 +9,7 @@
 # --textfile atomicity, and bad input: an occupied port, an unwritable
 # directory, a scan that fails.
 source "$(dirname "$0")/../lib/lib.sh"
+source "$(dirname "$0")/../lib/engines.sh"
 EXP=$BUILD/nsexporter
 [ "$(id -u)" = 0 ] || { skip "[root] not root: fixtures need ip netns and unshare"; done_testing; exit; }
 
@@ -21,6 +22,7 @@ is "$rc:$out" "2:nsexporter: unrecognized option '--bogus'
 Try 'nsexporter --help' for more information." "bad option: one line, the hint, exit 2"
 out=$("$EXP" --once --textfile /tmp 2>&1 | head -1); is "$out" "nsexporter: --once and --textfile exclude each other" "--once --textfile: usage error"
 
+hex64() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # Poll until a condition holds (each try is one command); bounded.
@@ -119,6 +121,18 @@ r = d.get("data", {}).get("result", [])
 print(int(sum(float(x["value"][1]) for x in r)) if r else "none")
 EOF
 	}
+	# pseries EXPR: every series of an instant query, a line each with its
+	# labels (instance and job left out) sorted by name; "none" if none
+	pseries() {
+		python3 - "$PURL" "$1" <<'EOF'
+import json, sys, urllib.parse, urllib.request
+url = sys.argv[1] + "/api/v1/query?" + urllib.parse.urlencode({"query": sys.argv[2]})
+r = json.load(urllib.request.urlopen(url, timeout=5))["data"]["result"]
+lines = sorted(" ".join(f"{k}={v}" for k, v in sorted(x["metric"].items()) if k not in ("instance", "job"))
+               for x in r)
+print("\n".join(lines) if lines else "none")
+EOF
+	}
 	# cond EXPR OP N: the query's value compares so
 	cond() { local v; v=$(pq "$1"); [ "$v" != none ] && [ "$v" "$2" "$3" ]; }
 	up() { [ "$(pq 'up{job="nsexporter"}')" = 1 ]; }
@@ -179,13 +193,7 @@ EOF
 			D=$(bg_start sh -c "echo \$\$ >'$DOCK/cgroup.procs' && exec sleep 600")
 			Q_D="nsexporter_container_processes{container_id=\"$ID\"}"
 			ok "$(poll 20 cond "$Q_D" -eq 1; echo $?)" "a process in docker-$ID.scope: container_processes{container_id} == 1"
-			labels=$(python3 - "$PURL" "$Q_D" <<'EOF2'
-import json, sys, urllib.parse, urllib.request
-url = sys.argv[1] + "/api/v1/query?" + urllib.parse.urlencode({"query": sys.argv[2]})
-r = json.load(urllib.request.urlopen(url, timeout=5))["data"]["result"]
-print(" ".join(f"{k}={v}" for k, v in sorted(r[0]["metric"].items()) if k not in ("instance", "job")) if r else "none")
-EOF2
-)
+			labels=$(pseries "$Q_D")
 			is "$labels" "__name__=nsexporter_container_processes container=$ID container_id=$ID runtime=docker" \
 				"... its labels: container (no name known: the id), container_id, runtime; no empty pod_uid"
 			ok "$(poll 10 cond 'nsexporter_containers{runtime="docker"}' -ge 1; echo $?)" "... containers{runtime=docker} >= 1"
@@ -193,6 +201,55 @@ EOF2
 			out_d() { local v; v=$(pq "$Q_D"); [ "$v" = none ] || [ "$v" -eq 0 ]; }
 			ok "$(poll 30 out_d; echo $?)" "moved out of the cgroup: its container leaves within 8 refreshes"
 			kill -KILL -- "-$D" 2>/dev/null
+		fi
+
+		# a Kubernetes pod through containerd's CRI, stood in for by ctr
+		# (tests/integration/engine_ctr.sh): a sandbox and a container in
+		# its net, ipc and uts namespaces, with the annotations CRI writes.
+		# Their per-container series carry the pod's name, namespace and
+		# uid, and leave with them.
+		if [ -n "$(engine_missing containerd)" ]; then
+			if engine_required engine; then fail "containerd required here: $(engine_missing containerd) missing"
+			else skip "[engine] containerd: not installed (apt-get install $(engine_missing containerd))"; fi
+		elif ! containerd_start; then
+			fail "a private containerd started and the image imported"
+		else
+			SB=$(hex64) KC=$(hex64) PU=$(cat /proc/sys/kernel/random/uuid)
+			POD=checkout-$$ KNS=shop-$$
+			KCG=/kubepods/besteffort/pod$PU
+			on_exit "rmdir /sys/fs/cgroup/*$KCG /sys/fs/cgroup/*/kubepods/besteffort /sys/fs/cgroup/*/kubepods"
+			cri() {
+				echo --annotation io.kubernetes.cri.container-type="$1" \
+				     --annotation io.kubernetes.cri.sandbox-id="$SB" \
+				     --annotation io.kubernetes.cri.sandbox-name="$POD" \
+				     --annotation io.kubernetes.cri.sandbox-namespace="$KNS" \
+				     --annotation io.kubernetes.cri.sandbox-uid="$PU"
+				[ "$1" = container ] && echo --annotation io.kubernetes.cri.container-name=api
+			}
+			if ! ctr_run "$SB" $(cri sandbox) --cgroup "$KCG/$SB"; then
+				fail "ctr run: the sandbox"
+			elif ! ctr_run "$KC" $(cri container) --cgroup "$KCG/$KC" \
+				--with-ns "network:/proc/$ENGINE_PID/ns/net" --with-ns "ipc:/proc/$ENGINE_PID/ns/ipc" \
+				--with-ns "uts:/proc/$ENGINE_PID/ns/uts"; then
+				fail "ctr run: the container in the sandbox's namespaces"
+			else
+				Q_K="nsexporter_container_processes{pod_uid=\"$PU\"}"
+				ok "$(poll 30 cond "count($Q_K)" -eq 2; echo $?)" \
+					"ctr sandbox + container with CRI annotations: two per-container series with pod_uid=$PU"
+				is "$(pseries "$Q_K")" \
+"__name__=nsexporter_container_processes container=$SB container_id=$SB k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd
+__name__=nsexporter_container_processes container=api container_id=$KC k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd" \
+					"... labels exactly: container (CRI's container-name, the sandbox by its id), container_id, runtime, pod, k8s_namespace, pod_uid"
+				is "$(pseries "nsexporter_container_namespaces{container=\"api\",pod_uid=\"$PU\"}" | sed 's/^__name__=[^ ]* //')" \
+					"container=api container_id=$KC k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd" \
+					"... container_namespaces carries the same labels"
+				curl -sf "$URL" >"$T_TMP/expo_k8s.txt"
+				is "$(promtool check metrics <"$T_TMP/expo_k8s.txt" 2>&1; echo $?)" 0 \
+					"promtool check metrics passes with the pod's series (grep -c pod_uid: $(grep -c "pod_uid=\"$PU\"" "$T_TMP/expo_k8s.txt"))"
+				ctr_remove "$KC"; ctr_remove "$SB"
+				k_gone() { [ "$(pq "count($Q_K)")" = none ] && [ "$(pq "count({pod_uid=\"$PU\"})")" = none ]; }
+				ok "$(poll 30 k_gone; echo $?)" "containers removed: no series with pod_uid=$PU is left"
+			fi
 		fi
 
 		# a burst of unshare calls, and refused ones
@@ -268,6 +325,14 @@ out=$(cat "$T_TMP/failed.txt")
 like "$out" "nsexporter_scan_failures_total [1-9]" "... and the failure counted"
 unlike "$out" "nsexporter_namespaces\{" "... and no stale namespace figures"
 is "$(curl -sf "http://127.0.0.1:$P2/metrics" >/dev/null; kill -0 $E2 && echo alive)" alive "the exporter is still alive"
+fails() { curl -sf "http://127.0.0.1:$P2/metrics" | awk '$1 == "nsexporter_scan_failures_total" { exit !($2 >= 3) }'; }
+poll 20 fails
+is "$(grep -v "listening on" "$T_TMP/exp2.err")" "nsexporter: scan failed: cannot read $T_TMP/fakeproc: No such file or directory" \
+	"... its stderr: one line for the failing scans (3 or more), not one per scan"
+mkdir "$T_TMP/fakeproc"
+ok "$(poll 20 sh -c "curl -sf 'http://127.0.0.1:$P2/metrics' | grep -qx 'nsexporter_last_scan_success 1'"; echo $?)" \
+	"its proc root back: scans succeed again"
+is "$(tail -1 "$T_TMP/exp2.err")" "nsexporter: scanning again" "... and one line says so"
 
 # ------------------------------------------------------------------ --once
 out=$("$EXP" --once --no-bpf); rc=$?
