@@ -9,6 +9,7 @@
 # host's pid namespace, drops everything else, mounts /sys/fs/bpf and
 # probes the port and /healthz the exporter serves; the unit does not
 # restart on the exit status of a usage error; systemd-analyze accepts it.
+# The counters the exporter holds are per-CPU maps: no ring buffer.
 source "$(dirname "$0")/../lib/lib.sh"
 EXP=$BUILD/nsexporter
 DEP=$SRCDIR/tools/nsexporter/deploy
@@ -78,6 +79,24 @@ ok "$(grep -qx 'nsexporter_last_scan_success 1' "$T_TMP/once.txt"; echo $?)" "..
 full_bpf=$("$EXP" --once | grep -c '^nsexporter_bpf_up 1$')
 is "$(grep -c '^nsexporter_bpf_up 1$' "$T_TMP/once.txt")" "$full_bpf" \
 	"... the BPF counters load as they do for full root (bpf_up $full_bpf)"
+# the counters: in-kernel per-CPU counters, no ring buffer or perf buffer
+# to lose events from (the map types of the maps the serving exporter
+# holds, from /proc/PID/fdinfo: 6 per-CPU array, 27 ring buffer, 4 perf
+# event array)
+if [ "$full_bpf" = 1 ]; then
+	setsid setpriv --bounding-set "-all,$(sed 's/\([^,]*\)/+\L\1/g' <<<"$caps")" --inh-caps -all \
+		"$EXP" --listen 127.0.0.1:0 </dev/null >/dev/null 2>"$T_TMP/serve.err" &
+	SP=$!
+	echo "$SP" >>"$T_TMP/bg.pids"
+	on_exit "kill -TERM $SP"
+	n=600; until grep -qs "listening on" "$T_TMP/serve.err" || [ $n -le 0 ]; do sleep 0.1; n=$((n - 1)); done
+	types=$(for f in /proc/$SP/fdinfo/*; do awk '$1 == "map_type:" { print $2 }' "$f" 2>/dev/null; done | sort -nu | xargs)
+	like " $types " " 6 " "serving with exactly $caps: the counters are a per-CPU array map (map types: $types)"
+	unlike " $types " " (27|4) " "... and no ring buffer or perf event array"
+	kill -TERM "$SP"
+else
+	skip "[bpf] the counters do not load here: $(grep -o 'bpf_up{reason="[^"]*"' "$T_TMP/once.txt")"
+fi
 # the /proc walk (--source proc: where the task iterator cannot run) and
 # the fd and mount passes read the other user's /proc files
 ok "$(found "$caps" --no-bpf --source proc; echo $?)" "with exactly $caps, the /proc walk finds it too"
