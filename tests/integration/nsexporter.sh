@@ -9,7 +9,7 @@
 # --textfile atomicity, and bad input: an occupied port, an unwritable
 # directory, a scan that fails.
 source "$(dirname "$0")/../lib/lib.sh"
-source "$(dirname "$0")/../lib/engines.sh"
+source "$(dirname "$0")/../lib/prometheus.sh"
 EXP=$BUILD/nsexporter
 [ "$(id -u)" = 0 ] || { skip "[root] not root: fixtures need ip netns and unshare"; done_testing; exit; }
 
@@ -22,14 +22,6 @@ is "$rc:$out" "2:nsexporter: unrecognized option '--bogus'
 Try 'nsexporter --help' for more information." "bad option: one line, the hint, exit 2"
 out=$("$EXP" --once --textfile /tmp 2>&1 | head -1); is "$out" "nsexporter: --once and --textfile exclude each other" "--once --textfile: usage error"
 
-hex64() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# Poll until a condition holds (each try is one command); bounded.
-poll() { # poll SECONDS CMD...
-	local end=$((SECONDS + $1)); shift
-	until "$@"; do [ $SECONDS -ge "$end" ] && return 1; sleep 0.2; done
-}
 
 # ------------------------------------------------------------ the exporter
 setsid "$EXP" --listen 127.0.0.1:0 --min-interval 0.5 --per-container \
@@ -92,51 +84,8 @@ is "$nvariants" "$ngen" "... one exposition per generation ($ngen generations se
 if ! command -v prometheus >/dev/null; then
 	skip "[tool] prometheus not installed (make check-deps installs it)"
 else
-	PPORT=$(free_port)
-	cat >"$T_TMP/prom.yml" <<EOF
-global:
-  scrape_interval: 1s
-  scrape_timeout: 1s
-scrape_configs:
-  - job_name: nsexporter
-    static_configs:
-      - targets: ['127.0.0.1:$EPORT']
-EOF
-	setsid prometheus --config.file="$T_TMP/prom.yml" --storage.tsdb.path="$T_TMP/prom" \
-		--web.listen-address="127.0.0.1:$PPORT" </dev/null >"$T_TMP/prom.log" 2>&1 &
-	PPID_=$!
-	echo "$PPID_" >>"$T_TMP/bg.pids"
-	on_exit "kill -TERM $PPID_; sleep 0.3"
-	PURL=http://127.0.0.1:$PPORT
-	# value of an instant query (summed), "none" while it has no result
-	pq() {
-		python3 - "$PURL" "$1" <<'EOF'
-import json, sys, urllib.parse, urllib.request
-url = sys.argv[1] + "/api/v1/query?" + urllib.parse.urlencode({"query": sys.argv[2]})
-try:
-    d = json.load(urllib.request.urlopen(url, timeout=5))
-except Exception:
-    print("none"); sys.exit()
-r = d.get("data", {}).get("result", [])
-print(int(sum(float(x["value"][1]) for x in r)) if r else "none")
-EOF
-	}
-	# pseries EXPR: every series of an instant query, a line each with its
-	# labels (instance and job left out) sorted by name; "none" if none
-	pseries() {
-		python3 - "$PURL" "$1" <<'EOF'
-import json, sys, urllib.parse, urllib.request
-url = sys.argv[1] + "/api/v1/query?" + urllib.parse.urlencode({"query": sys.argv[2]})
-r = json.load(urllib.request.urlopen(url, timeout=5))["data"]["result"]
-lines = sorted(" ".join(f"{k}={v}" for k, v in sorted(x["metric"].items()) if k not in ("instance", "job"))
-               for x in r)
-print("\n".join(lines) if lines else "none")
-EOF
-	}
-	# cond EXPR OP N: the query's value compares so
-	cond() { local v; v=$(pq "$1"); [ "$v" != none ] && [ "$v" "$2" "$3" ]; }
-	up() { [ "$(pq 'up{job="nsexporter"}')" = 1 ]; }
-	if ! poll 60 up; then
+	prom_start "$EPORT"
+	if ! poll 60 prom_up; then
 		fail "Prometheus scrapes the exporter: $(tail -3 "$T_TMP/prom.log")"
 	else
 		pass "Prometheus up and scraping the exporter (up == 1)"
@@ -201,55 +150,6 @@ EOF
 			out_d() { local v; v=$(pq "$Q_D"); [ "$v" = none ] || [ "$v" -eq 0 ]; }
 			ok "$(poll 30 out_d; echo $?)" "moved out of the cgroup: its container leaves within 8 refreshes"
 			kill -KILL -- "-$D" 2>/dev/null
-		fi
-
-		# a Kubernetes pod through containerd's CRI, stood in for by ctr
-		# (tests/integration/engine_ctr.sh): a sandbox and a container in
-		# its net, ipc and uts namespaces, with the annotations CRI writes.
-		# Their per-container series carry the pod's name, namespace and
-		# uid, and leave with them.
-		if [ -n "$(engine_missing containerd)" ]; then
-			if engine_required engine; then fail "containerd required here: $(engine_missing containerd) missing"
-			else skip "[engine] containerd: not installed (apt-get install $(engine_missing containerd))"; fi
-		elif ! containerd_start; then
-			fail "a private containerd started and the image imported"
-		else
-			SB=$(hex64) KC=$(hex64) PU=$(cat /proc/sys/kernel/random/uuid)
-			POD=checkout-$$ KNS=shop-$$
-			KCG=/kubepods/besteffort/pod$PU
-			on_exit "rmdir /sys/fs/cgroup/*$KCG /sys/fs/cgroup/*/kubepods/besteffort /sys/fs/cgroup/*/kubepods"
-			cri() {
-				echo --annotation io.kubernetes.cri.container-type="$1" \
-				     --annotation io.kubernetes.cri.sandbox-id="$SB" \
-				     --annotation io.kubernetes.cri.sandbox-name="$POD" \
-				     --annotation io.kubernetes.cri.sandbox-namespace="$KNS" \
-				     --annotation io.kubernetes.cri.sandbox-uid="$PU"
-				[ "$1" = container ] && echo --annotation io.kubernetes.cri.container-name=api
-			}
-			if ! ctr_run "$SB" $(cri sandbox) --cgroup "$KCG/$SB"; then
-				fail "ctr run: the sandbox"
-			elif ! ctr_run "$KC" $(cri container) --cgroup "$KCG/$KC" \
-				--with-ns "network:/proc/$ENGINE_PID/ns/net" --with-ns "ipc:/proc/$ENGINE_PID/ns/ipc" \
-				--with-ns "uts:/proc/$ENGINE_PID/ns/uts"; then
-				fail "ctr run: the container in the sandbox's namespaces"
-			else
-				Q_K="nsexporter_container_processes{pod_uid=\"$PU\"}"
-				ok "$(poll 30 cond "count($Q_K)" -eq 2; echo $?)" \
-					"ctr sandbox + container with CRI annotations: two per-container series with pod_uid=$PU"
-				is "$(pseries "$Q_K")" \
-"__name__=nsexporter_container_processes container=$SB container_id=$SB k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd
-__name__=nsexporter_container_processes container=api container_id=$KC k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd" \
-					"... labels exactly: container (CRI's container-name, the sandbox by its id), container_id, runtime, pod, k8s_namespace, pod_uid"
-				is "$(pseries "nsexporter_container_namespaces{container=\"api\",pod_uid=\"$PU\"}" | sed 's/^__name__=[^ ]* //')" \
-					"container=api container_id=$KC k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd" \
-					"... container_namespaces carries the same labels"
-				curl -sf "$URL" >"$T_TMP/expo_k8s.txt"
-				is "$(promtool check metrics <"$T_TMP/expo_k8s.txt" 2>&1; echo $?)" 0 \
-					"promtool check metrics passes with the pod's series (grep -c pod_uid: $(grep -c "pod_uid=\"$PU\"" "$T_TMP/expo_k8s.txt"))"
-				ctr_remove "$KC"; ctr_remove "$SB"
-				k_gone() { [ "$(pq "count($Q_K)")" = none ] && [ "$(pq "count({pod_uid=\"$PU\"})")" = none ]; }
-				ok "$(poll 30 k_gone; echo $?)" "containers removed: no series with pod_uid=$PU is left"
-			fi
 		fi
 
 		# a burst of unshare calls, and refused ones
