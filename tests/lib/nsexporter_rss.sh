@@ -16,7 +16,14 @@ set -u
 EXP=$1 FIRST=$2 LAST=$3 NPROCS=${4:-0} POP=${5:-}
 TMP=$(mktemp -d /tmp/nsexporter-rss.XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$TMP"; }
+# at the end, what the exporter said but where it listens goes to stderr
+# (a sanitizer's report, its leak check at exit included)
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	[ -f "$TMP/err" ] && grep -v "listening on" "$TMP/err" >&2
+	rm -rf "$TMP"
+}
 trap cleanup EXIT
 
 if [ "$NPROCS" -gt 0 ]; then
