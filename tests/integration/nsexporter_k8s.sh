@@ -32,14 +32,7 @@ SB=$(hex64) KC=$(hex64) PU=$(cat /proc/sys/kernel/random/uuid)
 POD=checkout-$$ KNS=shop-$$
 KCG=/kubepods/besteffort/pod$PU
 on_exit "rmdir /sys/fs/cgroup/*$KCG /sys/fs/cgroup/*/kubepods/besteffort /sys/fs/cgroup/*/kubepods"
-cri() {
-	echo --annotation io.kubernetes.cri.container-type="$1" \
-	     --annotation io.kubernetes.cri.sandbox-id="$SB" \
-	     --annotation io.kubernetes.cri.sandbox-name="$POD" \
-	     --annotation io.kubernetes.cri.sandbox-namespace="$KNS" \
-	     --annotation io.kubernetes.cri.sandbox-uid="$PU"
-	[ "$1" = container ] && echo --annotation io.kubernetes.cri.container-name=api
-}
+cri() { ctr_cri_args "$1" "$SB" "$POD" "$KNS" "$PU" api; }
 ctr_run "$SB" $(cri sandbox) --cgroup "$KCG/$SB" || { fail "ctr run: the sandbox"; done_testing; exit; }
 SP=$ENGINE_PID
 ctr_run "$KC" $(cri container) --cgroup "$KCG/$KC" --with-ns "network:/proc/$SP/ns/net" \
@@ -53,8 +46,11 @@ Q_K="nsexporter_container_processes{pod_uid=\"$PU\"}"
 ok "$(poll 60 cond "count($Q_K)" -eq 2; echo $?)" \
 	"sandbox + container with CRI annotations: two per-container series with pod_uid=$PU"
 is "$(pseries "$Q_K")" \
-"__name__=nsexporter_container_processes container=$SB container_id=$SB k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd
-__name__=nsexporter_container_processes container=api container_id=$KC k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd" \
+"$(LC_ALL=C sort <<EOF
+__name__=nsexporter_container_processes container=$SB container_id=$SB k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd
+__name__=nsexporter_container_processes container=api container_id=$KC k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd
+EOF
+)" \
 	"... labels exactly: container (CRI's container-name; the sandbox by its id), container_id, runtime, pod, k8s_namespace, pod_uid"
 is "$(pq "$Q_K")" 2 "... one process each (ctr task ps: $(ctrc task ps "$SB" | awk 'NR > 1' | wc -l) + $(ctrc task ps "$KC" | awk 'NR > 1' | wc -l))"
 is "$(pseries "nsexporter_container_namespaces{container=\"api\",pod_uid=\"$PU\"}" | sed 's/^__name__=[^ ]* //')" \
