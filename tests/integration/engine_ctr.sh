@@ -41,17 +41,7 @@ SB=$(hex64) CT=$(hex64) PU=$(cat /proc/sys/kernel/random/uuid)
 POD=checkout-$$ KNS=shop-$$
 CG=/kubepods/besteffort/pod$PU
 on_exit "rmdir /sys/fs/cgroup/*$CG /sys/fs/cgroup/*/kubepods/besteffort /sys/fs/cgroup/*/kubepods"
-cri() {
-	echo --annotation io.kubernetes.cri.container-type="$1" \
-	     --annotation io.kubernetes.cri.sandbox-id="$SB" \
-	     --annotation io.kubernetes.cri.sandbox-name="$POD" \
-	     --annotation io.kubernetes.cri.sandbox-namespace="$KNS" \
-	     --annotation io.kubernetes.cri.sandbox-uid="$PU" \
-	     --label io.kubernetes.pod.name="$POD" --label io.kubernetes.pod.namespace="$KNS" \
-	     --label io.kubernetes.pod.uid="$PU"
-	[ "$1" = container ] && echo --annotation io.kubernetes.cri.container-name=api \
-	     --label io.kubernetes.container.name=api
-}
+cri() { ctr_cri_args "$1" "$SB" "$POD" "$KNS" "$PU" api; }
 ctr_run "$SB" $(cri sandbox) --cgroup "$CG/$SB" || { fail "ctr run: the sandbox"; done_testing; exit; }
 SP=$ENGINE_PID
 ctr_run "$CT" $(cri container) --cgroup "$CG/$CT" --with-ns "network:/proc/$SP/ns/net" \

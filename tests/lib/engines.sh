@@ -21,6 +21,8 @@
 #   containerd_start; ctrc ARGS...   a private containerd (CTRD_DIR, CTRD_SOCK),
 #                              ctr namespace $CTRD_NS
 #   ctr_run ID [RUN-OPTION...] [-- CMD...]
+#   ctr_cri_args TYPE SB-ID POD K8S-NS POD-UID [NAME]   CRI's annotations and
+#                              labels of a pod's sandbox or container
 #   lxc_run NAME [-c CONFIG-LINE]... [-- CMD...]   (LXC_DIR: -P lxcpath)
 #   rootless_user; upm ARGS...    a unique user with subordinate ids and
 #                              podman as that user (RL_USER, RL_UID)
@@ -359,6 +361,22 @@ ctr_remove() {
 
 # ctr_task_pid ID: the pid ctr reports for a running task
 ctr_task_pid() { ctrc task ls 2>/dev/null | awk -v id="$1" '$1 == id && $3 == "RUNNING" { print $2 }'; }
+
+# ctr_cri_args TYPE SANDBOX-ID POD K8S-NAMESPACE POD-UID [NAME]: the
+# annotations and labels containerd's CRI gives a pod's sandbox (TYPE
+# sandbox) or one of its containers (TYPE container, named NAME), for
+# ctr_run: Kubernetes stood in for by ctr
+ctr_cri_args() {
+	echo --annotation io.kubernetes.cri.container-type="$1" \
+	     --annotation io.kubernetes.cri.sandbox-id="$2" \
+	     --annotation io.kubernetes.cri.sandbox-name="$3" \
+	     --annotation io.kubernetes.cri.sandbox-namespace="$4" \
+	     --annotation io.kubernetes.cri.sandbox-uid="$5" \
+	     --label io.kubernetes.pod.name="$3" --label io.kubernetes.pod.namespace="$4" \
+	     --label io.kubernetes.pod.uid="$5"
+	[ "$1" = container ] && echo --annotation io.kubernetes.cri.container-name="$6" \
+	     --label io.kubernetes.container.name="$6"
+}
 
 ctr_run() {
 	local id=$1; shift

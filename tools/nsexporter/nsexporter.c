@@ -297,6 +297,7 @@ static int serve(struct exporter *ex, const char *spec)
 
 	snprintf(def, sizeof(def), "127.0.0.1:%d", NSEXPORTER_DEFAULT_PORT);
 	fd = listen_on(spec ? spec : def, shown, sizeof(shown));
+	ex->serving = true;
 	/* the first scan before the first scrape: scrapes never wait for one
 	 * (connections queue on the socket meanwhile) */
 	pthread_mutex_lock(&ex->lock);

@@ -32,6 +32,7 @@ struct exporter {
 	bool no_bpf;
 	const char *proc_root;
 	unsigned scan_flags;
+	bool serving;                   /* say on stderr when scans start failing */
 	/* the last scan */
 	struct nsinfo_snapshot *snap;   /* NULL while no scan has succeeded */
 	bool have_scan;

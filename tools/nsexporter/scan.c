@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <malloc.h>
+#include <string.h>
 #include <time.h>
 
 #include "nsexporter.h"
@@ -42,11 +43,18 @@ static void publish(struct exporter *ex, int r, struct nsinfo_snapshot *next, do
 	nsinfo_snapshot_unref(ex->snap);
 	ex->snap = NULL;
 	if (r < 0) {
+		/* one line when scans start failing (or fail otherwise), not
+		 * one per scrape; the metrics say it meanwhile */
+		if (ex->serving && (ex->last_ok || !ex->scan_failures || ex->last_err != r))
+			nst_warn("scan failed: cannot read %s: %s",
+				 ex->proc_root ? ex->proc_root : "/proc", strerror(-r));
 		ex->last_ok = false;
 		ex->last_err = r;
 		ex->scan_failures++;
 		return;
 	}
+	if (ex->serving && !ex->last_ok && ex->scan_failures)
+		nst_warn("scanning again");
 	ex->snap = next;
 	ex->last_ok = true;
 	ex->last_err = 0;
