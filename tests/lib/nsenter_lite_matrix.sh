@@ -139,7 +139,10 @@ run_case() {
 		else bad="$bad ran or said more than one line: out=[$out] err=[$err];"; fi
 	fi
 	if [ -z "$bad" ]; then BY_OK[$group]=$((BY_OK[$group] + 1)); pass "$name (exit $rc)"
-	else fail "$name"; diag "$bad"; diag "explain: $(echo "$eout" | tail -3 | paste -sd'|')"; fi
+	else
+		fail "$name"; diag "$bad"; diag "explain: $(echo "$eout" | tail -3 | paste -sd'|')"
+		diag "explain's stderr: $(paste -sd'|' "$T_TMP/eerr")"
+	fi
 }
 
 # mx_summary WHAT: the matrix's size and result, as a TAP comment the
