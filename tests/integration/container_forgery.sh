@@ -68,15 +68,15 @@ first_child() {
 
 # R: the real container (root), its init in the engine's scope
 RL=$(bg_start unshare -fp --net --uts --kill-child sh -c \
-	"echo \$\$ >'$REAL/cgroup.procs' && hostname '$NAME' && touch '$PUB/r' && exec sleep 600")
+	"echo \$\$ >'$REAL/cgroup.procs' && hostname '$NAME' && touch '$PUB/r' && exec sleep 7200")
 # A: hostname and environment only
 AL=$(bg_start "${AS_U[@]}" unshare -Urpfu --kill-child sh -c \
-	"hostname '$NAME' && touch '$PUB/a' && exec env container=docker sleep 600")
+	"hostname '$NAME' && touch '$PUB/a' && exec env container=docker sleep 7200")
 # B: root puts the launcher in the user's subtree (as systemd puts a user's
 # session there), the user makes a docker scope in it and moves in
 BL=$(bg_start sh -c "echo \$\$ >'$UDIR/cgroup.procs' && exec ${AS_U[*]} sh -c \
 	'mkdir \"$UDIR/docker-$ID.scope\" && echo \$\$ >\"$UDIR/docker-$ID.scope/cgroup.procs\" &&
-	 exec unshare -Urpfu --kill-child sh -c \"hostname $NAME && touch $PUB/b && exec env container=docker sleep 600\"'")
+	 exec unshare -Urpfu --kill-child sh -c \"hostname $NAME && touch $PUB/b && exec env container=docker sleep 7200\"'")
 for f in r a b; do wait_for "$PUB/$f" 10 || fail "process $f ready"; done
 R=$(first_child "$RL") A=$(first_child "$AL")
 B=$(first_child "$BL")

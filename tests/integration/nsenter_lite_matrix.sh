@@ -41,10 +41,10 @@ if start_target held "mx-h-$$" uts,ipc; then
 	HUID=$(nsid_of /proc/$H/ns/uts) HIID=$(nsid_of /proc/$H/ns/ipc)
 	HB=$T_TMP/heldipc.$$
 	touch "$HB"
-	bash -c "exec 7</proc/$H/ns/uts; echo > $T_TMP/fdheld; exec sleep 600" </dev/null >/dev/null 2>&1 &
+	bash -c "exec 7</proc/$H/ns/uts; echo > $T_TMP/fdheld; exec sleep 7200" </dev/null >/dev/null 2>&1 &
 	FH=$!
 	on_exit "kill -KILL $FH"
-	unshare -m --propagation private sh -c "mount --bind /proc/$H/ns/ipc $HB && echo > $T_TMP/mntheld; exec sleep 600" \
+	unshare -m --propagation private sh -c "mount --bind /proc/$H/ns/ipc $HB && echo > $T_TMP/mntheld; exec sleep 7200" \
 		</dev/null >/dev/null 2>&1 &
 	MH=$!
 	on_exit "kill -KILL $MH"
@@ -98,7 +98,7 @@ fi
 
 # A user namespace with a uid_map and no gid_map: gid 0 cannot be set
 rm -f "$T_TMP/uidonly"
-unshare -U --map-user=0 sh -c "echo > $T_TMP/uidonly; exec sleep 600" </dev/null >/dev/null 2>&1 &
+unshare -U --map-user=0 sh -c "echo > $T_TMP/uidonly; exec sleep 7200" </dev/null >/dev/null 2>&1 &
 UM=$!
 on_exit "kill -KILL $UM"
 if wait_for "$T_TMP/uidonly" && [ -z "$(cat /proc/$UM/gid_map)" ]; then
@@ -157,7 +157,7 @@ fi
 # only --keep-caps leaves them to the command, as ambient ones, and
 # --explain says which.
 mkdir -p "$T_TMP/kc" && chmod 777 "$T_TMP/kc"
-$AS_OWNER unshare -U sh -c "echo > '$T_TMP/kc/up'; exec sleep 600" </dev/null >/dev/null 2>&1 &
+$AS_OWNER unshare -U sh -c "echo > '$T_TMP/kc/up'; exec sleep 7200" </dev/null >/dev/null 2>&1 &
 KC=$!
 on_exit "kill -KILL $KC"
 if wait_for "$T_TMP/kc/up" && echo "1000 $OWNER_UID 1" >"/proc/$KC/uid_map" && echo "1000 $OWNER_UID 1" >"/proc/$KC/gid_map"; then
@@ -183,7 +183,7 @@ CG2=$(cgroup2_root)
 if [ -z "$CG2" ]; then
 	skip "[cgroup] no writable cgroup2 hierarchy for --join-cgroup"
 elif mkdir "$CG2/nsl-jc-$$" && on_exit "rm_cgroup '$CG2/nsl-jc-$$'"; then
-	JC=$(bg_start sh -c "echo \$\$ >'$CG2/nsl-jc-$$/cgroup.procs' && touch '$T_TMP/jc.up' && exec sleep 600")
+	JC=$(bg_start sh -c "echo \$\$ >'$CG2/nsl-jc-$$/cgroup.procs' && touch '$T_TMP/jc.up' && exec sleep 7200")
 	if wait_for "$T_TMP/jc.up"; then
 		predict_case "--join-cgroup" 0 "" -- -t "$JC" -c -u -- sh -c 'grep "^0::" /proc/self/cgroup'
 		is "$LAST_OUT" "0::/nsl-jc-$$" "... the command runs in the target's cgroup"

@@ -41,7 +41,7 @@ else
 	IMPD=$T_TMP/impostor
 	mkdir -p "$IMPD" && chmod 777 "$IMPD"
 	bg_start $AS_STRANGER unshare -Urpfu --kill-child sh -c \
-		"hostname '$KNAME' && touch '$IMPD/ready' && exec env container=docker sleep 600" >/dev/null
+		"hostname '$KNAME' && touch '$IMPD/ready' && exec env container=docker sleep 7200" >/dev/null
 	wait_for "$IMPD/ready" || fail "impostor started"
 
 	# P: a podman container with no state of its own (named by its id), its
@@ -50,7 +50,7 @@ else
 	PID_P=c$(KHEX 32 | cut -c2-) P=""
 	PS=$CGROOT/nsl-mx-$$/libpod-$PID_P.scope PM=$CGROOT/nsl-mx-$$/libpod-conmon-$PID_P.scope
 	if mkdir "$PS" && on_exit "rm_cgroup '$PS'" && mkdir "$PM" && on_exit "rm_cgroup '$PM'" &&
-	   bg_start sh -c "echo \$\$ >'$PM/cgroup.procs' && touch '$IMPD/conmon' && exec sleep 600" >/dev/null &&
+	   bg_start sh -c "echo \$\$ >'$PM/cgroup.procs' && touch '$IMPD/conmon' && exec sleep 7200" >/dev/null &&
 	   wait_for "$IMPD/conmon" && start_target pod "pod-$$" user,uts,ipc,net,pid &&
 	   echo "$TGT" >"$PS/cgroup.procs"; then
 		P=$TGT DIR[P]=$TGT_DIR PID[P]=$TGT
