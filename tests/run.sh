@@ -16,6 +16,9 @@
 #   [host]    the host's state makes the check meaningless this time
 #   [sanitizer] the ASan/UBSan build cannot make this check (its runtime
 #             needs what the test takes away, e.g. /proc/self)
+# A test runs for at most TEST_TIMEOUT seconds (600), or for longer if it
+# says so in its first lines ("# timeout: SECONDS why"): a test whose every
+# case scans the whole host needs more on a loaded one.
 # NSTOOLS_REQUIRE=root,bpf (a comma list of reasons, or "all") turns a skip
 # for those reasons into a failure; with NSTOOLS_REQUIRE set, a skip
 # without a reason is a failure too.
@@ -83,24 +86,31 @@ check_tap() {
 	echo "$p $f $s"
 }
 
-run_one() { # run_one LABEL BUILD CMD...
-	local label=$1 build=$2; shift 2
+# timeout_of FILE: the longer of TEST_TIMEOUT and the file's own "# timeout: N"
+timeout_of() {
+	local t
+	t=$(head -20 "$1" 2>/dev/null | sed -n 's/^# timeout: \([0-9][0-9]*\)\([^0-9].*\)\{0,1\}$/\1/p' | head -1)
+	if [ -n "$t" ] && [ "$t" -gt "$TIMEOUT" ]; then echo "$t"; else echo "$TIMEOUT"; fi
+}
+
+run_one() { # run_one LABEL BUILD TIMEOUT CMD...
+	local label=$1 build=$2 limit=$3; shift 3
 	local log rc p f s
 	log=$(mktemp)
 	BUILD=$build ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-		timeout -k 10 "$TIMEOUT" "$@" >"$log" 2>&1 </dev/null
+		timeout -k 10 "$limit" "$@" >"$log" 2>&1 </dev/null
 	rc=$?
 	read -r p f s < <(check_tap "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		if [ "$rc" -eq 124 ]; then
-			echo "not ok - runner: $label timed out after ${TIMEOUT}s" >>"$log"
+			echo "not ok - runner: $label timed out after ${limit}s" >>"$log"
 		else
 			echo "not ok - runner: $label exited with status $rc" >>"$log"
 		fi
 	elif [ "$rc" -eq 124 ]; then
-		echo "not ok - runner: $label timed out after ${TIMEOUT}s" >>"$log"
+		echo "not ok - runner: $label timed out after ${limit}s" >>"$log"
 	fi
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 	if [ "$f" -gt 0 ]; then
@@ -122,12 +132,12 @@ for build in "$@"; do
 	for t in "$abs"/tests/unit/*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
 		[ -n "$FILTER" ] && [[ ! ${t##*/} =~ $FILTER ]] && continue
-		run_one "$build: unit/${t##*/}" "$abs" "$t"
+		run_one "$build: unit/${t##*/}" "$abs" "$TIMEOUT" "$t"
 	done
 	for t in tests/integration/*.sh; do
 		[ -e "$t" ] || continue
 		[ -n "$FILTER" ] && [[ ! ${t##*/} =~ $FILTER ]] && continue
-		run_one "$build: integration/${t##*/}" "$abs" bash "$t"
+		run_one "$build: integration/${t##*/}" "$abs" "$(timeout_of "$t")" bash "$t"
 	done
 done
 if [ ${#failures[@]} -gt 0 ]; then

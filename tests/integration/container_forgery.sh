@@ -11,8 +11,10 @@
 # root-owned docker-<ID>.scope, docker's root-owned config.v2.json naming
 # it NAME. nstree, nspid -N and nsenter-lite -t must pick R by name and id
 # while it runs, show A and B marked, and refuse (one line, listing the
-# impostors) once R has stopped. Ground truth: the namespaces each process
-# reads from its own /proc/PID/ns.
+# impostors) once R has stopped. Run as the impostors' own user, the tools
+# never pick A or B by NAME or ID either. Ground truth: the namespaces each
+# process reads from its own /proc/PID/ns.
+# timeout: 1200 (each unprivileged lookup scans the whole host)
 source "$(dirname "$0")/../lib/lib.sh"
 NSTREE=$BUILD/nstree
 NSPID=$BUILD/nspid
@@ -66,15 +68,15 @@ first_child() {
 
 # R: the real container (root), its init in the engine's scope
 RL=$(bg_start unshare -fp --net --uts --kill-child sh -c \
-	"echo \$\$ >'$REAL/cgroup.procs' && hostname '$NAME' && touch '$PUB/r' && exec sleep 600")
+	"echo \$\$ >'$REAL/cgroup.procs' && hostname '$NAME' && touch '$PUB/r' && exec sleep 7200")
 # A: hostname and environment only
 AL=$(bg_start "${AS_U[@]}" unshare -Urpfu --kill-child sh -c \
-	"hostname '$NAME' && touch '$PUB/a' && exec env container=docker sleep 600")
+	"hostname '$NAME' && touch '$PUB/a' && exec env container=docker sleep 7200")
 # B: root puts the launcher in the user's subtree (as systemd puts a user's
 # session there), the user makes a docker scope in it and moves in
 BL=$(bg_start sh -c "echo \$\$ >'$UDIR/cgroup.procs' && exec ${AS_U[*]} sh -c \
 	'mkdir \"$UDIR/docker-$ID.scope\" && echo \$\$ >\"$UDIR/docker-$ID.scope/cgroup.procs\" &&
-	 exec unshare -Urpfu --kill-child sh -c \"hostname $NAME && touch $PUB/b && exec env container=docker sleep 600\"'")
+	 exec unshare -Urpfu --kill-child sh -c \"hostname $NAME && touch $PUB/b && exec env container=docker sleep 7200\"'")
 for f in r a b; do wait_for "$PUB/$f" 10 || fail "process $f ready"; done
 R=$(first_child "$RL") A=$(first_child "$AL")
 B=$(first_child "$BL")
@@ -92,6 +94,25 @@ is "$("$NSPID" -N "$NAME" -a -r -n -o PID 2>&1)" "$R" "nspid -N NAME -a: its pro
 is "$("$NSL" -t "$NAME" -n readlink /proc/self/ns/net 2>&1)" "net:[$RNET]" "nsenter-lite -t NAME: the real container"
 is "$("$NSL" -t "${ID:0:12}" -n readlink /proc/self/ns/net 2>&1)" "net:[$RNET]" "nsenter-lite -t SHORT-ID: the real container"
 is "$("$NSL" -N "$NAME" -t 1 -n readlink /proc/self/ns/net 2>&1)" "net:[$RNET]" "nsenter-lite -N NAME -t 1: the real container"
+
+# ----------------- as the impostors' own user: never its impostors by name
+# U sees A and B whole (its processes, its user namespaces) and R not at
+# all (root's): NAME and ID name R or nothing, never A or B.
+# as_user WHAT EXIT-RE CMD...: run CMD as U; neither A's nor B's namespaces
+# nor pids in what it prints, nothing run, exit matching EXIT-RE
+as_user() {
+	local what=$1 want=$2 out rc; shift 2
+	rm -f "$PUB/ran"
+	out=$("${AS_U[@]}" "$@" 2>&1); rc=$?
+	diag "as $U: $what: exit $rc: $out"
+	like "$rc" "^($want)$" "as $U: $what: exit $rc"
+	unlike "$out" "(^|[^0-9])($ANET|$BNET|$A|$B)([^0-9]|$)" "as $U: $what: never an impostor's namespace or pid"
+	ok $([ ! -e "$PUB/ran" ]; echo $?) "as $U: $what: ran nothing"
+}
+# (each lookup as a user scans the whole host: a few of each tool)
+as_user "R running, nstree -t net NAME" "0|1" "$NSTREE" -l -n -r -o NS,PID -t net "$NAME"
+as_user "R running, nspid -N NAME 1" "0|1" "$NSPID" -N "$NAME" -r -n -o PID 1
+as_user "R running, nsenter-lite -t NAME -n" 125 "$NSL" -t "$NAME" -n touch "$PUB/ran"
 
 # ------------------------------------------------- labels: the marks shown
 labels=$("$NSTREE" -l -n -r -o PID,CONTAINER -t pid 2>/dev/null)
@@ -130,6 +151,10 @@ refused "${ID:0:12}" nsenter-lite 125 "$NSL" -t "${ID:0:12}" -a touch "$T_TMP/ra
 refused "$NAME" nsenter-lite 125 "$NSL" -N "$NAME" -t 1 -n touch "$T_TMP/ran"
 refused "$NAME" nsenter-lite 125 "$NSL" --net="$NAME" touch "$T_TMP/ran"
 ok $([ ! -e "$T_TMP/ran" ]; echo $?) "nsenter-lite ran nothing in an impostor"
+as_user "R stopped, nstree -t net ID" "0|1" "$NSTREE" -l -n -r -o NS,PID -t net "$ID"
+as_user "R stopped, nspid -N NAME -a" "0|1" "$NSPID" -N "$NAME" -a -r -n -o PID
+as_user "R stopped, nsenter-lite -t SHORT-ID -a" 125 "$NSL" -t "${ID:0:12}" -a touch "$PUB/ran"
+as_user "R stopped, nsenter-lite --net=NAME" 125 "$NSL" --net="$NAME" touch "$PUB/ran"
 # what the user can see through its own pid:N is still reachable
 is "$("$NSL" -t "$A" -n readlink /proc/self/ns/net 2>&1)" "net:[$ANET]" "an impostor is entered by its pid, as asked"
 unlike "$BNET" "^$RNET$" "(B's namespaces were never R's)"

@@ -36,6 +36,17 @@ got=$(echo "$out" | awk -v w="$W" '$4 == "join" && $6 == w { print $1, $2 }' | s
 is "$got" "$(echo "$exp" | sort)" "nsenter-lite --explain: joins exactly the namespaces of podman's pid, from NAME"
 like "$out" "container: podman $(pm inspect --format '{{.Id}}' "$W") named $W" \
 	"nsenter-lite --explain: the container by podman's full id and name"
+# the busybox image has no bash: looked up in the container's root, the
+# command is missing there (127), whatever our root holds
+out=$("$BUILD/nsenter-lite" -t "$W" --explain -- /bin/bash -c true); erc=$?
+"$BUILD/nsenter-lite" -t "$W" -- /bin/bash -c true 2>"$T_TMP/err"; rc=$?
+is "$erc:$rc:$(cat "$T_TMP/err")" "1:127:nsenter-lite: /bin/bash: command not found" \
+	"nsenter-lite -t NAME /bin/bash in a busybox container: not found there (127), --explain says the run fails"
+like "$out" "result: the run would fail \(exit 127\)" "... and predicts exit 127"
+like "$out" "root: the root of the mount namespace joined" "... and says whose root the command sees"
+out=$("$BUILD/nsenter-lite" -t "$W" --explain -- sh -c true); erc=$?
+"$BUILD/nsenter-lite" -t "$W" -- sh -c true; rc=$?
+is "$erc:$rc" "0:0" "nsenter-lite -t NAME sh: busybox's, predicted and run"
 
 # --------------------------------------------------------------- --pid=host
 H=$(engine_name hostpid)
