@@ -80,8 +80,8 @@ void nst_ct_targets_add(struct nst_ct_targets *t, const char *ref)
 		k = nsinfo_resolver_container(t->refs, ref);
 	if (r.ino == own_pidns()) {
 		if (k < 0)
-			nst_usage_error(NST_EXIT_USAGE, "%s: the host's pid namespace: without -C every "
-					"process is traced", nst_esc(ref));
+			nst_usage_error(NST_EXIT_USAGE, "%s: the host's pid namespace, not a "
+					"container's (it would select every process)", nst_esc(ref));
 		add_host_container(t, c, ref, k);
 	} else {
 		t->pidns[t->npidns++] = c->pidns;
