@@ -3,17 +3,19 @@
  * Which container an event comes from: the library's container model
  * (nsinfo_container_lookup: the caller's cgroup and the engine's state
  * files), asked once per (pid namespace, cgroup) the events come from and
- * kept; with -C, the targets' own labels. A process that has exited before
- * its event is read is looked up through its parent when the parent is in
- * the same pid namespace; what stays unknown is not kept, so a later event
- * asks again.
+ * kept; with -C, the targets' own labels. A caller that has exited before
+ * its event is read is looked up through another process of its pid
+ * namespace, unless that is the host's; what stays unknown is not kept, so
+ * a later event asks again.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "ctlabel.h"
@@ -86,8 +88,6 @@ void ctlabels_free(struct ctlabels *c)
 	free(c->v);
 	free(c->none.text);
 	free(c->none.json);
-	free(c->spare.text);
-	free(c->spare.json);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -126,30 +126,51 @@ static int lookup(pid_t pid, const struct nsinfo_event *e, struct nsinfo_contain
 	return r;
 }
 
+/* A process still in the pid namespace of e (not the host's): a walk of
+ * /proc, once per pid namespace whose caller has exited before its event
+ * was read (docker exec and podman exec start their processes from outside,
+ * so the parent is of no help) */
+static pid_t member_of(const struct nsinfo_event *e)
+{
+	DIR *d;
+	struct dirent *de;
+	pid_t found = 0, self;
+	struct stat st;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)getpid());
+	if (stat(path, &st) < 0 || st.st_ino == e->pidns.ino || !(d = opendir("/proc")))
+		return 0;
+	while (!found && (de = readdir(d))) {
+		if (nsinfo_parse_pid(de->d_name, &self) < 0)
+			continue;
+		snprintf(path, sizeof(path), "%d/ns/pid", (int)self);
+		if (fstatat(dirfd(d), path, &st, 0) == 0 && st.st_ino == e->pidns.ino)
+			found = self;
+	}
+	closedir(d);
+	return found;
+}
+
 /* The container of e's caller, as the library labels it; false unknown */
-static bool find(struct ctlabels *c, const struct nsinfo_event *e, struct ctlabel *out, bool *keep)
+static bool find(struct ctlabels *c, const struct nsinfo_event *e, struct ctlabel *out)
 {
 	struct nsinfo_container_info info;
 	const struct nst_ct_target *t;
 	int r;
 
-	*keep = true;
-	if (c->targets && (t = nst_ct_targets_find(c->targets, &e->pidns)) && t->label[0]) {
+	/* one container traced: whatever passed the filter is its */
+	t = c->targets && c->targets->n == 1 ? &c->targets->v[0] : NULL;
+	if (!t && c->targets)
+		t = nst_ct_targets_find(c->targets, &e->pidns);
+	if (t && t->label[0]) {
 		set_label(out, t->label, t->runtime, t->cid);
 		return true;
 	}
 	r = lookup(e->tgid, e, &info);
-	if (r == -ESRCH) {
-		/* gone: its parent in the same pid namespace, not kept */
-		*keep = false;
-		r = lookup(e->ppid, e, &info);
-	}
-	/* one container traced: whatever passed the filter is its */
-	if (r == -ESRCH && c->targets && c->targets->n == 1 && c->targets->v[0].label[0]) {
-		t = &c->targets->v[0];
-		set_label(out, t->label, t->runtime, t->cid);
-		return true;
-	}
+	/* gone: another process of its pid namespace (not the host's) */
+	if (r == -ESRCH)
+		r = lookup(member_of(e), e, &info);
 	if (r == -ESRCH)
 		return false;
 	if (r == -ENOENT)
@@ -189,7 +210,6 @@ static void grow(struct ctlabels *c)
 const struct ctlabel *ctlabels_get(struct ctlabels *c, const struct nsinfo_event *e)
 {
 	struct ctlabel l = { 0 };
-	bool keep;
 	size_t s;
 
 	if (c->n * 4 >= c->cap * 3)
@@ -198,19 +218,12 @@ const struct ctlabel *ctlabels_get(struct ctlabels *c, const struct nsinfo_event
 		if (c->v[s].ino == e->pidns.ino && c->v[s].nsid == e->pidns.nsid &&
 		    c->v[s].cg == e->cgroup_v1_id)
 			return &c->v[s];
-	if (!find(c, e, &l, &keep))
+	if (!find(c, e, &l))
 		return &c->none;
 	l.ino = e->pidns.ino;
 	l.nsid = e->pidns.nsid;
 	l.cg = e->cgroup_v1_id;
 	l.used = 1;
-	if (!keep) {
-		/* one event's label: kept in the spare slot until the next */
-		free(c->spare.text);
-		free(c->spare.json);
-		c->spare = l;
-		return &c->spare;
-	}
 	c->v[s] = l;
 	c->n++;
 	return &c->v[s];

@@ -22,7 +22,6 @@ struct ctlabels {
 	size_t cap, n;
 	const struct nst_ct_targets *targets; /* -C, NULL none */
 	struct ctlabel none;      /* for events whose container is unknown */
-	struct ctlabel spare;     /* the last label that is not kept */
 };
 
 void ctlabels_init(struct ctlabels *c, const struct nst_ct_targets *targets);
