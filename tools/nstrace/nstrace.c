@@ -473,9 +473,6 @@ static void jhead(struct jline *j, const struct nsinfo_event *e, struct ctlabels
 	jcomm(j, e->comm);
 	JLIT(j, ",\"cgroup_id\":");
 	ju64(j, e->cgroup_id);
-	jraw(j, ct, strlen(ct));
-	JLIT(j, ",\"pidns\":");
-	jns(j, &e->pidns);
 	JLIT(j, ",\"nspid\":[");
 	for (int i = 0; i < e->nspid_len; i++) {
 		if (i)
@@ -484,6 +481,9 @@ static void jhead(struct jline *j, const struct nsinfo_event *e, struct ctlabels
 	}
 	JLIT(j, "],\"flags\":");
 	ju64(j, e->flags);
+	jraw(j, ct, strlen(ct));
+	JLIT(j, ",\"pidns\":");
+	jns(j, &e->pidns);
 }
 
 static void print_event_json(struct state *st, const struct nsinfo_event *e)
