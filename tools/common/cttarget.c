@@ -53,6 +53,13 @@ static void add_host_container(struct nst_ct_targets *t, struct nst_ct_target *c
 	t->cgroup_of[t->ncgroup_of++] = c->member;
 }
 
+void nst_ct_option(const char **refs, size_t *n, const char *arg)
+{
+	if (*n >= NST_CT_MAX_TARGETS)
+		nst_usage_error(NST_EXIT_USAGE, "at most %d -C targets", NST_CT_MAX_TARGETS);
+	refs[(*n)++] = arg;
+}
+
 void nst_ct_targets_add(struct nst_ct_targets *t, const char *ref)
 {
 	struct nst_ct_target *c;

@@ -46,6 +46,9 @@ struct nst_ct_targets {
  * Dies with the library's message: exit 2 for a malformed ref, else 1
  * (3 for trouble).
  */
+/* -C REF on the command line: kept in refs[*n] (NST_CT_MAX_TARGETS at
+ * most: more is a usage error), resolved once the options are read */
+void nst_ct_option(const char **refs, size_t *n, const char *arg);
 void nst_ct_targets_add(struct nst_ct_targets *t, const char *ref);
 /* Point o's container filter at the targets (no-op without any). */
 void nst_ct_targets_opts(const struct nst_ct_targets *t, struct nsinfo_events_opts *o);

@@ -952,10 +952,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 				nst_usage_error(NST_EXIT_USAGE, "invalid pid '%s'", optarg);
 			break;
 		case 'C':
-			if (o->nct >= NST_CT_MAX_TARGETS)
-				nst_usage_error(NST_EXIT_USAGE, "at most %d -C targets",
-						NST_CT_MAX_TARGETS);
-			o->ct_refs[o->nct++] = optarg;
+			nst_ct_option(o->ct_refs, &o->nct, optarg);
 			break;
 		case 't': add_types(o, optarg); break;
 		case OPT_FAILED: o->ev.flags |= NSINFO_EVENTS_FAILED_ONLY; break;
