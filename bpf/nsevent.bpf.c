@@ -30,6 +30,12 @@ const volatile bool failed_only = false;
 const volatile __u64 wakeup_bytes = 0;    /* wake the reader past this backlog */
 const volatile __u32 self_tgid = 0;       /* not this tgid nor its children, 0 = off */
 const volatile bool full_records = false; /* every slot, not only the changed ones */
+/* only callers in the pid namespaces of `target_pidns` or below them, or in
+ * the cgroups of `target_cgroups` or below them */
+const volatile bool filter_container = false;
+/* the cgroup v1 hierarchy of this subsystem (enum cgroup_subsys_id) for
+ * cgroup1_id and target_cgroups; -1 the default (v2) hierarchy */
+const volatile int cgroup_ssid = -1;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -61,6 +67,22 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } traced SEC(".maps");
+
+/* container filter: pid namespace inode -> its ns_id (0: any id) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NSEVENT_MAX_TARGETS);
+	__type(key, __u32);
+	__type(value, __u64);
+} target_pidns SEC(".maps");
+
+/* container filter: cgroup ids (kernfs ids, as cgroup1_id) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NSEVENT_MAX_TARGETS);
+	__type(key, __u64);
+	__type(value, __u8);
+} target_cgroups SEC(".maps");
 
 /* fork records are built here: too big for the BPF stack */
 struct {
@@ -199,6 +221,66 @@ static __always_inline bool tgid_traced(__u32 tgid)
 	return !filter_tree || bpf_map_lookup_elem(&traced, &tgid);
 }
 
+/* The task's cgroup in the hierarchy of cgroup_ssid */
+static __always_inline struct cgroup *task_cgroup(struct task_struct *t)
+{
+	if (cgroup_ssid < 0)
+		return BPF_CORE_READ(t, cgroups, dfl_cgrp);
+	struct cgroup_subsys_state *css = NULL;
+	struct css_set *cs = BPF_CORE_READ(t, cgroups);
+
+	bpf_core_read(&css, sizeof(css), &cs->subsys[cgroup_ssid & 15]);
+	return BPF_CORE_READ(css, cgroup);
+}
+
+static __always_inline __u64 cgroup_id_of(struct cgroup *cg)
+{
+	return BPF_CORE_READ(cg, kn, id);
+}
+
+/* In a target pid namespace or one below it: the parent chain, bounded */
+static __always_inline bool pidns_wanted(struct task_struct *t)
+{
+	struct pid_namespace *ns = active_pid_ns(t);
+
+	for (int i = 0; i < NSEVENT_PIDNS_DEPTH && ns; i++) {
+		__u32 ino = BPF_CORE_READ(ns, ns.inum);
+		__u64 *id = bpf_map_lookup_elem(&target_pidns, &ino);
+
+		if (id) {
+			/* the inode may have been reused: the id decides */
+			if (!*id || !bpf_core_field_exists(ns->ns.ns_id) ||
+			    BPF_CORE_READ(ns, ns.ns_id) == *id)
+				return true;
+		}
+		ns = BPF_CORE_READ(ns, parent);
+	}
+	return false;
+}
+
+/* In a target cgroup or one below it */
+static __always_inline bool cgroup_wanted(struct task_struct *t)
+{
+	struct cgroup *cg = task_cgroup(t);
+
+	for (int i = 0; i < NSEVENT_CGROUP_DEPTH && cg; i++) {
+		__u64 id = cgroup_id_of(cg);
+
+		if (bpf_map_lookup_elem(&target_cgroups, &id))
+			return true;
+		cg = BPF_CORE_READ(cg, self.parent, cgroup);
+	}
+	return false;
+}
+
+/* The load-time filters on the caller: its process tree and its container */
+static __always_inline bool caller_wanted(struct task_struct *t, __u32 tgid)
+{
+	if (!tgid_traced(tgid))
+		return false;
+	return !filter_container || pidns_wanted(t) || cgroup_wanted(t);
+}
+
 /* The tool's own operations and its helpers' (the hostname reader forks a
  * child that setns into every uts namespace) are not a user's events. */
 static __always_inline bool from_self(struct task_struct *task, __u32 tgid)
@@ -224,6 +306,13 @@ static __always_inline void fill_who(struct nsevent *e, struct task_struct *task
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	read_nspid(e, task);
+
+	struct pid_namespace *pidns = active_pid_ns(task);
+
+	e->pidns_ino = BPF_CORE_READ(pidns, ns.inum);
+	if (bpf_core_field_exists(pidns->ns.ns_id))
+		e->pidns_id = BPF_CORE_READ(pidns, ns.ns_id);
+	e->cgroup1_id = cgroup_id_of(task_cgroup(task));
 }
 
 static __always_inline void fill_record(struct nsevent *e, struct task_struct *task, __u32 kind)
@@ -364,6 +453,9 @@ static __always_inline int on_enter(__u32 kind, __u64 arg0, __u64 arg1)
 		flags = arg1;
 	else if (!((kind == NSEVENT_CLONE ? flags & ~CSIGNAL : flags) & NS_FLAGS))
 		return 0;
+	/* after the cheap flag test: only namespace calls pay for the walk */
+	if (filter_container && !pidns_wanted(task) && !cgroup_wanted(task))
+		return 0;
 	e = bpf_task_storage_get(&pending, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!e)
 		return 0;
@@ -452,6 +544,8 @@ int BPF_PROG(newtask, struct task_struct *child, __u64 clone_flags)
 	 * is not its parent's (pid_for_children/time_for_children at work) */
 	__u64 moved = fork_moved(task, child);
 	if (!moved || failed_only || !wanted_types(moved))
+		return 0;
+	if (!caller_wanted(task, tgid))
 		return 0;
 	e = bpf_map_lookup_elem(&scratch, &zero);
 	if (!e)

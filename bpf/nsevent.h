@@ -49,6 +49,13 @@ enum nsevent_target {
 	NSEVENT_TGT_OTHER,        /* anything else, or a bad fd */
 };
 
+/* container filter: pid namespaces whose members (and those of their
+ * descendants, this many levels down) are traced, and cgroups (with their
+ * descendants) for containers in the host's pid namespace */
+#define NSEVENT_PIDNS_DEPTH   8
+#define NSEVENT_CGROUP_DEPTH  8
+#define NSEVENT_MAX_TARGETS   64
+
 /* set in nsevent.packed of a compact record (the probe's default) */
 #define NSEVENT_PACKED 0x80000000u
 /* bytes of a record up to the namespace entries */
@@ -81,6 +88,12 @@ struct nsevent {
 	__u64 target_nsid;        /* NSFD: its 64-bit id */
 	__u32 target_pid;         /* PIDFD: the process, init pid namespace */
 	__u32 nspid[NSEVENT_MAX_LEVELS]; /* the caller's pids, outermost first */
+	__u64 pidns_id;           /* the caller's active pid namespace: ns_id */
+	__u32 pidns_ino;          /* ... and inode */
+	__u32 pad2;
+	__u64 cgroup1_id;         /* the caller's cgroup in the hierarchy of
+				   * cgroup_ssid (kernfs id = its directory's
+				   * inode; the default hierarchy's when -1) */
 	char comm[NSEVENT_COMM_LEN];
 	__u32 packed;             /* 0: before and after follow in full; else
 				   * NSEVENT_PACKED | mask of the slots whose

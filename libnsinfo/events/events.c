@@ -19,12 +19,14 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -181,6 +183,9 @@ int nsinfo__event_decode(const void *data, size_t len, int64_t realtime_offset,
 	e.target_ns.ino = r->target_ino;
 	e.target_ns.nsid = r->target_nsid;
 	e.target_pid = (pid_t)r->target_pid;
+	e.pidns.ino = r->pidns_ino;
+	e.pidns.nsid = r->pidns_id;
+	e.cgroup_v1_id = r->cgroup1_id;
 	*out = e;
 	return 0;
 }
@@ -261,6 +266,11 @@ NSINFO_EXPORT const char *nsinfo_events_attach_mode(const struct nsinfo_events *
 	(void)ev;
 	return NULL;
 }
+NSINFO_EXPORT const char *nsinfo_events_cgroup_hierarchy(const struct nsinfo_events *ev)
+{
+	(void)ev;
+	return NULL;
+}
 uint64_t nsinfo__events_serial(const struct nsinfo_events *ev)
 {
 	(void)ev;
@@ -316,6 +326,7 @@ NSINFO_EXPORT int nsinfo_events_supported(char *why, size_t len)
 
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/perf_event.h>
 #include "nsevent_bpf.skel.h"
@@ -340,6 +351,7 @@ struct nsinfo_events {
 	int delivered;            /* during one consume call */
 	bool stop;
 	uint64_t serial;          /* nsinfo__events_serial() */
+	char cgroup_ctl[32];      /* the v1 controller of cgroup_v1_id, "" v2 */
 };
 
 /* ----------------------------------------------------- libbpf logging */
@@ -594,6 +606,187 @@ static int seed_descendants(struct nsinfo_events *ev, pid_t root)
 	return 0;
 }
 
+/* -------------------------------------------------- container filter */
+
+/* The v1 controllers a container engine (runc, crun with cgroupfs) puts
+ * every container into, in order of preference: the hierarchy the probe
+ * reads cgroup1_id from */
+static const char *const preferred_ctl[] = { "pids", "memory", "cpu", "devices", "freezer" };
+
+/* "9:name=systemd:/..." lines: the path of the line whose controller list
+ * holds ctl ("" = the "0::" v2 line), in path */
+static int cgroup_line(const char *text, const char *ctl, char *path, size_t len)
+{
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		const char *c = strchr(l, ':'), *p = c ? strchr(c + 1, ':') : NULL;
+		const char *end = strchr(l, '\n');
+		size_t n, k = strlen(ctl);
+		bool hit = false;
+
+		if (!c || !p || (end && p > end))
+			continue;
+		if (!*ctl)
+			hit = p == c + 1;
+		for (const char *w = c + 1; *ctl && w < p; ) {
+			const char *comma = memchr(w, ',', (size_t)(p - w));
+			const char *we = comma ? comma : p;
+
+			hit |= (size_t)(we - w) == k && !memcmp(w, ctl, k);
+			w = we + 1;
+		}
+		if (!hit)
+			continue;
+		n = end ? (size_t)(end - p - 1) : strlen(p + 1);
+		if (n >= len)
+			return -ENAMETOOLONG;
+		memcpy(path, p + 1, n);
+		path[n] = 0;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Where the hierarchy of ctl ("" v2) is mounted, from our mountinfo: a
+ * cgroup mount of its root ("/") with ctl among its options */
+static int cgroup_mount(const char *ctl, char *mnt, size_t len)
+{
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	char *text = NULL, *save = NULL;
+	size_t n;
+	int r = -ENOENT;
+
+	if (fd < 0)
+		return -errno;
+	if (nsinfo__read_fd(fd, 1u << 22, &text, &n) < 0) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	for (char *l = strtok_r(text, "\n", &save); l && r; l = strtok_r(NULL, "\n", &save)) {
+		char root[256], point[PATH_MAX], fstype[32], opts[512];
+		const char *dash = strstr(l, " - ");
+
+		if (!dash || sscanf(l, "%*s %*s %*s %255s %4095s", root, point) != 2 ||
+		    sscanf(dash + 3, "%31s %*s %511s", fstype, opts) != 2 || strcmp(root, "/"))
+			continue;
+		if (*ctl ? strcmp(fstype, "cgroup") : strcmp(fstype, "cgroup2"))
+			continue;
+		if (*ctl) {
+			char line[600];
+
+			/* the options as a controller list: "0:rw,pids:/" */
+			snprintf(line, sizeof(line), "0:%s:/", opts);
+			if (cgroup_line(line, ctl, root, sizeof(root)) < 0)
+				continue;
+		}
+		/* mountinfo escapes spaces as \040: such a point is not ours */
+		if (strlen(point) >= len || strchr(point, '\\'))
+			continue;
+		snprintf(mnt, len, "%s", point);
+		r = 0;
+	}
+	free(text);
+	return r;
+}
+
+/* enum cgroup_subsys_id of a controller, from the kernel's BTF */
+static int subsys_id(const char *ctl)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	char name[48];
+	int id, r = -ENOENT;
+
+	if (!btf)
+		return -errno;
+	snprintf(name, sizeof(name), "%s_cgrp_id", ctl);
+	id = btf__find_by_name_kind(btf, "cgroup_subsys_id", BTF_KIND_ENUM);
+	if (id > 0) {
+		const struct btf_type *t = btf__type_by_id(btf, (__u32)id);
+		const struct btf_enum *e = btf_enum(t);
+
+		for (int i = 0; i < btf_vlen(t); i++)
+			if (!strcmp(btf__name_by_offset(btf, e[i].name_off), name))
+				r = e[i].val;
+	}
+	btf__free(btf);
+	return r;
+}
+
+/* The hierarchy of cgroup1_id: the first preferred v1 controller that is
+ * mounted and known to the kernel, else v2 (ssid -1). */
+static int choose_hierarchy(struct nsinfo_events *ev)
+{
+	char mnt[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(preferred_ctl) / sizeof(preferred_ctl[0]); i++) {
+		int id;
+
+		if (cgroup_mount(preferred_ctl[i], mnt, sizeof(mnt)) < 0 ||
+		    (id = subsys_id(preferred_ctl[i])) < 0 || id > 15)
+			continue;
+		snprintf(ev->cgroup_ctl, sizeof(ev->cgroup_ctl), "%s", preferred_ctl[i]);
+		return id;
+	}
+	ev->cgroup_ctl[0] = 0;
+	return -1;
+}
+
+/* The id of pid's cgroup in the chosen hierarchy: its directory's inode */
+static int cgroup_id_of_pid(const struct nsinfo_events *ev, pid_t pid, uint64_t *id)
+{
+	char path[64], cg[PATH_MAX], mnt[PATH_MAX], full[2 * PATH_MAX];
+	char *text = NULL;
+	size_t n;
+	struct stat st;
+	int fd, r;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	r = nsinfo__read_fd(fd, 1u << 16, &text, &n);
+	close(fd);
+	if (r < 0)
+		return r;
+	r = cgroup_line(text, ev->cgroup_ctl, cg, sizeof(cg));
+	free(text);
+	if (r < 0 || (r = cgroup_mount(ev->cgroup_ctl, mnt, sizeof(mnt))) < 0)
+		return r;
+	/* a path from the kernel, relative to the hierarchy's root */
+	if (strstr(cg, "/../") || strstr(cg, " (deleted)"))
+		return -ENOENT;
+	snprintf(full, sizeof(full), "%s%s", mnt, cg);
+	if (stat(full, &st) < 0)
+		return -errno;
+	*id = st.st_ino;
+	return 0;
+}
+
+/* The target maps of the container filter */
+static int add_targets(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)
+{
+	int err;
+
+	for (size_t i = 0; i < o->npidns; i++) {
+		__u32 ino = (__u32)o->pidns[i].ino;
+		__u64 id = o->pidns[i].nsid;
+
+		if ((err = bpf_map__update_elem(ev->skel->maps.target_pidns, &ino, sizeof(ino), &id,
+						sizeof(id), BPF_ANY)) < 0)
+			return err;
+	}
+	for (size_t i = 0; i < o->ncgroup_of; i++) {
+		uint64_t id = 0;
+		__u8 one = 1;
+
+		if ((err = cgroup_id_of_pid(ev, o->cgroup_of[i], &id)) < 0 ||
+		    (err = bpf_map__update_elem(ev->skel->maps.target_cgroups, &id, sizeof(id), &one,
+						sizeof(one), BPF_ANY)) < 0)
+			return err;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------- ring buffer */
 
 static int on_record(void *ctx, void *data, size_t len)
@@ -656,19 +849,27 @@ static int check_opts(const struct nsinfo_events_opts *o)
 	size_t rb = o->ringbuf_bytes;
 	long page = sysconf(_SC_PAGESIZE);
 
-	if (o->size < sizeof(*o))
+	/* callers built before the container filter pass a shorter struct */
+	if (o->size < offsetof(struct nsinfo_events_opts, pidns))
 		return -EINVAL;
 	if (rb && (rb < (size_t)page || rb > (64u << 20) || (rb & (rb - 1))))
 		return -EINVAL;
 	if (o->pid < 0 || o->types >= (1u << NSINFO_NTYPES))
 		return -EINVAL;
+	if (o->npidns > NSINFO_EVENTS_MAX_TARGETS || o->ncgroup_of > NSINFO_EVENTS_MAX_TARGETS ||
+	    (o->npidns && !o->pidns) || (o->ncgroup_of && !o->cgroup_of))
+		return -EINVAL;
+	for (size_t i = 0; i < o->npidns; i++)
+		if (!o->pidns[i].ino || o->pidns[i].ino > UINT32_MAX)
+			return -EINVAL;
 	/* tracing the tree of a process that is gone would silently show nothing */
 	if (o->pid > 0 && kill(o->pid, 0) < 0 && errno == ESRCH)
 		return -ESRCH;
 	return 0;
 }
 
-static void set_filters(struct nsevent_bpf *s, const struct nsinfo_events_opts *o, size_t rb)
+static void set_filters(struct nsevent_bpf *s, const struct nsinfo_events_opts *o, size_t rb,
+			int ssid)
 {
 	uint64_t flags = 0;
 
@@ -681,6 +882,8 @@ static void set_filters(struct nsevent_bpf *s, const struct nsinfo_events_opts *
 	s->rodata->wakeup_bytes = rb / WAKEUP_DIV;
 	s->rodata->self_tgid = o->flags & NSINFO_EVENTS_NOT_SELF ? (uint32_t)getpid() : 0;
 	s->rodata->full_records = !!(o->flags & NSINFO_EVENTS_FULL);
+	s->rodata->filter_container = o->npidns || o->ncgroup_of;
+	s->rodata->cgroup_ssid = ssid;
 }
 
 static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)
@@ -692,7 +895,7 @@ static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)
 	ev->skel = nsevent_bpf__open();
 	if (!ev->skel)
 		return -errno;
-	set_filters(ev->skel, o, rb);
+	set_filters(ev->skel, o, rb, choose_hierarchy(ev));
 	if ((err = bpf_map__set_max_entries(ev->skel->maps.events, rb)) < 0)
 		return err;
 	p = (struct nsinfo__probe)NSINFO__PROBE(ev->skel);
@@ -703,6 +906,9 @@ static int load(struct nsinfo_events *ev, const struct nsinfo_events_opts *o)
 	ev->links = calloc(NSINFO__NTP + 4, sizeof(*ev->links));
 	if (!ev->links)
 		return -ENOMEM;
+	/* the targets before attaching: nothing passes an empty filter */
+	if ((err = add_targets(ev, o)) < 0)
+		return err;
 	if ((err = attach_all(ev, &p)) < 0)
 		return err;
 	if (o->pid > 0) {
@@ -732,6 +938,14 @@ NSINFO_EXPORT int nsinfo_events_new(const struct nsinfo_events_opts *opts,
 		return -EINVAL;
 	if ((err = check_opts(opts)) < 0)
 		return err;
+	if (opts->size < sizeof(*opts)) {
+		/* the fields it lacks are 0 */
+		struct nsinfo_events_opts full = { 0 };
+
+		memcpy(&full, opts, opts->size);
+		full.size = sizeof(full);
+		return nsinfo_events_new(&full, out);
+	}
 	ev = calloc(1, sizeof(*ev));
 	if (!ev)
 		return -ENOMEM;
@@ -852,6 +1066,11 @@ NSINFO_EXPORT const char *nsinfo_events_attach_mode(const struct nsinfo_events *
 	if (!ev)
 		return NULL;
 	return ev->raw_syscalls ? "raw_tracepoint" : "tracepoint";
+}
+
+NSINFO_EXPORT const char *nsinfo_events_cgroup_hierarchy(const struct nsinfo_events *ev)
+{
+	return ev ? ev->cgroup_ctl : NULL;
 }
 
 #endif /* HAVE_BPF */

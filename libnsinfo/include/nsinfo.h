@@ -614,6 +614,14 @@ struct nsinfo_event {
 	 * only the changed slots unless NSINFO_EVENTS_FULL (others 0) */
 	struct nsinfo_event_ns before[NSINFO_EV_NSLOTS];
 	struct nsinfo_event_ns after[NSINFO_EV_NSLOTS];
+	/* the caller's active pid namespace at exit (entry for CLONE*, FORK),
+	 * in every record: what tells a container's events apart */
+	struct nsinfo_event_ns pidns;
+	/* the caller's cgroup: on a host with cgroup v1 controllers, in the
+	 * hierarchy nsinfo_events_cgroup_hierarchy() names (cgroup_id is then
+	 * the empty v2 hierarchy's); else the v2 one, as cgroup_id. The
+	 * kernfs id, the inode of the cgroup's directory; 0 unknown */
+	uint64_t cgroup_v1_id;
 };
 
 /* Return non-zero to stop the current consume call early. */
@@ -641,7 +649,21 @@ struct nsinfo_events_opts {
 	nsinfo_event_cb cb;
 	void *userdata;
 	nsinfo_events_log_cb log; /* NULL: libbpf messages are dropped */
+	/* Container filter (with pid, both apply): only callers in one of
+	 * these pid namespaces or in a namespace below them (up to
+	 * NSINFO_EVENTS_PIDNS_DEPTH levels), or in the cgroup (with the
+	 * cgroups below it) of one of the cgroup_of processes, in the
+	 * hierarchy nsinfo_events_cgroup_hierarchy() names: for a container
+	 * that shares the host's pid namespace. A pid namespace's nsid, when
+	 * not 0, must match too (inodes are reused). At most
+	 * NSINFO_EVENTS_MAX_TARGETS of each; filtered in the kernel. */
+	const struct nsinfo_event_ns *pidns;
+	size_t npidns;
+	const pid_t *cgroup_of;
+	size_t ncgroup_of;
 };
+#define NSINFO_EVENTS_PIDNS_DEPTH 8
+#define NSINFO_EVENTS_MAX_TARGETS 64
 
 /* Name of an event kind ("clone", "clone3", "unshare", "setns", "fork"). */
 const char *nsinfo_event_kind_name(int kind);
@@ -668,6 +690,10 @@ int nsinfo_events_lost(const struct nsinfo_events *ev, uint64_t *lost);
 int nsinfo_events_add_pid(struct nsinfo_events *ev, pid_t pid);
 /* "tracepoint" or "raw_tracepoint": how the syscalls are hooked. */
 const char *nsinfo_events_attach_mode(const struct nsinfo_events *ev);
+/* The cgroup hierarchy of nsinfo_event.cgroup_v1_id and of the cgroup_of
+ * filter: a v1 controller's name ("pids", "memory", ...) or "" for the
+ * unified (v2) hierarchy. NULL without an event source. */
+const char *nsinfo_events_cgroup_hierarchy(const struct nsinfo_events *ev);
 
 /* ------------------------------------------------------------ counters */
 

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cttarget.h"
 #include "events_pane.h"
 #include "nsinfo.h"
 
@@ -39,9 +40,12 @@ struct events_pane {
 	char ftext[48];
 	events_pane_ct_fn ct_fn;
 	void *ct_data;
+	const struct nst_ct_targets *ct; /* -C: the shown events, filtered in the kernel */
 #ifdef NSINFO_EV_NSLOTS
 	struct nsinfo_events *ev;
-	struct nsinfo_events *fev; /* F_PID: only that process's tree, in the kernel */
+	/* F_PID and -C: only that process's tree and those containers, in the
+	 * kernel; the lines shown come from it alone */
+	struct nsinfo_events *fev;
 #endif
 };
 
@@ -147,8 +151,6 @@ static bool shown(const struct events_pane *p, const struct nsinfo_event *ev)
 		return strstr(ev->comm, p->ftext) != NULL;
 	case F_CT:
 		return ct_match(p, ev->tgid) || ct_match(p, ev->ppid);
-	case F_PID:
-		return false; /* the kernel-filtered source shows them */
 	default:
 		return true;
 	}
@@ -162,15 +164,19 @@ static int on_event(const struct nsinfo_event *ev, void *userdata)
 	if (ev->pid != ev->tgid)
 		note_changed(p, ev->pid);
 	p->total++;
-	if (shown(p, ev))
+	/* with a kernel-filtered source, that one shows the lines */
+	if (!p->fev && shown(p, ev))
 		push_event(p, ev);
 	return 0;
 }
 
-/* the F_PID source: that process's tree only */
+/* the kernel-filtered source: that process's tree, those containers */
 static int on_filtered(const struct nsinfo_event *ev, void *userdata)
 {
-	push_event(userdata, ev);
+	struct events_pane *p = userdata;
+
+	if (shown(p, ev))
+		push_event(p, ev);
 	return 0;
 }
 
@@ -203,7 +209,7 @@ static void source_close(struct events_pane *p)
 	nsinfo_events_unref(p->ev);
 }
 
-/* The kernel-filtered source of pid:N (NULL closes it) */
+/* The kernel-filtered source of pid:N and -C (none: closes it) */
 static int source_filter(struct events_pane *p, pid_t pid, char *why, size_t len)
 {
 	struct nsinfo_events_opts o = {
@@ -213,15 +219,21 @@ static int source_filter(struct events_pane *p, pid_t pid, char *why, size_t len
 #endif
 	};
 	struct nsinfo_events *fev = NULL;
+	bool want = pid || (p->ct && p->ct->n);
 	int r;
 
-	if (pid && !p->ev) {
+	if (want && !p->ev) {
 		snprintf(why, len, "%s", p->status);
 		return -ENOTSUP;
 	}
-	if (pid && (r = nsinfo_events_new(&o, &fev)) < 0) {
-		snprintf(why, len, r == -ESRCH ? "no process %d" : "cannot filter on pid %d: %s",
-			 (int)pid, strerror(-r));
+	if (p->ct)
+		nst_ct_targets_opts(p->ct, &o);
+	if (want && (r = nsinfo_events_new(&o, &fev)) < 0) {
+		if (!pid)
+			snprintf(why, len, "cannot filter on the containers: %s", strerror(-r));
+		else
+			snprintf(why, len, r == -ESRCH ? "no process %d" :
+				 "cannot filter on pid %d: %s", (int)pid, strerror(-r));
 		return r;
 	}
 	nsinfo_events_unref(p->fev);
@@ -325,14 +337,17 @@ static int source_active(const struct events_pane *p)
 
 #endif
 
-struct events_pane *events_pane_open(void)
+struct events_pane *events_pane_open(const struct nst_ct_targets *ct)
 {
 	struct events_pane *p = calloc(1, sizeof(*p));
+	char why[160];
 
 	if (!p)
 		return NULL;
 	clock_gettime(CLOCK_MONOTONIC, &p->last_rate);
-	source_open(p);
+	p->ct = ct && ct->n ? ct : NULL;
+	if (source_open(p) == 0 && p->ct && source_filter(p, 0, why, sizeof(why)) < 0)
+		snprintf(p->status, sizeof(p->status), "%s", why);
 	return p;
 }
 

@@ -13,8 +13,12 @@
 struct events_pane;
 
 /* Try to start the event source. NULL only on ENOMEM; a source that could
- * not load gives an inactive pane with the reason in events_pane_status. */
-struct events_pane *events_pane_open(void);
+ * not load gives an inactive pane with the reason in events_pane_status.
+ * ct (-C, kept by the caller; NULL none): the lines shown are only those
+ * containers' events, filtered in the kernel (every event still counts
+ * for the rate and the refresh). */
+struct nst_ct_targets;
+struct events_pane *events_pane_open(const struct nst_ct_targets *ct);
 void events_pane_close(struct events_pane *p);
 /* fd to poll for POLLIN, -1 when inactive */
 int events_pane_fd(const struct events_pane *p);

@@ -187,8 +187,10 @@ static int take_snapshot(struct model *m, struct nsinfo_snapshot **out)
 {
 	double now = monotonic();
 	/* grouping by container needs them in every snapshot (the library's
-	 * forest nests by them; a refresh carries them forward cheaply) */
-	bool label = m->group == GROUP_CONTAINER ||
+	 * forest nests by them; a refresh carries them forward cheaply), and
+	 * so does -C of a --pid=host container (its processes are known by
+	 * their container only) */
+	bool label = m->group == GROUP_CONTAINER || (m->ct && m->ct->ncgroup_of) ||
 		     (m->want_labels && (!m->snap || now - m->labels_at >= LABELS_EVERY));
 	struct nsinfo_refresh_opts o = {
 		.size = sizeof(o), .flags = NSINFO_REFRESH_SCAN_FLAGS,

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cttarget.h"
 #include "options.h"
 #include "events_pane.h"
 #include "nstop.h"
@@ -71,6 +72,10 @@ static void __attribute__((noreturn)) usage(void)
 	      " -d, --delay <SECONDS>    refresh interval (default 2; 0 in batch = back to back)\n"
 	      " -t, --type <TYPE>        only namespaces of that type (mnt, net, pid, ...)\n"
 	      " -p, --pid <PID>          only the namespaces of that process\n"
+	      " -C, --container <REF>    only the namespaces of that container's processes\n"
+	      "                          (repeatable), and only its events in the pane:\n"
+	      "                          its pid namespace and those below it, or the\n"
+	      "                          cgroup of a --pid=host container\n"
 	      " -g, --group <MODE>       tree, container or flat (default tree)\n"
 	      " -s, --sort <COLUMN>      sort column (default %CPU)\n"
 	      " -e, --events             batch: load the eBPF event source too\n"
@@ -81,8 +86,8 @@ static void __attribute__((noreturn)) usage(void)
 	nst_help_options(f, NST_HELP_COLUMNS | NST_HELP_STD);
 	nst_help_columns(f, nstop_cols, NCOLS);
 	fputs("\nKeys: press h or ? in nstop.\n"
-	      "Exit status: 0 success, 1 no such -p process, 2 bad usage, 3 trouble (/proc,\n"
-	      "the terminal, the output). See nstop(1).\n", f);
+	      "Exit status: 0 success, 1 no such -p process or -C container, 2 bad usage,\n"
+	      "3 trouble (/proc, the terminal, the output). See nstop(1).\n", f);
 	exit(EXIT_SUCCESS);
 }
 
@@ -119,6 +124,7 @@ static void parse_args(int argc, char **argv, struct nstop_opts *o, struct model
 		{ "delay", required_argument, NULL, 'd' },
 		{ "type", required_argument, NULL, 't' },
 		{ "pid", required_argument, NULL, 'p' },
+		{ "container", required_argument, NULL, 'C' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "sort", required_argument, NULL, 's' },
 		{ "events", no_argument, NULL, 'e' },
@@ -132,7 +138,7 @@ static void parse_args(int argc, char **argv, struct nstop_opts *o, struct model
 	int events = -1, c;
 	bool list_cols = false;
 
-	while ((c = getopt_long(argc, argv, "bn:d:t:p:g:s:eEH" NST_OUT_COLUMN_SHORTOPTS
+	while ((c = getopt_long(argc, argv, "bn:d:t:p:C:g:s:eEH" NST_OUT_COLUMN_SHORTOPTS
 				NST_STD_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
@@ -146,6 +152,9 @@ static void parse_args(int argc, char **argv, struct nstop_opts *o, struct model
 		case 'p':
 			if (nsinfo_parse_pid(optarg, &m->pid_filter) < 0)
 				nst_usage_error(NST_EXIT_USAGE, "invalid pid: '%s'", optarg);
+			break;
+		case 'C':
+			nst_ct_option(o->ct_refs, &o->nct, optarg);
 			break;
 		case 'g': m->group = parse_group(optarg); break;
 		case 's':
@@ -190,6 +199,7 @@ int main(int argc, char **argv)
 	struct nstop_opts o = { .delay = -1 };
 	struct sigaction sa = { .sa_handler = on_stop };
 	struct nst_out out;
+	struct nst_ct_targets ct = { 0 };
 	struct model m;
 	int r, rc;
 
@@ -202,8 +212,12 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &o, &m, &out);
 	if (!o.batch)
 		check_terminal();
+	/* -C: through the library's resolver, as nstrace -C */
+	for (size_t i = 0; i < o.nct; i++)
+		nst_ct_targets_add(&ct, o.ct_refs[i]);
+	m.ct = o.nct ? &ct : NULL;
 	/* on before the first snapshot, so the first interval is covered */
-	if (o.events && !(o.ev = events_pane_open()))
+	if (o.events && !(o.ev = events_pane_open(m.ct)))
 		nst_die(NST_EXIT_TROUBLE, "out of memory");
 	if (o.evfilter && !o.events)
 		nst_usage_error(NST_EXIT_USAGE, "--events-filter needs the event source (not -E; -e in batch mode)");
@@ -229,5 +243,6 @@ int main(int argc, char **argv)
 	rc = o.batch ? batch_run(&m, &o) : ui_run(&m, &o);
 	model_fini(&m);
 	events_pane_close(o.ev);
+	nst_ct_targets_free(&ct);
 	return rc;
 }

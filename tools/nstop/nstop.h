@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "cli.h"
+#include "cttarget.h"
 #include "exitcodes.h"
 #include "nsinfo.h"
 
@@ -95,6 +96,7 @@ struct model {
 	int type_filter;          /* enum nsinfo_type, -1 for all */
 	char text_filter[64];
 	pid_t pid_filter;         /* 0: every namespace; else that process's */
+	const struct nst_ct_targets *ct; /* -C: only their processes' namespaces */
 	int group;                /* GROUP_* */
 	int sort_col;             /* COL_* */
 	bool sort_desc;
@@ -160,6 +162,8 @@ struct nstop_opts {
 	size_t ncols;
 	struct events_pane *ev;   /* the event feed, NULL when not wanted */
 	const char *evfilter;     /* --events-filter, NULL none */
+	const char *ct_refs[NST_CT_MAX_TARGETS]; /* -C REF */
+	size_t nct;
 };
 
 /* Refresh the model, trusting the namespace links of processes the event

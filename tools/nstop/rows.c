@@ -41,6 +41,53 @@ static bool text_match(struct model *m, int i, const char *q)
 	return false;
 }
 
+/* -C: a process of a target, by its pid namespace (or one above it) or,
+ * for a --pid=host container, by its container's runtime and id */
+static bool ct_member(const struct model *m, const struct nsinfo_proc *p)
+{
+	size_t nns, nc;
+	const struct nsinfo_ns *ns = nsinfo_snapshot_namespaces(m->snap, &nns);
+	const struct nsinfo_container *c = nsinfo_snapshot_containers(m->snap, &nc);
+	int32_t k = p->ns[NSINFO_PID];
+
+	for (int depth = 0; k >= 0 && (size_t)k < nns && depth <= NSINFO_EVENTS_PIDNS_DEPTH;
+	     depth++, k = ns[k].parent) {
+		struct nsinfo_event_ns e = { ns[k].ino, ns[k].nsid };
+
+		if (nst_ct_targets_find(m->ct, &e))
+			return true;
+	}
+	if (p->container < 0 || (size_t)p->container >= nc)
+		return false;
+	for (size_t i = 0; i < m->ct->n; i++) {
+		const struct nst_ct_target *t = &m->ct->v[i];
+
+		if (t->host && !strcmp(t->cid, c[p->container].id) &&
+		    !strcmp(t->runtime, c[p->container].runtime))
+			return true;
+	}
+	return false;
+}
+
+/* match[i] = 0 for the namespaces no target process is in */
+static void ct_restrict(const struct model *m, uint8_t *match, size_t nns)
+{
+	size_t np;
+	const struct nsinfo_proc *p = nsinfo_snapshot_procs(m->snap, &np);
+	uint8_t *in = calloc(nns + 1, 1);
+
+	if (!in)
+		return; /* unfiltered rather than nothing */
+	for (size_t i = 0; i < np; i++)
+		if (!(p[i].flags & NSINFO_PROC_THREAD) && ct_member(m, &p[i]))
+			for (int t = 0; t < NSINFO_NTYPES; t++)
+				if (p[i].ns[t] >= 0 && (size_t)p[i].ns[t] < nns)
+					in[p[i].ns[t]] = 1;
+	for (size_t i = 0; i < nns; i++)
+		match[i] &= in[i];
+	free(in);
+}
+
 static bool matches(struct model *m, int i, const struct nsinfo_proc *pidp)
 {
 	const struct nsinfo_ns *n = nsinfo_snapshot_namespaces(m->snap, NULL) + i;
@@ -161,6 +208,8 @@ int model_build_rows(struct model *m)
 		return -ENOMEM;
 	for (size_t i = 0; i < nns; i++)
 		match[i] = matches(m, (int)i, pidp);
+	if (m->ct)
+		ct_restrict(m, match, nns);
 	/* a match keeps its ancestors as context; roots first, depth-first */
 	r = nsinfo_forest_new(m->snap, group_rel[m->group], &f);
 	if (!r)

@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ctlabel.h"
+#include "cttarget.h"
 #include "exitcodes.h"
 #include "options.h"
 #include "parse.h"
@@ -41,6 +43,9 @@ struct opts {
 	int nice;                 /* the reader's nice value */
 	const char *output;       /* -o FILE */
 	char **command;
+	const char *ct_refs[NST_CT_MAX_TARGETS]; /* -C REF, repeatable */
+	size_t nct;
+	struct nst_ct_targets ct; /* what they resolved to */
 };
 
 /* counts for --summary: kind x type (NSINFO_NTYPES = none) x errno (0 = ok) */
@@ -72,6 +77,7 @@ struct state {
 	size_t qhead, qlen, qcap;
 	FILE *out;                /* stdout or --output */
 	int out_err;              /* errno of a write failure */
+	struct ctlabels labels;   /* each event's container */
 };
 
 /* ----------------------------------------------------------- helpers */
@@ -291,6 +297,11 @@ static void print_human(struct state *st, const struct nsinfo_event *e)
 	ji64(&j, e->ppid);
 	JLIT(&j, " uid=");
 	ju64(&j, e->uid);
+	{
+		const char *ct = ctlabels_get(&st->labels, e)->text;
+
+		jraw(&j, ct, strlen(ct));
+	}
 	if (e->nspid_len > 1) {
 		JLIT(&j, " nspid=");
 		for (int i = 0; i < e->nspid_len; i++) {
@@ -438,8 +449,10 @@ static void jslots(struct jline *j, const struct nsinfo_event *e, bool full)
 	*j->p++ = '}';
 }
 
-static void jhead(struct jline *j, const struct nsinfo_event *e)
+static void jhead(struct jline *j, const struct nsinfo_event *e, struct ctlabels *labels)
 {
+	const char *ct = ctlabels_get(labels, e)->json;
+
 	JLIT(j, "{\"v\":");
 	ju64(j, JSON_SCHEMA_VERSION);
 	JLIT(j, ",\"time\":");
@@ -468,6 +481,9 @@ static void jhead(struct jline *j, const struct nsinfo_event *e)
 	}
 	JLIT(j, "],\"flags\":");
 	ju64(j, e->flags);
+	jraw(j, ct, strlen(ct));
+	JLIT(j, ",\"pidns\":");
+	jns(j, &e->pidns);
 }
 
 static void print_event_json(struct state *st, const struct nsinfo_event *e)
@@ -476,7 +492,7 @@ static void print_event_json(struct state *st, const struct nsinfo_event *e)
 	bool first = true;
 
 	j.p = j.buf;
-	jhead(&j, e);
+	jhead(&j, e, &st->labels);
 	JLIT(&j, ",\"types\":[");
 	for (int t = 0; t < NSINFO_NTYPES; t++)
 		if (e->types & (1u << t)) {
@@ -850,6 +866,11 @@ static void __attribute__((noreturn)) usage(void)
 	       "host until interrupted.\n\n"
 	       "Options:\n"
 	       " -p, --pid PID            trace PID and its descendants\n"
+	       " -C, --container REF      trace every process of a container (repeatable):\n"
+	       "                          its pid namespace and those below it, later\n"
+	       "                          execs included; a --pid=host container by its\n"
+	       "                          cgroup. REF: NAME, RUNTIME:NAME, an id prefix,\n"
+	       "                          or any pid namespace (pid:N, id:NSID, inode, path)\n"
 	       " -t, --type TYPE[,TYPE]   only these namespace types (repeatable):\n"
 	       "                          cgroup ipc mnt net pid time user uts\n"
 	       "     --failed             only operations that failed\n"
@@ -869,7 +890,8 @@ static void __attribute__((noreturn)) usage(void)
 	       " -h, --help               display this help\n"
 	       " -V, --version            display version\n\n"
 	       "Exit status: COMMAND's (127 not found, 126 cannot run), else 0; 1 no such\n"
-	       "--pid process, 2 bad usage, 3 trouble (BPF, the output).\n"
+	       "--pid process or -C container (not running, ambiguous), 2 bad usage,\n"
+	       "3 trouble (BPF, the output).\n"
 	       "For more details see nstrace(8).\n", JSON_SCHEMA_VERSION, DEFAULT_NICE);
 	exit(EXIT_SUCCESS);
 }
@@ -905,6 +927,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' },
+		{ "container", required_argument, NULL, 'C' },
 		{ "type", required_argument, NULL, 't' },
 		{ "failed", no_argument, NULL, OPT_FAILED },
 		{ "summary", no_argument, NULL, 'c' },
@@ -922,11 +945,14 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+p:t:cd:Jo:b:v" NST_STD_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:C:t:cd:Jo:b:v" NST_STD_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (nsinfo_parse_pid(optarg, &o->ev.pid) < 0)
 				nst_usage_error(NST_EXIT_USAGE, "invalid pid '%s'", optarg);
+			break;
+		case 'C':
+			nst_ct_option(o->ct_refs, &o->nct, optarg);
 			break;
 		case 't': add_types(o, optarg); break;
 		case OPT_FAILED: o->ev.flags |= NSINFO_EVENTS_FAILED_ONLY; break;
@@ -956,6 +982,25 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		o->command = argv + optind;
 	if (o->command && o->ev.pid)
 		nst_usage_error(NST_EXIT_USAGE, "--pid and a command are mutually exclusive");
+}
+
+/* -C: every REF through the library's resolver, into the kernel filter */
+static void resolve_containers(struct opts *o)
+{
+	for (size_t i = 0; i < o->nct; i++)
+		nst_ct_targets_add(&o->ct, o->ct_refs[i]);
+	nst_ct_targets_opts(&o->ct, &o->ev);
+	for (size_t i = 0; o->verbose && i < o->ct.n; i++) {
+		const struct nst_ct_target *t = &o->ct.v[i];
+
+		if (t->host)
+			nst_warn("%s: in the host's pid namespace: filtered by the cgroup of pid %d",
+				 nst_esc(t->ref), (int)t->member);
+		else
+			nst_warn("%s: pid namespace %llu (id %llu) and those below it",
+				 nst_esc(t->ref), (unsigned long long)t->pidns.ino,
+				 (unsigned long long)t->pidns.nsid);
+	}
 }
 
 static int block_signals(void)
@@ -992,9 +1037,11 @@ static struct nsinfo_events *start(struct opts *o, struct state *st)
 		nst_die(NST_EXIT_TROUBLE, "cannot load the BPF probe: %s%s", strerror(-err),
 		    o->verbose ? "" : " (-v shows libbpf's messages)");
 	if (o->verbose)
-		nst_warn("attached through %s, %zu KiB ring buffer",
+		nst_warn("attached through %s, %zu KiB ring buffer, cgroup hierarchy %s",
 			nsinfo_events_attach_mode(ev),
-			(o->ev.ringbuf_bytes ? o->ev.ringbuf_bytes : 2u << 20) >> 10);
+			(o->ev.ringbuf_bytes ? o->ev.ringbuf_bytes : 2u << 20) >> 10,
+			*nsinfo_events_cgroup_hierarchy(ev) ? nsinfo_events_cgroup_hierarchy(ev)
+							    : "unified");
 	return ev;
 }
 
@@ -1009,6 +1056,8 @@ int main(int argc, char **argv)
 	/* getopt's own messages name argv[0]: "nstrace:", as every tool's */
 	argv[0] = program_invocation_short_name;
 	parse_args(argc, argv, &o);
+	resolve_containers(&o);
+	ctlabels_init(&st.labels, &o.ct);
 	/* a separate stream, so that COMMAND keeps the real stdout */
 	st.out = o.output ? fopen(o.output, "we") : stdout;
 	if (!st.out)
@@ -1035,6 +1084,8 @@ int main(int argc, char **argv)
 	status = trace_loop(&st, ev, sigfd, child);
 	report_lost(&st, ev);
 	nsinfo_events_unref(ev);
+	ctlabels_free(&st.labels);
+	nst_ct_targets_free(&o.ct);
 	free(st.counts);
 	free(st.q);
 	flush_out(&st);
