@@ -17,6 +17,48 @@ P=$ENGINE_PID ID=$(dk inspect --format '{{.Id}}' "$W")
 R=${ID:0:12}
 L=$(engine_label "$P")
 like "$L" "^($W|$R)\$" "nspid: the container's init is labelled by its name or docker's short id"
+engine_check_named "$R" "$P" "$L" ID-PREFIX "docker's"
+
+dk exec -d "$W" sleep 100001
+engine_until 10 eval '[ "$(dk top "$W" -o pid | wc -l)" -ge 3 ]' || fail "docker exec: a second process"
+pairs=$(engine_pairs "$R")
+is "$(echo "$pairs" | awk '{ print $1 }')" "$(dk top "$W" -o pid | awk 'NR > 1' | sort -n)" \
+	"nspid --pidns ID --all: the host pids docker top lists"
+is "$(echo "$pairs" | awk -v p="$P" '$1 == p { print $2 }')" 1 \
+	"nspid --pidns ID --all: docker's pid is 1 in the container"
+S=$(dk top "$W" -o pid,args | awk 'NR > 1 && /100001/ { print $1 }')
+is "$(echo "$pairs" | awk -v p="$S" '$1 == p { print $2 }')" \
+   "$(dk exec "$W" sh -c 'for p in /proc/[0-9]*; do [ "$(tr "\0" " " <$p/cmdline 2>/dev/null)" = "sleep 100001 " ] && echo ${p#/proc/}; done')" \
+	"nspid --pidns ID --all: the exec'd sibling's pid in the container, as the container's /proc has it"
+engine_check_sibling "$R" "$P" "$S" "$L" ID-PREFIX "docker exec"
+engine_check_enter "$R" "$P" "$(dk inspect --format '{{.Config.Hostname}}' "$W")" "container: docker $ID" \
+	ID-PREFIX "docker's"
+is "$("$BUILD/nsenter-lite" -t "$ID" -- sh -c "$ENGINE_SHOW_NS")" "$(engine_ns_links "$P")" \
+	"nsenter-lite -t FULL-ID: every namespace of docker's pid"
+is "$(engine_nstree "docker:$W")" "$(engine_nstree "$R")" "nstree docker:NAME: the same as its id prefix"
+
+# --------------------------------------------------------------- --pid=host
+H=$(engine_name hostpid)
+docker_run "$H" --pid=host || { fail "docker run --pid=host"; done_testing; exit; }
+HP=$ENGINE_PID HR=$(dk inspect --format '{{.Id}}' "$H" | cut -c1-12)
+engine_check_hostpid "$HR" "$HP" "^($H|$HR)\$" ID-PREFIX
+
+# ----------------------------------------------------------------- stopped
+X=$(engine_name stopped)
+docker_run "$X" || { fail "docker run $X"; done_testing; exit; }
+XP=$ENGINE_PID XR=$(dk inspect --format '{{.Id}}' "$X" | cut -c1-12)
+dk stop -t 0 "$X" >/dev/null
+engine_until 10 eval "! kill -0 $XP" || fail "(docker stop: its init is gone)"
+is "$(dk inspect --format '{{.State.Status}}' "$X")" exited "(docker inspect: the container exited)"
+engine_check_stopped "$XR"
+done_testing; exit; }
+
+W=$(engine_name web)
+docker_run "$W" --hostname "$W" || { fail "docker run $W"; done_testing; exit; }
+P=$ENGINE_PID ID=$(dk inspect --format '{{.Id}}' "$W")
+R=${ID:0:12}
+L=$(engine_label "$P")
+like "$L" "^($W|$R)\$" "nspid: the container's init is labelled by its name or docker's short id"
 is "$(engine_nstree "$R")" "$(engine_ns "$P" | sed "s/\$/ $L/")" \
 	"nstree ID-PREFIX: the container's own namespaces (those of docker's pid), labelled"
 
