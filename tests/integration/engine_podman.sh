@@ -29,6 +29,7 @@ H=$(engine_name hostpid)
 podman_run "$H" --pid=host || { fail "podman run --pid=host"; done_testing; exit; }
 HP=$ENGINE_PID
 engine_check_hostpid "$H" "$HP" "^$H\$" NAME
+is "$(engine_nstop_label "$(ns_ino "$HP" mnt)")" "$H" "nstop -b: a --pid=host container's mnt namespace, labelled by its name"
 
 # ----------------------------------------------------------------- stopped
 X=$(engine_name stopped)
@@ -83,6 +84,9 @@ if pm pod create --network none --name "$D" --infra-image "$ENGINE_IMAGE" --infr
 			"pod: nstree pod:ID-PREFIX, by podman's pod id"
 		is "$("$BUILD/nsenter-lite" -t "pod:$D" -- sh -c "$ENGINE_SHOW_NS")" "$(engine_ns_links "$IP")" \
 			"pod: nsenter-lite -t pod:NAME enters the pod: its shared namespaces and its infra container's own"
+		is "$(engine_nstop_label "$(ns_ino "$IP" net)")" "$D" "pod: nstop -b labels the shared net namespace by the pod's name"
+		is "$(engine_nstop_under "$(ns_ino "$IP" net)" "$(ns_ino "$A" pid)")" yes \
+			"pod: nstop -g container: a member's pid namespace hangs under the pod's net namespace"
 		is "$(engine_label "$IP")" "$(pm inspect --format '{{.Name}}' "$INF")" \
 			"pod: nspid labels the infra container's process by its name (<podid>-infra)"
 	else

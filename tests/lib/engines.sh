@@ -493,6 +493,22 @@ engine_pairs() {
 	"$BUILD/nspid" -r -n -o PID,REFPID --pidns "$1" --all 2>/dev/null | awk 'NF == 2' | sort -n
 }
 
+# engine_nstop_label INO: CONTAINER of that namespace in nstop's batch frame
+engine_nstop_label() {
+	"$BUILD/nstop" -b -n 1 -g flat -o NS,CONTAINER 2>/dev/null | awk -v i="$1" '$1 == i { print $2 }'
+}
+
+# engine_nstop_under TOP INO: "yes" if namespace INO is in the subtree of
+# namespace TOP in nstop -g container's frame
+engine_nstop_under() {
+	"$BUILD/nstop" -b -n 1 -g container -o TYPE,NS,CONTAINER 2>/dev/null | awk -v top="$1" -v want="$2" '
+		{ ns = $0; sub(/^[a-z]+ +/, "", ns); pre = ns; sub(/[0-9].*/, "", pre); sub(/^[^0-9]*/, "", ns); split(ns, f, " ")
+		  d = length(pre) }
+		f[1] == top { in_pod = 1; td = d; next }
+		in_pod && d <= td { in_pod = 0 }
+		in_pod && f[1] == want { print "yes" }'
+}
+
 # ------------------------------------------- assertions every engine makes
 # FORM is how the reference reads in the test names (NAME, ID-PREFIX),
 # ENG whose answer the pid is ("podman's", "docker's", "lxc-info's").
