@@ -71,6 +71,8 @@ if nsenter -t "$P" -m -p -- /bin/sh -c 'touch /tmp/nsx && unshare -n mount --bin
 	is "$("$BUILD/nstree" --holders "$LEAK" -r -n -o KIND,PID,MNTNS,PATH,CONTAINER 2>/dev/null)" \
 	   "mount $P $(ns_ino "$P" mnt) /tmp/nsx $W" \
 	   "nstree --holders: the mount holder names a process in that mount namespace and its container"
+	is "$("$BUILD/nstree" --holders "$LEAK" -r -n -o KIND,RUNTIME,CID,IMAGE 2>/dev/null)" "mount podman $ID $IMG" \
+	   "nstree --holders RUNTIME, CID, IMAGE: the mount holder's container as podman inspect has it"
 else
 	fail "(a net namespace bind-mounted inside the container)"
 fi
