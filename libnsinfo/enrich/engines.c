@@ -13,6 +13,12 @@
  *             "State": {"Running"}}
  *   podman    GRAPH/overlay-containers/containers.json [{"id", "names", "metadata":
  *             "{\"image-name\": ...}"}]
+ *   podman    a pod: its id from the bundle's linux.cgroupsPath ("/libpod_parent/<pod>/
+ *   pods      libpod-<id>", systemd "...libpod_pod_<pod>.slice:libpod:<id>"), its
+ *             name only in GRAPH/libpod/bolt_state.db (bbolt, bolt.c): bucket "pod",
+ *             bucket <pod id>, key "config" {"id", "name"}. Not the SandboxID
+ *             annotation (a member's names the infra container; only an
+ *             infra-less pod's names the pod), not the hostname (a default only).
  *   CRI       containerd io.kubernetes.cri.{container-name,sandbox-name,
  *             sandbox-namespace,sandbox-uid,container-type,image-name}
  *             CRI-O io.kubernetes.{pod.name,pod.namespace,pod.uid,container.name},
