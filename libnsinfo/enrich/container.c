@@ -898,6 +898,9 @@ static void engine_lookup(const char *runtime, const char *id, int trust, uid_t 
 			nsinfo__engine_graphroot(owner, trust == NSINFO_TRUST_USER ? home : NULL, NULL,
 						 info->graphroot, sizeof(info->graphroot));
 		nsinfo__engine_podman(info->graphroot, id, owner, info);
+		/* a pod's name is only in podman's database */
+		if (!strcmp(runtime, "podman"))
+			nsinfo__engine_podman_pod(info->graphroot, owner, info);
 	}
 	/* Kubernetes: a container is named as the pod spec names it */
 	if (!info->name[0] && info->k8s_container[0])
@@ -954,9 +957,9 @@ static int container_details(struct nsinfo_snapshot *s, char **bundles)
 		c->k8s_container = dup_or_null(s, info->k8s_container);
 		if (!c->pod)
 			c->pod = dup_or_null(s, info->pod_uid);
-		/* podman names no pod in its files but its id (CRI-O's key) */
+		/* podman's pod: by its id, whether it has an infra container or not */
 		if (!c->pod && !strcmp(c->runtime, "podman"))
-			c->pod = dup_or_null(s, info->sandbox_id);
+			c->pod = dup_or_null(s, info->pod_id);
 	}
 	free(info);
 	return 0;
@@ -1144,15 +1147,13 @@ static bool names(const struct nsinfo_container *c, const struct cref *r, bool p
  * containers of an ambiguous match, else the weaker ones that matched (up
  * to max; *ncand counts them all).
  */
-int nsinfo__container_match(const struct nsinfo_snapshot *s, const char *name, int32_t *cand,
-			    size_t max, size_t *ncand)
+static int match(const struct nsinfo_snapshot *s, const struct cref *rp, int32_t *cand, size_t max,
+		 size_t *ncand)
 {
 	size_t nc = 0;
 	bool weak_seen = false;
-	struct cref ref;
+	struct cref ref = *rp;
 
-	if (!s || !name || !*name || cref_parse(name, &ref))
-		return -EINVAL;
 	for (int prefix = 0; prefix < 2; prefix++) {
 		int found = -1, engine = 0, weak = 0;
 
@@ -1194,6 +1195,24 @@ int nsinfo__container_match(const struct nsinfo_snapshot *s, const char *name, i
 	if (!weak_seen && ncand)
 		*ncand = 0;
 	return weak_seen ? -EKEYREJECTED : -ENOENT;
+}
+
+int nsinfo__container_match(const struct nsinfo_snapshot *s, const char *name, int32_t *cand,
+			    size_t max, size_t *ncand)
+{
+	struct cref ref;
+	int r;
+
+	if (!s || !name || !*name || cref_parse(name, &ref))
+		return -EINVAL;
+	r = match(s, &ref, cand, max, ncand);
+	/* NAME and RUNTIME:NAME that name no container: a pod of that name
+	 * (podman:shop as pod:shop, of podman only) */
+	if (r == -ENOENT && !ref.pod && !ref.k8s) {
+		ref.pod = true;
+		r = match(s, &ref, cand, max, ncand);
+	}
+	return r;
 }
 
 NSINFO_EXPORT int nsinfo_snapshot_find_container(const struct nsinfo_snapshot *s,
@@ -1271,7 +1290,7 @@ static void lookup_details(struct nsinfo_container_info *out, const char *bundle
 	if (!out->pod[0])
 		copy_str(out->pod, sizeof(out->pod), info->pod_uid);
 	if (!out->pod[0] && !strcmp(out->runtime, "podman"))
-		copy_str(out->pod, sizeof(out->pod), info->sandbox_id);
+		copy_str(out->pod, sizeof(out->pod), info->pod_id);
 	free(info);
 }
 

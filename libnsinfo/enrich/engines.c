@@ -13,6 +13,12 @@
  *             "State": {"Running"}}
  *   podman    GRAPH/overlay-containers/containers.json [{"id", "names", "metadata":
  *             "{\"image-name\": ...}"}]
+ *   podman    a pod: its id from the bundle's linux.cgroupsPath ("/libpod_parent/<pod>/
+ *   pods      libpod-<id>", systemd "...libpod_pod_<pod>.slice:libpod:<id>"), its
+ *             name only in GRAPH/libpod/bolt_state.db (bbolt, bolt.c): bucket "pod",
+ *             bucket <pod id>, key "config" {"id", "name"}. Not the SandboxID
+ *             annotation (a member's names the infra container; only an
+ *             infra-less pod's names the pod), not the hostname (a default only).
  *   CRI       containerd io.kubernetes.cri.{container-name,sandbox-name,
  *             sandbox-namespace,sandbox-uid,container-type,image-name}
  *             CRI-O io.kubernetes.{pod.name,pod.namespace,pod.uid,container.name},
@@ -89,17 +95,15 @@ out:
 	return buf;
 }
 
-json_object *nsinfo__json_file(const char *path, uid_t owner, size_t max)
+/* JSON text of len bytes (not necessarily NUL-ended), strict, nesting
+ * bounded; NULL if it is not one whole JSON value */
+static json_object *json_parse(const char *text, size_t len)
 {
-	size_t len = 0;
-	char *text = read_file(path, owner, max, &len);
 	struct json_tokener *tok;
-	json_object *o = NULL;
+	json_object *o;
 
-	if (!text || len > INT_MAX)
-		goto out;
-	if (!(tok = json_tokener_new_ex(JSON_DEPTH)))
-		goto out;
+	if (len > INT_MAX || !(tok = json_tokener_new_ex(JSON_DEPTH)))
+		return NULL;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	o = json_tokener_parse_ex(tok, text, (int)len);
 	if (o && json_tokener_get_error(tok) != json_tokener_success) {
@@ -107,7 +111,15 @@ json_object *nsinfo__json_file(const char *path, uid_t owner, size_t max)
 		o = NULL;
 	}
 	json_tokener_free(tok);
-out:
+	return o;
+}
+
+json_object *nsinfo__json_file(const char *path, uid_t owner, size_t max)
+{
+	size_t len = 0;
+	char *text = read_file(path, owner, max, &len);
+	json_object *o = text ? json_parse(text, len) : NULL;
+
 	free(text);
 	return o;
 }
@@ -244,6 +256,39 @@ static bool strip_tail(const char *path, const char *const *want, int n, char *b
 	return true;
 }
 
+static bool hex64(const char *p, size_t n)
+{
+	if (n != 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* podman's pod of container id from the spec's linux.cgroupsPath: the pod's
+ * cgroup is the container's parent, named by the pod id (cgroupfs:
+ * "PARENT/<podid>/libpod-<id>"; systemd: "...libpod_pod_<podid>.slice:libpod:<id>") */
+static void podman_pod_cgroup(const char *cg, const char *id, struct nsinfo__engine_info *out)
+{
+	size_t cl = strlen(cg), il = strlen(id);
+	const char *p;
+
+	if (cl > il + 8 && !strcmp(cg + cl - il, id) && !strncmp(cg + cl - il - 8, ":libpod:", 8)) {
+		const char *end = cg + cl - il - 8;   /* the slice ends here */
+
+		if (end - cg >= 11 + 64 + 6 && !strncmp(end - 6, ".slice", 6) &&
+		    !strncmp(end - 6 - 64 - 11, "libpod_pod_", 11) && hex64(end - 6 - 64, 64))
+			snprintf(out->pod_id, sizeof(out->pod_id), "%.64s", end - 6 - 64);
+		return;
+	}
+	if (cl < il + 7 + 66 || strcmp(cg + cl - il, id) || strncmp(cg + cl - il - 7, "libpod-", 7))
+		return;
+	p = cg + cl - il - 7;   /* "libpod-<id>", after "/<podid>/" */
+	if (p[-1] == '/' && p[-66] == '/' && hex64(p - 65, 64))
+		snprintf(out->pod_id, sizeof(out->pod_id), "%.64s", p - 65);
+}
+
 int nsinfo__engine_bundle(const char *bundle, const char *id, uid_t owner,
 			  struct nsinfo__engine_info *out)
 {
@@ -256,6 +301,12 @@ int nsinfo__engine_bundle(const char *bundle, const char *id, uid_t owner,
 	if (!(j = nsinfo__json_file(path, owner, NSINFO__CONFIG_MAX)))
 		return -ENOENT;
 	SET(bundle, bundle);
+	if (json_object_object_get_ex(j, "linux", &v) && !out->pod_id[0]) {
+		const char *cg = nsinfo__json_str(v, "cgroupsPath");
+
+		if (cg)
+			podman_pod_cgroup(cg, id, out);
+	}
 	if (json_object_object_get_ex(j, "annotations", &v))
 		nsinfo__engine_annotations(v, out);
 	/* docker bind-mounts DATA/containers/ID/hostname on /etc/hostname */
@@ -464,6 +515,41 @@ int nsinfo__engine_podman(const char *graphroot, const char *id, uid_t owner,
 	struct podman_want w = { id, out };
 
 	return podman_each(graphroot, owner, podman_one, &w) == 1 ? 0 : -ENOENT;
+}
+
+int nsinfo__engine_podman_pod(const char *graphroot, uid_t owner, struct nsinfo__engine_info *out)
+{
+	const char *want = out->pod_id[0] ? out->pod_id : out->sandbox_id;
+	const char *path_in[2] = { "pod", want };
+	char path[PATH_MAX + 32];
+	const void *v;
+	size_t len = 0, vlen;
+	char *db;
+	json_object *cfg = NULL;
+	const char *cid, *name;
+	int r;
+
+	if (!graphroot || graphroot[0] != '/' || !hex64(want, strlen(want)))
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/libpod/bolt_state.db", graphroot);
+	if (!(db = read_file(path, owner, NSINFO__STATE_MAX, &len)))
+		return -ENOENT;
+	r = nsinfo__bolt_get(db, len, path_in, 2, "config", &v, &vlen);
+	if (!r && vlen <= NSINFO__CONFIG_MAX)
+		cfg = json_parse(v, vlen);
+	if (!r && !json_object_is_type(cfg, json_type_object))
+		r = -EINVAL;
+	cid = nsinfo__json_str(cfg, "id");
+	name = nsinfo__json_str(cfg, "name");
+	if (!r && (!cid || strcmp(cid, want) || !name || !*name))
+		r = -EINVAL;
+	if (!r) {
+		SET(pod_id, want);
+		SET(pod_name, name);
+	}
+	json_object_put(cfg);
+	free(db);
+	return r;
 }
 
 int nsinfo__storage_conf_graphroot(const char *text, char *buf, size_t len)

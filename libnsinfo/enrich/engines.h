@@ -25,7 +25,10 @@ struct nsinfo__engine_info {
 	char pod_name[256];       /* Kubernetes or podman pod name */
 	char pod_ns[256];         /* Kubernetes namespace */
 	char pod_uid[64];
-	char sandbox_id[72];      /* the pod's sandbox (CRI) or podman pod id */
+	char sandbox_id[72];      /* the pod's sandbox (CRI; podman: its infra
+				   * container, or the pod of an infra-less one) */
+	char pod_id[72];          /* podman's pod id (its cgroup parent, checked
+				   * against podman's database) */
 	char k8s_container[256];  /* Kubernetes container name */
 	char bundle[PATH_MAX];    /* the OCI bundle, "" unknown */
 	char data_root[PATH_MAX]; /* docker's data root, from the bundle */
@@ -76,6 +79,20 @@ int nsinfo__engine_docker(const char *data_root, const char *id, uid_t owner,
  * first name and the image name of container id. 0 or -ENOENT. */
 int nsinfo__engine_podman(const char *graphroot, const char *id, uid_t owner,
 			  struct nsinfo__engine_info *out);
+/* podman's pod of a container whose bundle was read (pod_id from the
+ * bundle's cgroupsPath, else a sandbox_id naming a pod): the pod's name,
+ * from the pod's own config in podman's database
+ * GRAPH/libpod/bolt_state.db (bucket "pod", the pod id's bucket, key
+ * "config": JSON with "id" and "name"). Sets pod_id and pod_name when the
+ * database has the pod. 0, -ENOENT, -errno. */
+int nsinfo__engine_podman_pod(const char *graphroot, uid_t owner, struct nsinfo__engine_info *out);
+/* The value of key in a bbolt file (db, len bytes) under the bucket path
+ * (npath names, each a bucket nested in the one before): *val points into
+ * db. 0; -ENOENT no such bucket or key; -ENOTDIR a path name is no
+ * bucket; -EISDIR key is a bucket; -EINVAL not a bbolt file, or broken.
+ * Parses the file as untrusted (bolt.c). */
+int nsinfo__bolt_get(const void *db, size_t len, const char *const *path, size_t npath,
+		     const char *key, const void **val, size_t *vlen);
 /* podman's graphroot for owner: the storage.conf podman reads (a user's
  * ~/.config/containers/storage.conf, else /etc/containers/storage.conf,
  * else the built-in default). home is the user's home (NULL for root).

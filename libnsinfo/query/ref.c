@@ -183,20 +183,59 @@ static int match_container(struct nsinfo_snapshot *s, const char *name, struct w
 	return c;
 }
 
-/* A pod's namespace of a type: one the pod owns (those its containers
- * share); the first found through a member still in it. */
-static int from_pod(struct nsinfo_snapshot *s, int c, int type, struct nsinfo_nsref *out)
+/* The namespace of a type of process p, if p is still in the one the scan
+ * saw (a process that moved since, by setns, is passed over) */
+static int proc_ns(struct nsinfo_snapshot *s, const struct nsinfo_proc *p, int type,
+		   struct nsinfo_nsref *out)
 {
-	for (size_t i = 0; i < s->nns; i++)
-		if (s->ns[i].container == c && (int)s->ns[i].type == type)
-			return from_snapshot(s, (int)i, out);
+	struct nsinfo_nsref r;
+
+	if (p->ns[type] < 0 || (p->flags & NSINFO_PROC_THREAD))
+		return -ENOENT;
+	if (s->loaded)
+		return known_ns(s, p->ns[type], p->pid, out);
+	if (from_pid(s, NULL, p->pid, type, &r) < 0)
+		return -ENOENT;
+	if (r.ino == s->ns[p->ns[type]].ino) {
+		*out = r;
+		return 0;
+	}
+	close(r.fd);
 	return -ENOENT;
 }
 
-/*
- * The namespace of a container: that of its lowest-pid process still in it.
- * A process that moved since the scan (setns) is passed over.
- */
+/* Whether process p is in a container of pod c */
+static bool in_pod(const struct nsinfo_snapshot *s, const struct nsinfo_proc *p, int c)
+{
+	const struct nsinfo_container *k = p->container >= 0 ? &s->containers[p->container] : NULL;
+
+	return k && k->kind == NSINFO_CONTAINER_KIND_CONTAINER && k->pod &&
+	       !strcmp(k->pod, s->containers[c].id) && !strcmp(k->runtime, s->containers[c].runtime) &&
+	       k->trust == s->containers[c].trust && k->owner == s->containers[c].owner;
+}
+
+/* A pod's namespace of a type: one the pod owns (those its containers
+ * share), else that of its first container (its infra or sandbox, which
+ * made the shared ones): of the pod's oldest process */
+static int from_pod(struct nsinfo_snapshot *s, int c, int type, struct nsinfo_nsref *out)
+{
+	const struct nsinfo_proc *first = NULL;
+
+	for (size_t i = 0; i < s->nns; i++)
+		if (s->ns[i].container == c && (int)s->ns[i].type == type)
+			return from_snapshot(s, (int)i, out);
+	for (size_t i = 0; i < s->nprocs; i++) {
+		const struct nsinfo_proc *p = &s->procs[i];
+
+		if (in_pod(s, p, c) && !(p->flags & NSINFO_PROC_THREAD) &&
+		    (!first || p->start_time < first->start_time ||
+		     (p->start_time == first->start_time && p->pid < first->pid)))
+			first = p;
+	}
+	return first ? proc_ns(s, first, type, out) : -ENOENT;
+}
+
+/* The namespace of a container: that of its lowest-pid process still in it. */
 static int from_container(struct nsinfo_snapshot *s, const char *name, int type,
 			  struct nsinfo_nsref *out, struct why *why)
 {
@@ -208,22 +247,9 @@ static int from_container(struct nsinfo_snapshot *s, const char *name, int type,
 		return -EDOM; /* a container has one namespace of each type */
 	if (s->containers[c].kind == NSINFO_CONTAINER_KIND_POD)
 		return from_pod(s, c, type, out);
-	for (size_t i = 0; i < s->nprocs; i++) {
-		const struct nsinfo_proc *p = &s->procs[i];
-		struct nsinfo_nsref r;
-
-		if (p->container != c || p->ns[type] < 0 || (p->flags & NSINFO_PROC_THREAD))
-			continue;
-		if (s->loaded)
-			return known_ns(s, p->ns[type], p->pid, out);
-		if (from_pid(s, NULL, p->pid, type, &r) < 0)
-			continue;
-		if (r.ino == s->ns[p->ns[type]].ino) {
-			*out = r;
+	for (size_t i = 0; i < s->nprocs; i++)
+		if (s->procs[i].container == c && !proc_ns(s, &s->procs[i], type, out))
 			return 0;
-		}
-		close(r.fd);
-	}
 	return -ENOENT;
 }
 

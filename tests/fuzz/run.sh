@@ -26,6 +26,8 @@ for name in "$@"; do
 	[ -e "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
 	maxlen=4096
 	[ "$name" = snapshot_json ] && maxlen=65536
+	# a bbolt file is pages of 512 bytes and more: room for a few of 4096
+	[ "$name" = bolt ] && maxlen=32768
 	# CPU seconds as well as wall time: the host may be shared
 	/usr/bin/time -f '%U %S' -o "$bindir/cpu-$name" \
 	"$bin" -max_total_time="$seconds" -max_len=$maxlen -timeout=10 -rss_limit_mb=2048 \

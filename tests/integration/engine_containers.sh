@@ -26,10 +26,6 @@ podman_image || { fail "the busybox image loaded into podman"; done_testing; exi
 
 # label_nstree INO: CONTAINER of that namespace in nstree
 label_nstree() { "$BUILD/nstree" -l -r -n -o NS,CONTAINER 2>/dev/null | awk -v i="$1" '$1 == i { print $2 }'; }
-# label_nstop INO: CONTAINER of that namespace in nstop's batch frame
-label_nstop() {
-	"$BUILD/nstop" -b -n 1 -g flat -o NS,CONTAINER 2>/dev/null | awk -v i="$1" '$1 == i { print $2 }'
-}
 
 # ------------------------------------------- a named container, shared
 W=$(engine_name web)
@@ -49,8 +45,8 @@ is "$("$BUILD/nstree" -l -r -n -o NS -t net "$W" 2>/dev/null)" "$NET" "nstree NA
 is "$(label_nstree "$PIDNS")" "$W" "nstree: the pid namespace's label"
 is "$(engine_label "$P")" "$W" "nspid: the container's init"
 is "$(engine_label "$JC")" "$W" "nspid: the nsenter'd process in its pid namespace: the same label"
-is "$(label_nstop "$PIDNS")" "$W" "nstop -b: the same label for the pid namespace"
-is "$(label_nstop "$NET")" "$W" "nstop -b: the same label for the shared net namespace"
+is "$(engine_nstop_label "$PIDNS")" "$W" "nstop -b: the same label for the pid namespace"
+is "$(engine_nstop_label "$NET")" "$W" "nstop -b: the same label for the shared net namespace"
 like "$("$BUILD/nsenter-lite" -t "$W" --explain -- true 2>&1)" "container: podman [0-9a-f]{64} named $W\$" \
 	"nsenter-lite --explain: the same label"
 
@@ -75,6 +71,8 @@ if nsenter -t "$P" -m -p -- /bin/sh -c 'touch /tmp/nsx && unshare -n mount --bin
 	is "$("$BUILD/nstree" --holders "$LEAK" -r -n -o KIND,PID,MNTNS,PATH,CONTAINER 2>/dev/null)" \
 	   "mount $P $(ns_ino "$P" mnt) /tmp/nsx $W" \
 	   "nstree --holders: the mount holder names a process in that mount namespace and its container"
+	is "$("$BUILD/nstree" --holders "$LEAK" -r -n -o KIND,RUNTIME,CID,IMAGE 2>/dev/null)" "mount podman $ID $IMG" \
+	   "nstree --holders RUNTIME, CID, IMAGE: the mount holder's container as podman inspect has it"
 else
 	fail "(a net namespace bind-mounted inside the container)"
 fi
@@ -140,15 +138,9 @@ if containerd_start; then
 	is "$("$BUILD/nstree" -l -r -n -o NS -t net "pod:$POD" 2>/dev/null)" "$(ns_ino "$SBP" net)" "pod:NAME: the same"
 	is "$(label_nstree "$(ns_ino "$CTP" mnt)")" api "the container's own mnt namespace: its name"
 	is "$(engine_label "$CTP")" api "nspid: the container's process, the same label as nstree's pid namespace"
-	is "$(label_nstop "$(ns_ino "$CTP" net)")" "$POD" "nstop -b: the pod's label for the shared net namespace"
+	is "$(engine_nstop_label "$(ns_ino "$CTP" net)")" "$POD" "nstop -b: the pod's label for the shared net namespace"
 	# nstop -g container: the container's pid namespace in the pod's subtree
-	under=$("$BUILD/nstop" -b -n 1 -g container -o TYPE,NS,CONTAINER 2>/dev/null | awk \
-		-v top="$(ns_ino "$SBP" net)" -v want="$(ns_ino "$CTP" pid)" '
-		{ ns = $0; sub(/^[a-z]+ +/, "", ns); pre = ns; sub(/[0-9].*/, "", pre); sub(/^[^0-9]*/, "", ns); split(ns, f, " ")
-		  d = length(pre) }
-		f[1] == top { in_pod = 1; td = d; next }
-		in_pod && d <= td { in_pod = 0 }
-		in_pod && f[1] == want { print "yes" }')
+	under=$(engine_nstop_under "$(ns_ino "$SBP" net)" "$(ns_ino "$CTP" pid)")
 	is "$under" yes "nstop -g container: the pod's container hangs under the pod's net namespace"
 else
 	fail "a private containerd"

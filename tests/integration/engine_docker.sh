@@ -17,8 +17,7 @@ P=$ENGINE_PID ID=$(dk inspect --format '{{.Id}}' "$W")
 R=${ID:0:12}
 L=$(engine_label "$P")
 like "$L" "^($W|$R)\$" "nspid: the container's init is labelled by its name or docker's short id"
-is "$(engine_nstree "$R")" "$(engine_ns "$P" | sed "s/\$/ $L/")" \
-	"nstree ID-PREFIX: the container's own namespaces (those of docker's pid), labelled"
+engine_check_named "$R" "$P" "$L" ID-PREFIX "docker's"
 
 dk exec -d "$W" sleep 100001
 engine_until 10 eval '[ "$(dk top "$W" -o pid | wc -l)" -ge 3 ]' || fail "docker exec: a second process"
@@ -31,31 +30,18 @@ S=$(dk top "$W" -o pid,args | awk 'NR > 1 && /100001/ { print $1 }')
 is "$(echo "$pairs" | awk -v p="$S" '$1 == p { print $2 }')" \
    "$(dk exec "$W" sh -c 'for p in /proc/[0-9]*; do [ "$(tr "\0" " " <$p/cmdline 2>/dev/null)" = "sleep 100001 " ] && echo ${p#/proc/}; done')" \
 	"nspid --pidns ID --all: the exec'd sibling's pid in the container, as the container's /proc has it"
-is "$(engine_ns "$S")" "$(engine_ns "$P")" "(docker exec: the sibling shares the init's namespaces)"
-is "$(engine_label "$S")" "$L" "nspid: the exec'd sibling has the init's label"
-is "$(engine_nstree "$R")" "$(engine_ns "$P" | sed "s/\$/ $L/")" \
-	"nstree ID-PREFIX with an exec'd sibling: the same namespaces, the label stays"
-
-is "$("$BUILD/nsenter-lite" -t "$R" -- hostname)" "$(dk inspect --format '{{.Config.Hostname}}' "$W")" \
-	"nsenter-lite -t ID-PREFIX hostname: the container's hostname, as docker inspect has it"
+engine_check_sibling "$R" "$P" "$S" "$L" ID-PREFIX "docker exec"
+engine_check_enter "$R" "$P" "$(dk inspect --format '{{.Config.Hostname}}' "$W")" "container: docker $ID" \
+	ID-PREFIX "docker's"
 is "$("$BUILD/nsenter-lite" -t "$ID" -- sh -c "$ENGINE_SHOW_NS")" "$(engine_ns_links "$P")" \
 	"nsenter-lite -t FULL-ID: every namespace of docker's pid"
-out=$("$BUILD/nsenter-lite" -t "$R" --explain -- true)
-got=$(echo "$out" | awk -v r="$R" '$4 == "join" && $6 == r { print $2, $1 }' | sort)
-is "$got" "$(engine_ns "$P")" "nsenter-lite --explain: joins exactly the namespaces of docker's pid"
-like "$out" "container: docker $ID" "nsenter-lite --explain: the container by docker's full id"
+is "$(engine_nstree "docker:$W")" "$(engine_nstree "$R")" "nstree docker:NAME: the same as its id prefix"
 
 # --------------------------------------------------------------- --pid=host
 H=$(engine_name hostpid)
 docker_run "$H" --pid=host || { fail "docker run --pid=host"; done_testing; exit; }
 HP=$ENGINE_PID HR=$(dk inspect --format '{{.Id}}' "$H" | cut -c1-12)
-is "$(ns_ino "$HP" pid)" "$(ns_ino $$ pid)" "(--pid=host: the container is in our pid namespace)"
-HL=$(engine_label "$HP")
-like "$HL" "^($H|$HR)\$" "nspid: a --pid=host container's process is labelled"
-is "$(engine_nstree "$HR")" "$(engine_ns "$HP" | sed "s/\$/ $HL/")" \
-	"nstree ID-PREFIX of a --pid=host container: its own namespaces labelled, the host's pid namespace not"
-is "$("$BUILD/nsenter-lite" -t "$HR" -- sh -c "$ENGINE_SHOW_NS")" "$(engine_ns_links "$HP")" \
-	"nsenter-lite -t ID-PREFIX of a --pid=host container: its namespaces"
+engine_check_hostpid "$HR" "$HP" "^($H|$HR)\$" ID-PREFIX
 
 # ----------------------------------------------------------------- stopped
 X=$(engine_name stopped)
@@ -64,11 +50,5 @@ XP=$ENGINE_PID XR=$(dk inspect --format '{{.Id}}' "$X" | cut -c1-12)
 dk stop -t 0 "$X" >/dev/null
 engine_until 10 eval "! kill -0 $XP" || fail "(docker stop: its init is gone)"
 is "$(dk inspect --format '{{.State.Status}}' "$X")" exited "(docker inspect: the container exited)"
-for cmd in "nstree $XR" "nspid --pidns $XR --all" "nsenter-lite -t $XR -- true"; do
-	out=$("$BUILD"/$cmd 2>&1); rc=$?
-	ok $(( rc == 0 )) "${cmd%% *} on a stopped container: an error (exit $rc)"
-	is "$(echo "$out" | grep -c .)" 1 "${cmd%% *} on a stopped container: one error line"
-	like "$out" "$XR" "${cmd%% *} on a stopped container: the error names it"
-	diag "today: $out"
-done
+engine_check_stopped "$XR"
 done_testing

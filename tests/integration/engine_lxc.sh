@@ -12,9 +12,7 @@ W=$(engine_name web)
 lxc_run "$W" || { fail "lxc-start $W"; done_testing; exit; }
 P=$ENGINE_PID
 is "$P" "$(lxc-info -P "$LXC_DIR" -n "$W" -pH)" "(lxc-info names the container's init)"
-is "$(engine_nstree "$W")" "$(engine_ns "$P" | sed "s/\$/ $W/")" \
-	"nstree NAME: the container's own namespaces (those of lxc-info's pid, cgroup included), labelled by its name"
-is "$(engine_label "$P")" "$W" "nspid: the container's init is labelled by its name"
+engine_check_named "$W" "$P" "$W" NAME "lxc-info's"
 
 # a sibling lxc-attach starts in the container's namespaces and cgroup
 bg_start lxc-attach -P "$LXC_DIR" -n "$W" -- sleep 100001 >/dev/null
@@ -26,18 +24,9 @@ S=$(echo "$pairs" | awk '$2 != 1 { print $1 }' | while read -r p; do
 is "$(echo "$pairs" | awk -v p="$P" '$1 == p { print $2 }')" 1 "nspid --pidns NAME --all: lxc-info's pid is 1 in the container"
 is "$(echo "$pairs" | awk -v p="$S" '$1 == p { print $2 }')" "$(inside)" \
 	"nspid --pidns NAME --all: the attached sibling's pid as the container's /proc has it"
-is "$(engine_ns "$S")" "$(engine_ns "$P")" "(lxc-attach: the sibling shares the init's namespaces)"
-is "$(engine_label "$S")" "$W" "nspid: the attached sibling is labelled by the container's name"
-is "$(engine_nstree "$W")" "$(engine_ns "$P" | sed "s/\$/ $W/")" \
-	"nstree NAME with an attached sibling: the same namespaces, the label stays"
-
-is "$("$BUILD/nsenter-lite" -t "$W" -- hostname)" "$W" "nsenter-lite -t NAME hostname: lxc.uts.name"
-is "$("$BUILD/nsenter-lite" -t "$W" -- sh -c "$ENGINE_SHOW_NS")" "$(engine_ns_links "$P")" \
-	"nsenter-lite -t NAME: every namespace of lxc-info's pid"
-out=$("$BUILD/nsenter-lite" -t "$W" --explain -- true)
-got=$(echo "$out" | awk -v w="$W" '$4 == "join" && $6 == w { print $2, $1 }' | sort)
-is "$got" "$(engine_ns "$P")" "nsenter-lite --explain: joins exactly the namespaces of lxc-info's pid"
-like "$out" "container: lxc $W" "nsenter-lite --explain: the LXC container by name"
+engine_check_sibling "$W" "$P" "$S" "$W" NAME "lxc-attach"
+engine_check_enter "$W" "$P" "$W" "container: lxc $W" NAME "lxc-info's"
+is "$(engine_nstree "lxc:$W")" "$(engine_nstree "$W")" "nstree lxc:NAME: the same as NAME"
 
 # --------------------------------------------- the same name in podman too
 if [ -z "$(engine_missing podman)" ] && podman_image; then
@@ -62,11 +51,5 @@ fi
 lxc-stop -P "$LXC_DIR" -n "$W" -k
 engine_until 10 eval "! kill -0 $P" || fail "(lxc-stop: its init is gone)"
 is "$(lxc-info -P "$LXC_DIR" -n "$W" -sH)" STOPPED "(lxc-info: the container is stopped)"
-for cmd in "nstree $W" "nspid --pidns $W --all" "nsenter-lite -t $W -- true"; do
-	out=$("$BUILD"/$cmd 2>&1); rc=$?
-	ok $(( rc == 0 )) "${cmd%% *} on a stopped container: an error (exit $rc)"
-	is "$(echo "$out" | grep -c .)" 1 "${cmd%% *} on a stopped container: one error line"
-	like "$out" "$W" "${cmd%% *} on a stopped container: the error names it"
-	diag "today: $out"
-done
+engine_check_stopped "$W"
 done_testing

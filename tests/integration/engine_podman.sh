@@ -12,30 +12,17 @@ podman_image || { fail "the busybox image loaded into podman"; done_testing; exi
 W=$(engine_name web)
 podman_run "$W" --hostname "$W" || { fail "podman run $W"; done_testing; exit; }
 P=$ENGINE_PID
-is "$(engine_nstree "$W")" "$(engine_ns "$P" | sed "s/\$/ $W/")" \
-	"nstree NAME: the container's own namespaces (those of podman's pid), labelled by its name"
-is "$(engine_label "$P")" "$W" "nspid: the container's init is labelled by its name"
+engine_check_named "$W" "$P" "$W" NAME "podman's"
 
 pm exec -d "$W" sleep 100001 >/dev/null
 engine_until 10 eval '[ "$(pm top "$W" pid | wc -l)" -ge 3 ]' || fail "podman exec: a second process"
 is "$(engine_pairs "$W")" "$(pm top "$W" hpid pid | awk 'NR > 1 { print $1, $2 }' | sort -n)" \
 	"nspid --pidns NAME --all: host pid and container pid of every process, as podman top has them"
 S=$(pm top "$W" hpid args | awk 'NR > 1 && /100001/ { print $1 }')
-is "$(engine_ns "$S")" "$(engine_ns "$P")" "(podman exec: the sibling shares the init's namespaces)"
-is "$(engine_label "$S")" "$W" "nspid: the exec'd sibling is labelled by the container's name"
-is "$(engine_nstree "$W")" "$(engine_ns "$P" | sed "s/\$/ $W/")" \
-	"nstree NAME with an exec'd sibling: the same namespaces, the label stays"
-
-is "$("$BUILD/nsenter-lite" -t "$W" -- hostname)" "$(pm inspect --format '{{.Config.Hostname}}' "$W")" \
-	"nsenter-lite -t NAME hostname: the container's hostname, as podman inspect has it"
-is "$("$BUILD/nsenter-lite" -t "$W" -- sh -c "$ENGINE_SHOW_NS")" "$(engine_ns_links "$P")" \
-	"nsenter-lite -t NAME: every namespace of podman's pid"
-out=$("$BUILD/nsenter-lite" -t "$W" --explain -- true)
-exp=$(engine_ns "$P" | awk '{ print $2, $1 }')
-got=$(echo "$out" | awk -v w="$W" '$4 == "join" && $6 == w { print $1, $2 }' | sort)
-is "$got" "$(echo "$exp" | sort)" "nsenter-lite --explain: joins exactly the namespaces of podman's pid, from NAME"
-like "$out" "container: podman $(pm inspect --format '{{.Id}}' "$W") named $W" \
-	"nsenter-lite --explain: the container by podman's full id and name"
+engine_check_sibling "$W" "$P" "$S" "$W" NAME "podman exec"
+engine_check_enter "$W" "$P" "$(pm inspect --format '{{.Config.Hostname}}' "$W")" \
+	"container: podman $(pm inspect --format '{{.Id}}' "$W") named $W" NAME "podman's"
+is "$(engine_nstree "podman:$W")" "$(engine_nstree "$W")" "nstree podman:NAME: the same as NAME"
 # the busybox image has no bash: looked up in the container's root, the
 # command is missing there (127), whatever our root holds
 out=$("$BUILD/nsenter-lite" -t "$W" --explain -- /bin/bash -c true); erc=$?
@@ -52,12 +39,8 @@ is "$erc:$rc" "0:0" "nsenter-lite -t NAME sh: busybox's, predicted and run"
 H=$(engine_name hostpid)
 podman_run "$H" --pid=host || { fail "podman run --pid=host"; done_testing; exit; }
 HP=$ENGINE_PID
-is "$(ns_ino "$HP" pid)" "$(ns_ino $$ pid)" "(--pid=host: the container is in our pid namespace)"
-is "$(engine_nstree "$H")" "$(engine_ns "$HP" | sed "s/\$/ $H/")" \
-	"nstree NAME of a --pid=host container: its own namespaces labelled, the host's pid namespace not"
-is "$(engine_label "$HP")" "$H" "nspid: a --pid=host container's process is labelled by its name"
-is "$("$BUILD/nsenter-lite" -t "$H" -- sh -c "$ENGINE_SHOW_NS")" "$(engine_ns_links "$HP")" \
-	"nsenter-lite -t NAME of a --pid=host container: its namespaces"
+engine_check_hostpid "$H" "$HP" "^$H\$" NAME
+is "$(engine_nstop_label "$(ns_ino "$HP" mnt)")" "$H" "nstop -b: a --pid=host container's mnt namespace, labelled by its name"
 
 # ----------------------------------------------------------------- stopped
 X=$(engine_name stopped)
@@ -66,13 +49,7 @@ XP=$ENGINE_PID
 pm stop -t 0 "$X" >/dev/null
 engine_until 10 eval "! kill -0 $XP" || fail "(podman stop: its init is gone)"
 is "$(pm inspect --format '{{.State.Status}}' "$X")" exited "(podman inspect: the container exited)"
-for cmd in "nstree $X" "nspid --pidns $X --all" "nsenter-lite -t $X -- true"; do
-	out=$("$BUILD"/$cmd 2>&1); rc=$?
-	ok $(( rc == 0 )) "${cmd%% *} on a stopped container: an error (exit $rc)"
-	is "$(echo "$out" | grep -c .)" 1 "${cmd%% *} on a stopped container: one error line"
-	like "$out" "$X" "${cmd%% *} on a stopped container: the error names it"
-	diag "today: $out"
-done
+engine_check_stopped "$X"
 
 # --------------------------------------------------------------------- pod
 # an infra container of busybox: the pod's shared namespaces have a holder
@@ -95,7 +72,34 @@ if pm pod create --network none --name "$D" --infra-image "$ENGINE_IMAGE" --infr
 			   "pod: nstree NAME lists the $c container's own pid and mnt namespaces, labelled"
 			is "$("$BUILD/nsenter-lite" -t "$D-$c" -- sh -c "$ENGINE_SHOW_NS")" "$(engine_ns_links "$p")" \
 				"pod: nsenter-lite -t NAME enters the $c container's namespaces"
+			is "$("$BUILD/nspid" -r -n -o POD "$p" | tail -1)" \
+			   "$(pm ps -a --pod --format '{{.Names}} {{.PodName}}' | awk -v n="$D-$c" '$1 == n { print $2 }')" \
+				"pod: nspid's POD of the $c container is the pod's name, as podman ps --pod has it"
 		done
+		# the pod as podman names it: its id, name, infra container
+		PODID=$(pm pod inspect --format '{{.Id}}' "$D")
+		INF=$(pm pod inspect --format '{{.InfraContainerID}}' "$D")
+		IP=$(pm inspect --format '{{.State.Pid}}' "$INF")
+		is "$(pm pod inspect --format '{{.Name}}' "$D")" "$D" "(podman pod inspect: the pod's name)"
+		shared=$("$BUILD/nstree" -l -r -n -o NS,TYPE,CONTAINER,RUNTIME,CID,POD "pod:$D" 2>/dev/null |
+			awk '$2 == "net" || $2 == "uts" || $2 == "ipc"' | sort)
+		is "$shared" "$(for t in ipc net uts; do echo "$(ns_ino "$IP" $t) $t $D podman $PODID $D"; done | sort)" \
+			"pod: nstree pod:NAME: the shared net, uts and ipc are the pod's (its name, podman's pod id), those of the infra's pid"
+		is "$("$BUILD/nstree" -l -r -n -o TYPE,CONTAINER,POD "pod:$D" 2>/dev/null | awk '$1 == "pid" { print $2, $3 }' | sort)" \
+		   "$(pm ps -a --pod --filter pod="$D" --format '{{.Names}} {{.PodName}}' | sort)" \
+			"pod: nstree pod:NAME: a pid namespace for each of its containers, as podman ps --pod lists them, with the pod's name"
+		is "$("$BUILD/nstree" -l -r -n -o NS,TYPE,CONTAINER,POD "podman:$D" 2>/dev/null)" \
+		   "$("$BUILD/nstree" -l -r -n -o NS,TYPE,CONTAINER,POD "pod:$D" 2>/dev/null)" \
+			"pod: nstree podman:POD names the pod as pod:POD does"
+		is "$("$BUILD/nstree" -l -r -n -o TYPE,POD "pod:${PODID:0:12}" 2>/dev/null | awk '$1 == "net" { print $2 }')" "$D" \
+			"pod: nstree pod:ID-PREFIX, by podman's pod id"
+		is "$("$BUILD/nsenter-lite" -t "pod:$D" -- sh -c "$ENGINE_SHOW_NS")" "$(engine_ns_links "$IP")" \
+			"pod: nsenter-lite -t pod:NAME enters the pod: its shared namespaces and its infra container's own"
+		is "$(engine_nstop_label "$(ns_ino "$IP" net)")" "$D" "pod: nstop -b labels the shared net namespace by the pod's name"
+		is "$(engine_nstop_under "$(ns_ino "$IP" net)" "$(ns_ino "$A" pid)")" yes \
+			"pod: nstop -g container: a member's pid namespace hangs under the pod's net namespace"
+		is "$(engine_label "$IP")" "$(pm inspect --format '{{.Name}}' "$INF")" \
+			"pod: nspid labels the infra container's process by its name (<podid>-infra)"
 	else
 		fail "pod: two containers in pod $D"
 	fi

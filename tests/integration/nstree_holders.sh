@@ -152,7 +152,7 @@ is "$?:$(head -1 "$T_TMP/err")" "2:nstree: --holders takes one namespace, not mo
 "$NSTREE" --holders "$FD_INO" -l >/dev/null 2>"$T_TMP/err"
 is "$?:$(head -1 "$T_TMP/err")" "2:nstree: --holders lists one namespace's holders: -l, -P, -p and --persistent do not apply" \
 	"--holders with -l: usage error"
-is "$("$NSTREE" --holders x -H -r -n | awk '{print $1}' | tr '\n' ' ')" "KIND PID FD MNTNS PATH TYPE NS COMMAND CONTAINER " \
+is "$("$NSTREE" --holders x -H -r -n | awk '{print $1}' | tr '\n' ' ')" "KIND PID FD MNTNS PATH TYPE NS COMMAND CONTAINER RUNTIME CID IMAGE POD K8SNS " \
 	"--holders -H lists its own columns"
 
 # --- a container, by name ------------------------------------------------

@@ -510,3 +510,84 @@ engine_label() { "$BUILD/nspid" -r -n -o CONTAINER "$1" 2>/dev/null | tail -1; }
 engine_pairs() {
 	"$BUILD/nspid" -r -n -o PID,REFPID --pidns "$1" --all 2>/dev/null | awk 'NF == 2' | sort -n
 }
+
+# engine_nstop_label INO: CONTAINER of that namespace in nstop's batch frame
+engine_nstop_label() {
+	"$BUILD/nstop" -b -n 1 -g flat -o NS,CONTAINER 2>/dev/null | awk -v i="$1" '$1 == i { print $2 }'
+}
+
+# engine_nstop_under TOP INO: "yes" if namespace INO is in the subtree of
+# namespace TOP in nstop -g container's frame
+engine_nstop_under() {
+	"$BUILD/nstop" -b -n 1 -g container -o TYPE,NS,CONTAINER 2>/dev/null | awk -v top="$1" -v want="$2" '
+		{ ns = $0; sub(/^[a-z]+ +/, "", ns); pre = ns; sub(/[0-9].*/, "", pre); sub(/^[^0-9]*/, "", ns); split(ns, f, " ")
+		  d = length(pre) }
+		f[1] == top { in_pod = 1; td = d; next }
+		in_pod && d <= td { in_pod = 0 }
+		in_pod && f[1] == want { print "yes" }'
+}
+
+# ------------------------------------------- assertions every engine makes
+# FORM is how the reference reads in the test names (NAME, ID-PREFIX),
+# ENG whose answer the pid is ("podman's", "docker's", "lxc-info's").
+
+# engine_check_named REF PID LABEL FORM ENG: nstree REF lists exactly the
+# namespaces PID does not share with us, labelled LABEL; nspid labels PID so
+engine_check_named() {
+	is "$(engine_nstree "$1")" "$(engine_ns "$2" | sed "s/\$/ $3/")" \
+		"nstree $4: the container's own namespaces (those of $5 pid), labelled"
+	is "$(engine_label "$2")" "$3" "nspid: the container's init is labelled by its $4's label"
+}
+
+# engine_check_sibling REF PID SIBLING LABEL FORM HOW: a process started
+# in the container later (HOW: "podman exec") shares PID's namespaces and
+# label, and nstree REF stays the same
+engine_check_sibling() {
+	is "$(engine_ns "$3")" "$(engine_ns "$2")" "($6: the sibling shares the init's namespaces)"
+	is "$(engine_label "$3")" "$4" "nspid: the $6 sibling has the init's label"
+	is "$(engine_nstree "$1")" "$(engine_ns "$2" | sed "s/\$/ $4/")" \
+		"nstree $5 with a $6 sibling: the same namespaces, the label stays"
+}
+
+# engine_check_enter REF PID HOSTNAME CONTAINER-RE FORM ENG: nsenter-lite
+# -t REF runs in every namespace of PID (the hostname HOSTNAME), and
+# --explain joins exactly those that are not ours, from REF, naming the
+# container as CONTAINER-RE matches
+engine_check_enter() {
+	local out got
+	is "$("$BUILD/nsenter-lite" -t "$1" -- hostname)" "$3" \
+		"nsenter-lite -t $5 hostname: the container's hostname, as $6 has it"
+	is "$("$BUILD/nsenter-lite" -t "$1" -- sh -c "$ENGINE_SHOW_NS")" "$(engine_ns_links "$2")" \
+		"nsenter-lite -t $5: every namespace of $6 pid"
+	out=$("$BUILD/nsenter-lite" -t "$1" --explain -- true)
+	got=$(echo "$out" | awk -v r="$1" '$4 == "join" && $6 == r { print $2, $1 }' | sort)
+	is "$got" "$(engine_ns "$2")" "nsenter-lite --explain: joins exactly the namespaces of $6 pid, from $5"
+	like "$out" "$4" "nsenter-lite --explain: the container as $6 names it"
+}
+
+# engine_check_hostpid REF PID LABEL-RE FORM: a --pid=host container: in
+# our pid namespace, labelled, its own namespaces (not the host's pid one)
+# under REF, and entered by REF
+engine_check_hostpid() {
+	local l
+	is "$(ns_ino "$2" pid)" "$(ns_ino $$ pid)" "(--pid=host: the container is in our pid namespace)"
+	l=$(engine_label "$2")
+	like "$l" "$3" "nspid: a --pid=host container's process is labelled"
+	is "$(engine_nstree "$1")" "$(engine_ns "$2" | sed "s/\$/ $l/")" \
+		"nstree $4 of a --pid=host container: its own namespaces labelled, the host's pid namespace not"
+	is "$("$BUILD/nsenter-lite" -t "$1" -- sh -c "$ENGINE_SHOW_NS")" "$(engine_ns_links "$2")" \
+		"nsenter-lite -t $4 of a --pid=host container: its namespaces"
+}
+
+# engine_check_stopped REF: nstree, nspid and nsenter-lite on a container
+# that is stopped: an error, one line, naming it
+engine_check_stopped() {
+	local cmd out rc
+	for cmd in "nstree $1" "nspid --pidns $1 --all" "nsenter-lite -t $1 -- true"; do
+		out=$("$BUILD"/$cmd 2>&1); rc=$?
+		ok $(( rc == 0 )) "${cmd%% *} on a stopped container: an error (exit $rc)"
+		is "$(echo "$out" | grep -c .)" 1 "${cmd%% *} on a stopped container: one error line"
+		like "$out" "$1" "${cmd%% *} on a stopped container: the error names it"
+		diag "today: $out"
+	done
+}

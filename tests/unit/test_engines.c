@@ -239,6 +239,11 @@ static const char *fx(const char *rel)
 #define EKS "5b1d2f3c4a6e7d8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f"
 #define EO "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
 #define ER "c2a2fa5a10049681fdfc39592f11ef35b61705fa5ab24b389494bc7ad06be3e2"
+/* podman-pod/IDS: pod shop, its infra container, member shop-api */
+#define QPOD "7139a21c889ea559350ba3cfd8e9ad0c684232e9704b6b496ff21bc6b25b7057"
+#define QINF "7ec96ceb11ed1266c3d13967a1d305abcf16367fff29fe73e70820ba06f2aab9"
+#define QAPI "bac2098f7fc12e824b94b6d08680e4a743f4e9b18a318dfacb3acc3d38ce231d"
+#define QGRAPH "podman-pod/var/lib/containers/storage"
 
 static void test_captured(void)
 {
@@ -320,6 +325,145 @@ static void test_captured(void)
 	}
 }
 
+/* The whole file, malloc'd; NULL if unreadable */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (f && !fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET) &&
+	    (buf = malloc((size_t)n)) && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	} else if (buf) {
+		*len = (size_t)n;
+	}
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+/* podman's pods: the id from the bundle's cgroupsPath, the name from the
+ * pod's config in bolt_state.db, as podman 4.3 wrote them */
+static void test_podman_pod(void)
+{
+	struct nsinfo__engine_info in;
+	char b[PATH_MAX + 300], *db, *bad;
+	const char *const pod[] = { "pod", QPOD }, *const ids[] = { "id-registry" };
+	const char *const infra[] = { "pod", QINF }, *const ctr[] = { "ctr", QAPI };
+	const void *v;
+	size_t len = 0, vlen = 0;
+	FILE *f;
+
+	snprintf(b, sizeof(b), "%s/" QGRAPH "/vfs-containers/" QAPI "/userdata", eng);
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_bundle(b, QAPI, me, &in), 0, "podman pod member: its bundle");
+	is_str(in.pod_id, QPOD, "podman pod member: pod id from cgroupsPath /libpod_parent/<pod>/libpod-<id>");
+	is_str(in.sandbox_id, QINF, "podman pod member: SandboxID is the infra container, not the pod");
+	is_str(in.graphroot, fx(QGRAPH), "podman pod member: graphroot");
+	is(nsinfo__engine_podman_pod(in.graphroot, me, &in), 0, "podman pod member: the pod in bolt_state.db");
+	is_str(in.pod_name, "shop", "podman pod member: pod name, as podman pod inspect has it");
+	is(nsinfo__engine_podman(in.graphroot, QAPI, me, &in), 0, "podman pod member: containers.json");
+	is_str(in.name, "shop-api", "podman pod member: its own name");
+
+	snprintf(b, sizeof(b), "%s/" QGRAPH "/vfs-containers/" QINF "/userdata", eng);
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_bundle(b, QINF, me, &in), 0, "podman infra container: its bundle");
+	is_str(in.pod_id, QPOD, "podman infra container: the same pod id");
+	is_str(in.sandbox_id, "", "podman infra container: no SandboxID");
+	is(nsinfo__engine_podman_pod(in.graphroot, me, &in), 0, "podman infra container: its pod");
+	is_str(in.pod_name, "shop", "podman infra container: pod name");
+	is(nsinfo__engine_podman(in.graphroot, QINF, me, &in), 0, "podman infra container: containers.json");
+	is_str(in.name, "7139a21c889e-infra", "podman infra container: named <podid[:12]>-infra");
+
+	/* a SandboxID that names the infra container is no pod */
+	memset(&in, 0, sizeof(in));
+	snprintf(in.sandbox_id, sizeof(in.sandbox_id), "%s", QINF);
+	is(nsinfo__engine_podman_pod(fx(QGRAPH), me, &in), -ENOENT, "an infra container's id is not a pod's");
+	is_str(in.pod_name, "", "(no pod name from it)");
+	is_str(in.pod_id, "", "(nor a pod id)");
+	/* an infra-less pod's members carry the pod's id there */
+	memset(&in, 0, sizeof(in));
+	snprintf(in.sandbox_id, sizeof(in.sandbox_id), "%s", QPOD);
+	is(nsinfo__engine_podman_pod(fx(QGRAPH), me, &in), 0, "a SandboxID naming a pod: that pod");
+	is_str(in.pod_name, "shop", "(its name)");
+	memset(&in, 0, sizeof(in));
+	is(nsinfo__engine_podman_pod(fx("podman"), me, &in), -ENOENT, "no pod id: nothing looked up");
+
+	/* the bbolt reader itself */
+	snprintf(b, sizeof(b), "%s/" QGRAPH "/libpod/bolt_state.db", eng);
+	if (!(db = slurp(b, &len))) {
+		ok(0, "bolt_state.db read");
+		return;
+	}
+	is(nsinfo__bolt_get(db, len, ids, 1, QPOD, &v, &vlen), 0, "bbolt: id-registry has the pod");
+	ok(vlen == 4 && !memcmp(v, "shop", 4), "bbolt: id-registry names it shop");
+	is(nsinfo__bolt_get(db, len, ids, 1, QAPI, &v, &vlen), 0, "bbolt: id-registry has the member");
+	ok(vlen == 8 && !memcmp(v, "shop-api", 8), "bbolt: id-registry names it shop-api");
+	ok((const char *)v >= db && (const char *)v + vlen <= db + len, "bbolt: the value lies in the file");
+	is(nsinfo__bolt_get(db, len, pod, 1, QPOD, &v, &vlen), -EISDIR, "bbolt: a bucket (the pod's) is no value");
+	is(nsinfo__bolt_get(db, len, ctr, 2, "config", &v, &vlen), 0, "bbolt: a container's config");
+	ok(vlen > 2 && ((const char *)v)[0] == '{', "bbolt: (JSON)");
+	is(nsinfo__bolt_get(db, len, infra, 2, "config", &v, &vlen), -ENOENT, "bbolt: no pod of the infra's id");
+	is(nsinfo__bolt_get(db, len, ids, 1, "nope", &v, &vlen), -ENOENT, "bbolt: no such key");
+	is(nsinfo__bolt_get(db, len, (const char *const[]){ "id-registry", QPOD }, 2, "x", &v, &vlen), -ENOTDIR,
+	   "bbolt: a value is no bucket");
+	is(nsinfo__bolt_get(db, 100, ids, 1, QPOD, &v, &vlen), -EINVAL, "bbolt: a truncated file");
+	for (size_t cut = 0; cut < len; cut += 509) {
+		int r = nsinfo__bolt_get(db, cut, pod, 2, "config", &v, &vlen);
+
+		if (r ? r != -EINVAL && r != -ENOENT
+		      : (const char *)v < db || (const char *)v + vlen > db + cut) {
+			ok(0, "bbolt: the file cut at %zu bytes: %d", cut, r);
+			break;
+		}
+		if (cut + 509 >= len)
+			ok(1, "bbolt: the file cut anywhere: an answer inside what is left, or none");
+	}
+	if ((bad = malloc(len))) {
+		memcpy(bad, db, len);
+		bad[16 + 20] ^= 1; /* page 0's meta: its checksum no longer matches */
+		is(nsinfo__bolt_get(bad, len, pod, 2, "config", &v, &vlen), 0,
+		   "bbolt: a broken meta page: the other one");
+		bad[4096 + 16 + 20] ^= 1;
+		is(nsinfo__bolt_get(bad, len, pod, 2, "config", &v, &vlen), -EINVAL,
+		   "bbolt: both meta pages broken: not a bbolt file");
+		memset(bad, 0, len);
+		is(nsinfo__bolt_get(bad, len, pod, 2, "config", &v, &vlen), -EINVAL, "bbolt: zeros");
+		free(bad);
+	}
+	free(db);
+	/* the fuzz seed (tests/fuzz/bolt_seed.py): 512-byte pages, a branch
+	 * page, inline buckets, a bucket with its own page, an overflow page */
+	snprintf(b, sizeof(b), "python3 tests/fuzz/bolt_seed.py > %s/seed.db", root);
+	if (system(b) || !(db = slurp(strcat(strcpy(b, root), "/seed.db"), &len))) {
+		ok(0, "bbolt fuzz seed written (tests/fuzz/bolt_seed.py)");
+		return;
+	}
+	is(nsinfo__bolt_get(db, len, pod, 2, "config", &v, &vlen), 0, "bbolt seed: an inline bucket under a branch page");
+	ok(vlen > 20 && memmem(v, vlen, "\"shop\"", 6), "bbolt seed: (its config)");
+	is(nsinfo__bolt_get(db, len, (const char *const[]){ "pod", QAPI }, 2, "config", &v, &vlen), 0,
+	   "bbolt seed: a bucket of its own page, the value on an overflow page");
+	ok(vlen > 600 && ((const char *)v)[vlen - 1] == '}', "bbolt seed: (the whole value)");
+	is(nsinfo__bolt_get(db, len, ids, 1, QAPI, &v, &vlen), 0, "bbolt seed: id-registry");
+	ok(vlen == 8 && !memcmp(v, "shop-api", 8), "bbolt seed: (shop-api)");
+	free(db);
+	/* the database must be the owner's */
+	snprintf(b, sizeof(b), "%s/podbolt", root);
+	if (!mkdir(b, 0755) && !mkdir(strcat(b, "/libpod"), 0755) && (f = fopen(strcat(b, "/bolt_state.db"), "w"))) {
+		fclose(f);
+		memset(&in, 0, sizeof(in));
+		snprintf(in.pod_id, sizeof(in.pod_id), "%s", QPOD);
+		snprintf(b, sizeof(b), "%s/podbolt", root);
+		is(nsinfo__engine_podman_pod(b, me, &in), -EINVAL, "an empty database: nothing");
+		is(nsinfo__engine_podman_pod(b, me + 1, &in), -ENOENT, "a database of another owner: not read");
+		is_str(in.pod_name, "", "(no name)");
+	} else {
+		ok(0, "scratch database");
+	}
+}
+
 int main(void)
 {
 	char cmd[600];
@@ -334,6 +478,8 @@ int main(void)
 	test_monitors();
 	test_refusals();
 	test_captured();
+	if (eng[0])
+		test_podman_pod();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	if (system(cmd))
 		diag("could not remove %s", root);

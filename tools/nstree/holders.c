@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctcols.h"
 #include "nstree.h"
 
 /* ------------------------------------------------------- the HOLDERS cell */
@@ -165,7 +166,8 @@ char *holders_summary(const struct ctl *c, int32_t i, const char *sep)
 /* ------------------------------------------------------ the --holders view */
 
 enum { HCOL_KIND, HCOL_PID, HCOL_FD, HCOL_MNTNS, HCOL_PATH, HCOL_TYPE, HCOL_NS,
-       HCOL_COMMAND, HCOL_CONTAINER, HCOL_NCOLS };
+       HCOL_COMMAND, HCOL_CONTAINER, HCOL_RUNTIME, HCOL_CID, HCOL_IMAGE, HCOL_POD, HCOL_K8SNS,
+       HCOL_NCOLS };
 
 const struct nst_col holder_columns[] = {
 	[HCOL_KIND]    = { "KIND", 8, 0, SCOLS_JSON_STRING,
@@ -186,12 +188,16 @@ const struct nst_col holder_columns[] = {
 			   "command line of PID" },
 	[HCOL_CONTAINER] = { "CONTAINER", 0.1, 0, SCOLS_JSON_STRING,
 			   "container of PID (for a mount: the one MNTNS belongs to), labelled as nstree's CONTAINER" },
+	NST_CT_COLS(HCOL_RUNTIME, HCOL_CID, HCOL_IMAGE, HCOL_POD, HCOL_K8SNS),
 };
 const size_t holder_ncols = HCOL_NCOLS;
 
 bool holders_want_containers(const struct ctl *c)
 {
-	return nst_out_has(&c->out, HCOL_CONTAINER);
+	for (int k = 0; k < NST_CT_N; k++)
+		if (nst_out_has(&c->out, HCOL_CONTAINER + k))
+			return true;
+	return false;
 }
 
 /* container: the container to show, -2 that of the process */
@@ -199,15 +205,17 @@ static void holder_pid(struct ctl *c, struct libscols_line *ln, pid_t pid, int32
 {
 	int pi = nsinfo_snapshot_find_proc(c->snap, pid);
 	const struct nsinfo_proc *p = pi >= 0 ? &nsinfo_snapshot_procs(c->snap, NULL)[pi] : NULL;
-	char cmd[4096], lab[300];
+	struct nst_ct_cells cells;
+	char cmd[4096];
 
 	nst_out_setf(&c->out, ln, HCOL_PID, "%d", (int)pid);
 	if (p && nst_out_has(&c->out, HCOL_COMMAND))
 		nst_out_set(&c->out, ln, HCOL_COMMAND, command_of(c, p, cmd, sizeof(cmd)));
 	if (container == -2)
 		container = p ? p->container : -1;
-	nst_out_set(&c->out, ln, HCOL_CONTAINER,
-		    nsinfo_container_label(c->snap, container, lab, sizeof(lab)));
+	nst_ct_cells(c->snap, container, &cells);
+	for (int k = 0; k < NST_CT_N; k++)
+		nst_out_set(&c->out, ln, HCOL_CONTAINER + k, cells.v[k]);
 }
 
 /* A mount holder: who is in that mount namespace, and whose it is */
