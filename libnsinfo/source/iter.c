@@ -73,6 +73,7 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 #include <bpf/libbpf.h>
 #include "nstask.h"
 #include "nstask_bpf.skel.h"
+#include "nstask_bpf.lskel.h"
 
 #define READ_BUF (128 * 1024)
 /* members tried for a namespace whose ns links refuse us (pid 1 here) */
@@ -139,6 +140,58 @@ static int keep_last(enum libbpf_print_level level, const char *fmt, va_list ap)
 }
 
 /*
+ * The loaded object, in one of two forms. The light skeleton first: its
+ * loader program has the kernel do the CO-RE relocation against the BTF it
+ * already holds, where libbpf's skeleton parses the whole vmlinux BTF in
+ * this process (measured: ~140 ms of a loaded host's CPU and 11 MB of
+ * peak RSS, against ~18 ms and 2 MB). libbpf's skeleton where the kernel
+ * cannot run that loader (BPF_PROG_TYPE_SYSCALL and in-kernel CO-RE are
+ * 5.17's); it also words why a load failed.
+ */
+struct loaded {
+	struct nstask_lskel *light;
+	struct nstask_bpf *skel;
+};
+
+static int task_link(const struct loaded *o)
+{
+	return o->light ? o->light->links.nstask_fd : bpf_link__fd(o->skel->links.nstask);
+}
+
+static int file_link(const struct loaded *o)
+{
+	return o->light ? o->light->links.nsfile_fd : bpf_link__fd(o->skel->links.nsfile);
+}
+
+static struct nstask_totals *totals(const struct loaded *o)
+{
+	return o->light ? &o->light->bss->totals : &o->skel->bss->totals;
+}
+
+/* CPU and RSS per task (NSINFO_SCAN_USAGE), switched per scan: the cached
+ * iterator stays loaded */
+static void set_usage(const struct loaded *o, bool on)
+{
+	if (o->light)
+		o->light->bss->want_usage = on;
+	else
+		o->skel->bss->want_usage = on;
+}
+
+static bool leaders_only(const struct loaded *o)
+{
+	return o->light ? o->light->rodata->leaders_only : o->skel->rodata->leaders_only;
+}
+
+static void unload(struct loaded *o)
+{
+	nstask_lskel__destroy(o->light);
+	nstask_bpf__destroy(o->skel);
+	o->light = NULL;
+	o->skel = NULL;
+}
+
+/*
  * Loaded iterators kept for the next scan of this process (one per value of
  * leaders_only): loading costs more than a whole iteration of a few
  * thousand tasks, and a tool that refreshes (nstop, nsexporter) would pay
@@ -146,54 +199,64 @@ static int keep_last(enum libbpf_print_level level, const char *fmt, va_list ap)
  * have their own; the kernel frees them with the process.
  */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct nstask_bpf *cache[2];
+static struct loaded cache[2];
 
-static struct nstask_bpf *cache_take(bool leaders_only)
+static bool cache_take(bool lo, struct loaded *out)
 {
-	struct nstask_bpf *skel;
-
 	pthread_mutex_lock(&cache_lock);
-	skel = cache[leaders_only];
-	cache[leaders_only] = NULL;
+	*out = cache[lo];
+	cache[lo] = (struct loaded){ 0 };
 	pthread_mutex_unlock(&cache_lock);
-	if (skel)
-		memset(&skel->bss->totals, 0, sizeof(skel->bss->totals));
-	return skel;
+	if (!out->light && !out->skel)
+		return false;
+	memset(totals(out), 0, sizeof(struct nstask_totals));
+	return true;
 }
 
-static void cache_put(struct nstask_bpf *skel)
+static void cache_put(struct loaded *o)
 {
-	bool lo;
+	bool lo = leaders_only(o);
 
-	if (!skel)
-		return;
-	lo = skel->rodata->leaders_only;
 	pthread_mutex_lock(&cache_lock);
-	if (!cache[lo]) {
-		cache[lo] = skel;
-		skel = NULL;
+	if (!cache[lo].light && !cache[lo].skel) {
+		cache[lo] = *o;
+		*o = (struct loaded){ 0 };
 	}
 	pthread_mutex_unlock(&cache_lock);
-	nstask_bpf__destroy(skel);
+	unload(o);
 }
 
-static int load(struct nsinfo_snapshot *s, struct nstask_bpf **out)
+static int load_light(bool lo, struct loaded *out)
+{
+	struct nstask_lskel *light = nstask_lskel__open();
+
+	if (!light)
+		return -ENOMEM;
+	light->rodata->leaders_only = lo;
+	if (nstask_lskel__load(light) || nstask_lskel__attach(light)) {
+		nstask_lskel__destroy(light);
+		return -EINVAL;
+	}
+	out->light = light;
+	return 0;
+}
+
+static int load(struct nsinfo_snapshot *s, struct loaded *out)
 {
 	char msg[LOAD_MSG_LEN] = "";
 	libbpf_print_fn_t old;
-	struct nstask_bpf *skel = cache_take(!!(s->flags & NSINFO_SCAN_NO_THREADS));
+	bool lo = !!(s->flags & NSINFO_SCAN_NO_THREADS);
+	struct nstask_bpf *skel;
 	int err;
 
-	if (skel) {
-		*out = skel;
+	if (cache_take(lo, out) || load_light(lo, out) == 0)
 		return 0;
-	}
 	load_msg = msg;
 	old = libbpf_set_print(keep_last);
 	skel = nstask_bpf__open();
 	err = skel ? 0 : -errno;
 	if (skel) {
-		skel->rodata->leaders_only = !!(s->flags & NSINFO_SCAN_NO_THREADS);
+		skel->rodata->leaders_only = lo;
 		err = nstask_bpf__load(skel);
 		if (!err)
 			err = nstask_bpf__attach(skel);
@@ -205,7 +268,7 @@ static int load(struct nsinfo_snapshot *s, struct nstask_bpf **out)
 		return why(s, err < 0 ? err : -EINVAL, "cannot load the task iterator: %s%s%s",
 			   strerror(err < 0 ? -err : EINVAL), *msg ? ": " : "", msg);
 	}
-	*out = skel;
+	out->skel = skel;
 	return 0;
 }
 
@@ -403,10 +466,10 @@ static int read_iter(struct iter *it, int fd, size_t size, take_fn fn)
 
 /* The fd pass through the task_file iterator. On any failure the holders'
  * /proc pass does it (src.fds.complete stays false). */
-static void read_fds(struct iter *it, struct nstask_bpf *skel)
+static void read_fds(struct iter *it, const struct loaded *o)
 {
 	struct nsinfo_snapshot *s = it->s;
-	int fd = bpf_iter_create(bpf_link__fd(skel->links.nsfile));
+	int fd = bpf_iter_create(file_link(o));
 
 	if (fd < 0)
 		return;
@@ -436,9 +499,11 @@ static int proc_is_ours(int procfd)
 }
 
 /* Below this many tasks the /proc walk costs less than loading the
- * iterator: the load is ~25 ms (kernel BTF parse, CO-RE relocation,
- * verifier), the walk ~40 us of CPU per process, the iterator ~7 us;
- * the crossover measured near 650 tasks. */
+ * iterator: the load was ~25 ms with libbpf's skeleton (vmlinux BTF parse,
+ * CO-RE relocation, verifier), the walk ~40 us of CPU per process, the
+ * iterator ~7 us; the crossover measured near 650 tasks. The light
+ * skeleton's load is a fraction of that, which moves the crossover down;
+ * kept until measured on a quiet host. */
 #define BPF_MIN_TASKS 700
 
 /* Tasks on the host: the second number of loadavg's "R/T" field, one
@@ -492,18 +557,18 @@ static void reset_rows(struct nsinfo_snapshot *s)
 int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 {
 	struct iter it = { .s = s };
-	struct nstask_bpf *skel = NULL;
+	struct loaded o = { 0 };
 	int err, fd;
 
 	if ((it.procfd = usable(s)) < 0)
 		return it.procfd;
 	clock_setup(&it);
-	if ((err = load(s, &skel)) < 0) {
+	if ((err = load(s, &o)) < 0) {
 		close(it.procfd);
 		return err;
 	}
-	skel->bss->want_usage = !!(s->flags & NSINFO_SCAN_USAGE);
-	fd = bpf_iter_create(bpf_link__fd(skel->links.nstask));
+	set_usage(&o, s->flags & NSINFO_SCAN_USAGE);
+	fd = bpf_iter_create(task_link(&o));
 	if (fd < 0) {
 		err = why(s, -errno, "cannot create the task iterator: %s", strerror(errno));
 	} else {
@@ -514,18 +579,18 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s)
 			reset_rows(s);
 			why(s, err, "reading the task iterator failed: %s", strerror(-err));
 		} else {
-			s->cov.scanned += (uint32_t)skel->bss->totals.leaders;
-			s->cov.tasks_scanned += (uint32_t)skel->bss->totals.threads;
+			s->cov.scanned += (uint32_t)totals(&o)->leaders;
+			s->cov.tasks_scanned += (uint32_t)totals(&o)->threads;
 			if (!it.saw_init)
 				nsinfo__scan_pid(s, it.procfd, "1", 1);
 			if (s->flags & NSINFO_SCAN_FDS)
-				read_fds(&it, skel);
+				read_fds(&it, &o);
 		}
 	}
 	if (err < 0)
-		nstask_bpf__destroy(skel);
+		unload(&o);
 	else
-		cache_put(skel);
+		cache_put(&o);
 	free(it.tries);
 	close(it.procfd);
 	return err;
