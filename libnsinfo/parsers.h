@@ -37,12 +37,5 @@ enum nsinfo__ref_form {
 /* Which form ref takes, with its number; -EINVAL for none (empty, a bad
  * number after pid: or id:, a zero or overflowing inode). */
 int nsinfo__ref_parse(const char *ref, uint64_t *num);
-struct nsinfo_nsref;
-/* The fast passes of an inode or id ref alone (query/ref.c), for the tests:
- * the filtered task iterator where the host runs bpf_min_tasks tasks or
- * more, else the /proc walk. 0 (out filled), -EMEDIUMTYPE, -ENOKEY (no
- * process has it: the snapshot decides), -ENODATA (not such a ref). */
-int nsinfo__ref_quick(const char *proc_root, const char *ref, int type, long bpf_min_tasks,
-		      struct nsinfo_nsref *out);
 
 #endif

@@ -7,7 +7,8 @@
 # CPU time (user + system) medians, as the host may be shared, and the
 # ratio of each form to its pid:N form in the same round. The floor is
 # nspid --version (start-up, libraries).
-#   REF_SIZES="1000 10000" to choose the populations.
+#   REF_SIZES="1000 10000" to choose the populations; REF_BASE=DIR (another
+#   build directory, e.g. of main) adds its inode and id forms, "before".
 source "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-7}
 SIZES=${REF_SIZES:-1000 10000 20000}
@@ -45,7 +46,13 @@ for n in $SIZES; do
 		"nsenter-id=$BUILD/nsenter-lite --net=id:$net_id -- true" \
 		"nstree-pid=$BUILD/nstree -t pid pid:$p" \
 		"nstree-ino=$BUILD/nstree $pino" \
-		"nstree-id=$BUILD/nstree id:$pid_id"
+		"nstree-id=$BUILD/nstree id:$pid_id" \
+		${REF_BASE:+"nspid-bino=$REF_BASE/nspid -N $pino -a" \
+		"nspid-bid=$REF_BASE/nspid -N id:$pid_id -a" \
+		"nsenter-bino=$REF_BASE/nsenter-lite --net=$nino -- true" \
+		"nsenter-bid=$REF_BASE/nsenter-lite --net=id:$net_id -- true" \
+		"nstree-bino=$REF_BASE/nstree $pino" \
+		"nstree-bid=$REF_BASE/nstree id:$pid_id"}
 	printf '%-7s %-12s %9s\n' "$n" "($total on the host)" "cpu ms"
 	printf '%-7s %-12s %9s\n' "$n" floor "$(med_ms "$BENCH_TMP/ref" floor 3)"
 	for t in nspid nsenter nstree; do
@@ -53,6 +60,11 @@ for n in $SIZES; do
 		im=$(med_ms "$BENCH_TMP/ref" "$t-ino" 3)
 		dm=$(med_ms "$BENCH_TMP/ref" "$t-id" 3)
 		printf '%-7s %-12s %9s %9s %9s %9s %9s\n' "$n" "$t" "$pm" "$im" "$dm" \
+			"$(ratio "$im" "$pm")" "$(ratio "$dm" "$pm")"
+		[ -n "${REF_BASE:-}" ] || continue
+		im=$(med_ms "$BENCH_TMP/ref" "$t-bino" 3)
+		dm=$(med_ms "$BENCH_TMP/ref" "$t-bid" 3)
+		printf '%-7s %-12s %9s %9s %9s %9s %9s\n' "$n" "$t (base)" "" "$im" "$dm" \
 			"$(ratio "$im" "$pm")" "$(ratio "$dm" "$pm")"
 	done
 	echo "        (CPU medians of $RUNS interleaved rounds; load average $(cut -d' ' -f1 /proc/loadavg))"
