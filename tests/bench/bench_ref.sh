@@ -7,11 +7,13 @@
 # CPU time (user + system) medians, as the host may be shared, and the
 # ratio of each form to its pid:N form in the same round. The floor is
 # nspid --version (start-up, libraries).
-#   REF_SIZES="1000 10000" to choose the populations; REF_BASE=DIR (another
+#   REF_SIZES="1000 10000" to choose the populations, REF_TOOLS="nspid
+#   nsenter" the tools (nstree's full snapshot takes seconds on a busy host); REF_BASE=DIR (another
 #   build directory, e.g. of main) adds its inode and id forms, "before".
 source "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-7}
 SIZES=${REF_SIZES:-1000 10000 20000}
+TOOLS=${REF_TOOLS:-nspid nsenter nstree}
 
 # ns_id FILE: the 64-bit id of the namespace FILE (NS_GET_ID)
 ns_id() {
@@ -36,26 +38,26 @@ for n in $SIZES; do
 			{ echo "nspid -N $ref -a differs from -N pid:$p -a" >&2; exit 1; }
 	done
 	total=$(ls /proc | grep -c '^[0-9]')
-	interleaved "$RUNS" "$BENCH_TMP/ref" \
-		"floor=$BUILD/nspid --version" \
-		"nspid-pid=$BUILD/nspid -N pid:$p -a" \
-		"nspid-ino=$BUILD/nspid -N $pino -a" \
-		"nspid-id=$BUILD/nspid -N id:$pid_id -a" \
-		"nsenter-pid=$BUILD/nsenter-lite --net=pid:$p -- true" \
-		"nsenter-ino=$BUILD/nsenter-lite --net=$nino -- true" \
-		"nsenter-id=$BUILD/nsenter-lite --net=id:$net_id -- true" \
-		"nstree-pid=$BUILD/nstree -t pid pid:$p" \
-		"nstree-ino=$BUILD/nstree $pino" \
-		"nstree-id=$BUILD/nstree id:$pid_id" \
-		${REF_BASE:+"nspid-bino=$REF_BASE/nspid -N $pino -a" \
-		"nspid-bid=$REF_BASE/nspid -N id:$pid_id -a" \
-		"nsenter-bino=$REF_BASE/nsenter-lite --net=$nino -- true" \
-		"nsenter-bid=$REF_BASE/nsenter-lite --net=id:$net_id -- true" \
-		"nstree-bino=$REF_BASE/nstree $pino" \
-		"nstree-bid=$REF_BASE/nstree id:$pid_id"}
+	# per tool: its pid:N, inode and id forms (and the base build's)
+	declare -A form=(
+		[nspid-pid]="nspid -N pid:$p -a" [nspid-ino]="nspid -N $pino -a"
+		[nspid-id]="nspid -N id:$pid_id -a"
+		[nsenter-pid]="nsenter-lite --net=pid:$p -- true"
+		[nsenter-ino]="nsenter-lite --net=$nino -- true"
+		[nsenter-id]="nsenter-lite --net=id:$net_id -- true"
+		[nstree-pid]="nstree -t pid pid:$p" [nstree-ino]="nstree $pino"
+		[nstree-id]="nstree id:$pid_id"
+	)
+	specs=("floor=$BUILD/nspid --version")
+	for t in $TOOLS; do
+		for f in pid ino id; do specs+=("$t-$f=$BUILD/${form[$t-$f]}"); done
+		[ -n "${REF_BASE:-}" ] || continue
+		specs+=("$t-bino=$REF_BASE/${form[$t-ino]}" "$t-bid=$REF_BASE/${form[$t-id]}")
+	done
+	interleaved "$RUNS" "$BENCH_TMP/ref" "${specs[@]}"
 	printf '%-7s %-12s %9s\n' "$n" "($total on the host)" "cpu ms"
 	printf '%-7s %-12s %9s\n' "$n" floor "$(med_ms "$BENCH_TMP/ref" floor 3)"
-	for t in nspid nsenter nstree; do
+	for t in $TOOLS; do
 		pm=$(med_ms "$BENCH_TMP/ref" "$t-pid" 3)
 		im=$(med_ms "$BENCH_TMP/ref" "$t-ino" 3)
 		dm=$(med_ms "$BENCH_TMP/ref" "$t-id" 3)
