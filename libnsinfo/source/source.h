@@ -63,9 +63,10 @@ struct nsinfo__member {
 /* Below this many tasks a readlink per process costs less than loading the
  * filtered iterator: libbpf 1.1 reads and parses the kernel's BTF (5.5 MB,
  * most of its cost page faults on a VM) before the verifier runs. Measured
- * on a loaded 2-CPU VM: the load ~125 ms of CPU, a readlink ~11 us, the
- * kernel's pass a few ms at 10k tasks. */
-#define NSINFO__MEMBERS_BPF_MIN_TASKS 8000
+ * (bench_ref.sh, loaded 2-CPU VM, 13k tasks): the iterator path ~190 ms of
+ * CPU, the one-link /proc walk ~50 ms, ~4 us a link: the load pays only
+ * past ~40k tasks. */
+#define NSINFO__MEMBERS_BPF_MIN_TASKS 50000
 
 /* The tasks (leaders, and threads whose link differs from their leader's)
  * that have as their link of type (-1: of any of the eight) the namespace
