@@ -34,7 +34,8 @@ ifeq ($(filter clean,$(MAKECMDGOALS)),)
 $(shell mkdir -p $(BUILD) && { [ "$$(cat $(BPF_MODE_FILE) 2>/dev/null)" = "$(BPF)" ] || \
 	echo "$(BPF)" > $(BPF_MODE_FILE); })
 endif
-$(BUILD)/libnsinfo/events.o $(BUILD)/libnsinfo/iter.o $(BUILD)/libnsinfo/counters.o: $(BPF_MODE_FILE)
+$(BUILD)/libnsinfo/events.o $(BUILD)/libnsinfo/iter.o $(BUILD)/libnsinfo/counters.o \
+	$(BUILD)/libnsinfo/source/members.o: $(BPF_MODE_FILE)
 
 ifeq ($(BPF),0)
 DEP_CMDS := $(filter-out clang:% bpftool:% llvm-strip:%,$(DEP_CMDS))
@@ -89,10 +90,12 @@ $(BUILD)/%_bpf.lskel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton -L $< name $*_lskel > $@.tmp && mv $@.tmp $@
 
 # kept: make would delete them as intermediates
-.SECONDARY: $(BUILD)/bpf/nsevent.bpf.o $(BUILD)/bpf/nstask.bpf.o $(BUILD)/bpf/nscount.bpf.o
+.SECONDARY: $(BUILD)/bpf/nsevent.bpf.o $(BUILD)/bpf/nstask.bpf.o $(BUILD)/bpf/nscount.bpf.o \
+	    $(BUILD)/bpf/nsref.bpf.o
 
 $(BUILD)/libnsinfo/events/events.o: $(BUILD)/nsevent_bpf.skel.h
 $(BUILD)/libnsinfo/source/iter.o: $(BUILD)/nstask_bpf.skel.h $(BUILD)/nstask_bpf.lskel.h
+$(BUILD)/libnsinfo/source/members.o: $(BUILD)/nsref_bpf.skel.h
 $(BUILD)/libnsinfo/events/counters.o: $(BUILD)/nscount_bpf.skel.h
 else
 $(info nstools: building without the BPF event source (missing:$(BPF_MISSING)); nstrace will report it)

@@ -260,11 +260,17 @@ int nsinfo__scan_bpf(struct nsinfo_snapshot *s);
 int nsinfo__snapshot_parse_json(const char *text, size_t len, struct nsinfo_snapshot **out,
 				char *why, size_t whylen);
 
-/* ==== queries (query/nsopen.c): nsinfo_ns_open() one way at a time, for
- * the tests */
+/* ==== queries (query/nsopen.c, query/ref.c): nsinfo_ns_open() one way at
+ * a time, for the tests */
 int nsinfo__ns_open_holder(const struct nsinfo_snapshot *s, const struct nsinfo_ns *ns,
 			   const struct nsinfo_holder *h, struct nsinfo_nsref *out);
 int nsinfo__ns_open_handle(const struct nsinfo_ns *ns, struct nsinfo_nsref *out);
+/* The fast passes of an inode or id ref alone (query/ref.c), for the
+ * tests: the filtered task iterator where the host runs bpf_min_tasks
+ * tasks or more, else the /proc walk. 0 (out filled), -EMEDIUMTYPE, -ENOKEY (no
+ * process has it: the snapshot decides), -ENODATA (not such a ref). */
+int nsinfo__ref_quick(const char *proc_root, const char *ref, int type, long bpf_min_tasks,
+		      struct nsinfo_nsref *out);
 
 /* ==== incremental refresh of the /proc walk (source/refresh.c) */
 

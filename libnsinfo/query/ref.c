@@ -16,6 +16,7 @@
 #include "enrich/holders.h"
 #include "internal.h"
 #include "parsers.h"
+#include "source/source.h"
 
 NSINFO_EXPORT int nsinfo_parse_pid(const char *s, pid_t *out)
 {
@@ -480,22 +481,109 @@ static int quick_walk(const char *root, uint64_t ino, uint64_t id, int type,
 	return r;
 }
 
+/* Internal: the fast passes found no process with the namespace; the
+ * snapshot needs the holder passes (fds, bind mounts) to decide */
+#define NEEDS_HOLDERS (-ENOKEY)
+/* Internal: the filtered iterator cannot serve here; walk /proc */
+#define NO_ITERATOR (-ENOTSUP)
+
+/* Which records of a members query answer the ref, best first, as the
+ * snapshot decides (from_number): the inode of the wanted type, the inode
+ * of another type, then the id of the wanted type, the id of another. */
+static int rank(const struct nsinfo__member *m, int form, uint64_t num, int type)
+{
+	int other = type >= 0 && m->type != type;
+
+	if (form == NSINFO__REF_INO && m->ino == num)
+		return other;
+	return m->id == num ? 2 + other : 4;
+}
+
+/* Open the namespace of member m: by its nsfs file handle (no pid
+ * involved), else through the member's link, checked to still be it. */
+static int open_member(const char *root, const struct nsinfo__member *m, struct nsinfo_nsref *out)
+{
+	struct nsinfo_ns ns = { .type = m->type, .ino = m->ino, .nsid = m->id };
+	char path[PATH_MAX];
+	int r;
+
+	r = nsinfo__ns_open_handle(&ns, out);
+	if (r < 0) {
+		snprintf(path, sizeof(path), "%s/%d/ns/%s", root ? root : "/proc", (int)m->pid,
+			 nsinfo__ns_file[m->type]);
+		r = from_fd(open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), m->type, out);
+		if (r == 0 && (out->ino != m->ino || (m->id && out->nsid != m->id))) {
+			close(out->fd);
+			r = -ESTALE;
+		}
+	}
+	if (r == 0)
+		out->pid = m->pid;
+	return r;
+}
+
+/* An inode or id through the filtered task iterator: only the members of
+ * that namespace come back from the kernel. */
+static int quick_members(const char *root, long min_tasks, int form, uint64_t num, int type,
+			 struct nsinfo_nsref *out, struct why *why)
+{
+	struct nsinfo__member *v = NULL;
+	size_t n = 0;
+	int r = nsinfo__members_bpf(root, min_tasks, -1, form == NSINFO__REF_INO ? num : 0, num,
+				    &v, &n);
+	int best = 4;
+
+	if (r < 0)
+		return NO_ITERATOR;
+	for (size_t i = 0; i < n; i++)
+		if (rank(&v[i], form, num, type) < best)
+			best = rank(&v[i], form, num, type);
+	r = NEEDS_HOLDERS;
+	if (best == 1 || best == 3) {
+		for (size_t i = 0; i < n && why->found < 0; i++)
+			if (rank(&v[i], form, num, type) == best)
+				why->found = v[i].type;
+		r = -EMEDIUMTYPE;
+	}
+	/* the lowest pid that still opens, as from_snapshot() picks */
+	for (size_t i = 0; r == NEEDS_HOLDERS && (best == 0 || best == 2) && i < n; i++)
+		if (rank(&v[i], form, num, type) == best && open_member(root, &v[i], out) == 0)
+			r = 0;
+	free(v);
+	return r;
+}
+
 /*
- * An inode or id without a snapshot: found through what the kernel keeps
- * by id, or one link type per process, instead of a full scan. Only a
- * success is final; the snapshot decides everything else (another type, a
- * namespace only a file or a bind mount holds, a container id prefix).
+ * An inode or id without a snapshot: the members of that one namespace
+ * from the filtered iterator, else one link type per process from /proc,
+ * instead of a full scan. A success and "another type" are final; with no
+ * process in it, the snapshot with its holder passes decides (a namespace
+ * only a file or a bind mount holds, a container id prefix).
  */
-static int quick(const char *root, const char *ref, int type, struct nsinfo_nsref *out)
+static int quick(const char *root, const char *ref, int type, long min_tasks,
+		 struct nsinfo_nsref *out, struct why *why)
 {
 	uint64_t num;
-	int form = nsinfo__ref_parse(ref, &num);
+	int form = nsinfo__ref_parse(ref, &num), r;
 
+	if (form != NSINFO__REF_ID && form != NSINFO__REF_INO)
+		return NEEDS_SNAPSHOT;
+	r = quick_members(root, min_tasks, form, num, type, out, why);
+	if (r != NO_ITERATOR)
+		return r;
 	if (form == NSINFO__REF_ID)
-		return quick_walk(root, 0, num, type, out);
-	if (form == NSINFO__REF_INO)
-		return quick_walk(root, num, 0, type, out);
-	return NEEDS_SNAPSHOT;
+		r = quick_walk(root, 0, num, type, out);
+	else
+		r = quick_walk(root, num, 0, type, out);
+	return r == 0 ? 0 : NEEDS_HOLDERS;
+}
+
+int nsinfo__ref_quick(const char *proc_root, const char *ref, int type, long bpf_min_tasks,
+		      struct nsinfo_nsref *out)
+{
+	struct why why = { .want = type, .found = -1 };
+
+	return quick(proc_root, ref, type, bpf_min_tasks, out, &why);
 }
 
 /* ---------------------------------------------------------- the resolver */
@@ -549,33 +637,48 @@ NSINFO_EXPORT struct nsinfo_snapshot *nsinfo_resolver_snapshot(const struct nsin
 }
 
 /* Container names need the container table; container= ones are named by
- * their hostname (shown among the candidates, never matched). */
-static int build(struct nsinfo_resolver *r)
+ * their hostname (shown among the candidates, never matched). An inode or
+ * id no process has needs the holders too. */
+static int build(struct nsinfo_resolver *r, bool holders)
 {
 	struct nsinfo_scan_opts o = {
 		.size = sizeof(o),
 		.proc_root = r->proc_root,
-		.flags = NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES,
+		.flags = NSINFO_SCAN_CONTAINERS | NSINFO_SCAN_HOSTNAMES |
+			 (holders ? NSINFO_SCAN_FDS | NSINFO_SCAN_MOUNTS : 0),
 	};
 
 	return r->snap ? 0 : nsinfo_snapshot_new(&o, &r->snap);
 }
 
+/* A namespace found in the snapshot with no process to open it through:
+ * its file handle or one of its holders; none opens: still found, fd -1 */
+static void open_held(struct nsinfo_snapshot *s, struct nsinfo_nsref *out)
+{
+	int idx = nsinfo_snapshot_find_ns(s, out->type, out->ino);
+
+	if (idx >= 0 && !s->loaded)
+		(void)nsinfo_ns_open(s, &s->ns[idx], out);
+}
+
 NSINFO_EXPORT int nsinfo_resolver_resolve(struct nsinfo_resolver *r, const char *ref, int type,
 					  struct nsinfo_nsref *out)
 {
-	int ret;
+	int ret, q;
 
 	if (!r)
 		return -EINVAL;
 	ret = resolve(r->snap, r->proc_root, ref, type, out, &r->why);
-	if (ret == NEEDS_SNAPSHOT && quick(r->proc_root, ref, type, out) == 0)
-		return 0;
-	if (ret == NEEDS_SNAPSHOT) {
-		ret = build(r);
-		if (ret == 0)
-			ret = resolve(r->snap, r->proc_root, ref, type, out, &r->why);
-	}
+	if (ret != NEEDS_SNAPSHOT)
+		return ret;
+	q = quick(r->proc_root, ref, type, NSINFO__MEMBERS_BPF_MIN_TASKS, out, &r->why);
+	if (q == 0 || q == -EMEDIUMTYPE)
+		return q;
+	ret = build(r, q == NEEDS_HOLDERS);
+	if (ret == 0)
+		ret = resolve(r->snap, r->proc_root, ref, type, out, &r->why);
+	if (ret == 0 && out->fd < 0 && q == NEEDS_HOLDERS)
+		open_held(r->snap, out);
 	return ret;
 }
 
@@ -587,7 +690,7 @@ NSINFO_EXPORT int nsinfo_resolver_container(struct nsinfo_resolver *r, const cha
 		return -EINVAL;
 	r->why.ncand = 0;
 	r->why.found = -1;
-	if ((ret = build(r)) < 0)
+	if ((ret = build(r, false)) < 0)
 		return ret;
 	return match_container(r->snap, ref, &r->why);
 }

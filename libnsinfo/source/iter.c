@@ -487,13 +487,13 @@ static void read_fds(struct iter *it, const struct loaded *o)
 
 /* The iterator lists the tasks of the caller's pid namespace; a /proc of
  * another one (mounted from a container) names different pids. */
-static int proc_is_ours(int procfd)
+bool nsinfo__proc_is_ours(int procfd)
 {
 	char buf[32];
 	ssize_t n = readlinkat(procfd, "self", buf, sizeof(buf) - 1);
 
 	if (n <= 0)
-		return 0;
+		return false;
 	buf[n] = 0;
 	return atoi(buf) == getpid();
 }
@@ -508,7 +508,7 @@ static int proc_is_ours(int procfd)
 
 /* Tasks on the host: the second number of loadavg's "R/T" field, one
  * small read; -1 if unknown. */
-static long host_tasks(int procfd)
+long nsinfo__host_tasks(int procfd)
 {
 	char buf[128];
 	const char *slash;
@@ -531,11 +531,11 @@ static int usable(struct nsinfo_snapshot *s)
 	fd = open(s->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return why(s, -errno, "cannot open %s: %s", s->proc_root, strerror(errno));
-	if (!proc_is_ours(fd)) {
+	if (!nsinfo__proc_is_ours(fd)) {
 		close(fd);
 		return why(s, -EXDEV, "%s is mounted from another pid namespace", s->proc_root);
 	}
-	tasks = (s->flags & NSINFO_SCAN_BPF) ? -1 : host_tasks(fd);
+	tasks = (s->flags & NSINFO_SCAN_BPF) ? -1 : nsinfo__host_tasks(fd);
 	if (tasks >= 0 && tasks < BPF_MIN_TASKS) {
 		close(fd);
 		return why(s, -ECANCELED, "small host (%ld tasks): the /proc walk is cheaper "

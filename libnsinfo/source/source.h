@@ -47,4 +47,35 @@ extern const struct nsinfo__source nsinfo__source_json;
 int nsinfo__build(struct nsinfo_snapshot *s, const struct nsinfo__source *src,
 		  const struct nsinfo__source_in *in);
 
+/* The /proc of our own pid namespace (its "self" is us); the tasks on the
+ * host from loadavg, -1 if unknown (source/iter.c) */
+bool nsinfo__proc_is_ours(int procfd);
+long nsinfo__host_tasks(int procfd);
+
+/* A task whose link of type `type` is the namespace a members query asked
+ * for (source/members.c) */
+struct nsinfo__member {
+	pid_t pid, tgid;          /* tid and its process, as /proc shows them */
+	int type;
+	uint64_t ino, id;
+};
+
+/* Below this many tasks a readlink per process costs less than loading the
+ * filtered iterator: libbpf 1.1 reads and parses the kernel's BTF (5.5 MB,
+ * most of its cost page faults on a VM) before the verifier runs. Measured
+ * (bench_ref.sh, loaded 2-CPU VM, 13k tasks): the iterator path ~190 ms of
+ * CPU, the one-link /proc walk ~50 ms, ~4 us a link: the load pays only
+ * past ~40k tasks. */
+#define NSINFO__MEMBERS_BPF_MIN_TASKS 50000
+
+/* The tasks (leaders, and threads whose link differs from their leader's)
+ * that have as their link of type (-1: of any of the eight) the namespace
+ * with inode ino or id id (0: not asked; both given: either matches), in
+ * pid order, through the filtered task iterator. *out is the caller's to
+ * free. -EXDEV, -ECANCELED, -ENOTSUP: the iterator cannot stand in for
+ * proc_root here (another /proc, fewer than min_tasks tasks on the host,
+ * no BPF or no privilege). */
+int nsinfo__members_bpf(const char *proc_root, long min_tasks, int type, uint64_t ino,
+			uint64_t id, struct nsinfo__member **out, size_t *n);
+
 #endif

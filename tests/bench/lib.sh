@@ -47,18 +47,20 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'
 # interleaved RUNS OUT NAME=CMD...: RUNS rounds of every command in turn (so
 # that load from elsewhere hits them alike), a line "NAME wall_s cpu_s" per
 # run into OUT (cpu: user + system, from getrusage: microseconds, where
-# /usr/bin/time has a 10 ms grain)
+# /usr/bin/time has a 10 ms grain; the difference across the command, as
+# python's own start-up may have reaped children already)
 interleaved() {
 	local runs=$1 out=$2 r spec
 	shift 2
 	for ((r = 0; r < runs; r++)); do
 		for spec in "$@"; do
 			echo "${spec%%=*} $(python3 -c 'import resource, subprocess, sys, time
-t = time.monotonic()
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+c, t = cpu(), time.monotonic()
 subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-w = time.monotonic() - t
-r = resource.getrusage(resource.RUSAGE_CHILDREN)
-print("%.6f %.6f" % (w, r.ru_utime + r.ru_stime))' ${spec#*=})"
+print("%.6f %.6f" % (time.monotonic() - t, cpu() - c))' ${spec#*=})"
 		done
 	done >"$out"
 }
