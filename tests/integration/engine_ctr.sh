@@ -36,18 +36,7 @@ is "$(echo "$got" | awk 'NR == FNR { k[$1" "$2]; next } ($0 in k)' - <(engine_ns
 	"nstree -p PID: lists every namespace of ctr's task"
 
 # ------------------------------------ Kubernetes through CRI, stood in for
-hex64() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
-SB=$(hex64) CT=$(hex64) PU=$(cat /proc/sys/kernel/random/uuid)
-POD=checkout-$$ KNS=shop-$$
-CG=/kubepods/besteffort/pod$PU
-on_exit "rmdir /sys/fs/cgroup/*$CG /sys/fs/cgroup/*/kubepods/besteffort /sys/fs/cgroup/*/kubepods"
-cri() { ctr_cri_args "$1" "$SB" "$POD" "$KNS" "$PU" api; }
-ctr_run "$SB" $(cri sandbox) --cgroup "$CG/$SB" || { fail "ctr run: the sandbox"; done_testing; exit; }
-SP=$ENGINE_PID
-ctr_run "$CT" $(cri container) --cgroup "$CG/$CT" --with-ns "network:/proc/$SP/ns/net" \
-	--with-ns "ipc:/proc/$SP/ns/ipc" --with-ns "uts:/proc/$SP/ns/uts" ||
-	{ fail "ctr run: the container in the sandbox's namespaces"; done_testing; exit; }
-KP=$ENGINE_PID
+ctr_k8s_pod api || { fail "$ENGINE_ERR"; done_testing; exit; }
 is "$(ns_ino "$KP" net) $(ns_ino "$KP" uts) $(ns_ino "$KP" ipc)" "$(ns_ino "$SP" net) $(ns_ino "$SP" uts) $(ns_ino "$SP" ipc)" \
 	"(the container shares the sandbox's net, uts and ipc)"
 like "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["Spec"]["annotations"]["io.kubernetes.cri.sandbox-name"])' < <(ctrc containers info "$CT"))" \

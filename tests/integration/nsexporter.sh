@@ -24,15 +24,8 @@ out=$("$EXP" --once --textfile /tmp 2>&1 | head -1); is "$out" "nsexporter: --on
 
 
 # ------------------------------------------------------------ the exporter
-setsid "$EXP" --listen 127.0.0.1:0 --min-interval 0.5 --per-container \
-	</dev/null >/dev/null 2>"$T_TMP/exp.err" &
-EPID=$!
-echo "$EPID" >>"$T_TMP/bg.pids"
-on_exit "kill -TERM $EPID"
-poll 20 grep -q "listening on" "$T_TMP/exp.err" || { fail "exporter started: $(cat "$T_TMP/exp.err")"; done_testing; exit; }
-EPORT=$(sed -n 's/^nsexporter: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T_TMP/exp.err")
+exporter_start --min-interval 0.5 --per-container || { fail "exporter started: $(cat "$T_TMP/exp.err")"; done_testing; exit; }
 like "$EPORT" "^[0-9]+$" "exporter: says where it listens (port 0 picked $EPORT)"
-URL=http://127.0.0.1:$EPORT/metrics
 
 curl -sf "$URL" >"$T_TMP/expo.txt"
 ok $? "GET /metrics answers"

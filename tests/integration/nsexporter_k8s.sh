@@ -15,30 +15,12 @@ EXP=$BUILD/nsexporter
 engine_require containerd
 command -v prometheus >/dev/null || { skip "[tool] prometheus not installed (make check-deps installs it)"; done_testing; exit; }
 
-setsid "$EXP" --listen 127.0.0.1:0 --min-interval 0.5 --per-container --no-bpf \
-	</dev/null >/dev/null 2>"$T_TMP/exp.err" &
-EPID=$!
-echo "$EPID" >>"$T_TMP/bg.pids"
-on_exit "kill -TERM $EPID"
-poll 60 grep -q "listening on" "$T_TMP/exp.err" || { fail "exporter started: $(cat "$T_TMP/exp.err")"; done_testing; exit; }
-EPORT=$(sed -n 's/^nsexporter: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T_TMP/exp.err")
-URL=http://127.0.0.1:$EPORT/metrics
+exporter_start --min-interval 0.5 --per-container --no-bpf || { fail "exporter started: $(cat "$T_TMP/exp.err")"; done_testing; exit; }
 prom_start "$EPORT"
 containerd_start || { fail "a private containerd started and the image imported"; done_testing; exit; }
 poll 60 prom_up || { fail "Prometheus scrapes the exporter: $(tail -3 "$T_TMP/prom.log")"; done_testing; exit; }
 
-hex64() { od -An -N32 -tx1 /dev/urandom | tr -d ' \n'; }
-SB=$(hex64) KC=$(hex64) PU=$(cat /proc/sys/kernel/random/uuid)
-POD=checkout-$$ KNS=shop-$$
-KCG=/kubepods/besteffort/pod$PU
-on_exit "rmdir /sys/fs/cgroup/*$KCG /sys/fs/cgroup/*/kubepods/besteffort /sys/fs/cgroup/*/kubepods"
-cri() { ctr_cri_args "$1" "$SB" "$POD" "$KNS" "$PU" api; }
-ctr_run "$SB" $(cri sandbox) --cgroup "$KCG/$SB" || { fail "ctr run: the sandbox"; done_testing; exit; }
-SP=$ENGINE_PID
-ctr_run "$KC" $(cri container) --cgroup "$KCG/$KC" --with-ns "network:/proc/$SP/ns/net" \
-	--with-ns "ipc:/proc/$SP/ns/ipc" --with-ns "uts:/proc/$SP/ns/uts" ||
-	{ fail "ctr run: the container in the sandbox's namespaces"; done_testing; exit; }
-KP=$ENGINE_PID
+ctr_k8s_pod api || { fail "$ENGINE_ERR"; done_testing; exit; }
 is "$(ns_ino "$KP" net) $(ns_ino "$KP" uts)" "$(ns_ino "$SP" net) $(ns_ino "$SP" uts)" \
 	"(the container shares the sandbox's net and uts)"
 
@@ -48,18 +30,18 @@ ok "$(poll 60 cond "count($Q_K)" -eq 2; echo $?)" \
 is "$(pseries "$Q_K")" \
 "$(LC_ALL=C sort <<EOF
 __name__=nsexporter_container_processes container=$SB container_id=$SB k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd
-__name__=nsexporter_container_processes container=api container_id=$KC k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd
+__name__=nsexporter_container_processes container=api container_id=$CT k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd
 EOF
 )" \
 	"... labels exactly: container (CRI's container-name; the sandbox by its id), container_id, runtime, pod, k8s_namespace, pod_uid"
-is "$(pq "$Q_K")" 2 "... one process each (ctr task ps: $(ctrc task ps "$SB" | awk 'NR > 1' | wc -l) + $(ctrc task ps "$KC" | awk 'NR > 1' | wc -l))"
+is "$(pq "$Q_K")" 2 "... one process each (ctr task ps: $(ctrc task ps "$SB" | awk 'NR > 1' | wc -l) + $(ctrc task ps "$CT" | awk 'NR > 1' | wc -l))"
 is "$(pseries "nsexporter_container_namespaces{container=\"api\",pod_uid=\"$PU\"}" | sed 's/^__name__=[^ ]* //')" \
-	"container=api container_id=$KC k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd" \
+	"container=api container_id=$CT k8s_namespace=$KNS pod=$POD pod_uid=$PU runtime=containerd" \
 	"... container_namespaces carries the same labels"
 curl -sf "$URL" >"$T_TMP/expo.txt"
 is "$(promtool check metrics <"$T_TMP/expo.txt" 2>&1; echo $?)" 0 \
 	"promtool check metrics passes with the pod's series ($(grep -c "pod_uid=\"$PU\"" "$T_TMP/expo.txt") of them)"
-ctr_remove "$KC"
+ctr_remove "$CT"
 ctr_remove "$SB"
 k_gone() { [ "$(pq "count({pod_uid=\"$PU\"})")" = none ]; }
 ok "$(poll 60 k_gone; echo $?)" "containers removed: no series with pod_uid=$PU is left"

@@ -378,6 +378,27 @@ ctr_cri_args() {
 	     --label io.kubernetes.container.name="$6"
 }
 
+# ctr_k8s_pod NAME: a Kubernetes pod stood in for by ctr: a sandbox and a
+# container NAME in the sandbox's net, ipc and uts namespaces, with CRI's
+# annotations and a kubepods cgroup. Sets SB and CT (their ids), SP and KP
+# (their pids), PU, POD and KNS (pod uid, name and Kubernetes namespace);
+# returns 1 with the failed step in ENGINE_ERR
+ctr_k8s_pod() {
+	local cg
+	SB=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') CT=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+	PU=$(cat /proc/sys/kernel/random/uuid) POD=checkout-$$ KNS=shop-$$
+	cg=/kubepods/besteffort/pod$PU
+	on_exit "rmdir /sys/fs/cgroup/*$cg /sys/fs/cgroup/*/kubepods/besteffort /sys/fs/cgroup/*/kubepods"
+	ctr_run "$SB" $(ctr_cri_args sandbox "$SB" "$POD" "$KNS" "$PU") --cgroup "$cg/$SB" ||
+		{ ENGINE_ERR="ctr run: the sandbox"; return 1; }
+	SP=$ENGINE_PID
+	ctr_run "$CT" $(ctr_cri_args container "$SB" "$POD" "$KNS" "$PU" "$1") --cgroup "$cg/$CT" \
+		--with-ns "network:/proc/$SP/ns/net" --with-ns "ipc:/proc/$SP/ns/ipc" \
+		--with-ns "uts:/proc/$SP/ns/uts" ||
+		{ ENGINE_ERR="ctr run: the container in the sandbox's namespaces"; return 1; }
+	KP=$ENGINE_PID
+}
+
 ctr_run() {
 	local id=$1; shift
 	engine_args "$@"

@@ -18,6 +18,19 @@ poll() { # poll SECONDS CMD...
 	until "$@"; do [ $SECONDS -ge "$end" ] && return 1; sleep 0.2; done
 }
 
+# exporter_start ARGS...: $EXP on a free loopback port, with ARGS; sets
+# EPID, EPORT and URL (its /metrics); returns 1 if it never says where it
+# listens (its stderr is in $T_TMP/exp.err)
+exporter_start() {
+	setsid "$EXP" --listen 127.0.0.1:0 "$@" </dev/null >/dev/null 2>"$T_TMP/exp.err" &
+	EPID=$!
+	echo "$EPID" >>"$T_TMP/bg.pids"
+	on_exit "kill -TERM $EPID"
+	poll 60 grep -q "listening on" "$T_TMP/exp.err" || return 1
+	EPORT=$(sed -n 's/^nsexporter: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$T_TMP/exp.err")
+	URL=http://127.0.0.1:$EPORT/metrics
+}
+
 prom_start() {
 	local port
 	port=$(free_port)
