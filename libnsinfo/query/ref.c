@@ -2,7 +2,6 @@
 /* The namespace reference grammar every tool accepts (see nsinfo.h). */
 #define _GNU_SOURCE
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -442,20 +441,21 @@ static int quick_walk(const char *root, uint64_t ino, uint64_t id, int type,
 {
 	int procfd = open(root ? root : "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = -ENOENT;
 	uint64_t *seen = id ? calloc(SEEN_SLOTS, sizeof(*seen)) : NULL;
-	struct dirent *de;
-	DIR *d = NULL;
+	struct nsinfo__dir d;
+	const char *name;
+	long num;
 
-	if (procfd < 0 || (id && !seen) || !(d = fdopendir(procfd))) {
+	if (procfd < 0 || (id && !seen) || nsinfo__dir_begin(&d, procfd, NULL, 0, 0) < 0) {
 		r = procfd < 0 ? -errno : -ENOMEM;
 		if (procfd >= 0)
 			close(procfd);
 		free(seen);
 		return r;
 	}
-	while (r < 0 && (de = readdir(d))) {
-		pid_t pid;
+	while (r < 0 && nsinfo__dir_next(&d, &name, &num) > 0) {
+		pid_t pid = (pid_t)num;
 
-		if (nsinfo_parse_pid(de->d_name, &pid) < 0)
+		if (pid <= 0)
 			continue;
 		for (int t = type < 0 ? 0 : type; r < 0 && t < (type < 0 ? NSINFO_NTYPES : type + 1);
 		     t++) {
@@ -476,7 +476,8 @@ static int quick_walk(const char *root, uint64_t ino, uint64_t id, int type,
 				out->pid = pid;
 		}
 	}
-	closedir(d);
+	nsinfo__dir_end(&d);
+	close(procfd);
 	free(seen);
 	return r;
 }
