@@ -78,7 +78,8 @@ static void drop_all(struct ctlabels *c)
 			free(c->v[i].text);
 			free(c->v[i].json);
 		}
-	memset(c->v, 0, c->cap * sizeof(*c->v));
+	if (c->v)
+		memset(c->v, 0, c->cap * sizeof(*c->v));
 	c->n = 0;
 }
 
