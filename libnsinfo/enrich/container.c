@@ -795,8 +795,15 @@ static int from_monitors(struct nsinfo_snapshot *s, int procfd, char **bundles)
 				break;
 			if (!monitor_of(s, procfd, parent, &mon)) {
 				uid_t owner;
-				int trust = monitor_trust(s, parent, &owner);
+				int trust;
 
+				/* the runtime gives a container a mount namespace of its
+				 * own: a child in the monitor's is the monitor's helper
+				 * (conmon's exit command, podman's clean-up after the
+				 * container stopped), not the container */
+				if (q->ns[NSINFO_MNT] >= 0 && q->ns[NSINFO_MNT] == parent->ns[NSINFO_MNT])
+					break;
+				trust = monitor_trust(s, parent, &owner);
 				c = add_container(s, mon.runtime, mon.id, NULL, NULL, trust, owner);
 				if (c < 0) {
 					r = c;
@@ -1325,8 +1332,8 @@ static int proc_brief(int dirfd, pid_t pid, char *comm, size_t clen, pid_t *ppid
 static int lookup_monitor(int dirfd, pid_t pid, struct nsinfo_container_info *ci, char *bundle,
 			  size_t blen)
 {
-	struct stat self, mnt;
-	pid_t cur = pid;
+	struct stat self, mnt, child;
+	pid_t cur = pid, below = pid;
 
 	if (stat("/proc/self/ns/mnt", &self) < 0)
 		self.st_ino = 0;
@@ -1352,9 +1359,17 @@ static int lookup_monitor(int dirfd, pid_t pid, struct nsinfo_container_info *ci
 				mon.bundle[l > 0 && mon.bundle[0] == '/' ? l : 0] = 0;
 			}
 			snprintf(rel, sizeof(rel), "%d/ns/mnt", (int)cur);
+			if (fstatat(dirfd, rel, &mnt, 0) < 0)
+				mnt.st_ino = 0;
+			/* a child in the monitor's mount namespace is its helper (as
+			 * in from_monitors), not the container */
+			snprintf(rel, sizeof(rel), "%d/ns/mnt", (int)below);
+			if (mnt.st_ino && !fstatat(dirfd, rel, &child, 0) &&
+			    child.st_ino == mnt.st_ino && child.st_dev == mnt.st_dev)
+				return -ENOENT;
 			ci->owner = uid;
 			ci->trust = uid != 0 ? NSINFO_TRUST_USER
-				    : !fstatat(dirfd, rel, &mnt, 0) && self.st_ino && mnt.st_ino == self.st_ino
+				    : mnt.st_ino && self.st_ino && mnt.st_ino == self.st_ino
 					      ? NSINFO_TRUST_ENGINE : NSINFO_TRUST_HINT;
 			copy_str(ci->runtime, sizeof(ci->runtime), mon.runtime);
 			copy_str(ci->id, sizeof(ci->id), mon.id);
@@ -1363,6 +1378,7 @@ static int lookup_monitor(int dirfd, pid_t pid, struct nsinfo_container_info *ci
 			snprintf(bundle, blen, "%s", mon.bundle);
 			return 0;
 		}
+		below = cur;
 		cur = ppid;
 	}
 	return -ENOENT;
