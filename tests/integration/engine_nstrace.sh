@@ -144,13 +144,8 @@ pm stop -t 0 "$X" >/dev/null
 engine_until 10 eval "! kill -0 $XP" || fail "(podman stop: its init is gone)"
 engine_until 30 eval "[ ! -e /run/runc/$XID ]" || fail "(podman stop: runc's state removed)"
 err=$("$NSTRACE" -C "$X" -d 0.1 2>&1); rc=$?
-is "$rc:$(wc -l <<<"$err")" "1:1" "nstrace -C of a stopped container: exit 1, one line"
-# The promised line is "container NAME is not running" (what a stopped
-# podman container gets by hand); this run's own stopped container sometimes
-# gets "process 0: No such process" from the resolver instead: an open bug
-# (issue 14), so only nstrace's one line is checked here until it is fixed
-like "$err" "^nstrace: " "  ... one line from nstrace" || diag "$err"
-diag "stopped container: $err"
+is "$rc:$err" "1:nstrace: $X: container $X is not running (podman ${XID:0:12})" \
+	"nstrace -C of a stopped container: exit 1, one line saying it is not running"
 err=$("$NSTRACE" -C "nosuch-$$" -d 0.1 2>&1); rc=$?
 is "$rc:$err" "1:nstrace: nosuch-$$: no such namespace or container" "nstrace -C unknown: the resolver's wording, exit 1"
 err=$("$BUILD/nstop" -b -n 1 -C "nosuch-$$" 2>&1); rc=$?
