@@ -43,6 +43,42 @@ docker_run "$H" --pid=host || { fail "docker run --pid=host"; done_testing; exit
 HP=$ENGINE_PID HR=$(dk inspect --format '{{.Id}}' "$H" | cut -c1-12)
 engine_check_hostpid "$HR" "$HP" "^($H|$HR)\$" ID-PREFIX
 
+# ------------------------------------- nstrace -C: what docker exec starts
+# the unshares of processes docker exec starts after tracing began, each
+# labelled with the container; nothing of the host nor of another container
+if "$BUILD/nstrace" -d 0.01 >/dev/null 2>"$T_TMP/probe"; then
+	D=$(engine_name trace)
+	docker_run "$D" --cap-add SYS_ADMIN --security-opt seccomp=unconfined ||
+		fail "docker run $D (allowed to unshare)"
+	DID=$(dk inspect --format '{{.Id}}' "$D")
+	cp "$(command -v unshare)" "$T_TMP/hostuns$$"
+	"$BUILD/nstrace" -v -J -C "docker:$D" >"$T_TMP/tr" 2>"$T_TMP/tr.err" & TP=$!
+	on_exit "kill -KILL $TP"
+	engine_until 30 grep -q 'attached through' "$T_TMP/tr.err" || diag "$(cat "$T_TMP/tr.err")"
+	dk exec "$D" unshare -n true
+	dk exec "$D" unshare -u true
+	dk exec "$W" unshare -n true 2>/dev/null # refused there: not traced either
+	"$T_TMP/hostuns$$" -n true
+	kill -INT "$TP"; wait "$TP"; is "$?" 0 "nstrace -C docker:NAME: exit 0 on SIGINT"
+	res=$(python3 - "$T_TMP/tr" "$D" "$DID" <<'EOP'
+import json, sys
+f, name, cid = sys.argv[1:4]
+ev = [json.loads(l) for l in open(f)]
+ev = [o for o in ev if o["kind"] != "end"]
+u = sorted(tuple(o["types"]) for o in ev if o["kind"] == "unshare")
+assert u == [("net",), ("uts",)], "the exec'd unshares: %s" % u
+bad = [o for o in ev if o["container"] not in (name, cid[:12]) or o["runtime"] != "docker" or o["cid"] != cid]
+assert not bad, "labelled with the container: %s" % bad[:1]
+assert not [o for o in ev if o["comm"].startswith("hostuns")], "nothing of the host"
+print("ok %d" % len(ev))
+EOP
+	)
+	like "$res" '^ok' "nstrace -C docker:NAME -J: the unshares of docker exec'd processes, labelled docker/full id, nothing else" ||
+		diag "$res: $(cat "$T_TMP/tr")"
+else
+	skip "[bpf] nstrace cannot trace here: $(head -1 "$T_TMP/probe")"
+fi
+
 # ----------------------------------------------------------------- stopped
 X=$(engine_name stopped)
 docker_run "$X" || { fail "docker run $X"; done_testing; exit; }
