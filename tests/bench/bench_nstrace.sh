@@ -4,7 +4,8 @@
 #     runs, without a probe, with nstrace attached host-wide, and with an
 #     equivalent bpftrace one-liner (entry+exit, one printed line per call);
 #  2. the tracer's own CPU per event (utime+stime of the tracer process over
-#     a run of CPU_N events) in human, -J and -c modes, and bpftrace's;
+#     a run of CPU_N events) in human, -J and -c modes, -J with every
+#     event labelled with its container, and bpftrace's;
 #  3. bursts of 2 x 20,000, 4 x 50,000 and 8 x 100,000 unshare calls started
 #     together (BURSTS overrides), default 2 MiB ring: events received +
 #     lost must equal events made, and 0 may be lost; bpftrace's lines
@@ -96,11 +97,11 @@ settle() { # settle OUT
 		prev=$cur; sleep 0.3
 	done
 }
-cpu_per_event() { # cpu_per_event OUT: run CPU_N unshare calls, print us per event
-	local t0 t1
-	settle "$1"; t0=$(ticks)
-	"$STORM" "$CPU_N" >/dev/null
-	settle "$1"; t1=$(ticks)
+cpu_per_event() { # cpu_per_event OUT [PREFIX...]: run CPU_N unshare calls, print us per event
+	local t0 t1 out=$1; shift
+	settle "$out"; t0=$(ticks)
+	"$@" "$STORM" "$CPU_N" >/dev/null
+	settle "$out"; t1=$(ticks)
 	awk -v d=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$CPU_N" 'BEGIN { printf "%.2f", d / hz / n * 1e6 }'
 }
 
@@ -116,6 +117,23 @@ for mode in human json summary; do
 		'BEGIN { printf "  %.0f bytes/event  target <= %.1f us: %s", b / n, t, (u <= t ? "met" : "NOT met") }')
 	printf 'nstrace %-8s %6s us/event%s\n' "$mode" "$us" "$extra"
 done
+# the same calls made in a container: the storm in a pid namespace of its
+# own and in a cgroup laid out as docker's cgroupfs driver does, so every
+# event is labelled (CONTAINER, RUNTIME, CID): the label's cost per event
+CG=
+for h in /sys/fs/cgroup/pids /sys/fs/cgroup; do
+	[ -w "$h/cgroup.procs" ] && CG=$h/docker/$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n') && break
+done
+if [ -n "$CG" ] && mkdir -p "$CG"; then
+	printf '#!/bin/sh\necho $$ >"%s/cgroup.procs" && exec unshare -pf --kill-child "$@"\n' "$CG" >"$TMP/incg"
+	chmod +x "$TMP/incg"
+	start_tracer 'attached' "$TMP/nstrace.log" /dev/null "$NSTRACE" -v -J -o "$TMP/cpu.out" || exit 1
+	us=$(cpu_per_event "$TMP/cpu.out" "$TMP/incg")
+	stop_tracer
+	rmdir "$CG" "${CG%/*}" 2>/dev/null
+	labelled=$(grep -c '"runtime":"docker"' "$TMP/cpu.out")
+	printf 'nstrace %-8s %6s us/event  (%s of %s events labelled)\n' "json, in a container" "$us" "$labelled" "$CPU_N"
+fi
 if start_bpftrace "$TMP/cpu.out"; then
 	us=$(cpu_per_event "$TMP/cpu.out")
 	stop_tracer
