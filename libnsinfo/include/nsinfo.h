@@ -506,6 +506,17 @@ int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *ref, int type,
 		       struct nsinfo_nsref *out);
 
 /*
+ * A live process whose namespace of type (NSINFO_*) is the one with inode
+ * ino (and 64-bit id nsid, where it and the kernel's are known; 0 skips),
+ * without a snapshot: the members of that namespace from a filtered task
+ * iterator on a large host, else one link per process of proc_root (NULL =
+ * "/proc"), lowest pid first. 0 with *pid (as proc_root shows it; it may
+ * exit at any time), -ENOENT none, -EINVAL bad arguments, -errno if
+ * proc_root cannot be read.
+ */
+int nsinfo_ns_member(const char *proc_root, int type, uint64_t ino, uint64_t nsid, pid_t *pid);
+
+/*
  * Open namespace ns of snapshot s, whatever keeps it alive: one of its
  * processes, its nsfs file handle by id (Linux 6.18), a thread, a parent's
  * pid_for_children, an fd another process holds (pidfd_getfd), a bind mount
