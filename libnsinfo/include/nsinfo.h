@@ -896,6 +896,25 @@ void nsinfo_pidchain_release(struct nsinfo_pidchain *c);
 int nsinfo_pidmap_hostname(struct nsinfo_pidmap *m, const struct nsinfo_pidchain *c,
 			   char *buf, size_t len);
 
+/* ps's fields of a task (nsinfo_pidmap_ps) */
+struct nsinfo_psinfo {
+	pid_t ppid;               /* parent's pid in the proc root's pid namespace, 0 outside it */
+	uid_t uid;                /* effective uid, as the caller's user namespace sees it */
+	uint64_t cpu_ns;          /* user + system time (clock ticks: 10 ms steps at USER_HZ
+				   * 100): of the process, all its threads; with
+				   * NSINFO_PIDMAP_THREADS of the thread */
+	uint64_t start_time;      /* clock ticks after boot (/proc/PID/stat field 22) */
+	int64_t started;          /* the start in seconds since the epoch, counted from the
+				   * proc root's boot time (btime, as ps); 0 unknown */
+};
+
+/* ps's fields of the task chain c pins, from its /proc/PID/stat and status
+ * (/proc/PID/task/TID with NSINFO_PIDMAP_THREADS), believed only while the
+ * chain's task still lives. 0, -ESTALE (exited since its lookup: the pid
+ * may name another task), -ESRCH, -EINVAL, -errno. */
+int nsinfo_pidmap_ps(struct nsinfo_pidmap *m, const struct nsinfo_pidchain *c,
+		     struct nsinfo_psinfo *out);
+
 /* Why a pid translation failed, for an error code above. */
 const char *nsinfo_pid_strerror(int err);
 
