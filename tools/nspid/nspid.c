@@ -121,7 +121,6 @@ static void __attribute__((noreturn)) usage(void)
  * only for refs that need one); its message is every tool's. */
 static void resolve_ref(struct ctl *ctl, const char *ref, struct nsinfo_nsref *out)
 {
-	char msg[1024];
 	int r;
 
 	if (!ctl->refs && (r = nsinfo_resolver_new(NULL, NULL, &ctl->refs)) < 0)
@@ -129,12 +128,8 @@ static void resolve_ref(struct ctl *ctl, const char *ref, struct nsinfo_nsref *o
 	r = nsinfo_resolver_resolve(ctl->refs, ref, NSINFO_PID, out);
 	if (r == 0 && out->fd < 0)
 		r = -ENOLINK;
-	if (r == -EINVAL)
-		nst_usage_error(NST_EXIT_USAGE, "%s",
-				nsinfo_resolver_message(ctl->refs, ref, r, msg, sizeof(msg)));
 	if (r < 0)
-		nst_die(nst_exit_for_lookup(r), "%s",
-			nsinfo_resolver_message(ctl->refs, ref, r, msg, sizeof(msg)));
+		nst_ref_die(ctl->refs, ref, r);
 }
 
 static void parse_args(struct ctl *ctl, int argc, char **argv)
