@@ -625,7 +625,7 @@ static int nsproc_child(void *arg)
 static void *nsproc_thread(void *arg)
 {
 	struct nsproc_query *q = arg;
-	int status, dumpable;
+	int dumpable;
 	pid_t child;
 
 	if (setns(q->nsfd, CLONE_NEWPID) < 0) {
@@ -649,8 +649,7 @@ static void *nsproc_thread(void *arg)
 	if (child < 0)
 		q->mfd = -errno;
 	else
-		while (waitpid(child, &status, __WALL) < 0 && errno == EINTR)
-			;
+		nsinfo__reap(child, __WALL);
 	(void)prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 	return NULL;
 }
