@@ -80,6 +80,15 @@ static long parse_long(const char *p, const char **end)
 	return neg ? -(long)v : (long)v;
 }
 
+/* The second of a "Uid:" or "Gid:" line's ids (real, effective, ...) */
+static long effective_id(const char *p)
+{
+	const char *e;
+
+	parse_long(p, &e);
+	return parse_long(e, NULL);
+}
+
 /* Parse /proc/PID/status contents; fields not found stay as they are. */
 int nsinfo__parse_status(const char *buf, struct nsinfo__status *st)
 {
@@ -143,19 +152,13 @@ int nsinfo__parse_status(const char *buf, struct nsinfo__status *st)
 			break;
 		case 'U':
 			if (!strncmp(p, "Uid:", 4)) {
-				const char *e;
-
-				parse_long(p + 4, &e);            /* real */
-				st->uid = (uid_t)parse_long(e, NULL); /* effective */
+				st->uid = (uid_t)effective_id(p + 4);
 				seen |= 4;
 			}
 			break;
 		case 'G':
 			if (!strncmp(p, "Gid:", 4)) {
-				const char *e;
-
-				parse_long(p + 4, &e);            /* real */
-				st->gid = (gid_t)parse_long(e, NULL); /* effective */
+				st->gid = (gid_t)effective_id(p + 4);
 				st->has_gid = true;
 			}
 			break;
