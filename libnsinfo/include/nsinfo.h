@@ -506,13 +506,13 @@ int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *ref, int type,
 		       struct nsinfo_nsref *out);
 
 /*
- * A live process whose namespace of type (NSINFO_*) is the one with inode
- * ino (and 64-bit id nsid, where it and the kernel's are known; 0 skips),
- * without a snapshot: the members of that namespace from a filtered task
- * iterator on a large host, else one link per process of proc_root (NULL =
- * "/proc"), lowest pid first. 0 with *pid (as proc_root shows it; it may
- * exit at any time), -ENOENT none, -EINVAL bad arguments, -errno if
- * proc_root cannot be read.
+ * A live process of a namespace, found without a snapshot. The namespace
+ * is the one of type (NSINFO_*) with inode ino and, where it and the
+ * kernel's are known, 64-bit id nsid (0 skips that check). Its members
+ * come from a filtered task iterator on a large host, else from one link
+ * per process of proc_root (NULL = "/proc"), lowest pid first. 0 with *pid
+ * (as proc_root shows it; it may exit at any time), -ENOENT none, -EINVAL
+ * bad arguments, -errno if proc_root cannot be read.
  */
 int nsinfo_ns_member(const char *proc_root, int type, uint64_t ino, uint64_t nsid, pid_t *pid);
 
@@ -908,10 +908,10 @@ struct nsinfo_psinfo {
 				   * proc root's boot time (btime, as ps); 0 unknown */
 };
 
-/* ps's fields of the task chain c pins, from its /proc/PID/stat and status
- * (/proc/PID/task/TID with NSINFO_PIDMAP_THREADS), believed only while the
- * chain's task still lives. 0, -ESTALE (exited since its lookup: the pid
- * may name another task), -ESRCH, -EINVAL, -errno. */
+/* What ps shows of the task chain c pins. Read from its /proc/PID/stat and
+ * status (/proc/PID/task/TID with NSINFO_PIDMAP_THREADS) and believed only
+ * while the chain's task still lives: 0, -ESTALE (exited since its lookup:
+ * the pid may name another task), -ESRCH, -EINVAL, -errno. */
 int nsinfo_pidmap_ps(struct nsinfo_pidmap *m, const struct nsinfo_pidchain *c,
 		     struct nsinfo_psinfo *out);
 
