@@ -36,19 +36,7 @@
 
 #include "internal.h"
 
-#define STATUS_BUF 8192
-
-struct nsinfo_pidmap {
-	int refcnt;
-	unsigned flags;           /* NSINFO_PIDMAP_* */
-	int procfd;               /* the proc root */
-	char *proc_root;
-	int proc_err;             /* 0, or -ENOLINK: /proc is another pid namespace's */
-	uint64_t self_ino;        /* the caller's pid namespace */
-	uint64_t self_nsid;
-	bool no_ioctl;            /* the translation ioctls are missing (or refused) */
-	int64_t btime;            /* boot time (nsinfo_pidmap_ps): 0 not read yet, -1 unknown */
-};
+#include "pidmap/pidmap.h"
 
 static const struct {
 	int err;
@@ -127,7 +115,7 @@ static bool same_ns(uint64_t ino_a, uint64_t nsid_a, uint64_t ino_b, uint64_t ns
  * No "self" at all means the caller is invisible there (a child's /proc). */
 static int check_proc_root(struct nsinfo_pidmap *m)
 {
-	char buf[STATUS_BUF];
+	char buf[PIDMAP_STATUS_BUF];
 	pid_t nspid[NSINFO_PIDCHAIN_MAX];
 	ssize_t r = nsinfo__read_at(m->procfd, "self/status", buf, sizeof(buf));
 
@@ -315,7 +303,7 @@ static int chain_from_status(const char *buf, pid_t pid, struct nsinfo_pidchain 
 static int read_chain(struct nsinfo_pidmap *m, const char *dir, pid_t pid,
 		      struct nsinfo_pidchain *c)
 {
-	char buf[STATUS_BUF], path[64];
+	char buf[PIDMAP_STATUS_BUF], path[64];
 	ssize_t n;
 	int fd, r;
 
@@ -471,7 +459,7 @@ struct tid_search {
 static int match_tid(struct nsinfo_pidmap *m, const char *dir, pid_t tid, void *arg)
 {
 	struct tid_search *ts = arg;
-	char buf[STATUS_BUF], path[48];
+	char buf[PIDMAP_STATUS_BUF], path[48];
 	struct nsinfo__status st = { 0 };
 
 	snprintf(path, sizeof(path), "%s/status", dir);
@@ -541,7 +529,7 @@ static const struct ns_seen *ns_seen_get(struct member_walk *w, uint64_t ino, co
 static int walk_one(struct member_walk *w, const char *dir, pid_t pid)
 {
 	const struct ns_id self = { w->m->self_ino, w->m->self_nsid };
-	char buf[STATUS_BUF], path[48], link[64];
+	char buf[PIDMAP_STATUS_BUF], path[48], link[64];
 	const struct ns_seen *s = NULL;
 	struct nsinfo_pidchain c;
 	uint64_t ino;
@@ -858,7 +846,7 @@ static struct nsinfo_pidchain *member_add(struct member_list *ml)
 static int add_thread(struct nsinfo_pidmap *m, const char *dir, pid_t tid, void *arg)
 {
 	struct member_list *ml = arg;
-	char buf[STATUS_BUF], path[48];
+	char buf[PIDMAP_STATUS_BUF], path[48];
 	const struct nsinfo_pidchain *proc;
 	struct nsinfo_pidchain *c;
 
@@ -938,67 +926,6 @@ struct uts_query {
 	int err;
 	char name[sizeof(((struct utsname *)0)->nodename)];
 };
-
-/* The boot time of the proc root (btime of its stat: seconds since the
- * epoch, as ps counts start times from), read once; 0 unknown. */
-static int64_t boot_time(struct nsinfo_pidmap *m)
-{
-	char *buf = NULL, *p;
-	long long v;
-
-	if (!m->btime) {
-		m->btime = -1;
-		if (nsinfo__read_file_at(m->procfd, "stat", 1u << 24, &buf, NULL) == 0 &&
-		    (p = strstr(buf, "\nbtime ")) && (v = strtoll(p + 7, NULL, 10)) > 0)
-			m->btime = v;
-		free(buf);
-	}
-	return m->btime > 0 ? m->btime : 0;
-}
-
-NSINFO_EXPORT int nsinfo_pidmap_ps(struct nsinfo_pidmap *m, const struct nsinfo_pidchain *c,
-				   struct nsinfo_psinfo *out)
-{
-	struct nsinfo__status st = { .uid = (uid_t)-1 };
-	char path[64], buf[STATUS_BUF];
-	struct nsinfo__stat ps;
-	long hz = sysconf(_SC_CLK_TCK);
-	int64_t boot;
-	int len;
-	ssize_t n;
-
-	if (!m || !c || !out || c->nlevels < 1)
-		return -EINVAL;
-	if (m->flags & NSINFO_PIDMAP_THREADS)
-		len = snprintf(path, sizeof(path), "%d/task/%d/", (int)c->levels[0].tgid,
-			       (int)c->levels[0].pid);
-	else
-		len = snprintf(path, sizeof(path), "%d/", (int)c->levels[0].tgid);
-	snprintf(path + len, sizeof(path) - (size_t)len, "stat");
-	n = nsinfo__read_at(m->procfd, path, buf, sizeof(buf));
-	if (n >= 0 && nsinfo__parse_stat(buf, &ps) < 0)
-		n = -EINVAL;
-	if (n >= 0) {
-		snprintf(path + len, sizeof(path) - (size_t)len, "status");
-		n = nsinfo__read_at(m->procfd, path, buf, sizeof(buf));
-	}
-	/* a status without an Uid: line is not one */
-	if (n >= 0 && (nsinfo__parse_status(buf, &st) < 0 || st.uid == (uid_t)-1))
-		n = -EINVAL;
-	if (n < 0)
-		return n == -ENOENT ? -ESRCH : (int)n;
-	if (nsinfo_pidchain_check(c) < 0)
-		return -ESTALE;
-	boot = boot_time(m);
-	*out = (struct nsinfo_psinfo){
-		.ppid = st.ppid,
-		.uid = st.uid,
-		.cpu_ns = ps.ticks * nsinfo__tick_ns(),
-		.start_time = ps.start_time,
-		.started = boot ? boot + (int64_t)(ps.start_time / (uint64_t)(hz > 0 ? hz : 100)) : 0,
-	};
-	return 0;
-}
 
 /* setns() moves only the calling thread: a throw-away one keeps the
  * caller's own threads where they are. */
