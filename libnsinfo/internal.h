@@ -6,6 +6,7 @@
 
 #include "nsinfo.h"
 #include "compat.h"
+#include "util/child.h"
 #include "util/procdir.h"
 #include "util/readfile.h"
 

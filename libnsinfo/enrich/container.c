@@ -640,6 +640,16 @@ static int env_container_of(struct nsinfo_snapshot *s, int procfd, const struct 
 	return c;
 }
 
+/* n int32s (at least one), each v; NULL out of memory */
+static int32_t *filled(size_t n, int32_t v)
+{
+	int32_t *a = malloc((n ? n : 1) * sizeof(*a));
+
+	for (size_t i = 0; a && i < n; i++)
+		a[i] = v;
+	return a;
+}
+
 static int in_env_container(const struct nsinfo_snapshot *s, const int32_t *envc, int32_t pidns)
 {
 	for (int guard = 0; pidns >= 0 && guard < 64; guard++, pidns = s->ns[pidns].parent)
@@ -650,13 +660,11 @@ static int in_env_container(const struct nsinfo_snapshot *s, const int32_t *envc
 
 static int from_environ(struct nsinfo_snapshot *s, int procfd)
 {
-	int32_t *envc = malloc((s->nns ? s->nns : 1) * sizeof(*envc));
+	int32_t *envc = filled(s->nns, -1);
 	int any = 0;
 
 	if (!envc)
 		return -ENOMEM;
-	for (size_t i = 0; i < s->nns; i++)
-		envc[i] = -1;
 	for (size_t i = 0; i < s->nprocs; i++) {
 		const struct nsinfo_proc *p = &s->procs[i];
 		int32_t pidns = p->ns[NSINFO_PID];
@@ -752,13 +760,11 @@ static int monitor_trust(const struct nsinfo_snapshot *s, const struct nsinfo_pr
 static int from_monitors(struct nsinfo_snapshot *s, int procfd, char **bundles)
 {
 	/* per process: the container its monitor says, -1 none, -2 not yet */
-	int32_t *via = malloc((s->nprocs ? s->nprocs : 1) * sizeof(*via));
+	int32_t *via = filled(s->nprocs, -2);
 	int r = 0;
 
 	if (!via)
 		return -ENOMEM;
-	for (size_t i = 0; i < s->nprocs; i++)
-		via[i] = -2;
 	for (size_t i = 0; !r && i < s->nprocs; i++) {
 		size_t chain[MAX_CHAIN];
 		int n = 0;

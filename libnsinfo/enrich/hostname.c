@@ -86,27 +86,16 @@ static int collect(struct nsinfo_snapshot *s, int in)
 
 static int run_child(struct nsinfo_snapshot *s, int procfd, const struct uts_visit *v, size_t n)
 {
-	int p[2], r, status;
-	pid_t pid;
+	int rd, wr, r;
+	pid_t pid = nsinfo__fork_piped(&rd, &wr);
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		close(p[0]);
-		close(p[1]);
-		return r;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		visit_all(s, procfd, v, n, p[1]);
-	}
-	close(p[1]);
-	r = collect(s, p[0]);
-	close(p[0]);
-	while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
-		;
+	if (pid < 0)
+		return (int)pid;
+	if (pid == 0)
+		visit_all(s, procfd, v, n, wr);
+	r = collect(s, rd);
+	close(rd);
+	nsinfo__reap(pid, __WALL);
 	return r;
 }
 

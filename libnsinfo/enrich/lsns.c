@@ -104,29 +104,22 @@ static int ask_nsid(int sk, int nsfd, int32_t *id)
 
 NSINFO_EXPORT int nsinfo_ns_netnsid(const struct nsinfo_snapshot *s, int idx, int32_t *id)
 {
-	int procfd, nsfd, sk, r;
+	struct nsinfo_nsref ns;
+	int sk, r;
 
 	if (!s || idx < 0 || (size_t)idx >= s->nns || !id || s->ns[idx].type != NSINFO_NET)
 		return -EINVAL;
 	/* a loaded snapshot describes another moment (or host) */
 	if (s->loaded)
 		return -ENODEV;
-	procfd = open(s->proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (procfd < 0)
-		return -errno;
-	nsfd = nsinfo__ns_open(s, procfd, idx);
-	close(procfd);
-	if (nsfd < 0)
-		return nsfd;
-	sk = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (sk < 0) {
-		r = -errno;
-		close(nsfd);
+	r = nsinfo_ns_open(s, &s->ns[idx], &ns);
+	if (r < 0)
 		return r;
-	}
-	r = ask_nsid(sk, nsfd, id);
-	close(sk);
-	close(nsfd);
+	sk = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	r = sk < 0 ? -errno : ask_nsid(sk, ns.fd, id);
+	if (sk >= 0)
+		close(sk);
+	close(ns.fd);
 	return r;
 }
 
@@ -252,17 +245,26 @@ static int read_small(int pfd, const char *name, char *buf, size_t len)
 	return (size_t)n >= len - 1 ? -EFBIG : 0;
 }
 
+/* File name of the process at pfd in canonical form (canon) into *out,
+ * kept in the snapshot; what cannot be read or is not canonical stays
+ * unknown. 0 or -ENOMEM. */
+static int read_canon(struct nsinfo_snapshot *s, int pfd, const char *name,
+		      int (*canon)(const char *in, char *out, size_t len), const char **out)
+{
+	char buf[8192], text[8192];
+
+	if (read_small(pfd, name, buf, sizeof(buf)) == 0 && canon(buf, text, sizeof(text)) == 0 &&
+	    !(*out = nsinfo__strdup(s, text)))
+		return -ENOMEM;
+	return 0;
+}
+
 static int read_userns(struct nsinfo_snapshot *s, struct nsinfo_ns *n, int pfd)
 {
-	char buf[8192], canon[8192];
+	char buf[64];
 
-	if (read_small(pfd, "uid_map", buf, sizeof(buf)) == 0 &&
-	    nsinfo__canon_idmap(buf, canon, sizeof(canon)) == 0 &&
-	    !(n->uid_map = nsinfo__strdup(s, canon)))
-		return -ENOMEM;
-	if (read_small(pfd, "gid_map", buf, sizeof(buf)) == 0 &&
-	    nsinfo__canon_idmap(buf, canon, sizeof(canon)) == 0 &&
-	    !(n->gid_map = nsinfo__strdup(s, canon)))
+	if (read_canon(s, pfd, "uid_map", nsinfo__canon_idmap, &n->uid_map) < 0 ||
+	    read_canon(s, pfd, "gid_map", nsinfo__canon_idmap, &n->gid_map) < 0)
 		return -ENOMEM;
 	if (read_small(pfd, "setgroups", buf, sizeof(buf)) == 0)
 		n->setgroups = !strcmp(buf, "allow\n") ? 1 : !strcmp(buf, "deny\n") ? 0 : -1;
@@ -271,13 +273,7 @@ static int read_userns(struct nsinfo_snapshot *s, struct nsinfo_ns *n, int pfd)
 
 static int read_timens(struct nsinfo_snapshot *s, struct nsinfo_ns *n, int pfd)
 {
-	char buf[1024], canon[1024];
-
-	if (read_small(pfd, "timens_offsets", buf, sizeof(buf)) == 0 &&
-	    nsinfo__canon_offsets(buf, canon, sizeof(canon)) == 0 &&
-	    !(n->time_offsets = nsinfo__strdup(s, canon)))
-		return -ENOMEM;
-	return 0;
+	return read_canon(s, pfd, "timens_offsets", nsinfo__canon_offsets, &n->time_offsets);
 }
 
 /*

@@ -423,36 +423,24 @@ static int read_ids(const char *root, struct bpf_program **progs, size_t n, int 
 /* A child in its own mount namespace mounts tracefs, reads, and exits. */
 static int read_ids_private_mount(struct bpf_program **progs, size_t n, int *ids)
 {
-	int p[2], st, err = -EIO;
+	int rd, wr, st;
 	ssize_t got;
-	pid_t pid;
+	pid_t pid = nsinfo__fork_piped(&rd, &wr);
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		err = -errno;
-		close(p[0]);
-		close(p[1]);
-		return err;
-	}
+	if (pid < 0)
+		return (int)pid;
 	if (pid == 0) {
-		close(p[0]);
 		if (unshare(CLONE_NEWNS) < 0 ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 		    mount("tracefs", TRACEFS, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
 		    read_ids(TRACEFS, progs, n, ids) < 0)
 			_exit(1);
-		_exit(write(p[1], ids, n * sizeof(*ids)) == (ssize_t)(n * sizeof(*ids)) ? 0 : 1);
+		_exit(write(wr, ids, n * sizeof(*ids)) == (ssize_t)(n * sizeof(*ids)) ? 0 : 1);
 	}
-	close(p[1]);
-	got = read(p[0], ids, n * sizeof(*ids));
-	close(p[0]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (got == (ssize_t)(n * sizeof(*ids)) && WIFEXITED(st) && WEXITSTATUS(st) == 0)
-		err = 0;
-	return err;
+	got = read(rd, ids, n * sizeof(*ids));
+	close(rd);
+	st = nsinfo__reap(pid, 0);
+	return got == (ssize_t)(n * sizeof(*ids)) && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
 }
 
 int nsinfo__tracepoint_ids(struct bpf_program **progs, size_t n, int *ids)

@@ -506,6 +506,17 @@ int nsinfo_ref_resolve(struct nsinfo_snapshot *snap, const char *ref, int type,
 		       struct nsinfo_nsref *out);
 
 /*
+ * A live process of a namespace, found without a snapshot. The namespace
+ * is the one of type (NSINFO_*) with inode ino and, where it and the
+ * kernel's are known, 64-bit id nsid (0 skips that check). Its members
+ * come from a filtered task iterator on a large host, else from one link
+ * per process of proc_root (NULL = "/proc"), lowest pid first. 0 with *pid
+ * (as proc_root shows it; it may exit at any time), -ENOENT none, -EINVAL
+ * bad arguments, -errno if proc_root cannot be read.
+ */
+int nsinfo_ns_member(const char *proc_root, int type, uint64_t ino, uint64_t nsid, pid_t *pid);
+
+/*
  * Open namespace ns of snapshot s, whatever keeps it alive: one of its
  * processes, its nsfs file handle by id (Linux 6.18), a thread, a parent's
  * pid_for_children, an fd another process holds (pidfd_getfd), a bind mount
@@ -884,6 +895,25 @@ void nsinfo_pidchain_release(struct nsinfo_pidchain *c);
  * exited meanwhile. */
 int nsinfo_pidmap_hostname(struct nsinfo_pidmap *m, const struct nsinfo_pidchain *c,
 			   char *buf, size_t len);
+
+/* ps's fields of a task (nsinfo_pidmap_ps) */
+struct nsinfo_psinfo {
+	pid_t ppid;               /* parent's pid in the proc root's pid namespace, 0 outside it */
+	uid_t uid;                /* effective uid, as the caller's user namespace sees it */
+	uint64_t cpu_ns;          /* user + system time (clock ticks: 10 ms steps at USER_HZ
+				   * 100): of the process, all its threads; with
+				   * NSINFO_PIDMAP_THREADS of the thread */
+	uint64_t start_time;      /* clock ticks after boot (/proc/PID/stat field 22) */
+	int64_t started;          /* the start in seconds since the epoch, counted from the
+				   * proc root's boot time (btime, as ps); 0 unknown */
+};
+
+/* What ps shows of the task chain c pins. Read from its /proc/PID/stat and
+ * status (/proc/PID/task/TID with NSINFO_PIDMAP_THREADS) and believed only
+ * while the chain's task still lives: 0, -ESTALE (exited since its lookup:
+ * the pid may name another task), -ESRCH, -EINVAL, -errno. */
+int nsinfo_pidmap_ps(struct nsinfo_pidmap *m, const struct nsinfo_pidchain *c,
+		     struct nsinfo_psinfo *out);
 
 /* Why a pid translation failed, for an error code above. */
 const char *nsinfo_pid_strerror(int err);

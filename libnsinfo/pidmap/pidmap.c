@@ -36,18 +36,7 @@
 
 #include "internal.h"
 
-#define STATUS_BUF 8192
-
-struct nsinfo_pidmap {
-	int refcnt;
-	unsigned flags;           /* NSINFO_PIDMAP_* */
-	int procfd;               /* the proc root */
-	char *proc_root;
-	int proc_err;             /* 0, or -ENOLINK: /proc is another pid namespace's */
-	uint64_t self_ino;        /* the caller's pid namespace */
-	uint64_t self_nsid;
-	bool no_ioctl;            /* the translation ioctls are missing (or refused) */
-};
+#include "pidmap/pidmap.h"
 
 static const struct {
 	int err;
@@ -126,7 +115,7 @@ static bool same_ns(uint64_t ino_a, uint64_t nsid_a, uint64_t ino_b, uint64_t ns
  * No "self" at all means the caller is invisible there (a child's /proc). */
 static int check_proc_root(struct nsinfo_pidmap *m)
 {
-	char buf[STATUS_BUF];
+	char buf[PIDMAP_STATUS_BUF];
 	pid_t nspid[NSINFO_PIDCHAIN_MAX];
 	ssize_t r = nsinfo__read_at(m->procfd, "self/status", buf, sizeof(buf));
 
@@ -314,7 +303,7 @@ static int chain_from_status(const char *buf, pid_t pid, struct nsinfo_pidchain 
 static int read_chain(struct nsinfo_pidmap *m, const char *dir, pid_t pid,
 		      struct nsinfo_pidchain *c)
 {
-	char buf[STATUS_BUF], path[64];
+	char buf[PIDMAP_STATUS_BUF], path[64];
 	ssize_t n;
 	int fd, r;
 
@@ -470,7 +459,7 @@ struct tid_search {
 static int match_tid(struct nsinfo_pidmap *m, const char *dir, pid_t tid, void *arg)
 {
 	struct tid_search *ts = arg;
-	char buf[STATUS_BUF], path[48];
+	char buf[PIDMAP_STATUS_BUF], path[48];
 	struct nsinfo__status st = { 0 };
 
 	snprintf(path, sizeof(path), "%s/status", dir);
@@ -540,7 +529,7 @@ static const struct ns_seen *ns_seen_get(struct member_walk *w, uint64_t ino, co
 static int walk_one(struct member_walk *w, const char *dir, pid_t pid)
 {
 	const struct ns_id self = { w->m->self_ino, w->m->self_nsid };
-	char buf[STATUS_BUF], path[48], link[64];
+	char buf[PIDMAP_STATUS_BUF], path[48], link[64];
 	const struct ns_seen *s = NULL;
 	struct nsinfo_pidchain c;
 	uint64_t ino;
@@ -624,7 +613,7 @@ static int nsproc_child(void *arg)
 static void *nsproc_thread(void *arg)
 {
 	struct nsproc_query *q = arg;
-	int status, dumpable;
+	int dumpable;
 	pid_t child;
 
 	if (setns(q->nsfd, CLONE_NEWPID) < 0) {
@@ -648,8 +637,7 @@ static void *nsproc_thread(void *arg)
 	if (child < 0)
 		q->mfd = -errno;
 	else
-		while (waitpid(child, &status, __WALL) < 0 && errno == EINTR)
-			;
+		nsinfo__reap(child, __WALL);
 	(void)prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 	return NULL;
 }
@@ -858,7 +846,7 @@ static struct nsinfo_pidchain *member_add(struct member_list *ml)
 static int add_thread(struct nsinfo_pidmap *m, const char *dir, pid_t tid, void *arg)
 {
 	struct member_list *ml = arg;
-	char buf[STATUS_BUF], path[48];
+	char buf[PIDMAP_STATUS_BUF], path[48];
 	const struct nsinfo_pidchain *proc;
 	struct nsinfo_pidchain *c;
 

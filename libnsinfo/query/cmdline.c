@@ -13,7 +13,7 @@ NSINFO_EXPORT int nsinfo_proc_cmdline(const struct nsinfo_snapshot *s, pid_t pid
 				      char *buf, size_t len)
 {
 	ssize_t n = 0;
-	int fd, procfd, pidfd;
+	int procfd, pidfd;
 
 	if (!s || !buf || len < 2 || pid <= 0)
 		return -EINVAL;
@@ -34,22 +34,10 @@ NSINFO_EXPORT int nsinfo_proc_cmdline(const struct nsinfo_snapshot *s, pid_t pid
 	close(procfd);
 	if (pidfd < 0)
 		return pidfd;
-	fd = openat(pidfd, "cmdline", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	n = nsinfo__read_at(pidfd, "cmdline", buf, len);
 	close(pidfd);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		n = read(fd, buf, len - 1);
-		if (n >= 0 || errno != EINTR)
-			break;
-	}
-	if (n < 0) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
-	close(fd);
+	if (n < 0)
+		return (int)n;
 	while (n > 0 && buf[n - 1] == 0)
 		n--;
 	for (ssize_t i = 0; i < n; i++)

@@ -579,6 +579,28 @@ static int quick(const char *root, const char *ref, int type, long min_tasks,
 	return r == 0 ? 0 : NEEDS_HOLDERS;
 }
 
+NSINFO_EXPORT int nsinfo_ns_member(const char *proc_root, int type, uint64_t ino,
+				   uint64_t nsid, pid_t *pid)
+{
+	struct why why = { .want = type, .found = -1 };
+	struct nsinfo_nsref ref;
+	int r;
+
+	if (type < 0 || type >= NSINFO_NTYPES || !ino || !pid)
+		return -EINVAL;
+	r = quick_members(proc_root, NSINFO__MEMBERS_BPF_MIN_TASKS, NSINFO__REF_INO, ino, type,
+			  &ref, &why);
+	if (r == NO_ITERATOR)
+		r = quick_walk(proc_root, ino, 0, type, &ref);
+	if (r < 0)
+		return r == -ENOENT || r == NEEDS_HOLDERS || r == -EMEDIUMTYPE ? -ENOENT : r;
+	close(ref.fd);
+	if (nsid && ref.nsid && ref.nsid != nsid)
+		return -ENOENT; /* that inode is another namespace's by now */
+	*pid = ref.pid;
+	return 0;
+}
+
 int nsinfo__ref_quick(const char *proc_root, const char *ref, int type, long bpf_min_tasks,
 		      struct nsinfo_nsref *out)
 {

@@ -80,6 +80,15 @@ static long parse_long(const char *p, const char **end)
 	return neg ? -(long)v : (long)v;
 }
 
+/* The second of a "Uid:" or "Gid:" line's ids (real, effective, ...) */
+static long effective_id(const char *p)
+{
+	const char *e;
+
+	parse_long(p, &e);
+	return parse_long(e, NULL);
+}
+
 /* Parse /proc/PID/status contents; fields not found stay as they are. */
 int nsinfo__parse_status(const char *buf, struct nsinfo__status *st)
 {
@@ -143,19 +152,13 @@ int nsinfo__parse_status(const char *buf, struct nsinfo__status *st)
 			break;
 		case 'U':
 			if (!strncmp(p, "Uid:", 4)) {
-				const char *e;
-
-				parse_long(p + 4, &e);            /* real */
-				st->uid = (uid_t)parse_long(e, NULL); /* effective */
+				st->uid = (uid_t)effective_id(p + 4);
 				seen |= 4;
 			}
 			break;
 		case 'G':
 			if (!strncmp(p, "Gid:", 4)) {
-				const char *e;
-
-				parse_long(p + 4, &e);            /* real */
-				st->gid = (gid_t)parse_long(e, NULL); /* effective */
+				st->gid = (gid_t)effective_id(p + 4);
 				st->has_gid = true;
 			}
 			break;
@@ -552,80 +555,87 @@ static void add_denied(struct nsinfo_snapshot *s, int pidfd, pid_t pid)
 	nsinfo__add_proc(s, &st, pid, NSINFO_PROC_DENIED);
 }
 
-void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid)
+/* /proc/PID as an O_PATH directory, else -1 with the coverage counted */
+static int open_pid(struct nsinfo_snapshot *s, int procfd, const char *name)
 {
-	char buf[STATUS_BUF];
-	struct nsinfo__status st = { 0 };
-	struct nsinfo__usage u = { 0 };
-	uint64_t inos[NLINKS];
-	int idx[NLINKS];
-	int pidfd, nsdir, pi, r;
+	int pidfd = openat(procfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	s->cov.scanned++;
-	pidfd = openat(procfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pidfd < 0) {
 		if (errno == EACCES || errno == EPERM)
 			s->cov.denied++;
 		else
 			s->cov.vanished++;
-		return;
 	}
-	/* refresh.c: a process the previous snapshot read keeps its status */
-	bool reused = nsinfo__reuse_status(s, pidfd, pid, &st) == 0;
+	return pidfd;
+}
 
-	r = reused ? 0 : (int)nsinfo__read_at(pidfd, "status", buf, sizeof(buf));
-	if (r < 0 || (!reused && nsinfo__parse_status(buf, &st) < 0)) {
+/* The status (or what refresh.c lends of it: *reused) and stat of the
+ * process at pidfd into st and u; -1 (counted, a denied one added as a
+ * row) when status cannot be read. */
+static int read_task(struct nsinfo_snapshot *s, int pidfd, pid_t pid, struct nsinfo__status *st,
+		     struct nsinfo__usage *u, bool *reused)
+{
+	char buf[STATUS_BUF];
+	int r;
+
+	/* refresh.c: a process the previous snapshot read keeps its status */
+	*reused = nsinfo__reuse_status(s, pidfd, pid, st) == 0;
+	r = *reused ? 0 : (int)nsinfo__read_at(pidfd, "status", buf, sizeof(buf));
+	if (r < 0 || (!*reused && nsinfo__parse_status(buf, st) < 0)) {
 		if (r == -EACCES || r == -EPERM) {
 			s->cov.denied++;
 			add_denied(s, pidfd, pid);
 		} else {
 			s->cov.vanished++;
 		}
-		close(pidfd);
-		return;
+		return -1;
 	}
 	/* the identity later per-pid reads check (refresh.c lends it); CPU
 	 * time and RSS change every time */
-	if (!reused || (s->flags & NSINFO_SCAN_USAGE))
-		read_stat(s, pidfd, "stat", reused, &st, &u);
-	if (st.nspid_len == 0) {
+	if (!*reused || (s->flags & NSINFO_SCAN_USAGE))
+		read_stat(s, pidfd, "stat", *reused, st, u);
+	if (st->nspid_len == 0) {
 		/* kernels without NSpid: the pid itself is the only level we know */
-		st.nspid[0] = pid;
-		st.nspid_len = 1;
+		st->nspid[0] = pid;
+		st->nspid_len = 1;
 	}
+	return 0;
+}
 
-	uint32_t flags = 0;
+/* The process row of st, with its flags (*flags); its index or -errno */
+static int add_task(struct nsinfo_snapshot *s, const struct nsinfo__status *st, pid_t pid,
+		    const struct nsinfo__usage *u, uint32_t *flags)
+{
+	int pi;
 
-	if (st.state == 'Z' || st.state == 'X') {
-		flags |= NSINFO_PROC_ZOMBIE;
+	*flags = 0;
+	if (st->state == 'Z' || st->state == 'X') {
+		*flags |= NSINFO_PROC_ZOMBIE;
 		s->cov.zombies++;
 	}
-	if (pid == 2 || st.ppid == 2)
-		flags |= NSINFO_PROC_KTHREAD;
-	pi = nsinfo__add_proc(s, &st, pid, flags);
-	if (pi < 0) {
-		close(pidfd);
-		return;
-	}
-	if (s->usage)
-		s->usage[pi] = u;
-	/* refresh.c: links the caller's event source vouches for */
-	if (reused && !(flags & NSINFO_PROC_ZOMBIE) && nsinfo__reuse_links(s, pi) == 0) {
-		close(pidfd);
-		return;
-	}
+	if (pid == 2 || st->ppid == 2)
+		*flags |= NSINFO_PROC_KTHREAD;
+	pi = nsinfo__add_proc(s, st, pid, *flags);
+	if (pi >= 0 && s->usage)
+		s->usage[pi] = *u;
+	return pi;
+}
 
-	/* A zombie still answers on its pid and user links (the namespaces it
-	 * pins until reaped, which lsns lists); the others are gone. */
-	nsdir = openat(pidfd, "ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	r = nsdir < 0 ? -errno : read_links(s, nsdir, inos, idx);
+/* The namespace links of process row pi (at pidfd) into inos; false when
+ * none could be read (the row marked denied or partial). A zombie still
+ * answers on its pid and user links (the namespaces it pins until reaped,
+ * which lsns lists); the others are gone. */
+static bool scan_links(struct nsinfo_snapshot *s, int pidfd, int pi, uint32_t flags,
+		       uint64_t *inos)
+{
+	int idx[NLINKS];
+	int nsdir = openat(pidfd, "ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int r = nsdir < 0 ? -errno : read_links(s, nsdir, inos, idx);
+
 	if (nsdir >= 0)
 		close(nsdir);
-	if (r <= 0 && (flags & NSINFO_PROC_ZOMBIE)) {
-		/* reaped since its status was read: a zombie with nothing */
-		close(pidfd);
-		return;
-	}
+	if (r <= 0 && (flags & NSINFO_PROC_ZOMBIE))
+		return false; /* reaped since its status was read: a zombie with nothing */
 	if (r <= 0) {
 		if (r == -EACCES || r == -EPERM) {
 			s->procs[pi].flags |= NSINFO_PROC_DENIED;
@@ -635,13 +645,35 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 			s->procs[pi].flags |= NSINFO_PROC_PARTIAL;
 			s->cov.vanished++;
 		}
-		close(pidfd);
-		return;
+		return false;
 	}
 	nsinfo__apply_links(s, pi, idx);
+	return true;
+}
 
-	if (st.threads > 1 && !(flags & NSINFO_PROC_ZOMBIE) && !(s->flags & NSINFO_SCAN_NO_THREADS))
+void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid)
+{
+	struct nsinfo__status st = { 0 };
+	struct nsinfo__usage u = { 0 };
+	uint64_t inos[NLINKS];
+	uint32_t flags;
+	bool reused;
+	int pidfd, pi;
+
+	s->cov.scanned++;
+	pidfd = open_pid(s, procfd, name);
+	if (pidfd < 0)
+		return;
+	if (read_task(s, pidfd, pid, &st, &u, &reused) < 0 ||
+	    (pi = add_task(s, &st, pid, &u, &flags)) < 0)
+		goto out;
+	/* refresh.c: links the caller's event source vouches for */
+	if (reused && !(flags & NSINFO_PROC_ZOMBIE) && nsinfo__reuse_links(s, pi) == 0)
+		goto out;
+	if (scan_links(s, pidfd, pi, flags, inos) && st.threads > 1 &&
+	    !(flags & NSINFO_PROC_ZOMBIE) && !(s->flags & NSINFO_SCAN_NO_THREADS))
 		scan_threads(s, pidfd, pid, inos);
+out:
 	close(pidfd);
 }
 

@@ -102,6 +102,16 @@ void nst_usage_error(int code, const char *fmt, ...)
 	exit(code);
 }
 
+void nst_ref_die(struct nsinfo_resolver *r, const char *ref, int err)
+{
+	char msg[1024];
+
+	nsinfo_resolver_message(r, ref, err, msg, sizeof(msg));
+	if (err == -EINVAL || err == -EDOM)
+		nst_usage_error(NST_EXIT_USAGE, "%s", msg);
+	nst_die(nst_exit_for_lookup(err), "%s", msg);
+}
+
 void nst_print_version(void)
 {
 	printf("%s from nstools %s\n", program_invocation_short_name, NSTOOLS_VERSION);

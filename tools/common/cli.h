@@ -29,6 +29,10 @@ void nst_die(int code, const char *fmt, ...)
 /* "tool: message" + "Try 'tool --help' for more information.", exit(code). */
 void nst_usage_error(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
+/* A reference the resolver r could not resolve (err), in its words
+ * (nsinfo_resolver_message): a usage error for a malformed one (-EINVAL,
+ * -EDOM: no type chosen), else exit nst_exit_for_lookup(err). */
+void nst_ref_die(struct nsinfo_resolver *r, const char *ref, int err) __attribute__((noreturn));
 /* "tool from nstools X.Y.Z" on stdout, exit 0. */
 void nst_print_version(void) __attribute__((noreturn));
 /*

@@ -19,16 +19,6 @@
 #include "cttarget.h"
 #include "exitcodes.h"
 
-static void __attribute__((noreturn)) ref_die(struct nst_ct_targets *t, const char *ref, int err)
-{
-	char msg[1024];
-
-	nsinfo_resolver_message(t->refs, ref, err, msg, sizeof(msg));
-	if (err == -EINVAL || err == -EDOM)
-		nst_usage_error(NST_EXIT_USAGE, "%s", msg);
-	nst_die(nst_exit_for_lookup(err), "%s", msg);
-}
-
 static uint64_t own_pidns(void)
 {
 	struct stat st;
@@ -73,7 +63,7 @@ void nst_ct_targets_add(struct nst_ct_targets *t, const char *ref)
 		nst_die(NST_EXIT_TROUBLE, "%s", strerror(-err));
 	err = nsinfo_resolver_resolve(t->refs, ref, NSINFO_PID, &r);
 	if (err < 0)
-		ref_die(t, ref, err);
+		nst_ref_die(t->refs, ref, err);
 	if (r.fd >= 0)
 		close(r.fd);
 	c = &t->v[t->n];

@@ -121,7 +121,6 @@ static void __attribute__((noreturn)) usage(void)
  * only for refs that need one); its message is every tool's. */
 static void resolve_ref(struct ctl *ctl, const char *ref, struct nsinfo_nsref *out)
 {
-	char msg[1024];
 	int r;
 
 	if (!ctl->refs && (r = nsinfo_resolver_new(NULL, NULL, &ctl->refs)) < 0)
@@ -129,12 +128,8 @@ static void resolve_ref(struct ctl *ctl, const char *ref, struct nsinfo_nsref *o
 	r = nsinfo_resolver_resolve(ctl->refs, ref, NSINFO_PID, out);
 	if (r == 0 && out->fd < 0)
 		r = -ENOLINK;
-	if (r == -EINVAL)
-		nst_usage_error(NST_EXIT_USAGE, "%s",
-				nsinfo_resolver_message(ctl->refs, ref, r, msg, sizeof(msg)));
 	if (r < 0)
-		nst_die(nst_exit_for_lookup(r), "%s",
-			nsinfo_resolver_message(ctl->refs, ref, r, msg, sizeof(msg)));
+		nst_ref_die(ctl->refs, ref, r);
 }
 
 static void parse_args(struct ctl *ctl, int argc, char **argv)
@@ -302,13 +297,6 @@ static void set_container(struct ctl *ctl, struct libscols_line *ln,
 
 /* ------------------------------------------------------ ps-like columns */
 
-struct psinfo {
-	bool ok;
-	pid_t ppid;
-	uid_t uid;
-	unsigned long long utime, stime, start; /* clock ticks */
-};
-
 static bool ps_wanted(const struct ctl *ctl)
 {
 	const struct nst_out *o = &ctl->out;
@@ -317,82 +305,10 @@ static bool ps_wanted(const struct ctl *ctl)
 	       nst_out_has(o, COL_STIME) || nst_out_has(o, COL_TIME);
 }
 
-/*
- * /proc/PID/stat and status of the task pinned by c, read through its pid
- * in our pid namespace, then believed only if the pin says the task still
- * lives (its pid names no successor). The comm inside stat is the task's
- * to choose: the fields are taken after its last ')'.
- */
-static void read_ps(const struct ctl *ctl, const struct nsinfo_pidchain *c, struct psinfo *ps)
-{
-	char path[64], buf[4096], *p;
-	unsigned long long f[20];
-	FILE *fp;
-	size_t n;
-	bool uid_ok = false;
-
-	memset(ps, 0, sizeof(*ps));
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)c->levels[0].tgid);
-	if (ctl->threads)
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)c->levels[0].tgid,
-			 (int)c->levels[0].pid);
-	if (!(fp = fopen(path, "re")))
-		return;
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	if (!(p = strrchr(buf, ')')))
-		return;
-	/* state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
-	 * utime stime cutime cstime priority nice threads itrealvalue starttime */
-	if (sscanf(p + 1, " %*c %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu "
-		   "%llu %llu %llu %llu %llu %llu", &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6],
-		   &f[7], &f[8], &f[9], &f[10], &f[11], &f[12], &f[13], &f[14], &f[15], &f[16],
-		   &f[17], &f[18]) != 19)
-		return;
-	ps->ppid = (pid_t)f[0];
-	ps->utime = f[10];
-	ps->stime = f[11];
-	ps->start = f[18];
-	snprintf(path + strlen(path) - 4, 8, "status");
-	if ((fp = fopen(path, "re"))) {
-		while (fgets(buf, sizeof(buf), fp))
-			if (sscanf(buf, "Uid: %*u %u", &ps->uid) == 1) {
-				uid_ok = true;
-				break;
-			}
-		fclose(fp);
-	}
-	ps->ok = uid_ok && nsinfo_pidchain_check(c) == 0;
-}
-
-/* The boot time (btime of /proc/stat), for start times; 0 unknown. */
-static time_t boot_time(void)
-{
-	static time_t bt = -1;
-	char line[256];
-	FILE *fp;
-
-	if (bt >= 0)
-		return bt;
-	bt = 0;
-	if ((fp = fopen("/proc/stat", "re"))) {
-		long long v;
-
-		while (fgets(line, sizeof(line), fp))
-			if (sscanf(line, "btime %lld", &v) == 1) {
-				bt = (time_t)v;
-				break;
-			}
-		fclose(fp);
-	}
-	return bt;
-}
-
 /* procps's pr_stime: HH:MM, else MonDD on another day, else the year. */
-static void fmt_stime(unsigned long long start, char *buf, size_t len)
+static void fmt_stime(time_t t, char *buf, size_t len)
 {
-	time_t now = time(NULL), t = boot_time() + (time_t)(start / (unsigned long long)sysconf(_SC_CLK_TCK));
+	time_t now = time(NULL);
 	struct tm tn, tp;
 	const char *fmt = "%H:%M";
 
@@ -407,9 +323,9 @@ static void fmt_stime(unsigned long long start, char *buf, size_t len)
 }
 
 /* procps's pr_time: [DD-]HH:MM:SS of user + system time. */
-static void fmt_time(unsigned long long ticks, char *buf, size_t len)
+static void fmt_time(uint64_t ns, char *buf, size_t len)
 {
-	unsigned long long t = ticks / (unsigned long long)sysconf(_SC_CLK_TCK);
+	unsigned long long t = ns / 1000000000ull;
 	unsigned long long dd = t / 86400, hh = t / 3600 % 24, mm = t / 60 % 60, ss = t % 60;
 
 	if (dd)
@@ -439,21 +355,19 @@ static const char *user_name(uid_t uid, char *buf, size_t len)
 static void set_ps(struct ctl *ctl, struct libscols_line *ln, const struct nsinfo_pidchain *c)
 {
 	struct nst_out *o = &ctl->out;
-	struct psinfo ps;
+	struct nsinfo_psinfo ps;
 	char buf[64];
 
-	if (!ps_wanted(ctl))
-		return;
-	read_ps(ctl, c, &ps);
-	if (!ps.ok)
+	/* from the library, believed only while the chain's task lives */
+	if (!ps_wanted(ctl) || nsinfo_pidmap_ps(ctl->map, c, &ps) < 0)
 		return;
 	nst_out_setf(o, ln, COL_PPID, "%d", (int)ps.ppid);
 	nst_out_setf(o, ln, COL_UID, "%u", (unsigned)ps.uid);
 	if (nst_out_has(o, COL_USER))
 		nst_out_set(o, ln, COL_USER, user_name(ps.uid, buf, sizeof(buf)));
-	fmt_stime(ps.start, buf, sizeof(buf));
+	fmt_stime((time_t)ps.started, buf, sizeof(buf));
 	nst_out_set(o, ln, COL_STIME, buf);
-	fmt_time(ps.utime + ps.stime, buf, sizeof(buf));
+	fmt_time(ps.cpu_ns, buf, sizeof(buf));
 	nst_out_set(o, ln, COL_TIME, buf);
 }
 

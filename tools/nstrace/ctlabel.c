@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,15 +99,21 @@ static size_t slot_of(const struct ctlabels *c, const struct nsinfo_event *e)
 	return (size_t)(h >> 17) & (c->cap - 1);
 }
 
-/* pid still in the pid namespace the event names (it may have exited and
- * its number gone to another process since) */
-static bool in_pidns(pid_t pid, const struct nsinfo_event *e)
+/* The inode of pid's pid namespace, 0 unknown (gone, refused) */
+static uint64_t pidns_of(pid_t pid)
 {
 	char path[48];
 	struct stat st;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
-	return e->pidns.ino && stat(path, &st) == 0 && st.st_ino == e->pidns.ino;
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+/* pid still in the pid namespace the event names (it may have exited and
+ * its number gone to another process since) */
+static bool in_pidns(pid_t pid, const struct nsinfo_event *e)
+{
+	return e->pidns.ino && pidns_of(pid) == e->pidns.ino;
 }
 
 /* 0 known (in *info or none: -ENOENT), -ESRCH unknown */
@@ -127,30 +132,19 @@ static int lookup(pid_t pid, const struct nsinfo_event *e, struct nsinfo_contain
 	return r;
 }
 
-/* A process still in the pid namespace of e (not the host's): a walk of
- * /proc, once per pid namespace whose caller has exited before its event
+/* A process still in the pid namespace of e (not the host's), from the
+ * library, once per pid namespace whose caller has exited before its event
  * was read (docker exec and podman exec start their processes from outside,
  * so the parent is of no help) */
 static pid_t member_of(const struct nsinfo_event *e)
 {
-	DIR *d;
-	struct dirent *de;
-	pid_t found = 0, self;
-	struct stat st;
-	char path[64];
+	uint64_t own = pidns_of(getpid());
+	pid_t pid;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)getpid());
-	if (stat(path, &st) < 0 || st.st_ino == e->pidns.ino || !(d = opendir("/proc")))
+	if (!own || own == e->pidns.ino ||
+	    nsinfo_ns_member(NULL, NSINFO_PID, e->pidns.ino, e->pidns.nsid, &pid) < 0)
 		return 0;
-	while (!found && (de = readdir(d))) {
-		if (nsinfo_parse_pid(de->d_name, &self) < 0)
-			continue;
-		snprintf(path, sizeof(path), "%d/ns/pid", (int)self);
-		if (fstatat(dirfd(d), path, &st, 0) == 0 && st.st_ino == e->pidns.ino)
-			found = self;
-	}
-	closedir(d);
-	return found;
+	return pid;
 }
 
 /* The container of e's caller, as the library labels it; false unknown */

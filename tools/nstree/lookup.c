@@ -18,16 +18,6 @@ static int single_type(const struct ctl *c)
 	return c->types && !(c->types & (c->types - 1)) ? __builtin_ctz(c->types) : -1;
 }
 
-static void __attribute__((noreturn)) ref_die(struct ctl *c, const char *arg, int err)
-{
-	char msg[1024];
-
-	nsinfo_resolver_message(c->refs, arg, err, msg, sizeof(msg));
-	if (err == -EINVAL || err == -EDOM)
-		nst_usage_error(NST_EXIT_USAGE, "%s", msg);
-	nst_die(nst_exit_for_lookup(err), "%s", msg);
-}
-
 /*
  * What an argument names, through the library's resolver over this
  * snapshot (offline for --load): a namespace file, id:NSID, pid:N (with the
@@ -48,13 +38,13 @@ void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t)
 	if (r == -EDOM && strncmp(arg, "pid:", 4)) {
 		k = nsinfo_resolver_container(c->refs, arg);
 		if (k < 0)
-			ref_die(c, arg, k);
+			nst_ref_die(c->refs, arg, k);
 		t->ns = -1;
 		t->container = k;
 		return;
 	}
 	if (r < 0)
-		ref_die(c, arg, r);
+		nst_ref_die(c->refs, arg, r);
 	if (ref.fd >= 0)
 		close(ref.fd);
 	t->ns = nsinfo_snapshot_find_ns(c->snap, ref.type, ref.ino);
