@@ -82,10 +82,11 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/%.h bpf/nsprobe.h $(BUILD)/vmlinux.h
 $(BUILD)/%_bpf.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp && mv $@.tmp $@
 
-# the task iterator also as a light skeleton: its loader program has the
+# the task iterators also as light skeletons: the loader program has the
 # kernel do the CO-RE relocation against the BTF it holds, where libbpf
 # would parse the whole vmlinux BTF in the caller (most of a load's time
-# and ~10 MB); iter.c falls back to the skeleton above where it fails
+# and ~10 MB); iter.c and members.c fall back to the skeleton above where
+# it fails
 $(BUILD)/%_bpf.lskel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton -L $< name $*_lskel > $@.tmp && mv $@.tmp $@
 
@@ -95,7 +96,7 @@ $(BUILD)/%_bpf.lskel.h: $(BUILD)/bpf/%.bpf.o
 
 $(BUILD)/libnsinfo/events/events.o: $(BUILD)/nsevent_bpf.skel.h
 $(BUILD)/libnsinfo/source/iter.o: $(BUILD)/nstask_bpf.skel.h $(BUILD)/nstask_bpf.lskel.h
-$(BUILD)/libnsinfo/source/members.o: $(BUILD)/nsref_bpf.skel.h
+$(BUILD)/libnsinfo/source/members.o: $(BUILD)/nsref_bpf.skel.h $(BUILD)/nsref_bpf.lskel.h
 $(BUILD)/libnsinfo/events/counters.o: $(BUILD)/nscount_bpf.skel.h
 else
 $(info nstools: building without the BPF event source (missing:$(BPF_MISSING)); nstrace will report it)

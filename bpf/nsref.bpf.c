@@ -6,9 +6,10 @@
  * namespace; finding its members through /proc costs a readlink per
  * process, a snapshot ten. This task iterator compares the wanted inode or
  * id with the task's links of the wanted slots (load-time filters) and
- * hands over only the tasks that match: the cost on the user side follows
- * the members, not the host. A thread is reported only where its leader
- * does not match itself (what /proc/PID/task/TID/ns would add).
+ * hands over only the tasks that match, one record each with the slots
+ * that do: the cost on the user side follows the members, not the host. A
+ * thread is reported only where its leader does not match itself (what
+ * /proc/PID/task/TID/ns would add).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -25,109 +26,155 @@ const volatile __u32 want_slots = 0;
 
 struct nsref_rec rec = {};
 
-static __always_inline struct pid_namespace *pid_ns_of(struct pid *pid)
+/* A pointer the verifier treats as untrusted: its fields are read by plain
+ * loads (a fault reads 0), where bpf_probe_read_kernel costs a helper call
+ * each and a field of a trusted pointer costs the verifier searches of the
+ * kernel's BTF by name */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define UNTRUSTED(p, T) ((T *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(T)))
+
+/*
+ * Load cost. Most of a load is the kernel's, and two things make it: the
+ * CO-RE relocations, and the paths the verifier walks.
+ *
+ * The kernel keeps the CO-RE candidates it found by type name in a small
+ * cache, one slot per hash, where "pid" shares a slot with "pid_namespace",
+ * "ipc_namespace" with "mnt_namespace", "cgroup_namespace" with
+ * "time_namespace": relocations that alternate between such names search
+ * the whole kernel BTF each time (~0.4 ms each). Each field access below is
+ * therefore written once: pid_ns_at() not inlined, the task's and its
+ * leader's links by one loop that is not unrolled.
+ *
+ * The verifier walks each path apart where values it tracks differ: the
+ * matching is arithmetic (masks), not a branch per slot, and one record
+ * per task carries them.
+ */
+
+/* The pid namespace of pid at *level (its own level where *level < 0: set
+ * to it) and the pid's number there (0: none) */
+static __noinline struct ns_common *pid_ns_at(struct pid *pid, int *level, __u32 *nr)
 {
 	struct upid up = {};
-	unsigned int level;
+	int l = *level;
 
+	*nr = 0;
 	if (!pid)
 		return NULL;
-	level = BPF_CORE_READ(pid, level);
-	bpf_core_read(&up, sizeof(up), &pid->numbers[level & 63]);
-	return up.ns;
-}
-
-/* The namespace of slot s of task t (NULL: none, as /proc shows no link) */
-static __always_inline struct ns_common *slot_ns(struct task_struct *t, struct nsproxy *nsp,
-						 unsigned int s)
-{
-	struct pid_namespace *pns;
-
-	if (s == NSTASK_SLOT_USER)
-		return &BPF_CORE_READ(t, real_cred, user_ns)->ns;
-	if (s == NSTASK_SLOT_PID) {
-		pns = pid_ns_of(BPF_CORE_READ(t, thread_pid));
-		return pns ? &pns->ns : NULL;
-	}
-	if (!nsp)
+	if (l < 0)
+		*level = l = (int)pid->level;
+	else if ((int)pid->level < l)
 		return NULL;
-	switch (s) {
-	case NSTASK_SLOT_CGROUP:
-		return &BPF_CORE_READ(nsp, cgroup_ns)->ns;
-	case NSTASK_SLOT_IPC:
-		return &BPF_CORE_READ(nsp, ipc_ns)->ns;
-	case NSTASK_SLOT_MNT:
-		return &BPF_CORE_READ(nsp, mnt_ns)->ns;
-	case NSTASK_SLOT_NET:
-		return &BPF_CORE_READ(nsp, net_ns)->ns;
-	case NSTASK_SLOT_TIME:
-		return &BPF_CORE_READ(nsp, time_ns)->ns;
-	case NSTASK_SLOT_UTS:
-		return &BPF_CORE_READ(nsp, uts_ns)->ns;
-	case NSTASK_SLOT_PID_CHILDREN:
-		pns = BPF_CORE_READ(nsp, pid_ns_for_children);
-		/* /proc shows it only once it has its init */
-		return pns && BPF_CORE_READ(pns, child_reaper) ? &pns->ns : NULL;
-	case NSTASK_SLOT_TIME_CHILDREN:
-		return &BPF_CORE_READ(nsp, time_ns_for_children)->ns;
-	}
-	return NULL;
+	bpf_core_read(&up, sizeof(up), &pid->numbers[l & 63]);
+	if (!up.ns)
+		return NULL;
+	*nr = up.nr;
+	return &UNTRUSTED(up.ns, struct pid_namespace)->ns;
 }
 
-static __always_inline bool wanted(struct ns_common *ns, __u64 *ino, __u64 *id)
+/* The inode and id of each of the eight namespaces of a task (0: none, as
+ * /proc shows no link) */
+struct links {
+	__u64 ino[NSREF_NSLOTS];
+	__u64 id[NSREF_NSLOTS];
+};
+
+/* No test for NULL on the way (each would double the verifier's paths): a
+ * missing namespace reads as 0, its load faults (at NULL plus an offset)
+ * and the kernel substitutes 0 */
+static __always_inline void link_of(struct links *l, unsigned int s, struct ns_common *ns)
 {
-	if (!ns)
-		return false;
-	*ino = BPF_CORE_READ(ns, inum);
-	*id = bpf_core_field_exists(ns->ns_id) ? BPF_CORE_READ(ns, ns_id) : 0;
-	if (!*ino)
-		return false;
-	return (want_ino && *ino == want_ino) || (want_id && *id == want_id);
+	l->ino[s] = ns->inum;
+	l->id[s] = bpf_core_field_exists(ns->ns_id) ? ns->ns_id : 0;
 }
 
-static __always_inline __u32 nr_in(struct pid *pid, struct pid_namespace *rns, unsigned int rlevel)
+static __always_inline void links_of(struct task_struct *t, struct links *l)
 {
-	struct upid up = {};
+	struct nsproxy *nsp = t->nsproxy;
+	struct ns_common *pns;
+	int level = -1;
+	__u32 nr;
 
-	if (!pid || BPF_CORE_READ(pid, level) < rlevel)
+	link_of(l, NSTASK_SLOT_USER, &t->real_cred->user_ns->ns);
+	pns = pid_ns_at(t->thread_pid, &level, &nr);
+	if (pns)
+		link_of(l, NSTASK_SLOT_PID, pns);
+	link_of(l, NSTASK_SLOT_CGROUP, &nsp->cgroup_ns->ns);
+	link_of(l, NSTASK_SLOT_TIME, &nsp->time_ns->ns);
+	link_of(l, NSTASK_SLOT_IPC, &nsp->ipc_ns->ns);
+	link_of(l, NSTASK_SLOT_MNT, &nsp->mnt_ns->ns);
+	link_of(l, NSTASK_SLOT_NET, &nsp->net_ns->ns);
+	link_of(l, NSTASK_SLOT_UTS, &nsp->uts_ns->ns);
+}
+
+/* 1 where a == b, else 0, without a branch (the barrier keeps the compiler
+ * from seeing a comparison and making one) */
+static __always_inline __u32 same(__u64 a, __u64 b)
+{
+	__u64 x = a ^ b, n = -x;
+
+	asm volatile("" : "+r"(n));
+	return (__u32)(((x | n) >> 63) ^ 1);
+}
+
+/* The slots of l whose namespace has the inode want (0: none asked) */
+static __always_inline __u32 mask_of(const __u64 *v, __u64 want)
+{
+	__u32 m = 0;
+
+	if (!want)
 		return 0;
-	bpf_core_read(&up, sizeof(up), &pid->numbers[rlevel & 63]);
-	return up.ns == rns ? (__u32)up.nr : 0;
+#pragma clang loop unroll(full)
+	for (unsigned int s = 0; s < NSREF_NSLOTS; s++)
+		m |= same(v[s], want) << s;
+	return m & want_slots;
 }
 
 SEC("iter/task")
 int nsref(struct bpf_iter__task *ctx)
 {
-	struct task_struct *t = ctx->task, *leader;
-	struct task_struct *me = bpf_get_current_task_btf();
-	struct pid_namespace *rns;
-	struct nsproxy *nsp;
-	struct pid *mypid;
-	unsigned int rlevel;
-	__u64 ino, id, lino, lid;
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *t, *leader, *me;
+	struct links l[2] = {};
+	__u32 mi, md, lm = 0, nr;
+	struct ns_common *rns;
+	int rlevel = -1;
 
-	if (!t)
+	if (!ctx->task)
 		return 0;
-	leader = BPF_CORE_READ(t, group_leader);
-	nsp = BPF_CORE_READ(t, nsproxy);
-	for (unsigned int s = 0; s < NSTASK_NSLOTS; s++) {
-		if (!(want_slots & (1u << s)) || !wanted(slot_ns(t, nsp, s), &ino, &id))
-			continue;
-		/* a thread counts where its leader's link differs */
-		if (leader != t && s != NSTASK_SLOT_PID &&
-		    wanted(slot_ns(leader, BPF_CORE_READ(leader, nsproxy), s), &lino, &lid))
-			continue;
-		mypid = BPF_CORE_READ(me, thread_pid);
-		rlevel = BPF_CORE_READ(mypid, level);
-		rns = pid_ns_of(mypid);
-		rec.pid = nr_in(BPF_CORE_READ(t, thread_pid), rns, rlevel);
-		rec.tgid = nr_in(BPF_CORE_READ(leader, thread_pid), rns, rlevel);
-		if (!rec.pid || (leader != t && s == NSTASK_SLOT_PID))
-			continue;
-		rec.slot = s;
-		rec.ino = ino;
-		rec.id = id;
-		bpf_seq_write(ctx->meta->seq, &rec, sizeof(rec));
+	t = UNTRUSTED(ctx->task, struct task_struct);
+	leader = t->group_leader;
+	/* the task's links, then its leader's (a thread): one copy of the
+	 * code, so one of each relocation */
+#pragma clang loop unroll(disable)
+	for (int k = 0; k < 2; k++) {
+		if (k && leader == t)
+			break;
+		links_of(k ? leader : t, &l[k]);
 	}
+	mi = mask_of(l[0].ino, want_ino);
+	md = mask_of(l[0].id, want_id);
+	/* a thread counts where its leader's link differs; for pid, never
+	 * (a thread is in its leader's pid namespace) */
+	if (leader != t)
+		lm = mask_of(l[1].ino, want_ino) | mask_of(l[1].id, want_id) |
+		     1u << NSTASK_SLOT_PID;
+	mi &= ~lm;
+	md &= ~lm;
+	if (!(mi | md))
+		return 0;
+	/* pid numbers as the reader sees them */
+	me = UNTRUSTED(bpf_get_current_task_btf(), struct task_struct);
+	rns = pid_ns_at(me->thread_pid, &rlevel, &nr);
+	if (!rns)
+		return 0;
+	rec.pid = pid_ns_at(t->thread_pid, &rlevel, &nr) == rns ? nr : 0;
+	rec.tgid = pid_ns_at(leader->thread_pid, &rlevel, &nr) == rns ? nr : 0;
+	if (!rec.pid)
+		return 0;
+	rec.ino_mask = mi;
+	rec.id_mask = md;
+	__builtin_memcpy(rec.ino, l[0].ino, sizeof(rec.ino));
+	__builtin_memcpy(rec.id, l[0].id, sizeof(rec.id));
+	bpf_seq_write(seq, &rec, sizeof(rec));
 	return 0;
 }

@@ -14,14 +14,20 @@
 
 #include "nstask.h"
 
-/* One task that has the wanted namespace as its link of slot `slot` */
+/* The eight namespace types' slots (the *_for_children links hold a
+ * namespace, they do not make a member) */
+#define NSREF_NSLOTS NSTASK_SLOT_PID_CHILDREN
+
+/* One task that has the wanted namespace as its link of the slots in
+ * ino_mask (by inode) or id_mask (by id): one record per task, the reader
+ * makes a member of each slot */
 struct nsref_rec {
 	__u32 pid;                /* tid, in the reader's pid namespace */
 	__u32 tgid;
-	__u32 slot;               /* enum nstask_slot */
-	__u32 pad;
-	__u64 ino;
-	__u64 id;                 /* 0 if the kernel has none */
+	__u32 ino_mask;           /* bit per enum nstask_slot */
+	__u32 id_mask;
+	__u64 ino[NSREF_NSLOTS];  /* the task's links */
+	__u64 id[NSREF_NSLOTS];   /* 0 if the kernel has none */
 };
 
 #endif /* NSTOOLS_NSREF_H */

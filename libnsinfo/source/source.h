@@ -61,17 +61,19 @@ struct nsinfo__member {
 };
 
 /* Below this many tasks a readlink per process costs less than loading the
- * filtered iterator: libbpf 1.1 reads and parses the kernel's BTF (5.5 MB,
- * most of its cost page faults on a VM) before the verifier runs. Measured
- * (bench_ref.sh, loaded 2-CPU VM, 13k tasks): the iterator path ~190 ms of
- * CPU, the one-link /proc walk ~50 ms, ~4 us a link: the load pays only
- * past ~40k tasks. */
-#define NSINFO__MEMBERS_BPF_MIN_TASKS 50000
+ * filtered iterator. Its load, as a light skeleton (the kernel does the
+ * CO-RE relocation), is ~8 ms of CPU, its pass ~1 us a task; the one-link
+ * /proc walk ~5 us a process up to the first member, all of them where
+ * none has the namespace. Measured (bench_ref.sh, 2-CPU VM under a load
+ * average of ~11): at 11k tasks the iterator path 17 ms, the walk 5 to
+ * 55 ms by where the member is; at 2k tasks both ~10 ms. */
+#define NSINFO__MEMBERS_BPF_MIN_TASKS 2000
 
 /* The tasks (leaders, and threads whose link differs from their leader's)
  * that have as their link of type (-1: of any of the eight) the namespace
  * with inode ino or id id (0: not asked; both given: either matches), in
- * pid order, through the filtered task iterator. *out is the caller's to
+ * pid order, a member per matching link, through the filtered task
+ * iterator. *out is the caller's to
  * free. -EXDEV, -ECANCELED, -ENOTSUP: the iterator cannot stand in for
  * proc_root here (another /proc, fewer than min_tasks tasks on the host,
  * no BPF or no privilege). */

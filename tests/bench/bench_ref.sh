@@ -10,6 +10,8 @@
 #   REF_SIZES="1000 10000" to choose the populations, REF_TOOLS="nspid
 #   nsenter" the tools (nstree's full snapshot takes seconds on a busy host); REF_BASE=DIR (another
 #   build directory, e.g. of main) adds its inode and id forms, "before".
+#   REF_PICK=last names the last container started (highest pids: the
+#   /proc walk reaches it last) instead of the 4th (early: its best case).
 source "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-7}
 SIZES=${REF_SIZES:-1000 10000 20000}
@@ -26,7 +28,11 @@ ino_of() { readlink "$1" | tr -dc 0-9; }
 printf '%-7s %-12s %9s %9s %9s %9s %9s\n' procs tool "pid:N" inode "id:NSID" "ino/pid" "id/pid"
 for n in $SIZES; do
 	pop_start "$n" $((n / 50)) || exit 1
-	read -r p _ < <(sed -n 4p "$BENCH_TMP/pop.ready")
+	if [ "${REF_PICK:-}" = last ]; then
+		read -r p _ < <(tail -n 1 "$BENCH_TMP/pop.ready")
+	else
+		read -r p _ < <(sed -n 4p "$BENCH_TMP/pop.ready")
+	fi
 	pino=$(ino_of "/proc/$p/ns/pid")
 	pid_id=$(ns_id "/proc/$p/ns/pid")
 	nino=$(ino_of "/proc/$p/ns/net")

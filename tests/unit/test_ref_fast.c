@@ -11,11 +11,14 @@
  * host) joins every uts namespace for a moment, and would be a member.
  * Each by inode and by id, asked with no type, its type and another type;
  * the same error and the same words for the wrong type and for nothing.
+ * The filtered iterator also against a thread of this test that left for a
+ * net namespace of its own: a member there (its tid), not in ours.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -276,6 +279,81 @@ static bool check_iterator(const struct report *m)
 	return true;
 }
 
+/* A thread of this test in a net namespace of its own, until told to end */
+struct thread_fx {
+	int go[2], done[2];
+	pid_t tid;
+	uint64_t ino, id;
+};
+
+static void *thread_main(void *arg)
+{
+	struct thread_fx *t = arg;
+	char c = 0;
+
+	t->tid = gettid();
+	if (unshare(CLONE_NEWNET) == 0)
+		ident("/proc/thread-self/ns/net", &t->ino, &t->id);
+	if (write(t->go[1], &c, 1) != 1 || read(t->done[0], &c, 1) < 0)
+		return NULL;
+	return NULL;
+}
+
+static bool has_pid(const struct nsinfo__member *v, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].pid == pid)
+			return true;
+	return false;
+}
+
+static void check_iterator_thread(void)
+{
+	struct thread_fx t = { .go = { -1, -1 }, .done = { -1, -1 } };
+	struct nsinfo__member *v = NULL;
+	uint64_t own, own_id;
+	pthread_t th;
+	size_t n = 0;
+	char c;
+	int r;
+
+	if (pipe2(t.go, O_CLOEXEC) || pipe2(t.done, O_CLOEXEC) ||
+	    pthread_create(&th, NULL, thread_main, &t)) {
+		ok(false, "iterator: a thread in a net namespace of its own: set-up failed");
+		return;
+	}
+	if (read(t.go[0], &c, 1) != 1 || !t.ino) {
+		ok(false, "iterator: the thread could not unshare its net namespace");
+		goto out;
+	}
+	ident("/proc/self/ns/net", &own, &own_id);
+	r = nsinfo__members_bpf(NULL, 0, NSINFO_NET, t.ino, 0, &v, &n);
+	ok(r == 0 && n == 1 && v[0].pid == t.tid && v[0].tgid == getpid() &&
+	   v[0].type == NSINFO_NET && v[0].ino == t.ino && v[0].id == t.id,
+	   "iterator: a thread whose net namespace differs from its leader's is its member "
+	   "(r=%d n=%zu)", r, n);
+	free(v);
+	v = NULL;
+	r = nsinfo__members_bpf(NULL, 0, -1, t.ino, t.id, &v, &n);
+	ok(r == 0 && n == 1 && v[0].pid == t.tid && v[0].type == NSINFO_NET,
+	   "iterator: by inode or id, any type: one member, of the net type (r=%d n=%zu)", r, n);
+	free(v);
+	v = NULL;
+	r = nsinfo__members_bpf(NULL, 0, NSINFO_NET, own, 0, &v, &n);
+	ok(r == 0 && has_pid(v, n, getpid()) && !has_pid(v, n, t.tid),
+	   "iterator: our net namespace has this process, not the thread that left it "
+	   "(r=%d n=%zu)", r, n);
+	free(v);
+out:
+	c = 0;
+	if (write(t.done[1], &c, 1) == 1)
+		pthread_join(th, NULL);
+	for (int i = 0; i < 2; i++) {
+		close(t.go[i]);
+		close(t.done[i]);
+	}
+}
+
 int main(void)
 {
 	struct nsinfo_scan_opts so = {
@@ -305,6 +383,8 @@ int main(void)
 	if (!s || !r[FX_MEMBER].net || !r[FX_FD].ipc || !r[FX_MOUNT].ipc)
 		goto out;
 	bpf = check_iterator(&r[FX_MEMBER]);
+	if (bpf)
+		check_iterator_thread();
 	check_ns(s, FX_MEMBER, NSINFO_NET, r[FX_MEMBER].net, r[FX_MEMBER].net_id, bpf);
 	check_ns(s, FX_MEMBER, NSINFO_IPC, r[FX_MEMBER].ipc, r[FX_MEMBER].ipc_id, bpf);
 	check_ns(s, FX_FD, NSINFO_IPC, r[FX_FD].ipc, r[FX_FD].ipc_id, bpf);
