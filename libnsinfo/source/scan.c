@@ -552,7 +552,32 @@ static void add_denied(struct nsinfo_snapshot *s, int pidfd, pid_t pid)
 	nsinfo__add_proc(s, &st, pid, NSINFO_PROC_DENIED);
 }
 
-void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid)
+/* The fd pass done by the walk (NSINFO_SCAN_FDS): its buffer, and the
+ * caller's pid to leave out (NSINFO_SCAN_NOT_SELF) */
+struct fd_walk {
+	char *dents;
+	pid_t me;
+};
+
+/* Row pi's fd table through the pid directory the walk holds, for the
+ * processes the holders' fd pass reads: leaders with a start time, not
+ * zombies, kernel threads or the caller (NSINFO_SCAN_NOT_SELF). A failure
+ * (memory) leaves the fd pass to the holders pass. */
+static void walk_fds(struct nsinfo_snapshot *s, struct fd_walk *w, int pidfd, int pi)
+{
+	const struct nsinfo_proc *p = &s->procs[pi];
+
+	if (!w || !w->dents || !p->start_time || (w->me && p->pid == w->me) ||
+	    (p->flags & (NSINFO_PROC_ZOMBIE | NSINFO_PROC_KTHREAD)))
+		return;
+	if (nsinfo__walk_fds(s, pidfd, p->pid, w->dents) < 0) {
+		free(w->dents);
+		w->dents = NULL;
+	}
+}
+
+static void scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid,
+		     struct fd_walk *w)
 {
 	char buf[STATUS_BUF];
 	struct nsinfo__status st = { 0 };
@@ -611,6 +636,7 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 		s->usage[pi] = u;
 	/* refresh.c: links the caller's event source vouches for */
 	if (reused && !(flags & NSINFO_PROC_ZOMBIE) && nsinfo__reuse_links(s, pi) == 0) {
+		walk_fds(s, w, pidfd, pi);
 		close(pidfd);
 		return;
 	}
@@ -635,14 +661,21 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 			s->procs[pi].flags |= NSINFO_PROC_PARTIAL;
 			s->cov.vanished++;
 		}
+		walk_fds(s, w, pidfd, pi);
 		close(pidfd);
 		return;
 	}
 	nsinfo__apply_links(s, pi, idx);
+	walk_fds(s, w, pidfd, pi);
 
 	if (st.threads > 1 && !(flags & NSINFO_PROC_ZOMBIE) && !(s->flags & NSINFO_SCAN_NO_THREADS))
 		scan_threads(s, pidfd, pid, inos);
 	close(pidfd);
+}
+
+void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid)
+{
+	scan_pid(s, procfd, name, pid, NULL);
 }
 
 /* The caller's own namespaces, for "differs from mine" questions */
@@ -834,9 +867,16 @@ int nsinfo__check_proc_root(const char *proc_root, bool *foreign)
 	return r;
 }
 
+/*
+ * The walk. With NSINFO_SCAN_FDS it reads each process's fd table too,
+ * through the pid directory it already holds (no second open of
+ * /proc/PID, no second start time check): the holders pass then takes
+ * the records (s->src.fds, walked) instead of reading /proc/PID/fd.
+ */
 int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 {
 	struct nsinfo__dir dir;
+	struct fd_walk w = { 0 };
 	const char *name;
 	long pid;
 	int procfd, r;
@@ -851,12 +891,25 @@ int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 
 	nsinfo__read_self_ns(s, procfd);
 	s->cov.hidepid = proc_hidepid(procfd);
+	if ((s->flags & NSINFO_SCAN_FDS) && !s->src.fds.n && !s->src.fds.complete) {
+		w.dents = malloc(NSINFO__DIR_BUF);
+		w.me = (s->flags & NSINFO_SCAN_NOT_SELF) ? nsinfo__caller_pid(procfd) : 0;
+	}
 
 	while ((r = nsinfo__dir_next(&dir, &name, &pid)) > 0)
 		if (name[0] != '0')
-			nsinfo__scan_pid(s, procfd, name, (pid_t)pid);
+			scan_pid(s, procfd, name, (pid_t)pid, &w);
 	nsinfo__dir_end(&dir);
 	close(procfd);
+	if (w.dents) {
+		s->src.fds.complete = s->src.fds.walked = true;
+		free(w.dents);
+	} else if (s->src.fds.n) {
+		/* short of memory half way: the holders pass reads them all */
+		free(s->src.fds.v);
+		s->src.fds.v = NULL;
+		s->src.fds.n = s->src.fds.cap = 0;
+	}
 	return r;
 }
 
