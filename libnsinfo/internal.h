@@ -23,14 +23,17 @@ struct nsinfo__chunk;
 struct nsinfo__fdrec {
 	pid_t pid;
 	int fd;
-	int type;                 /* enum nsinfo_type, -1 unknown,
-				   * NSINFO__FD_SOCKET a socket (walk only) */
+	int type;                 /* enum nsinfo_type, -1 unknown; the walk's
+				   * own: NSINFO__FD_SOCKET, NSINFO__FD_NSFS */
 	uint64_t ino;
 };
 
 /* A socket the /proc walk saw: its net namespace is asked by the holders
  * pass (through a copy of the socket), as the fd pass would */
 #define NSINFO__FD_SOCKET (-2)
+/* An nsfs file the walk saw (ino known, type not yet: the namespace was
+ * new to the snapshot then) */
+#define NSINFO__FD_NSFS (-3)
 
 /* The nsfs fds of every process, read by a source on its way (the BPF
  * task_file iterator, or the /proc walk through the pid directory it
@@ -257,8 +260,10 @@ void nsinfo__read_self_ns(struct nsinfo_snapshot *s, int procfd);
 /* The fd table of one process, read by the /proc walk through the pid
  * directory pidfd it holds (enrich/holders.c): its nsfs fds and sockets
  * appended to s->src.fds, in the order the holders pass would add them.
- * dents: a NSINFO__DIR_BUF buffer. 0 or -ENOMEM. */
-int nsinfo__walk_fds(struct nsinfo_snapshot *s, int pidfd, pid_t pid, char *dents);
+ * dents: a NSINFO__DIR_BUF buffer; procfs: the walk is on a real procfs
+ * (its fd links can be stat'ed). 0 or -ENOMEM. */
+int nsinfo__walk_fds(struct nsinfo_snapshot *s, int pidfd, pid_t pid, char *dents,
+		     bool procfs);
 /* The caller's pid as procfd shows it, 0 if it is not there. */
 pid_t nsinfo__caller_pid(int procfd);
 /* Walk proc_root into the snapshot; 0 or -errno if proc_root is unusable. */

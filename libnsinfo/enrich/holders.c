@@ -8,7 +8,9 @@
  * mountinfo read per mount namespace. Where the snapshot came from the BPF
  * task iterator, its task_file iterator has already listed the nsfs fds
  * (iter.c), and the fd pass only reads /proc for namespaces new to the
- * snapshot.
+ * snapshot. The /proc walk reads each fd table while it holds the process's
+ * directory (nsinfo__walk_fds, called from scan.c); the fd pass then takes
+ * its records (fds_from_walk).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -494,15 +496,46 @@ static int fd_record(struct nsinfo_snapshot *s, pid_t pid, long fd, int type, ui
 }
 
 /*
+ * One fd the procfs way, by what it is rather than what it reads as: a
+ * stat through the magic link (which opens nothing: the file's own
+ * attributes) says nsfs (its device) and which namespace (its inode),
+ * whether it reads as "net:[N]" or as the path of a bind mount, or a
+ * socket. One syscall per fd where the link text needs a second one for
+ * every path. The type of a namespace the snapshot does not have yet is
+ * left to the holders pass (NSINFO__FD_NSFS). -1: not a holder.
+ */
+static int stat_fd_type(const struct nsinfo_snapshot *s, int dfd, const char *name,
+			uint64_t *ino)
+{
+	struct stat st;
+	int idx;
+
+	if (fstatat(dfd, name, &st, 0) < 0)
+		return -1;
+	if (S_ISSOCK(st.st_mode))
+		return NSINFO__FD_SOCKET;
+	if ((uint64_t)st.st_dev != s->nsfs_dev)
+		return -1;
+	*ino = st.st_ino;
+	idx = nsinfo__ns_lookup(s, st.st_ino);
+	return idx >= 0 ? s->ns[idx].type : NSINFO__FD_NSFS;
+}
+
+/*
  * What scan_fds reads, read by the /proc walk through the pid directory
  * it holds (a reused pid cannot slip in: no start time check needed), and
- * kept as records for fds_from_walk: nsfs links and nsfs files opened
- * through a bind mount with their type and inode, sockets as they are (their
- * net namespace is asked in the holders pass). A path fd seen before the
- * nsfs device is known (nothing probed yet) is kept with type -1, for
+ * kept as records for fds_from_walk: nsfs files, opened through a
+ * /proc/PID/ns link or a bind mount, with their inode (and their type where
+ * known), sockets as they are (their net namespace is asked in the holders
+ * pass). On procfs with the nsfs device known an fd costs one stat (a
+ * namespace new then is identified by the holders pass: not without
+ * NSINFO_SCAN_NO_IOCTL); else (a fixture tree, nothing probed yet, no
+ * ioctls) its link is read as scan_fds does,
+ * and a path fd seen before the device is known is kept with type -1 for
  * the holders pass to look at again.
  */
-int nsinfo__walk_fds(struct nsinfo_snapshot *s, int pidfd, pid_t pid, char *dents)
+int nsinfo__walk_fds(struct nsinfo_snapshot *s, int pidfd, pid_t pid, char *dents,
+		     bool procfs)
 {
 	struct nsinfo__dir dir;
 	const char *name;
@@ -514,10 +547,17 @@ int nsinfo__walk_fds(struct nsinfo_snapshot *s, int pidfd, pid_t pid, char *dent
 		return 0;
 	nsinfo__dir_begin(&dir, dfd, dents, DENTS_BUF, NSINFO__DIR_SHORT_END);
 	while (!r && nsinfo__dir_next(&dir, &name, &fd) > 0) {
-		ssize_t len = readlinkat(dfd, name, link, sizeof(link) - 1);
+		ssize_t len;
 		uint64_t ino = 0;
 		int type;
 
+		if (procfs && s->nsfs_dev && !(s->flags & NSINFO_SCAN_NO_IOCTL)) {
+			type = stat_fd_type(s, dfd, name, &ino);
+			if (type != -1)
+				r = fd_record(s, pid, fd, type, ino);
+			continue;
+		}
+		len = readlinkat(dfd, name, link, sizeof(link) - 1);
 		if (len <= 0)
 			continue;
 		link[len] = 0;
@@ -570,6 +610,25 @@ static int fds_from_walk(struct nsinfo_snapshot *s, const struct leaders *l, int
 			continue;
 		}
 		snprintf(rel, sizeof(rel), "%d/fd/%d", (int)f->pid, f->fd);
+		if (type == NSINFO__FD_NSFS) {
+			/* known by now (a process's link), else asked through
+			 * the fd, checked to be that nsfs file */
+			idx = nsinfo__ns_lookup(s, ino);
+			if (idx < 0) {
+				int nsfd = open_proc_nsfs(procfd, rel, ino);
+
+				if (nsfd < 0)
+					continue;
+				if (nsinfo_fd_identify(nsfd, &type, NULL) == 0)
+					idx = note_ns_fd(s, type, ino, nsfd);
+				close(nsfd);
+				if (type < 0)
+					continue;
+			}
+			if (idx < 0 || add(s, idx, NSINFO_HOLD_FD, f->pid, f->fd, 0, NULL, -1))
+				r = -ENOMEM;
+			continue;
+		}
 		if (type < 0) {
 			ssize_t len = readlinkat(procfd, rel, link, sizeof(link) - 1);
 

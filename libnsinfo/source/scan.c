@@ -2,8 +2,10 @@
 /*
  * The /proc walk. Cost per process is what the floor benchmark does too:
  * one getdents64 share, openat of the pid dir (O_PATH), one read of status,
- * openat of ns/ and one readlinkat per link. Namespace fds are opened once
- * per distinct namespace, never per process.
+ * openat of ns/ and one readlinkat per link, and a read of stat (the start
+ * time later per-pid reads check). Namespace fds are opened once per
+ * distinct namespace, never per process. With NSINFO_SCAN_FDS the fd
+ * table is read here too, through the same pid directory.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -557,6 +559,7 @@ static void add_denied(struct nsinfo_snapshot *s, int pidfd, pid_t pid)
 struct fd_walk {
 	char *dents;
 	pid_t me;
+	bool procfs;              /* a real procfs (not a fixture tree) */
 };
 
 /* Row pi's fd table through the pid directory the walk holds, for the
@@ -570,7 +573,7 @@ static void walk_fds(struct nsinfo_snapshot *s, struct fd_walk *w, int pidfd, in
 	if (!w || !w->dents || !p->start_time || (w->me && p->pid == w->me) ||
 	    (p->flags & (NSINFO_PROC_ZOMBIE | NSINFO_PROC_KTHREAD)))
 		return;
-	if (nsinfo__walk_fds(s, pidfd, p->pid, w->dents) < 0) {
+	if (nsinfo__walk_fds(s, pidfd, p->pid, w->dents, w->procfs) < 0) {
 		free(w->dents);
 		w->dents = NULL;
 	}
@@ -877,6 +880,7 @@ int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 {
 	struct nsinfo__dir dir;
 	struct fd_walk w = { 0 };
+	struct statfs sf;
 	const char *name;
 	long pid;
 	int procfd, r;
@@ -894,6 +898,7 @@ int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 	if ((s->flags & NSINFO_SCAN_FDS) && !s->src.fds.n && !s->src.fds.complete) {
 		w.dents = malloc(NSINFO__DIR_BUF);
 		w.me = (s->flags & NSINFO_SCAN_NOT_SELF) ? nsinfo__caller_pid(procfd) : 0;
+		w.procfs = fstatfs(procfd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
 	}
 
 	while ((r = nsinfo__dir_next(&dir, &name, &pid)) > 0)
