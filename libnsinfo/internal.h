@@ -19,21 +19,32 @@ struct uid_name {
 
 struct nsinfo__chunk;
 
-/* An open nsfs file of a process, as the task_file iterator saw it */
+/* An open nsfs file of a process, as the task_file iterator or the /proc
+ * walk saw it */
 struct nsinfo__fdrec {
 	pid_t pid;
 	int fd;
-	int type;                 /* enum nsinfo_type, -1 unknown */
+	int type;                 /* enum nsinfo_type, -1 unknown; the walk's
+				   * own: NSINFO__FD_SOCKET, NSINFO__FD_NSFS */
 	uint64_t ino;
 };
 
+/* A socket the /proc walk saw: its net namespace is asked by the holders
+ * pass (through a copy of the socket), as the fd pass would */
+#define NSINFO__FD_SOCKET (-2)
+/* An nsfs file the walk saw (ino known, type not yet: the namespace was
+ * new to the snapshot then) */
+#define NSINFO__FD_NSFS (-3)
+
 /* The nsfs fds of every process, read by a source on its way (the BPF
- * task_file iterator) and handed to the holders pass, which then reads
- * them instead of /proc/PID/fd; consumed (freed) by that pass. */
+ * task_file iterator, or the /proc walk through the pid directory it
+ * holds) and handed to the holders pass, which then reads them instead of
+ * /proc/PID/fd; consumed (freed) by that pass. */
 struct nsinfo__fd_records {
 	struct nsinfo__fdrec *v;
 	size_t n, cap;
 	bool complete;            /* they stand for /proc/PID/fd of every process */
+	bool walked;              /* read by the /proc walk (enrich/holders.c) */
 };
 
 /* What the source that filled the store says about itself */
@@ -247,6 +258,15 @@ void nsinfo__apply_links(struct nsinfo_snapshot *s, int pi, const int idx[NSINFO
 void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid);
 /* The caller's own namespaces, read from procfd's self/ns. */
 void nsinfo__read_self_ns(struct nsinfo_snapshot *s, int procfd);
+/* The fd table of one process, read by the /proc walk through the pid
+ * directory pidfd it holds (enrich/holders.c): its nsfs fds and sockets
+ * appended to s->src.fds, in the order the holders pass would add them.
+ * dents: a NSINFO__DIR_BUF buffer; procfs: the walk is on a real procfs
+ * (its fd links can be stat'ed). 0 or -ENOMEM. */
+int nsinfo__walk_fds(struct nsinfo_snapshot *s, int pidfd, pid_t pid, char *dents,
+		     bool procfs);
+/* The caller's pid as procfd shows it, 0 if it is not there. */
+pid_t nsinfo__caller_pid(int procfd);
 /* Walk proc_root into the snapshot; 0 or -errno if proc_root is unusable. */
 int nsinfo__scan_proc(struct nsinfo_snapshot *s);
 /* Fill s from the task iterator. -errno (nothing added) and a reason in

@@ -8,7 +8,9 @@
  * mountinfo read per mount namespace. Where the snapshot came from the BPF
  * task iterator, its task_file iterator has already listed the nsfs fds
  * (iter.c), and the fd pass only reads /proc for namespaces new to the
- * snapshot.
+ * snapshot. The /proc walk reads each fd table while it holds the process's
+ * directory (nsinfo__walk_fds, called from scan.c); the fd pass then takes
+ * its records (fds_from_walk).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -199,7 +201,7 @@ static int open_proc_nsfs(int dirfd, const char *rel, uint64_t ino)
  * proc root). With NSINFO_SCAN_NOT_SELF its fds are not holders: what it
  * inherited (a shell's "3</run/netns/NAME") is held by the process it came
  * from, and what a tool opened itself is its own business. */
-static pid_t caller_pid(int procfd)
+pid_t nsinfo__caller_pid(int procfd)
 {
 	char buf[32];
 	ssize_t n = readlinkat(procfd, "self", buf, sizeof(buf) - 1);
@@ -479,21 +481,188 @@ static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int
 	}
 	/* the iterator may not list pid 1 (iter.c): its fds the /proc way */
 	if (!saw_init && leader_of(l, 1))
-		return scan_fds(s, procfd, &s->procs[leader_of(l, 1)->idx], dents, me != 0 || caller_pid(procfd));
+		return scan_fds(s, procfd, &s->procs[leader_of(l, 1)->idx], dents, me != 0 || nsinfo__caller_pid(procfd));
 	return 0;
+}
+
+static int fd_record(struct nsinfo_snapshot *s, pid_t pid, long fd, int type, uint64_t ino)
+{
+	struct nsinfo__fd_records *f = &s->src.fds;
+
+	if (nsinfo__grow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v)))
+		return -ENOMEM;
+	f->v[f->n++] = (struct nsinfo__fdrec){ .pid = pid, .fd = (int)fd, .type = type, .ino = ino };
+	return 0;
+}
+
+/*
+ * One fd the procfs way, by what it is rather than what it reads as: a
+ * stat through the magic link (which opens nothing: the file's own
+ * attributes) says nsfs (its device) and which namespace (its inode),
+ * whether it reads as "net:[N]" or as the path of a bind mount, or a
+ * socket. One syscall per fd where the link text needs a second one for
+ * every path. The type of a namespace the snapshot does not have yet is
+ * left to the holders pass (NSINFO__FD_NSFS). -1: not a holder.
+ */
+static int stat_fd_type(const struct nsinfo_snapshot *s, int dfd, const char *name,
+			uint64_t *ino)
+{
+	struct stat st;
+	int idx;
+
+	if (fstatat(dfd, name, &st, 0) < 0)
+		return -1;
+	if (S_ISSOCK(st.st_mode))
+		return NSINFO__FD_SOCKET;
+	if ((uint64_t)st.st_dev != s->nsfs_dev)
+		return -1;
+	*ino = st.st_ino;
+	idx = nsinfo__ns_lookup(s, st.st_ino);
+	return idx >= 0 ? s->ns[idx].type : NSINFO__FD_NSFS;
+}
+
+/*
+ * What scan_fds reads, read by the /proc walk through the pid directory
+ * it holds (a reused pid cannot slip in: no start time check needed), and
+ * kept as records for fds_from_walk: nsfs files, opened through a
+ * /proc/PID/ns link or a bind mount, with their inode (and their type where
+ * known), sockets as they are (their net namespace is asked in the holders
+ * pass). On procfs with the nsfs device known an fd costs one stat (a
+ * namespace new then is identified by the holders pass: not without
+ * NSINFO_SCAN_NO_IOCTL); else (a fixture tree, nothing probed yet, no
+ * ioctls) its link is read as scan_fds does,
+ * and a path fd seen before the device is known is kept with type -1 for
+ * the holders pass to look at again.
+ */
+int nsinfo__walk_fds(struct nsinfo_snapshot *s, int pidfd, pid_t pid, char *dents,
+		     bool procfs)
+{
+	struct nsinfo__dir dir;
+	const char *name;
+	char link[64];
+	long fd;
+	int dfd = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+	if (dfd < 0)
+		return 0;
+	nsinfo__dir_begin(&dir, dfd, dents, DENTS_BUF, NSINFO__DIR_SHORT_END);
+	while (!r && nsinfo__dir_next(&dir, &name, &fd) > 0) {
+		ssize_t len;
+		uint64_t ino = 0;
+		int type;
+
+		if (procfs && s->nsfs_dev && !(s->flags & NSINFO_SCAN_NO_IOCTL)) {
+			type = stat_fd_type(s, dfd, name, &ino);
+			if (type != -1)
+				r = fd_record(s, pid, fd, type, ino);
+			continue;
+		}
+		len = readlinkat(dfd, name, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = 0;
+		if (!strncmp(link, "socket:[", 8)) {
+			type = NSINFO__FD_SOCKET;
+		} else if ((type = nsfs_link_type(link, &ino)) < 0) {
+			if (link[0] != '/' || ((s->flags & NSINFO_SCAN_NO_IOCTL) && !s->nsfs_dev))
+				continue;
+			/* without the device yet, the holders pass asks */
+			if (s->nsfs_dev &&
+			    (type = nsfs_path_fd_type(s, dfd, name, link, &ino)) < 0)
+				continue;
+		}
+		r = fd_record(s, pid, fd, type, ino);
+	}
+	nsinfo__dir_end(&dir);
+	close(dfd);
+	return r;
+}
+
+/* The records of the /proc walk (nsinfo__walk_fds), holder by holder in
+ * the order scan_fds would add them. A namespace new to the snapshot is
+ * probed through /proc/PID/fd/N (checked to be that nsfs file), a socket's
+ * net namespace asked through a copy of it (pidfd_of checks the start
+ * time), as scan_fds does. */
+static int fds_from_walk(struct nsinfo_snapshot *s, const struct leaders *l, int procfd,
+			 bool socks)
+{
+	const struct nsinfo_proc *p = NULL;
+	char rel[48], link[64];
+	int sockpid = -2, r = 0;
+
+	for (size_t i = 0; i < s->src.fds.n && !r; i++) {
+		const struct nsinfo__fdrec *f = &s->src.fds.v[i];
+		int type = f->type, idx;
+		uint64_t ino = f->ino;
+
+		if (!p || p->pid != f->pid) {
+			const struct pid_slot *ld = leader_of(l, f->pid);
+
+			if (sockpid >= 0)
+				close(sockpid);
+			sockpid = socks ? -1 : -2;
+			p = ld ? &s->procs[ld->idx] : NULL;
+			if (!p)
+				continue;
+		}
+		if (type == NSINFO__FD_SOCKET) {
+			r = note_socket(s, procfd, p, f->fd, &sockpid);
+			continue;
+		}
+		snprintf(rel, sizeof(rel), "%d/fd/%d", (int)f->pid, f->fd);
+		if (type == NSINFO__FD_NSFS) {
+			/* known by now (a process's link), else asked through
+			 * the fd, checked to be that nsfs file */
+			idx = nsinfo__ns_lookup(s, ino);
+			if (idx < 0) {
+				int nsfd = open_proc_nsfs(procfd, rel, ino);
+
+				if (nsfd < 0)
+					continue;
+				if (nsinfo_fd_identify(nsfd, &type, NULL) == 0)
+					idx = note_ns_fd(s, type, ino, nsfd);
+				close(nsfd);
+				if (type < 0)
+					continue;
+			}
+			if (idx < 0 || add(s, idx, NSINFO_HOLD_FD, f->pid, f->fd, 0, NULL, -1))
+				r = -ENOMEM;
+			continue;
+		}
+		if (type < 0) {
+			ssize_t len = readlinkat(procfd, rel, link, sizeof(link) - 1);
+
+			if (len <= 0)
+				continue;
+			link[len] = 0;
+			if ((type = nsfs_link_type(link, &ino)) < 0 &&
+			    (type = nsfs_path_fd_type(s, procfd, rel, link, &ino)) < 0)
+				continue;
+		}
+		idx = note_ns(s, type, ino, procfd, rel);
+		if (idx < 0 || add(s, idx, NSINFO_HOLD_FD, f->pid, f->fd, 0, NULL, -1))
+			r = -ENOMEM;
+	}
+	if (sockpid >= 0)
+		close(sockpid);
+	return r;
 }
 
 static int fds_pass(struct nsinfo_snapshot *s, const struct leaders *l, int procfd)
 {
 	char *dents = malloc(DENTS_BUF);
 	size_t nprocs = s->nprocs;
-	pid_t me = s->flags & NSINFO_SCAN_NOT_SELF ? caller_pid(procfd) : 0;
+	pid_t me = s->flags & NSINFO_SCAN_NOT_SELF ? nsinfo__caller_pid(procfd) : 0;
 	/* sockets are asked through pidfds: our own pid namespace only */
-	bool socks = caller_pid(procfd) != 0;
+	bool socks = nsinfo__caller_pid(procfd) != 0;
 	int r = 0;
 
 	if (!dents)
 		return -ENOMEM;
+	if (s->src.fds.complete && s->src.fds.walked) {
+		free(dents);
+		return fds_from_walk(s, l, procfd, socks);
+	}
 	if (s->src.fds.complete) {
 		r = fds_from_iter(s, l, procfd, dents, me);
 		free(dents);

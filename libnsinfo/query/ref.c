@@ -611,7 +611,7 @@ NSINFO_EXPORT int nsinfo_ns_member(const char *proc_root, int type, uint64_t ino
 	r = quick_members(proc_root, NSINFO__MEMBERS_BPF_MIN_TASKS, NSINFO__REF_INO, ino, type,
 			  &ref, &why);
 	if (r == NO_ITERATOR)
-		r = quick_walk(proc_root, ino, 0, type, &ref);
+		r = quick_walk(proc_root, ino, 0, type, &ref, &(pid_t){ 0 }, -1);
 	if (r < 0)
 		return r == -ENOENT || r == NEEDS_HOLDERS || r == -EMEDIUMTYPE ? -ENOENT : r;
 	close(ref.fd);

@@ -2,8 +2,10 @@
 /*
  * The /proc walk. Cost per process is what the floor benchmark does too:
  * one getdents64 share, openat of the pid dir (O_PATH), one read of status,
- * openat of ns/ and one readlinkat per link. Namespace fds are opened once
- * per distinct namespace, never per process.
+ * openat of ns/ and one readlinkat per link, and a read of stat (the start
+ * time later per-pid reads check). Namespace fds are opened once per
+ * distinct namespace, never per process. With NSINFO_SCAN_FDS the fd
+ * table is read here too, through the same pid directory.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -555,6 +557,31 @@ static void add_denied(struct nsinfo_snapshot *s, int pidfd, pid_t pid)
 	nsinfo__add_proc(s, &st, pid, NSINFO_PROC_DENIED);
 }
 
+/* The fd pass done by the walk (NSINFO_SCAN_FDS): its buffer, and the
+ * caller's pid to leave out (NSINFO_SCAN_NOT_SELF) */
+struct fd_walk {
+	char *dents;
+	pid_t me;
+	bool procfs;              /* a real procfs (not a fixture tree) */
+};
+
+/* Row pi's fd table through the pid directory the walk holds, for the
+ * processes the holders' fd pass reads: leaders with a start time, not
+ * zombies, kernel threads or the caller (NSINFO_SCAN_NOT_SELF). A failure
+ * (memory) leaves the fd pass to the holders pass. */
+static void walk_fds(struct nsinfo_snapshot *s, struct fd_walk *w, int pidfd, int pi)
+{
+	const struct nsinfo_proc *p = &s->procs[pi];
+
+	if (!w || !w->dents || !p->start_time || (w->me && p->pid == w->me) ||
+	    (p->flags & (NSINFO_PROC_ZOMBIE | NSINFO_PROC_KTHREAD)))
+		return;
+	if (nsinfo__walk_fds(s, pidfd, p->pid, w->dents, w->procfs) < 0) {
+		free(w->dents);
+		w->dents = NULL;
+	}
+}
+
 /* /proc/PID as an O_PATH directory, else -1 with the coverage counted */
 static int open_pid(struct nsinfo_snapshot *s, int procfd, const char *name)
 {
@@ -651,13 +678,14 @@ static bool scan_links(struct nsinfo_snapshot *s, int pidfd, int pi, uint32_t fl
 	return true;
 }
 
-void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid)
+static void scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid,
+		     struct fd_walk *w)
 {
 	struct nsinfo__status st = { 0 };
 	struct nsinfo__usage u = { 0 };
 	uint64_t inos[NLINKS];
 	uint32_t flags;
-	bool reused;
+	bool reused, linked;
 	int pidfd, pi;
 
 	s->cov.scanned++;
@@ -668,13 +696,22 @@ void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, p
 	    (pi = add_task(s, &st, pid, &u, &flags)) < 0)
 		goto out;
 	/* refresh.c: links the caller's event source vouches for */
-	if (reused && !(flags & NSINFO_PROC_ZOMBIE) && nsinfo__reuse_links(s, pi) == 0)
+	if (reused && !(flags & NSINFO_PROC_ZOMBIE) && nsinfo__reuse_links(s, pi) == 0) {
+		walk_fds(s, w, pidfd, pi);
 		goto out;
-	if (scan_links(s, pidfd, pi, flags, inos) && st.threads > 1 &&
-	    !(flags & NSINFO_PROC_ZOMBIE) && !(s->flags & NSINFO_SCAN_NO_THREADS))
+	}
+	linked = scan_links(s, pidfd, pi, flags, inos);
+	walk_fds(s, w, pidfd, pi);
+	if (linked && st.threads > 1 && !(flags & NSINFO_PROC_ZOMBIE) &&
+	    !(s->flags & NSINFO_SCAN_NO_THREADS))
 		scan_threads(s, pidfd, pid, inos);
 out:
 	close(pidfd);
+}
+
+void nsinfo__scan_pid(struct nsinfo_snapshot *s, int procfd, const char *name, pid_t pid)
+{
+	scan_pid(s, procfd, name, pid, NULL);
 }
 
 /* The caller's own namespaces, for "differs from mine" questions */
@@ -866,9 +903,17 @@ int nsinfo__check_proc_root(const char *proc_root, bool *foreign)
 	return r;
 }
 
+/*
+ * The walk. With NSINFO_SCAN_FDS it reads each process's fd table too,
+ * through the pid directory it already holds (no second open of
+ * /proc/PID, no second start time check): the holders pass then takes
+ * the records (s->src.fds, walked) instead of reading /proc/PID/fd.
+ */
 int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 {
 	struct nsinfo__dir dir;
+	struct fd_walk w = { 0 };
+	struct statfs sf;
 	const char *name;
 	long pid;
 	int procfd, r;
@@ -883,12 +928,26 @@ int nsinfo__scan_proc(struct nsinfo_snapshot *s)
 
 	nsinfo__read_self_ns(s, procfd);
 	s->cov.hidepid = proc_hidepid(procfd);
+	if ((s->flags & NSINFO_SCAN_FDS) && !s->src.fds.n && !s->src.fds.complete) {
+		w.dents = malloc(NSINFO__DIR_BUF);
+		w.me = (s->flags & NSINFO_SCAN_NOT_SELF) ? nsinfo__caller_pid(procfd) : 0;
+		w.procfs = fstatfs(procfd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+	}
 
 	while ((r = nsinfo__dir_next(&dir, &name, &pid)) > 0)
 		if (name[0] != '0')
-			nsinfo__scan_pid(s, procfd, name, (pid_t)pid);
+			scan_pid(s, procfd, name, (pid_t)pid, &w);
 	nsinfo__dir_end(&dir);
 	close(procfd);
+	if (w.dents) {
+		s->src.fds.complete = s->src.fds.walked = true;
+		free(w.dents);
+	} else if (s->src.fds.n) {
+		/* short of memory half way: the holders pass reads them all */
+		free(s->src.fds.v);
+		s->src.fds.v = NULL;
+		s->src.fds.n = s->src.fds.cap = 0;
+	}
 	return r;
 }
 

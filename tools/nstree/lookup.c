@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -55,8 +56,31 @@ void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t)
 
 const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, size_t len)
 {
+	size_t n;
+	const struct nsinfo_proc *procs = nsinfo_snapshot_procs(c->snap, &n);
+	size_t i = (size_t)(p - procs);
+
+	if (p < procs || i >= n)
+		i = n; /* not a row of this snapshot: no cache */
+	else if (!c->cmds && (c->cmds = calloc(n, sizeof(*c->cmds))))
+		c->ncmds = n;
+	if (i < c->ncmds && c->cmds[i]) {
+		snprintf(buf, len, "%s", c->cmds[i]);
+		return buf;
+	}
 	/* kernel threads and zombies have no command line: lsns shows comm */
 	if (nsinfo_proc_cmdline(c->snap, p->pid, buf, len) < 0 || !buf[0])
 		snprintf(buf, len, "%s", p->comm);
+	if (i < c->ncmds)
+		c->cmds[i] = strdup(buf);
 	return buf;
+}
+
+void commands_free(struct ctl *c)
+{
+	for (size_t i = 0; i < c->ncmds; i++)
+		free(c->cmds[i]);
+	free(c->cmds);
+	c->cmds = NULL;
+	c->ncmds = 0;
 }

@@ -959,6 +959,7 @@ int main(int argc, char **argv)
 	warn_coverage(&c);
 
 	nsinfo_forest_free(c.forest);
+	commands_free(&c);
 	free(c.shown);
 	nsinfo_resolver_unref(c.refs);
 	free(c.tasks);

@@ -28,6 +28,8 @@ struct ctl {
 	const char *holders_of;   /* --holders NS */
 	uint8_t *shown;           /* per namespace: the filters keep it */
 	struct nsinfo_forest *forest; /* the tree view's layout of the shown ones */
+	char **cmds;              /* command_of's, per process row of snap */
+	size_t ncmds;
 };
 
 /* What a namespace argument names: one namespace, or a container's. */
@@ -43,8 +45,11 @@ struct nst_target {
 
 /* lookup.c: what an argument names (dies with one line if nothing) */
 void resolve_arg(struct ctl *c, const char *arg, struct nst_target *t);
-/* Command line of a process, or its comm where it has none. */
+/* Command line of a process, or its comm where it has none: read once per
+ * process of c->snap (a container's init is the lowest process of each of
+ * its namespaces), kept until commands_free(). */
 const char *command_of(struct ctl *c, const struct nsinfo_proc *p, char *buf, size_t len);
+void commands_free(struct ctl *c);
 
 /* holders.c: the HOLDERS cell: "3 procs, fd 812:5, mount /run/netns/blue";
  * items are separated by sep. Returns a malloc'ed string. */
