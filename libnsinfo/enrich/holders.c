@@ -379,6 +379,22 @@ static int nsfs_path_fd_type(struct nsinfo_snapshot *s, int dfd, const char *nam
 	return type;
 }
 
+/* The namespace type of fd link rel under procfd, read from /proc (its
+ * link text, else the nsfs file a path names), and its inode; -1 none */
+static int fd_link_type(struct nsinfo_snapshot *s, int procfd, const char *rel, uint64_t *ino)
+{
+	char link[64];
+	ssize_t len = readlinkat(procfd, rel, link, sizeof(link) - 1);
+	int type;
+
+	if (len <= 0)
+		return -1;
+	link[len] = 0;
+	if ((type = nsfs_link_type(link, ino)) < 0)
+		type = nsfs_path_fd_type(s, procfd, rel, link, ino);
+	return type;
+}
+
 /* The nsfs fds of one process; -ENOMEM is the only error that matters.
  * Only while the pid is the process the scan saw: a reused pid's fds would
  * be credited to it. */
@@ -436,7 +452,7 @@ static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int
 			 char *dents, pid_t me)
 {
 	bool saw_init = false;
-	char rel[48], link[64];
+	char rel[48];
 
 	for (size_t i = 0; i < s->src.fds.n; i++) {
 		const struct nsinfo__fdrec *f = &s->src.fds.v[i];
@@ -448,16 +464,9 @@ static int fds_from_iter(struct nsinfo_snapshot *s, const struct leaders *l, int
 		if (!leader_of(l, f->pid) || (me && f->pid == me))
 			continue;
 		snprintf(rel, sizeof(rel), "%d/fd/%d", (int)f->pid, f->fd);
-		if (type < 0) { /* a kernel without the type where we look: ask /proc */
-			ssize_t len = readlinkat(procfd, rel, link, sizeof(link) - 1);
-
-			if (len <= 0)
-				continue;
-			link[len] = 0;
-			if ((type = nsfs_link_type(link, &ino)) < 0 &&
-			    (type = nsfs_path_fd_type(s, procfd, rel, link, &ino)) < 0)
-				continue;
-		}
+		/* a kernel without the type where we look: ask /proc */
+		if (type < 0 && (type = fd_link_type(s, procfd, rel, &ino)) < 0)
+			continue;
 		idx = nsinfo__ns_lookup(s, ino);
 		if (idx < 0 && type == NSINFO_NET) {
 			/* a socket's net namespace: probed through the socket */
@@ -587,7 +596,7 @@ static int fds_from_walk(struct nsinfo_snapshot *s, const struct leaders *l, int
 			 bool socks)
 {
 	const struct nsinfo_proc *p = NULL;
-	char rel[48], link[64];
+	char rel[48];
 	int sockpid = -2, r = 0;
 
 	for (size_t i = 0; i < s->src.fds.n && !r; i++) {
@@ -629,16 +638,8 @@ static int fds_from_walk(struct nsinfo_snapshot *s, const struct leaders *l, int
 				r = -ENOMEM;
 			continue;
 		}
-		if (type < 0) {
-			ssize_t len = readlinkat(procfd, rel, link, sizeof(link) - 1);
-
-			if (len <= 0)
-				continue;
-			link[len] = 0;
-			if ((type = nsfs_link_type(link, &ino)) < 0 &&
-			    (type = nsfs_path_fd_type(s, procfd, rel, link, &ino)) < 0)
-				continue;
-		}
+		if (type < 0 && (type = fd_link_type(s, procfd, rel, &ino)) < 0)
+			continue;
 		idx = note_ns(s, type, ino, procfd, rel);
 		if (idx < 0 || add(s, idx, NSINFO_HOLD_FD, f->pid, f->fd, 0, NULL, -1))
 			r = -ENOMEM;
