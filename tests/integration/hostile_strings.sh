@@ -7,6 +7,8 @@
 # control character reaches stdout or stderr raw, every output is valid
 # UTF-8, every JSON output parses with a strict parser, and the hostile
 # strings show in their escaped form (the row is there, not dropped).
+# timeout: 1200 (some 40 tool runs, each scanning the whole host; 600 s was
+# outlasted at 13000 processes and load 21)
 source "$(dirname "$0")/../lib/lib.sh"
 HOSTILE=$HELPERS/hostile
 export NO_COLOR=1
