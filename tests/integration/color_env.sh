@@ -14,10 +14,13 @@ done
 like "$("$BUILD/nstree" diff --help 2>&1)" "--color\[=WHEN\]" "nstree diff --help documents --color"
 
 # nstrace colours its event names: a pseudo-terminal from script(1) for auto
+nstrace_probe; probe=$?
 if [ "$(id -u)" != 0 ] || ! command -v script >/dev/null; then
 	skip "[root] nstrace needs root (and script(1) a pty)"
-elif ! "$BUILD/nstrace" -- true >/dev/null 2>&1; then
-	skip "[bpf] nstrace cannot trace here"
+elif [ "$probe" = 1 ]; then
+	skip "[bpf] nstrace cannot trace here: $NSTRACE_WHY"
+elif [ "$probe" = 2 ]; then
+	fail "nstrace -- true traces, or says in one line why it cannot" || diag "$NSTRACE_WHY"
 else
 	esc=$'\e['
 	n() { grep -cF "$esc" || true; }

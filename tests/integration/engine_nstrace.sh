@@ -9,8 +9,9 @@ source "$(dirname "$0")/../lib/lib.sh"
 source "$(dirname "$0")/../lib/engines.sh"
 NSTRACE=$BUILD/nstrace
 engine_require podman
-"$NSTRACE" -d 0.01 >/dev/null 2>"$T_TMP/probe" ||
-	{ skip "[bpf] BPF event source unavailable: $(cat "$T_TMP/probe")"; done_testing; exit; }
+nstrace_probe; probe=$?
+[ "$probe" = 1 ] && { skip "[bpf] BPF event source unavailable: $NSTRACE_WHY"; done_testing; exit; }
+[ "$probe" = 2 ] && { fail "nstrace -- true traces, or says in one line why it cannot" || diag "$NSTRACE_WHY"; done_testing; exit; }
 podman_image || { fail "the busybox image loaded into podman"; done_testing; exit; }
 
 # allowed to unshare (CAP_SYS_ADMIN in the container, no seccomp filter)

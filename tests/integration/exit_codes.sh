@@ -59,10 +59,13 @@ check 1 "nstree: $GONE: no such process" "$NSTREE" -p "$GONE"
 check 1 "nspid: $GONE: no such process" "$NSPID" "$GONE"
 check 1 "nstop: pid $GONE: No such process" "$NSTOP" -b -n 1 -E -p "$GONE"
 check 125 "nsenter-lite: cannot open target $GONE: no such process" "$NSL" -t "$GONE" -u true
-if "$NSTRACE" -d 0.01 >/dev/null 2>&1; then
+nstrace_probe; probe=$?
+if [ "$probe" = 0 ]; then
 	check 1 "nstrace: process $GONE: No such process" "$NSTRACE" -p "$GONE"
+elif [ "$probe" = 1 ]; then
+	skip "[bpf] nstrace -p of a vanished pid: the BPF event source is unavailable: $NSTRACE_WHY"
 else
-	skip "[bpf] nstrace -p of a vanished pid: the BPF event source is unavailable"
+	fail "nstrace -- true traces, or says in one line why it cannot" || diag "$NSTRACE_WHY"
 fi
 
 # ------------------------------------------------------------ unknown type

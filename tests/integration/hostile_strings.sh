@@ -7,6 +7,8 @@
 # control character reaches stdout or stderr raw, every output is valid
 # UTF-8, every JSON output parses with a strict parser, and the hostile
 # strings show in their escaped form (the row is there, not dropped).
+# timeout: 1200 (some 40 tool runs, each scanning the whole host; 600 s was
+# outlasted at 13000 processes and load 21)
 source "$(dirname "$0")/../lib/lib.sh"
 HOSTILE=$HELPERS/hostile
 export NO_COLOR=1
@@ -95,8 +97,11 @@ EOP
 	like "$(out)" '\\x1b\]0;pwn\\x07' "[$loc] nspid: comm escaped"
 	run json "[$loc] nspid -J" "$BUILD/nspid" -J "$HPID"
 	run text "[$loc] nstop -b" "$BUILD/nstop" -b -n 1 -d 0 -p "$HPID"
-	# nstop's CONTAINER is the library's label: a hostname is no container
-	like "$(out | grep -E "^uts +.*$UTS ")" "$UTS +[0-9]+ +- +1 " "[$loc] nstop -b: the uts row, no container from its hostname" ||
+	# nstop's CONTAINER is the library's label: a hostname is no container.
+	# NPROCS is at least the hostile process: anyone may join its uts
+	# namespace for a while (another scan's hostname helper does, on a
+	# busy host)
+	like "$(out | grep -E "^uts +.*$UTS ")" "$UTS +[0-9]+ +- +[1-9][0-9]* " "[$loc] nstop -b: the uts row, no container from its hostname" ||
 		diag "exit $(cat "$T_TMP/rc.$n"); stdout: $(out | head -20); stderr: $(head -5 "$T_TMP/err.$n")"
 	run text "[$loc] nsenter-lite --explain" "$BUILD/nsenter-lite" --explain -t "$HPID" -u -- \
 		printf '\033]0;x\007'
@@ -125,7 +130,10 @@ like "$(cat "$T_TMP/err.$n")" 'x1b\]0;pwn\\x07\\x1b\[2J\\x0a\\u202e\\u0085' "the
 run text "nstree --load (garbage)" "$BUILD/nstree" --load "$T_TMP/garbage.json"
 
 # nstrace: the hostile process unshares while traced
-if "$BUILD/nstrace" -d 0.01 >/dev/null 2>&1; then
+nstrace_probe; probe=$?
+if [ "$probe" = 2 ]; then
+	fail "nstrace -- true traces, or says in one line why it cannot" || diag "$NSTRACE_WHY"
+elif [ "$probe" = 0 ]; then
 	# the helper's own "ready" line kept out of the trace
 	quiet=(sh -c 'exec "$0" -u </dev/null >/dev/null' "$HOSTILE")
 	run text "nstrace" "$BUILD/nstrace" -- "${quiet[@]}"
@@ -141,7 +149,7 @@ assert u and u[0]["comm"] == "\x1b]0;pwn\x07\x1b[2J\ufffd\n", [e.get("comm") for
 EOP
 	ok $? "nstrace -J: comm decodes to the original (0xff as U+FFFD)"
 else
-	skip "[bpf] nstrace: BPF event source unavailable"
+	skip "[bpf] nstrace: BPF event source unavailable: $NSTRACE_WHY"
 fi
 
 # nstop's screen: the hostile row stays one row

@@ -5,8 +5,9 @@
 source "$(dirname "$0")/../lib/lib.sh"
 NSTRACE=$BUILD/nstrace
 require_root "unshare -p needs root"
-"$NSTRACE" -d 0.01 >/dev/null 2>"$T_TMP/probe" ||
-	{ skip "[bpf] BPF event source unavailable: $(cat "$T_TMP/probe")"; done_testing; exit; }
+nstrace_probe; probe=$?
+[ "$probe" = 1 ] && { skip "[bpf] BPF event source unavailable: $NSTRACE_WHY"; done_testing; exit; }
+[ "$probe" = 2 ] && { fail "nstrace -- true traces, or says in one line why it cannot" || diag "$NSTRACE_WHY"; done_testing; exit; }
 
 # a pid namespace whose init waits for a go file, then unshares
 # (twice: one round per ref)

@@ -81,3 +81,36 @@ wait_for() {
 
 # Namespace inode of a process: ns_ino PID TYPE
 ns_ino() { stat -L -c %i "/proc/$1/ns/$2" 2>/dev/null; }
+
+# nstrace_probe: can nstrace trace here? Runs "nstrace -- true" (loads and
+# attaches the probe, traces a command, exits with its status). Returns
+#   0  it can;
+#   1  it cannot, for a reason that is this host's (its one line in
+#      NSTRACE_WHY: built without BPF, no BTF, not root, lockdown, the
+#      probe refused by this kernel): the caller skips with "[bpf] ...";
+#   2  it failed otherwise (a sanitizer report, a signal, another status or
+#      message: what the caller tests would fail on too): NSTRACE_WHY holds
+#      the exit status and output, the caller fails.
+# A load refused for a passing reason (EAGAIN, EBUSY, EINTR, or ENOMEM: the
+# kernel's memory on a busy host) is tried again, up to 3 times.
+nstrace_probe() {
+	local try rc err transient='cannot load the BPF probe: (Resource temporarily unavailable|Device or resource busy|Interrupted system call|Cannot allocate memory)'
+	for try in 1 2 3; do
+		err=$("$BUILD/nstrace" -- true 2>&1 >/dev/null); rc=$?
+		NSTRACE_WHY="exit $rc: $(printf '%s' "$err" | head -c 2000)"
+		if [ "$rc" = 0 ]; then
+			# its one line on stderr and nothing else (no sanitizer report)
+			[[ $err =~ ^nstrace:\ [0-9]+\ events,\ [0-9]+\ lost$ ]] && return 0
+			return 2
+		fi
+		[ "$rc" = 3 ] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || return 2
+		NSTRACE_WHY=${err#nstrace: }
+		[[ $err =~ ^nstrace:\ ($transient) ]] && continue
+		[[ $err =~ ^nstrace:\ (nstools\ was\ built\ without\ BPF|the\ kernel\ has\ no\ BTF|loading\ the\ BPF\ probe\ needs\ root|kernel\ lockdown|cannot\ load\ the\ BPF\ probe:\ ) ]] &&
+			return 1
+		NSTRACE_WHY="exit $rc: $err"
+		return 2
+	done
+	NSTRACE_WHY="$NSTRACE_WHY (3 tries)"
+	return 1
+}
